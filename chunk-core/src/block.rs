@@ -1,0 +1,271 @@
+//! `Block`: one chunk of data, type-erased over the element types, cheap to
+//! clone (the data is shared), with a raw-byte encoding for moving between processes.
+
+use ndarray::{ArcArray, ArrayD, IxDyn};
+
+use crate::dtype::DType;
+use crate::element::Element;
+use crate::error::{Error, Result};
+
+/// A chunk of array data of any supported dtype. Cloning shares the buffer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// `bool` data.
+    Bool(ArcArray<bool, IxDyn>),
+    /// `int8` data.
+    I8(ArcArray<i8, IxDyn>),
+    /// `int16` data.
+    I16(ArcArray<i16, IxDyn>),
+    /// `int32` data.
+    I32(ArcArray<i32, IxDyn>),
+    /// `int64` data.
+    I64(ArcArray<i64, IxDyn>),
+    /// `uint8` data.
+    U8(ArcArray<u8, IxDyn>),
+    /// `uint16` data.
+    U16(ArcArray<u16, IxDyn>),
+    /// `uint32` data.
+    U32(ArcArray<u32, IxDyn>),
+    /// `uint64` data.
+    U64(ArcArray<u64, IxDyn>),
+    /// `float32` data.
+    F32(ArcArray<f32, IxDyn>),
+    /// `float64` data.
+    F64(ArcArray<f64, IxDyn>),
+}
+
+/// Run `$body` with `$a` bound to the typed array inside a block, whatever its dtype.
+///
+/// ```
+/// use tessera_chunk_core::{with_block, Block};
+/// let b = Block::from_array(ndarray::arr1(&[1.0f64, 2.0]).into_dyn());
+/// let n = with_block!(&b, a => a.len());
+/// assert_eq!(n, 2);
+/// ```
+#[macro_export]
+macro_rules! with_block {
+    ($block:expr, $a:ident => $body:expr) => {
+        match $block {
+            $crate::Block::Bool($a) => $body,
+            $crate::Block::I8($a) => $body,
+            $crate::Block::I16($a) => $body,
+            $crate::Block::I32($a) => $body,
+            $crate::Block::I64($a) => $body,
+            $crate::Block::U8($a) => $body,
+            $crate::Block::U16($a) => $body,
+            $crate::Block::U32($a) => $body,
+            $crate::Block::U64($a) => $body,
+            $crate::Block::F32($a) => $body,
+            $crate::Block::F64($a) => $body,
+        }
+    };
+}
+
+/// Magic bytes at the start of an encoded block ("TeSsera Block", version 1).
+const MAGIC: &[u8; 4] = b"TSB1";
+
+impl Block {
+    /// Wrap a typed array (owned or shared).
+    pub fn from_array<T: Element>(array: impl Into<ArcArray<T, IxDyn>>) -> Block {
+        T::into_block(array.into())
+    }
+
+    /// Take the typed array out; an error if the dtype differs.
+    pub fn into_array<T: Element>(self) -> Result<ArcArray<T, IxDyn>> {
+        T::from_block(self)
+    }
+
+    /// Borrow the typed array; an error if the dtype differs.
+    pub fn as_array<T: Element>(&self) -> Result<&ArcArray<T, IxDyn>> {
+        T::block_ref(self)
+    }
+
+    /// The element type.
+    pub fn dtype(&self) -> DType {
+        match self {
+            Block::Bool(_) => DType::Bool,
+            Block::I8(_) => DType::I8,
+            Block::I16(_) => DType::I16,
+            Block::I32(_) => DType::I32,
+            Block::I64(_) => DType::I64,
+            Block::U8(_) => DType::U8,
+            Block::U16(_) => DType::U16,
+            Block::U32(_) => DType::U32,
+            Block::U64(_) => DType::U64,
+            Block::F32(_) => DType::F32,
+            Block::F64(_) => DType::F64,
+        }
+    }
+
+    /// The shape of the chunk.
+    pub fn shape(&self) -> &[usize] {
+        with_block!(self, a => a.shape())
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        with_block!(self, a => a.len())
+    }
+
+    /// Whether the chunk holds no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes of element data (not counting the header).
+    pub fn nbytes(&self) -> usize {
+        self.len() * self.dtype().itemsize()
+    }
+
+    /// Encode as bytes: `TSB1`, dtype code, ndim, shape as u64 LE, then the data
+    /// little-endian in C order.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(6 + 8 * self.shape().len() + self.nbytes());
+        out.extend_from_slice(MAGIC);
+        out.push(dtype_code(self.dtype()));
+        out.push(self.shape().len() as u8);
+        for &d in self.shape() {
+            out.extend_from_slice(&(d as u64).to_le_bytes());
+        }
+        with_block!(self, a => encode_data(a, &mut out));
+        out
+    }
+
+    /// Decode bytes written by [`Block::encode`]; malformed input is an error, never a panic.
+    pub fn decode(bytes: &[u8]) -> Result<Block> {
+        let bad = |reason: &str| Error::BlockDecode {
+            reason: reason.to_string(),
+        };
+        if bytes.len() < 6 || &bytes[..4] != MAGIC {
+            return Err(bad("missing the TSB1 header"));
+        }
+        let dtype = dtype_from_code(bytes[4]).ok_or_else(|| bad("unknown dtype code"))?;
+        let ndim = usize::from(bytes[5]);
+        let data_start = 6 + 8 * ndim;
+        if bytes.len() < data_start {
+            return Err(bad("truncated shape"));
+        }
+        let shape = bytes[6..data_start]
+            .chunks_exact(8)
+            .map(|c| {
+                let mut a = [0u8; 8];
+                a.copy_from_slice(c);
+                usize::try_from(u64::from_le_bytes(a)).map_err(|_| bad("axis length too large"))
+            })
+            .collect::<Result<Vec<usize>>>()?;
+        let expected = shape
+            .iter()
+            .try_fold(dtype.itemsize(), |acc, &d| acc.checked_mul(d))
+            .ok_or_else(|| bad("shape overflows"))?;
+        let data = &bytes[data_start..];
+        if data.len() != expected {
+            return Err(Error::BlockDecode {
+                reason: format!(
+                    "shape {shape:?} of {dtype} needs {expected} data bytes, found {}",
+                    data.len()
+                ),
+            });
+        }
+        Ok(match dtype {
+            DType::Bool => decode_data::<bool>(&shape, data)?,
+            DType::I8 => decode_data::<i8>(&shape, data)?,
+            DType::I16 => decode_data::<i16>(&shape, data)?,
+            DType::I32 => decode_data::<i32>(&shape, data)?,
+            DType::I64 => decode_data::<i64>(&shape, data)?,
+            DType::U8 => decode_data::<u8>(&shape, data)?,
+            DType::U16 => decode_data::<u16>(&shape, data)?,
+            DType::U32 => decode_data::<u32>(&shape, data)?,
+            DType::U64 => decode_data::<u64>(&shape, data)?,
+            DType::F32 => decode_data::<f32>(&shape, data)?,
+            DType::F64 => decode_data::<f64>(&shape, data)?,
+            other => {
+                return Err(Error::UnsupportedDType {
+                    dtype: other,
+                    reason: "blocks hold only bool, integer and float data".into(),
+                })
+            }
+        })
+    }
+}
+
+fn encode_data<T: Element>(a: &ArcArray<T, IxDyn>, out: &mut Vec<u8>) {
+    match a.as_slice() {
+        Some(s) => T::write_le(s, out),
+        None => {
+            let owned: Vec<T> = a.iter().copied().collect();
+            T::write_le(&owned, out);
+        }
+    }
+}
+
+fn decode_data<T: Element>(shape: &[usize], data: &[u8]) -> Result<Block> {
+    let values = T::read_le(data);
+    let array = ArrayD::from_shape_vec(IxDyn(shape), values).map_err(|e| Error::BlockDecode {
+        reason: e.to_string(),
+    })?;
+    Ok(Block::from_array(array))
+}
+
+fn dtype_code(d: DType) -> u8 {
+    DType::ALL.iter().position(|&x| x == d).unwrap_or(u8::MAX as usize) as u8
+}
+
+fn dtype_from_code(c: u8) -> Option<DType> {
+    DType::ALL.get(usize::from(c)).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::ArrayD;
+    use proptest::prelude::*;
+
+    #[test]
+    fn clone_shares_data() {
+        let b = Block::from_array(ArrayD::<f64>::zeros(IxDyn(&[1000])));
+        let c = b.clone();
+        let pa = b.as_array::<f64>().unwrap().as_ptr();
+        let pc = c.as_array::<f64>().unwrap().as_ptr();
+        assert_eq!(pa, pc);
+        assert!(c.as_array::<i32>().is_err());
+    }
+
+    #[test]
+    fn decode_rejects_garbage() {
+        assert!(Block::decode(b"").is_err());
+        assert!(Block::decode(b"XXXX\0\0").is_err());
+        let mut good = Block::from_array(ndarray::arr2(&[[1i32, 2], [3, 4]]).into_dyn()).encode();
+        good.pop();
+        assert!(matches!(Block::decode(&good), Err(Error::BlockDecode { .. })));
+        let mut bad_dtype = Block::from_array(ndarray::arr0(1u8).into_dyn()).encode();
+        bad_dtype[4] = 200;
+        assert!(Block::decode(&bad_dtype).is_err());
+    }
+
+    #[test]
+    fn non_contiguous_round_trip() {
+        let a = ndarray::Array2::from_shape_fn((3, 4), |(i, j)| (i * 10 + j) as i64);
+        let t = a.t().to_owned().into_dyn();
+        let b = Block::from_array(a.t().into_owned().into_dyn());
+        assert_eq!(Block::decode(&b.encode()).unwrap(), Block::from_array(t));
+    }
+
+    proptest! {
+        #[test]
+        fn round_trip_f64(shape in prop::collection::vec(0usize..5, 0..4), seed in any::<u64>()) {
+            let n: usize = shape.iter().product();
+            let v: Vec<f64> = (0..n).map(|i| (i as f64) * (seed as f64).sin()).collect();
+            let b = Block::from_array(ArrayD::from_shape_vec(IxDyn(&shape), v).unwrap());
+            prop_assert_eq!(Block::decode(&b.encode()).unwrap(), b);
+        }
+
+        #[test]
+        fn round_trip_bool_and_u16(shape in prop::collection::vec(0usize..5, 0..4)) {
+            let n: usize = shape.iter().product();
+            let bools = Block::from_array(ArrayD::from_shape_vec(IxDyn(&shape), (0..n).map(|i| i % 3 == 0).collect()).unwrap());
+            prop_assert_eq!(Block::decode(&bools.encode()).unwrap(), bools);
+            let ints = Block::from_array(ArrayD::from_shape_vec(IxDyn(&shape), (0..n).map(|i| i as u16 * 7).collect()).unwrap());
+            prop_assert_eq!(Block::decode(&ints.encode()).unwrap(), ints);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The sealed `Element` trait: the Rust types an array can hold, tied to their `DType`.
+
+use std::fmt::Debug;
+
+use ndarray::{ArcArray, IxDyn};
+
+use crate::block::Block;
+use crate::dtype::DType;
+use crate::error::{Error, Result};
+
+mod sealed {
+    /// Prevents impls outside this crate.
+    pub trait Sealed {}
+}
+
+/// A type an array can hold. Sealed: only the types listed in [`DType`]'s
+/// array types implement it, so every element type works everywhere.
+pub trait Element:
+    sealed::Sealed + Copy + Send + Sync + Debug + PartialEq + PartialOrd + Default + 'static
+{
+    /// The dtype of this Rust type.
+    const DTYPE: DType;
+    /// Wrap an array of this type in a type-erased block.
+    fn into_block(array: ArcArray<Self, IxDyn>) -> Block;
+    /// Borrow the array inside a block of this type.
+    fn block_ref(block: &Block) -> Result<&ArcArray<Self, IxDyn>>;
+    /// Take the array out of a block of this type.
+    fn from_block(block: Block) -> Result<ArcArray<Self, IxDyn>>;
+    /// Append the little-endian bytes of `values`.
+    fn write_le(values: &[Self], out: &mut Vec<u8>);
+    /// Read values from little-endian bytes (length a multiple of the item size).
+    fn read_le(bytes: &[u8]) -> Vec<Self>;
+    /// Convert to `f64` (bool: 0 or 1), as NumPy's `astype(float64)`.
+    fn to_f64(self) -> f64;
+    /// Convert from `f64` as NumPy's `astype` does (truncating toward zero for integers).
+    fn from_f64(v: f64) -> Self;
+}
+
+macro_rules! numeric_element {
+    ($t:ty, $variant:ident) => {
+        impl sealed::Sealed for $t {}
+        impl Element for $t {
+            const DTYPE: DType = DType::$variant;
+            fn into_block(array: ArcArray<Self, IxDyn>) -> Block {
+                Block::$variant(array)
+            }
+            fn block_ref(block: &Block) -> Result<&ArcArray<Self, IxDyn>> {
+                match block {
+                    Block::$variant(a) => Ok(a),
+                    other => Err(Error::DTypeMismatch {
+                        expected: DType::$variant,
+                        found: other.dtype(),
+                    }),
+                }
+            }
+            fn from_block(block: Block) -> Result<ArcArray<Self, IxDyn>> {
+                match block {
+                    Block::$variant(a) => Ok(a),
+                    other => Err(Error::DTypeMismatch {
+                        expected: DType::$variant,
+                        found: other.dtype(),
+                    }),
+                }
+            }
+            fn write_le(values: &[Self], out: &mut Vec<u8>) {
+                out.reserve(std::mem::size_of_val(values));
+                for v in values {
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+            fn read_le(bytes: &[u8]) -> Vec<Self> {
+                bytes
+                    .chunks_exact(std::mem::size_of::<$t>())
+                    .map(|c| {
+                        let mut a = [0u8; std::mem::size_of::<$t>()];
+                        a.copy_from_slice(c);
+                        <$t>::from_le_bytes(a)
+                    })
+                    .collect()
+            }
+            #[allow(clippy::cast_lossless)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+        }
+    };
+}
+
+numeric_element!(i8, I8);
+numeric_element!(i16, I16);
+numeric_element!(i32, I32);
+numeric_element!(i64, I64);
+numeric_element!(u8, U8);
+numeric_element!(u16, U16);
+numeric_element!(u32, U32);
+numeric_element!(u64, U64);
+numeric_element!(f32, F32);
+numeric_element!(f64, F64);
+
+impl sealed::Sealed for bool {}
+impl Element for bool {
+    const DTYPE: DType = DType::Bool;
+    fn into_block(array: ArcArray<Self, IxDyn>) -> Block {
+        Block::Bool(array)
+    }
+    fn block_ref(block: &Block) -> Result<&ArcArray<Self, IxDyn>> {
+        match block {
+            Block::Bool(a) => Ok(a),
+            other => Err(Error::DTypeMismatch {
+                expected: DType::Bool,
+                found: other.dtype(),
+            }),
+        }
+    }
+    fn from_block(block: Block) -> Result<ArcArray<Self, IxDyn>> {
+        match block {
+            Block::Bool(a) => Ok(a),
+            other => Err(Error::DTypeMismatch {
+                expected: DType::Bool,
+                found: other.dtype(),
+            }),
+        }
+    }
+    fn write_le(values: &[Self], out: &mut Vec<u8>) {
+        out.extend(values.iter().map(|&b| u8::from(b)));
+    }
+    fn read_le(bytes: &[u8]) -> Vec<Self> {
+        bytes.iter().map(|&b| b != 0).collect()
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(u8::from(self))
+    }
+    fn from_f64(v: f64) -> Self {
+        v != 0.0
+    }
+}

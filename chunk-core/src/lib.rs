@@ -1,0 +1,39 @@
+//! tessera-chunk-core: the geometry at the bottom of tessera.
+//!
+//! Shapes and chunks (Dask's tuple of tuples), chunk specifications and their
+//! Dask-exact normalisation, rechunk planning, slicing and broadcasting
+//! geometry, dtypes, the sealed [`Element`] trait and the type-erased [`Block`].
+//! This crate depends on no other tessera crate.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod auto;
+mod block;
+mod broadcast;
+mod bytes;
+mod chunks;
+mod dtype;
+mod element;
+mod error;
+mod format;
+mod join;
+mod normalize;
+mod rechunk_plan;
+mod reduce;
+mod slicing;
+mod spec;
+
+pub use block::Block;
+pub use chunks::{py_tuple, BlockIndices, Chunks, Shape};
+pub use dtype::DType;
+pub use element::Element;
+pub use error::{Error, Result};
+pub use format::format_bytes;
+pub use auto::*;
+pub use broadcast::*;
+pub use bytes::*;
+pub use join::*;
+pub use normalize::*;
+pub use rechunk_plan::*;
+pub use reduce::*;
+pub use slicing::*;
+pub use spec::*;

@@ -207,7 +207,10 @@ fn decode_data<T: Element>(shape: &[usize], data: &[u8]) -> Result<Block> {
 }
 
 fn dtype_code(d: DType) -> u8 {
-    DType::ALL.iter().position(|&x| x == d).unwrap_or(u8::MAX as usize) as u8
+    DType::ALL
+        .iter()
+        .position(|&x| x == d)
+        .unwrap_or(u8::MAX as usize) as u8
 }
 
 fn dtype_from_code(c: u8) -> Option<DType> {
@@ -236,7 +239,10 @@ mod tests {
         assert!(Block::decode(b"XXXX\0\0").is_err());
         let mut good = Block::from_array(ndarray::arr2(&[[1i32, 2], [3, 4]]).into_dyn()).encode();
         good.pop();
-        assert!(matches!(Block::decode(&good), Err(Error::BlockDecode { .. })));
+        assert!(matches!(
+            Block::decode(&good),
+            Err(Error::BlockDecode { .. })
+        ));
         let mut bad_dtype = Block::from_array(ndarray::arr0(1u8).into_dyn()).encode();
         bad_dtype[4] = 200;
         assert!(Block::decode(&bad_dtype).is_err());

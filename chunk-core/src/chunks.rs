@@ -139,11 +139,7 @@ impl Chunks {
     /// The shape of one block.
     pub fn block_shape(&self, index: &[usize]) -> Result<Shape> {
         self.check_block(index)?;
-        Ok(index
-            .iter()
-            .zip(&self.axes)
-            .map(|(&i, c)| c[i])
-            .collect())
+        Ok(index.iter().zip(&self.axes).map(|(&i, c)| c[i]).collect())
     }
 
     /// The element ranges, per axis, that one block covers.

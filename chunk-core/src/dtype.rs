@@ -133,7 +133,9 @@ impl FromStr for DType {
             "O" => Some(DType::Object),
             _ => DType::ALL.into_iter().find(|d| d.name() == s),
         };
-        found.ok_or_else(|| Error::UnknownDType { name: s.to_string() })
+        found.ok_or_else(|| Error::UnknownDType {
+            name: s.to_string(),
+        })
     }
 }
 

@@ -23,7 +23,9 @@ pub enum Error {
         value: i64,
     },
     /// A chunk length of zero on an axis that is not empty.
-    #[error("chunk length 0 on axis {axis} of length {dim}; chunks must be at least 1 element long")]
+    #[error(
+        "chunk length 0 on axis {axis} of length {dim}; chunks must be at least 1 element long"
+    )]
     ZeroChunk {
         /// The axis.
         axis: usize,

@@ -22,15 +22,15 @@ mod reduce;
 mod slicing;
 mod spec;
 
+pub use auto::*;
 pub use block::Block;
+pub use broadcast::*;
+pub use bytes::*;
 pub use chunks::{py_tuple, BlockIndices, Chunks, Shape};
 pub use dtype::DType;
 pub use element::Element;
 pub use error::{Error, Result};
 pub use format::format_bytes;
-pub use auto::*;
-pub use broadcast::*;
-pub use bytes::*;
 pub use join::*;
 pub use normalize::*;
 pub use rechunk_plan::*;

@@ -1,1 +1,27 @@
-//! placeholder
+//! tessera-graph: task graphs for chunked arrays.
+//!
+//! A [`Layer`] per array operation, symbolic until materialised; a
+//! [`TaskGraph`] of concrete [`Task`]s for the blocks actually wanted (culled
+//! by construction); optimisation passes over layers; and a static [`order`]
+//! that keeps few blocks alive.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod error;
+mod graph;
+mod kernel;
+mod key;
+mod layer;
+mod order;
+mod task;
+mod task_graph;
+
+pub use error::{Error, Result};
+pub use graph::{layer_count, layers};
+pub use kernel::{ClosureFn, ClosureKernel, Kernel, KernelError, KernelRef, Params};
+pub use key::Key;
+pub use layer::{
+    unique_name, BlockMap, BlockTasks, Blockwise, GeneralLayer, Layer, LayerKind, LayerRef,
+};
+pub use order::{order, peak_live};
+pub use task::Task;
+pub use task_graph::TaskGraph;

@@ -9,7 +9,10 @@ use clap::{Parser, Subcommand};
 
 /// tessera's chores.
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "tessera chores: fixtures, tests, benchmarks")]
+#[command(
+    name = "cargo xtask",
+    about = "tessera chores: fixtures, tests, benchmarks"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -1,0 +1,97 @@
+//! Kernels: the code a task runs, named by a stable id with serialisable
+//! parameters so a task can travel to another process or through a plugin ABI.
+
+use std::fmt;
+use std::sync::Arc;
+
+use tessera_chunk_core::Block;
+
+/// An error raised by a kernel while computing one block.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct KernelError {
+    /// What went wrong, in words a user can act on.
+    pub message: String,
+}
+
+impl KernelError {
+    /// A kernel error with a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        KernelError {
+            message: message.into(),
+        }
+    }
+}
+
+impl From<tessera_chunk_core::Error> for KernelError {
+    fn from(e: tessera_chunk_core::Error) -> Self {
+        KernelError::new(e.to_string())
+    }
+}
+
+/// How a kernel's parameters travel: as JSON text, or not at all (an in-process closure).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Params {
+    /// Serialised parameters; a registry rebuilds the kernel from `(id, json)`.
+    Json(String),
+    /// The kernel is a closure and cannot leave this process.
+    InProcessOnly,
+}
+
+/// The code of a task: a pure function from input blocks to one output block.
+pub trait Kernel: Send + Sync + fmt::Debug {
+    /// A stable id naming the kernel type in a registry (e.g. `"tessera.ones"`).
+    fn id(&self) -> &str;
+    /// The parameters that, with the id, rebuild this kernel elsewhere.
+    fn params(&self) -> Params;
+    /// Compute the output block from the input blocks (in the task's dependency order).
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError>;
+    /// Whether recomputing this kernel is cheap next to holding its result
+    /// (creation, random generation, reading a store): memory-bound schedulers
+    /// may drop and recompute such results.
+    fn is_cheap(&self) -> bool {
+        false
+    }
+}
+
+/// A shared kernel.
+pub type KernelRef = Arc<dyn Kernel>;
+
+/// Signature of an in-process closure kernel.
+pub type ClosureFn = dyn Fn(&[Block]) -> Result<Block, KernelError> + Send + Sync;
+
+/// A kernel made from a Rust closure: the in-process escape hatch. It runs on
+/// the sync and threaded schedulers; schedulers that move tasks between
+/// processes refuse it with an error naming `label`.
+pub struct ClosureKernel {
+    label: String,
+    f: Arc<ClosureFn>,
+}
+
+impl ClosureKernel {
+    /// Wrap a closure, with a label used in error messages and graph views.
+    pub fn new(label: impl Into<String>, f: Arc<ClosureFn>) -> Self {
+        ClosureKernel {
+            label: label.into(),
+            f,
+        }
+    }
+}
+
+impl fmt::Debug for ClosureKernel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "closure({})", self.label)
+    }
+}
+
+impl Kernel for ClosureKernel {
+    fn id(&self) -> &str {
+        &self.label
+    }
+    fn params(&self) -> Params {
+        Params::InProcessOnly
+    }
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        (self.f)(inputs)
+    }
+}

@@ -1,0 +1,260 @@
+//! Layers: one per array operation, symbolic until materialised. A layer
+//! knows its output grid and builds the task of any one block on demand, so an
+//! array of 10^8 chunks costs nothing until some of its blocks are computed.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use tessera_chunk_core::{Chunks, DType};
+
+use crate::error::{Error, Result};
+use crate::kernel::KernelRef;
+use crate::key::Key;
+use crate::task::Task;
+
+/// A shared layer.
+pub type LayerRef = Arc<dyn Layer>;
+
+/// What kind of operation a layer is; passes and the memory model look at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LayerKind {
+    /// Makes data from nothing (ones, random, arange): cheap to recompute.
+    Creation,
+    /// Reads data from a store: cheap to recompute, costs I/O.
+    Io,
+    /// Block i of the output from block i of each input (elementwise and friends).
+    Blockwise,
+    /// A level of a tree reduction.
+    Reduction,
+    /// Regrouping blocks (rechunk, slicing, concatenation, transpose).
+    Regroup,
+    /// A materialised or custom layer.
+    Other,
+}
+
+/// One graph layer: an operation's output grid and how to build each block's task.
+pub trait Layer: Send + Sync + fmt::Debug {
+    /// The unique name of the layer (keys of its tasks carry it).
+    fn name(&self) -> &Arc<str>;
+    /// The operation's display name (`"ones_like"`, `"sum-aggregate"`), for reprs.
+    fn label(&self) -> &str;
+    /// What kind of operation this is.
+    fn kind(&self) -> LayerKind;
+    /// The output block grid.
+    fn chunks(&self) -> &Chunks;
+    /// The output element type.
+    fn dtype(&self) -> DType;
+    /// The layers this one reads.
+    fn inputs(&self) -> &[LayerRef];
+    /// The task producing block `index` (deps name blocks of `inputs`).
+    fn task(&self, index: &[usize]) -> Result<Task>;
+    /// For passes that look inside specific layer types.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A fresh unique layer name: `label-N`.
+pub fn unique_name(label: &str) -> Arc<str> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    Arc::from(format!("{label}-{n}"))
+}
+
+fn check_index(name: &str, chunks: &Chunks, index: &[usize]) -> Result<()> {
+    chunks.check_block(index).map_err(|_| Error::NoSuchBlock {
+        layer: name.to_string(),
+        index: index.to_vec(),
+        grid: chunks.numblocks(),
+    })
+}
+
+/// Builds the kernel and dependency keys of one block of a [`GeneralLayer`].
+pub trait BlockTasks: Send + Sync + fmt::Debug {
+    /// The kernel and input keys for block `index` of the layer; `inputs` are
+    /// the layer's input layers (their names form the dependency keys).
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> Result<(KernelRef, Vec<Key>)>;
+    /// For passes that look inside specific task builders.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A layer whose per-block tasks come from a [`BlockTasks`] builder: creation,
+/// IO, reductions, rechunks, slices.
+#[derive(Debug)]
+pub struct GeneralLayer {
+    name: Arc<str>,
+    label: String,
+    kind: LayerKind,
+    chunks: Chunks,
+    dtype: DType,
+    inputs: Vec<LayerRef>,
+    tasks: Arc<dyn BlockTasks>,
+}
+
+impl GeneralLayer {
+    /// A new layer with a fresh name derived from `label`.
+    pub fn new(
+        label: &str,
+        kind: LayerKind,
+        chunks: Chunks,
+        dtype: DType,
+        inputs: Vec<LayerRef>,
+        tasks: Arc<dyn BlockTasks>,
+    ) -> Self {
+        GeneralLayer {
+            name: unique_name(label),
+            label: label.to_string(),
+            kind,
+            chunks,
+            dtype,
+            inputs,
+            tasks,
+        }
+    }
+
+    /// The task builder.
+    pub fn tasks(&self) -> &Arc<dyn BlockTasks> {
+        &self.tasks
+    }
+}
+
+impl Layer for GeneralLayer {
+    fn name(&self) -> &Arc<str> {
+        &self.name
+    }
+    fn label(&self) -> &str {
+        &self.label
+    }
+    fn kind(&self) -> LayerKind {
+        self.kind
+    }
+    fn chunks(&self) -> &Chunks {
+        &self.chunks
+    }
+    fn dtype(&self) -> DType {
+        self.dtype
+    }
+    fn inputs(&self) -> &[LayerRef] {
+        &self.inputs
+    }
+    fn task(&self, index: &[usize]) -> Result<Task> {
+        check_index(&self.name, &self.chunks, index)?;
+        let (kernel, deps) = self.tasks.block_task(&self.inputs, index)?;
+        Ok(Task {
+            key: Key::new(self.name.clone(), index),
+            kernel,
+            deps,
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// How an output block index maps to an input's block index in a [`Blockwise`] layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockMap {
+    /// For each input axis: the output axis it follows, or `None` when the
+    /// input is broadcast along it (one block, index 0).
+    pub axes: Vec<Option<usize>>,
+}
+
+impl BlockMap {
+    /// The identity map for an input of the same rank as the output.
+    pub fn identity(ndim: usize) -> Self {
+        BlockMap {
+            axes: (0..ndim).map(Some).collect(),
+        }
+    }
+
+    /// The input block index for an output block index.
+    pub fn map(&self, out: &[usize]) -> Vec<usize> {
+        self.axes
+            .iter()
+            .map(|a| a.map_or(0, |axis| out.get(axis).copied().unwrap_or(0)))
+            .collect()
+    }
+}
+
+/// Block `i` of the output is one kernel applied to block `map(i)` of each
+/// input: elementwise arithmetic and math, casts, `map_blocks`. Fusable.
+#[derive(Debug)]
+pub struct Blockwise {
+    name: Arc<str>,
+    label: String,
+    chunks: Chunks,
+    dtype: DType,
+    inputs: Vec<LayerRef>,
+    maps: Vec<BlockMap>,
+    kernel: KernelRef,
+}
+
+impl Blockwise {
+    /// A blockwise layer; `maps[k]` maps output blocks to blocks of `inputs[k]`.
+    pub fn new(
+        label: &str,
+        chunks: Chunks,
+        dtype: DType,
+        inputs: Vec<LayerRef>,
+        maps: Vec<BlockMap>,
+        kernel: KernelRef,
+    ) -> Self {
+        Blockwise {
+            name: unique_name(label),
+            label: label.to_string(),
+            chunks,
+            dtype,
+            inputs,
+            maps,
+            kernel,
+        }
+    }
+
+    /// The kernel applied to every block.
+    pub fn kernel(&self) -> &KernelRef {
+        &self.kernel
+    }
+
+    /// The block maps, one per input.
+    pub fn maps(&self) -> &[BlockMap] {
+        &self.maps
+    }
+}
+
+impl Layer for Blockwise {
+    fn name(&self) -> &Arc<str> {
+        &self.name
+    }
+    fn label(&self) -> &str {
+        &self.label
+    }
+    fn kind(&self) -> LayerKind {
+        LayerKind::Blockwise
+    }
+    fn chunks(&self) -> &Chunks {
+        &self.chunks
+    }
+    fn dtype(&self) -> DType {
+        self.dtype
+    }
+    fn inputs(&self) -> &[LayerRef] {
+        &self.inputs
+    }
+    fn task(&self, index: &[usize]) -> Result<Task> {
+        check_index(&self.name, &self.chunks, index)?;
+        let deps = self
+            .inputs
+            .iter()
+            .zip(&self.maps)
+            .map(|(input, map)| Key::new(input.name().clone(), map.map(index)))
+            .collect();
+        Ok(Task {
+            key: Key::new(self.name.clone(), index),
+            kernel: self.kernel.clone(),
+            deps,
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}

@@ -1,0 +1,153 @@
+//! The low-level graph: concrete tasks with integer edges, ready to schedule.
+//! Materialisation walks back from the requested blocks only, so it culls by
+//! construction: tasks no output needs are never built.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tessera_chunk_core::BlockIndices;
+
+use crate::error::{Error, Result};
+use crate::graph::layers;
+use crate::key::Key;
+use crate::layer::LayerRef;
+use crate::task::Task;
+
+/// Concrete tasks, their dependency edges as indices, and the outputs wanted.
+#[derive(Debug, Clone)]
+pub struct TaskGraph {
+    /// The tasks, dependencies before dependents.
+    pub tasks: Vec<Task>,
+    /// For each task, the indices of the tasks it reads (in kernel argument order).
+    pub deps: Vec<Vec<usize>>,
+    /// For each task, the indices of the tasks that read it.
+    pub dependents: Vec<Vec<usize>>,
+    /// Indices of the requested outputs, in request order.
+    pub outputs: Vec<usize>,
+}
+
+impl TaskGraph {
+    /// Number of tasks.
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// Whether there are no tasks.
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    /// Build a task graph directly from tasks and output keys (for tests and plugins).
+    pub fn from_tasks(tasks: Vec<Task>, outputs: &[Key]) -> Result<Self> {
+        let index: HashMap<Key, usize> = tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.key.clone(), i))
+            .collect();
+        let mut deps = Vec::with_capacity(tasks.len());
+        for t in &tasks {
+            let d = t
+                .deps
+                .iter()
+                .map(|k| {
+                    index
+                        .get(k)
+                        .copied()
+                        .ok_or_else(|| Error::MissingDependency {
+                            task: t.key.clone(),
+                            missing: k.clone(),
+                        })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            deps.push(d);
+        }
+        let outputs = outputs
+            .iter()
+            .map(|k| {
+                index
+                    .get(k)
+                    .copied()
+                    .ok_or_else(|| Error::MissingDependency {
+                        task: k.clone(),
+                        missing: k.clone(),
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut dependents = vec![Vec::new(); tasks.len()];
+        for (i, d) in deps.iter().enumerate() {
+            for &j in d {
+                dependents[j].push(i);
+            }
+        }
+        let g = TaskGraph {
+            tasks,
+            deps,
+            dependents,
+            outputs,
+        };
+        g.check_acyclic()?;
+        Ok(g)
+    }
+
+    /// Materialise the tasks needed for every block of `root`.
+    pub fn from_layer(root: &LayerRef) -> Result<Self> {
+        let keys: Vec<Key> = BlockIndices::new(root.chunks().numblocks())
+            .map(|i| Key::new(root.name().clone(), i))
+            .collect();
+        Self::from_layers(std::slice::from_ref(root), &keys)
+    }
+
+    /// Materialise the tasks needed for `outputs`, blocks of the layers under `roots`.
+    pub fn from_layers(roots: &[LayerRef], outputs: &[Key]) -> Result<Self> {
+        let by_name: HashMap<Arc<str>, LayerRef> = layers(roots)
+            .into_iter()
+            .map(|l| (l.name().clone(), l))
+            .collect();
+        let mut index: HashMap<Key, usize> = HashMap::new();
+        let mut tasks: Vec<Task> = Vec::new();
+        let mut stack: Vec<Key> = outputs.to_vec();
+        while let Some(key) = stack.pop() {
+            if index.contains_key(&key) {
+                continue;
+            }
+            let layer = by_name
+                .get(&key.layer)
+                .ok_or_else(|| Error::MissingDependency {
+                    task: key.clone(),
+                    missing: key.clone(),
+                })?;
+            let task = layer.task(&key.index)?;
+            for d in &task.deps {
+                if !index.contains_key(d) {
+                    stack.push(d.clone());
+                }
+            }
+            index.insert(key, tasks.len());
+            tasks.push(task);
+        }
+        // Found in reverse dependency order; from_tasks re-indexes.
+        tasks.reverse();
+        Self::from_tasks(tasks, outputs)
+    }
+
+    fn check_acyclic(&self) -> Result<()> {
+        let mut remaining: Vec<usize> = self.deps.iter().map(Vec::len).collect();
+        let mut ready: Vec<usize> = (0..self.len()).filter(|&i| remaining[i] == 0).collect();
+        let mut done = 0;
+        while let Some(i) = ready.pop() {
+            done += 1;
+            for &j in &self.dependents[i] {
+                remaining[j] -= 1;
+                if remaining[j] == 0 {
+                    ready.push(j);
+                }
+            }
+        }
+        match remaining.iter().position(|&r| r > 0) {
+            Some(i) if done < self.len() => Err(Error::Cycle {
+                key: self.tasks[i].key.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! Callbacks a scheduler calls as it runs: for progress bars and profilers.
+
+use tessera_chunk_core::Block;
+use tessera_graph::Key;
+
+/// Hooks into a computation. Every method has an empty default; implement what you need.
+/// Methods may be called from worker threads at the same time.
+pub trait Callbacks: Send + Sync {
+    /// Before the first task, with the number of tasks.
+    fn on_start(&self, _total_tasks: usize) {}
+    /// A worker begins a task.
+    fn on_task_start(&self, _key: &Key, _worker: usize) {}
+    /// A worker finished a task successfully.
+    fn on_task_finish(&self, _key: &Key, _worker: usize, _output: &Block) {}
+    /// After the last task, or after the first error.
+    fn on_end(&self, _ok: bool) {}
+}

@@ -1,0 +1,39 @@
+//! The schedulers' error type.
+
+use tessera_graph::Key;
+
+/// What can go wrong while running a task graph.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A kernel returned an error.
+    #[error("task {key} failed: {message}")]
+    TaskFailed {
+        /// The task.
+        key: Key,
+        /// The kernel's message.
+        message: String,
+    },
+    /// A kernel panicked; the panic was caught.
+    #[error("task {key} panicked: {message}")]
+    TaskPanicked {
+        /// The task.
+        key: Key,
+        /// The panic payload, when it was text.
+        message: String,
+    },
+    /// A scheduler could not be set up or used as asked.
+    #[error("scheduler {scheduler}: {reason}")]
+    Scheduler {
+        /// The scheduler's name.
+        scheduler: String,
+        /// What went wrong and what to do.
+        reason: String,
+    },
+    /// The graph itself was malformed.
+    #[error(transparent)]
+    Graph(#[from] tessera_graph::Error),
+}
+
+/// Result alias for the schedulers crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

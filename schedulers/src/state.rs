@@ -1,0 +1,122 @@
+//! The one execution loop's state: which tasks are ready (by priority), which
+//! results are alive, when to release them. Executors drive it.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use tessera_chunk_core::Block;
+use tessera_graph::{order, TaskGraph};
+
+use crate::error::{Error, Result};
+
+/// Bookkeeping for one run of a task graph.
+pub(crate) struct ExecState<'g> {
+    graph: &'g TaskGraph,
+    priority: Vec<u32>,
+    waiting_on: Vec<usize>,
+    readers_left: Vec<usize>,
+    is_output: Vec<bool>,
+    results: Vec<Option<Block>>,
+    ready: BinaryHeap<Reverse<(u32, usize)>>,
+    finished: usize,
+    pub(crate) failed: Option<Error>,
+}
+
+impl<'g> ExecState<'g> {
+    /// Prepare to run `graph` in the static order.
+    pub(crate) fn new(graph: &'g TaskGraph) -> Self {
+        let priority = order(graph);
+        let waiting_on: Vec<usize> = graph.deps.iter().map(Vec::len).collect();
+        let mut is_output = vec![false; graph.len()];
+        for &o in &graph.outputs {
+            is_output[o] = true;
+        }
+        let ready = (0..graph.len())
+            .filter(|&i| waiting_on[i] == 0)
+            .map(|i| Reverse((priority[i], i)))
+            .collect();
+        ExecState {
+            graph,
+            priority,
+            readers_left: graph.dependents.iter().map(Vec::len).collect(),
+            waiting_on,
+            is_output,
+            results: vec![None; graph.len()],
+            ready,
+            finished: 0,
+            failed: None,
+        }
+    }
+
+    /// Whether every task has run.
+    pub(crate) fn done(&self) -> bool {
+        self.finished == self.graph.len()
+    }
+
+    /// Take the most urgent ready task with clones of its inputs.
+    pub(crate) fn next_ready(&mut self) -> Option<(usize, Vec<Block>)> {
+        let Reverse((_, i)) = self.ready.pop()?;
+        let inputs = self.graph.deps[i]
+            .iter()
+            .filter_map(|&d| self.results[d].clone())
+            .collect();
+        Some((i, inputs))
+    }
+
+    /// Record a finished task: store its result, release inputs nobody else
+    /// reads, and make dependents whose inputs are all present ready.
+    pub(crate) fn complete(&mut self, i: usize, block: Block) {
+        self.finished += 1;
+        for &d in &self.graph.deps[i] {
+            self.readers_left[d] -= 1;
+            if self.readers_left[d] == 0 && !self.is_output[d] {
+                self.results[d] = None;
+            }
+        }
+        for &j in &self.graph.dependents[i] {
+            self.waiting_on[j] -= 1;
+            if self.waiting_on[j] == 0 {
+                self.ready.push(Reverse((self.priority[j], j)));
+            }
+        }
+        if self.readers_left[i] > 0 || self.is_output[i] {
+            self.results[i] = Some(block);
+        }
+    }
+
+    /// The outputs, in request order, once done.
+    pub(crate) fn outputs(&mut self) -> Vec<Block> {
+        self.graph
+            .outputs
+            .iter()
+            .filter_map(|&o| self.results[o].clone())
+            .collect()
+    }
+}
+
+/// Run one task's kernel, turning errors and panics into an `Error` naming the key.
+pub(crate) fn run_task(graph: &TaskGraph, i: usize, inputs: &[Block]) -> Result<Block> {
+    let task = &graph.tasks[i];
+    match catch_unwind(AssertUnwindSafe(|| task.kernel.run(inputs))) {
+        Ok(Ok(block)) => Ok(block),
+        Ok(Err(e)) => Err(Error::TaskFailed {
+            key: task.key.clone(),
+            message: e.message,
+        }),
+        Err(payload) => Err(Error::TaskPanicked {
+            key: task.key.clone(),
+            message: panic_message(payload.as_ref()),
+        }),
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-text payload".to_string()
+    }
+}

@@ -1,0 +1,115 @@
+//! `Threaded`: the execution loop shared by a pool of worker threads.
+
+use std::sync::{Condvar, Mutex};
+
+use tessera_chunk_core::Block;
+use tessera_graph::TaskGraph;
+
+use crate::callbacks::Callbacks;
+use crate::error::{Error, Result};
+use crate::state::{run_task, ExecState};
+use crate::Scheduler;
+
+/// Runs tasks on `workers` threads, most urgent ready task first.
+#[derive(Debug, Clone, Copy)]
+pub struct Threaded {
+    workers: usize,
+}
+
+impl Threaded {
+    /// A pool of `workers` threads (at least one).
+    pub fn new(workers: usize) -> Self {
+        Threaded {
+            workers: workers.max(1),
+        }
+    }
+
+    /// The number of worker threads.
+    pub fn workers(&self) -> usize {
+        self.workers
+    }
+}
+
+impl Default for Threaded {
+    /// One worker per available core.
+    fn default() -> Self {
+        Threaded::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+}
+
+impl Scheduler for Threaded {
+    fn name(&self) -> &str {
+        "threads"
+    }
+
+    fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
+        callbacks.iter().for_each(|c| c.on_start(graph.len()));
+        let shared = Mutex::new(ExecState::new(graph));
+        let wake = Condvar::new();
+        let workers = self.workers.min(graph.len().max(1));
+        std::thread::scope(|scope| {
+            for worker in 0..workers {
+                let (shared, wake) = (&shared, &wake);
+                scope.spawn(move || work(graph, shared, wake, worker, callbacks));
+            }
+        });
+        let mut state = shared.into_inner().map_err(|_| Error::Scheduler {
+            scheduler: "threads".into(),
+            reason: "a worker thread died while holding the scheduler state".into(),
+        })?;
+        let ok = state.failed.is_none();
+        callbacks.iter().for_each(|c| c.on_end(ok));
+        match state.failed.take() {
+            Some(e) => Err(e),
+            None => Ok(state.outputs()),
+        }
+    }
+}
+
+fn work(
+    graph: &TaskGraph,
+    shared: &Mutex<ExecState<'_>>,
+    wake: &Condvar,
+    worker: usize,
+    callbacks: &[&dyn Callbacks],
+) {
+    let Ok(mut state) = shared.lock() else { return };
+    loop {
+        if state.failed.is_some() || state.done() {
+            wake.notify_all();
+            return;
+        }
+        let Some((i, inputs)) = state.next_ready() else {
+            // Nothing ready: another worker is running what we wait on.
+            state = match wake.wait(state) {
+                Ok(s) => s,
+                Err(_) => return,
+            };
+            continue;
+        };
+        drop(state);
+        let key = &graph.tasks[i].key;
+        callbacks.iter().for_each(|c| c.on_task_start(key, worker));
+        let outcome = run_task(graph, i, &inputs);
+        drop(inputs);
+        if let Ok(block) = &outcome {
+            callbacks
+                .iter()
+                .for_each(|c| c.on_task_finish(key, worker, block));
+        }
+        state = match shared.lock() {
+            Ok(s) => s,
+            Err(_) => return,
+        };
+        match outcome {
+            Ok(block) => state.complete(i, block),
+            Err(e) => {
+                // The first error wins and cancels everything not yet started.
+                if state.failed.is_none() {
+                    state.failed = Some(e);
+                }
+            }
+        }
+        wake.notify_all();
+    }
+}

@@ -158,3 +158,64 @@ mod tests {
         assert_eq!(DType::Bool.itemsize(), 1);
     }
 }
+
+/// Run `$body` with type alias `$T` set to the Rust type of an array dtype;
+/// `$other` binds the dtype when it has no element type (complex, object).
+///
+/// ```
+/// use tessera_chunk_core::{with_dtype, DType, Element};
+/// let size = with_dtype!(DType::I16, T => std::mem::size_of::<T>(), other => other.itemsize());
+/// assert_eq!(size, 2);
+/// ```
+#[macro_export]
+macro_rules! with_dtype {
+    ($dtype:expr, $T:ident => $body:expr, $other:ident => $fallback:expr) => {
+        match $dtype {
+            $crate::DType::Bool => {
+                type $T = bool;
+                $body
+            }
+            $crate::DType::I8 => {
+                type $T = i8;
+                $body
+            }
+            $crate::DType::I16 => {
+                type $T = i16;
+                $body
+            }
+            $crate::DType::I32 => {
+                type $T = i32;
+                $body
+            }
+            $crate::DType::I64 => {
+                type $T = i64;
+                $body
+            }
+            $crate::DType::U8 => {
+                type $T = u8;
+                $body
+            }
+            $crate::DType::U16 => {
+                type $T = u16;
+                $body
+            }
+            $crate::DType::U32 => {
+                type $T = u32;
+                $body
+            }
+            $crate::DType::U64 => {
+                type $T = u64;
+                $body
+            }
+            $crate::DType::F32 => {
+                type $T = f32;
+                $body
+            }
+            $crate::DType::F64 => {
+                type $T = f64;
+                $body
+            }
+            $other => $fallback,
+        }
+    };
+}

@@ -1,1 +1,31 @@
-//! placeholder
+//! # tessera
+//!
+//! Chunked, parallel, larger-than-memory n-dimensional arrays: Dask's arrays
+//! done natively in Rust. An [`Array`] is cut into chunks; every operation
+//! adds a layer to a lazy task graph; `compute()` runs the graph on all cores
+//! in an order that keeps few chunks in memory.
+//!
+//! ```
+//! let x = tessera::ones::<f64>(10, 5)?;
+//! println!("{}", x.summary());
+//! assert_eq!(x.summary().count_text, "2 chunks in 1 graph layer");
+//! assert_eq!(x.sum::<f64>()?.compute_scalar()?, 10.0);
+//! # Ok::<(), tessera::Error>(())
+//! ```
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod array;
+pub mod config;
+mod creation;
+mod error;
+mod repr;
+mod shape;
+
+pub use array::Array;
+pub use creation::{empty, full, ones, zeros};
+pub use error::{Error, Result};
+pub use repr::Summary;
+pub use shape::IntoShape;
+pub use tessera_chunk_core::{chunks, format_bytes, ChunkSpec, Chunks, DType, Element};
+pub use tessera_ops::{ReduceOp, ReduceOptions};
+pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};

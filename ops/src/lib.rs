@@ -1,1 +1,28 @@
-//! placeholder
+//! tessera-ops: array operations that build task graphs.
+//!
+//! Each operation takes lazy [`Expr`]s and returns a new one with one more
+//! graph layer (or a few, for tree reductions), following Dask's chunk
+//! semantics. Kernels are small serialisable structs in [`kernels`].
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod creation;
+pub mod elementwise;
+mod error;
+mod expr;
+pub mod kernels;
+mod numeric;
+pub mod random;
+pub mod rechunk;
+pub mod reduction;
+pub mod reshape;
+mod scalar;
+mod shim;
+
+pub use error::{Error, Result};
+pub use expr::Expr;
+pub use kernels::elementwise::{BinaryOp, UnaryOp};
+pub use kernels::random::Distribution;
+pub use kernels::reduce::ReduceOp;
+pub use numeric::{pairwise_sum, Numeric};
+pub use reduction::ReduceOptions;
+pub use scalar::Scalar;

@@ -1,1 +1,17 @@
-//! placeholder
+//! tessera-storage: chunk stores. Capabilities are small traits
+//! ([`ChunkRead`], [`ChunkWrite`], [`ChunkList`]); drivers sit behind cargo
+//! features; one test kit ([`testing`]) runs against every driver.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+mod error;
+#[cfg(feature = "memory")]
+mod memory;
+mod traits;
+
+pub use error::{Error, Result};
+#[cfg(feature = "memory")]
+pub use memory::MemoryStore;
+pub use traits::{ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Store};
+
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,61 @@
+//! Creation: arrays from a fill value (`ones`, `zeros`, `full`, `empty`).
+
+use std::any::Any;
+use std::sync::Arc;
+
+use tessera_chunk_core::{Chunks, DType};
+use tessera_graph::{BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result};
+
+use crate::error::Error;
+use crate::expr::Expr;
+use crate::kernels::full::Full;
+use crate::scalar::Scalar;
+
+/// Builds `Full` kernels for each block.
+#[derive(Debug)]
+struct FullTasks {
+    chunks: Chunks,
+    dtype: DType,
+    value: Scalar,
+}
+
+impl BlockTasks for FullTasks {
+    fn block_task(&self, _inputs: &[LayerRef], index: &[usize]) -> Result<(KernelRef, Vec<Key>)> {
+        let shape = self.chunks.block_shape(index)?;
+        let kernel = Full {
+            shape,
+            dtype: self.dtype,
+            value: self.value,
+        };
+        Ok((Arc::new(kernel), Vec::new()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// An array of `chunks.shape()` filled with `value` as `dtype`; `label` names
+/// the layer as Dask does (`ones_like`, `zeros_like`, `full_like`, `empty_like`).
+pub fn full(chunks: Chunks, dtype: DType, value: Scalar, label: &str) -> Result<Expr, Error> {
+    if !dtype.is_array_type() {
+        return Err(Error::InvalidArgument {
+            op: label.into(),
+            reason: format!(
+                "arrays of dtype {dtype} are not supported; use bool, an integer or a float type"
+            ),
+        });
+    }
+    let tasks = FullTasks {
+        chunks: chunks.clone(),
+        dtype,
+        value,
+    };
+    Ok(Expr::new(GeneralLayer::new(
+        label,
+        LayerKind::Creation,
+        chunks,
+        dtype,
+        Vec::new(),
+        Arc::new(tasks),
+    )))
+}

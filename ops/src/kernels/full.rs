@@ -1,0 +1,38 @@
+//! `Full`: a block filled with one value (ones, zeros, full, empty).
+
+use ndarray::{ArrayD, IxDyn};
+use serde::{Deserialize, Serialize};
+use tessera_chunk_core::{with_dtype, Block, DType};
+use tessera_graph::{Kernel, KernelError, Params};
+
+use super::json_params;
+use crate::scalar::Scalar;
+
+/// A block of `shape` filled with `value` as `dtype`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Full {
+    /// The block's shape.
+    pub shape: Vec<usize>,
+    /// The element type.
+    pub dtype: DType,
+    /// The fill value.
+    pub value: Scalar,
+}
+
+impl Kernel for Full {
+    fn id(&self) -> &str {
+        "tessera.full"
+    }
+    fn params(&self) -> Params {
+        json_params(self)
+    }
+    fn run(&self, _inputs: &[Block]) -> Result<Block, KernelError> {
+        with_dtype!(self.dtype, T => {
+            let v: T = self.value.cast();
+            Ok(Block::from_array(ArrayD::from_elem(IxDyn(&self.shape), v)))
+        }, other => Err(KernelError::new(format!("cannot fill a block of dtype {other}"))))
+    }
+    fn is_cheap(&self) -> bool {
+        true
+    }
+}

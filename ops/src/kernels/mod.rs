@@ -1,0 +1,25 @@
+//! The kernels ops put in tasks: each a small serialisable struct with a stable id.
+
+pub mod assemble;
+pub mod counter_rng;
+pub mod elementwise;
+pub mod full;
+pub mod random;
+pub mod reduce;
+pub mod transpose;
+
+use tessera_graph::{KernelError, Params};
+
+/// Serialise a kernel's parameters to JSON for `Kernel::params`.
+pub(crate) fn json_params<T: serde::Serialize>(p: &T) -> Params {
+    match serde_json::to_string(p) {
+        Ok(s) => Params::Json(s),
+        // Every kernel parameter type is plain data; this is unreachable in practice.
+        Err(_) => Params::InProcessOnly,
+    }
+}
+
+/// The error for a kernel given the wrong number of inputs.
+pub(crate) fn arity(id: &str, want: usize, got: usize) -> KernelError {
+    KernelError::new(format!("{id} takes {want} input blocks, got {got}"))
+}

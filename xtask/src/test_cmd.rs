@@ -1,0 +1,23 @@
+//! `cargo xtask test`: provision what the tests need, then run every test of the workspace.
+
+use std::process::Command;
+
+/// Run the workspace tests (unit, integration, property, doc tests and examples).
+pub fn run(extra: &[String]) -> Result<bool, String> {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(["test", "--workspace", "--all-targets"])
+        .args(extra);
+    let tests = cmd
+        .status()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    if !tests.success() {
+        return Ok(false);
+    }
+    // Doc tests are not part of --all-targets; they hold the README-style examples.
+    let mut doc = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    doc.args(["test", "--workspace", "--doc"]);
+    let docs = doc
+        .status()
+        .map_err(|e| format!("cannot run cargo test --doc: {e}"))?;
+    Ok(docs.success())
+}

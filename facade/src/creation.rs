@@ -54,3 +54,26 @@ pub fn full<T: Element>(
 pub fn empty<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) -> Result<Array<T>> {
     filled(shape, chunks, Scalar::Int(0), "empty_like")
 }
+
+/// A chunked array over an in-memory ndarray (`da.from_array`); the data is shared, not copied.
+///
+/// ```
+/// let data = ndarray::Array2::<f64>::ones((4, 6)).into_dyn();
+/// let x = tessera::from_array(data, [2, 3]).unwrap();
+/// assert_eq!(x.npartitions(), 4);
+/// ```
+pub fn from_array<T: Element>(
+    data: impl Into<ndarray::ArcArray<T, ndarray::IxDyn>>,
+    chunks: impl Into<ChunkSpec>,
+) -> Result<Array<T>> {
+    let data = data.into();
+    let limit = config::get()?.chunk_size;
+    let chunks = normalize_chunks(
+        &chunks.into(),
+        Some(data.shape()),
+        Some(limit),
+        Some(T::DTYPE),
+        None,
+    )?;
+    Array::from_expr(tessera_ops::from_array::from_array(data, chunks)?)
+}

@@ -34,6 +34,8 @@ impl From<tessera_chunk_core::Error> for KernelError {
 pub enum Params {
     /// Serialised parameters; a registry rebuilds the kernel from `(id, json)`.
     Json(String),
+    /// A literal block of data (from `from_array`); it travels as encoded bytes.
+    Block(Block),
     /// The kernel is a closure and cannot leave this process.
     InProcessOnly,
 }

@@ -50,6 +50,8 @@ pub trait Layer: Send + Sync + fmt::Debug {
     fn inputs(&self) -> &[LayerRef];
     /// The task producing block `index` (deps name blocks of `inputs`).
     fn task(&self, index: &[usize]) -> Result<Task>;
+    /// The same layer (same name) reading `inputs` instead: passes rebuild graphs with it.
+    fn with_inputs(&self, inputs: Vec<LayerRef>) -> LayerRef;
     /// For passes that look inside specific layer types.
     fn as_any(&self) -> &dyn Any;
 }
@@ -146,6 +148,17 @@ impl Layer for GeneralLayer {
             deps,
         })
     }
+    fn with_inputs(&self, inputs: Vec<LayerRef>) -> LayerRef {
+        Arc::new(GeneralLayer {
+            name: self.name.clone(),
+            label: self.label.clone(),
+            kind: self.kind,
+            chunks: self.chunks.clone(),
+            dtype: self.dtype,
+            inputs,
+            tasks: self.tasks.clone(),
+        })
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -219,6 +232,27 @@ impl Blockwise {
     pub fn maps(&self) -> &[BlockMap] {
         &self.maps
     }
+
+    /// A blockwise layer with a given name (passes that replace a layer keep its name, so keys stay valid).
+    pub fn named(
+        name: Arc<str>,
+        label: &str,
+        chunks: Chunks,
+        dtype: DType,
+        inputs: Vec<LayerRef>,
+        maps: Vec<BlockMap>,
+        kernel: KernelRef,
+    ) -> Self {
+        Blockwise {
+            name,
+            label: label.to_string(),
+            chunks,
+            dtype,
+            inputs,
+            maps,
+            kernel,
+        }
+    }
 }
 
 impl Layer for Blockwise {
@@ -252,6 +286,17 @@ impl Layer for Blockwise {
             key: Key::new(self.name.clone(), index),
             kernel: self.kernel.clone(),
             deps,
+        })
+    }
+    fn with_inputs(&self, inputs: Vec<LayerRef>) -> LayerRef {
+        Arc::new(Blockwise {
+            name: self.name.clone(),
+            label: self.label.clone(),
+            chunks: self.chunks.clone(),
+            dtype: self.dtype,
+            inputs,
+            maps: self.maps.clone(),
+            kernel: self.kernel.clone(),
         })
     }
     fn as_any(&self) -> &dyn Any {

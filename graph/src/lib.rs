@@ -7,15 +7,18 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod error;
+mod fused;
 mod graph;
 mod kernel;
 mod key;
 mod layer;
 mod order;
+pub mod passes;
 mod task;
 mod task_graph;
 
 pub use error::{Error, Result};
+pub use fused::{Arg, Fused, Step};
 pub use graph::{layer_count, layers};
 pub use kernel::{ClosureFn, ClosureKernel, Kernel, KernelError, KernelRef, Params};
 pub use key::Key;

@@ -85,8 +85,48 @@ impl TaskGraph {
             dependents,
             outputs,
         };
-        g.check_acyclic()?;
-        Ok(g)
+        g.topologically_sorted()
+    }
+
+    /// The same graph with tasks renumbered so dependencies come first; an
+    /// error naming a task on a cycle if there is one.
+    fn topologically_sorted(self) -> Result<Self> {
+        let n = self.len();
+        let mut remaining: Vec<usize> = self.deps.iter().map(Vec::len).collect();
+        let mut order: Vec<usize> = (0..n).filter(|&i| remaining[i] == 0).collect();
+        let mut head = 0;
+        while head < order.len() {
+            let i = order[head];
+            head += 1;
+            for &j in &self.dependents[i] {
+                remaining[j] -= 1;
+                if remaining[j] == 0 {
+                    order.push(j);
+                }
+            }
+        }
+        if order.len() < n {
+            let stuck = remaining.iter().position(|&r| r > 0).unwrap_or(0);
+            return Err(Error::Cycle {
+                key: self.tasks[stuck].key.clone(),
+            });
+        }
+        let mut new_index = vec![0usize; n];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut slots: Vec<Option<Task>> = self.tasks.into_iter().map(Some).collect();
+        let tasks = order.iter().filter_map(|&old| slots[old].take()).collect();
+        let remap = |v: &Vec<usize>| v.iter().map(|&x| new_index[x]).collect::<Vec<_>>();
+        Ok(TaskGraph {
+            tasks,
+            deps: order.iter().map(|&old| remap(&self.deps[old])).collect(),
+            dependents: order
+                .iter()
+                .map(|&old| remap(&self.dependents[old]))
+                .collect(),
+            outputs: self.outputs.iter().map(|&o| new_index[o]).collect(),
+        })
     }
 
     /// Materialise the tasks needed for every block of `root`.
@@ -125,29 +165,6 @@ impl TaskGraph {
             index.insert(key, tasks.len());
             tasks.push(task);
         }
-        // Found in reverse dependency order; from_tasks re-indexes.
-        tasks.reverse();
         Self::from_tasks(tasks, outputs)
-    }
-
-    fn check_acyclic(&self) -> Result<()> {
-        let mut remaining: Vec<usize> = self.deps.iter().map(Vec::len).collect();
-        let mut ready: Vec<usize> = (0..self.len()).filter(|&i| remaining[i] == 0).collect();
-        let mut done = 0;
-        while let Some(i) = ready.pop() {
-            done += 1;
-            for &j in &self.dependents[i] {
-                remaining[j] -= 1;
-                if remaining[j] == 0 {
-                    ready.push(j);
-                }
-            }
-        }
-        match remaining.iter().position(|&r| r > 0) {
-            Some(i) if done < self.len() => Err(Error::Cycle {
-                key: self.tasks[i].key.clone(),
-            }),
-            _ => Ok(()),
-        }
     }
 }

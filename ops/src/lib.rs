@@ -9,6 +9,7 @@ pub mod creation;
 pub mod elementwise;
 mod error;
 mod expr;
+pub mod from_array;
 pub mod kernels;
 mod numeric;
 pub mod random;

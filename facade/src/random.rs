@@ -1,0 +1,123 @@
+//! Random arrays from a seed (`da.random`): a counter-based generator, so the
+//! same seed gives the same values whatever the chunking and the scheduler.
+//!
+//! ```
+//! use tessera::random;
+//! let a = random::normal(10.0, 0.1, [100, 100], [30, 40], 7).unwrap();
+//! let b = random::normal(10.0, 0.1, [100, 100], 100, 7).unwrap();
+//! assert_eq!(a.compute().unwrap(), b.compute().unwrap());
+//! ```
+
+use tessera_chunk_core::{normalize_chunks, ChunkSpec};
+use tessera_ops::{random, Distribution};
+
+use crate::array::Array;
+use crate::config;
+use crate::error::Result;
+use crate::shape::IntoShape;
+
+fn draw<T: tessera_chunk_core::Element>(
+    shape: impl IntoShape,
+    chunks: impl Into<ChunkSpec>,
+    dist: Distribution,
+    seed: u64,
+    label: &str,
+) -> Result<Array<T>> {
+    let shape = shape.into_shape();
+    let limit = config::get()?.chunk_size;
+    let chunks = normalize_chunks(
+        &chunks.into(),
+        Some(&shape),
+        Some(limit),
+        Some(T::DTYPE),
+        None,
+    )?;
+    Array::from_expr(random::random(chunks, dist, seed, label)?)
+}
+
+/// Uniform floats in `[0, 1)` (`da.random.random`).
+pub fn random(
+    shape: impl IntoShape,
+    chunks: impl Into<ChunkSpec>,
+    seed: u64,
+) -> Result<Array<f64>> {
+    draw(
+        shape,
+        chunks,
+        Distribution::Uniform {
+            low: 0.0,
+            high: 1.0,
+        },
+        seed,
+        "random_sample",
+    )
+}
+
+/// Uniform floats in `[low, high)` (`da.random.uniform`).
+pub fn uniform(
+    low: f64,
+    high: f64,
+    shape: impl IntoShape,
+    chunks: impl Into<ChunkSpec>,
+    seed: u64,
+) -> Result<Array<f64>> {
+    draw(
+        shape,
+        chunks,
+        Distribution::Uniform { low, high },
+        seed,
+        "uniform",
+    )
+}
+
+/// Normal floats with mean `loc` and standard deviation `scale` (`da.random.normal`).
+pub fn normal(
+    loc: f64,
+    scale: f64,
+    shape: impl IntoShape,
+    chunks: impl Into<ChunkSpec>,
+    seed: u64,
+) -> Result<Array<f64>> {
+    draw(
+        shape,
+        chunks,
+        Distribution::Normal { loc, scale },
+        seed,
+        "normal",
+    )
+}
+
+/// Standard normal floats (`da.random.standard_normal`).
+pub fn standard_normal(
+    shape: impl IntoShape,
+    chunks: impl Into<ChunkSpec>,
+    seed: u64,
+) -> Result<Array<f64>> {
+    draw(
+        shape,
+        chunks,
+        Distribution::Normal {
+            loc: 0.0,
+            scale: 1.0,
+        },
+        seed,
+        "standard_normal",
+    )
+}
+
+/// Uniform integers in `[low, high)` (`Generator.integers`).
+pub fn integers(
+    low: i64,
+    high: i64,
+    shape: impl IntoShape,
+    chunks: impl Into<ChunkSpec>,
+    seed: u64,
+) -> Result<Array<i64>> {
+    draw(
+        shape,
+        chunks,
+        Distribution::Integers { low, high },
+        seed,
+        "integers",
+    )
+}

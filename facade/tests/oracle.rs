@@ -1,0 +1,191 @@
+//! The oracle suite: every operation on random shapes and chunkings, compared
+//! with the same computation in plain ndarray, on every scheduler.
+
+use ndarray::{ArrayD, Axis, IxDyn};
+use proptest::prelude::*;
+use tessera::{Array, Chunks, ReduceOp, ReduceOptions, Scheduler, SyncScheduler, Threaded};
+
+/// A shape of 0–4 axes (lengths 0–6) with a random chunking of each axis.
+fn shape_and_chunks() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>)> {
+    prop::collection::vec(0usize..7, 0..5).prop_flat_map(|shape| {
+        let per_axis: Vec<_> = shape
+            .iter()
+            .map(|&d| {
+                prop::collection::vec(1usize..4, d.max(1)).prop_map(move |cuts| split(d, &cuts))
+            })
+            .collect();
+        (Just(shape), per_axis)
+    })
+}
+
+/// Cut `d` into chunks using `cuts` as lengths, last one trimmed; empty axes get `[0]`.
+fn split(d: usize, cuts: &[usize]) -> Vec<usize> {
+    if d == 0 {
+        return vec![0];
+    }
+    let mut out = Vec::new();
+    let mut left = d;
+    for &c in cuts.iter().cycle() {
+        if left == 0 {
+            break;
+        }
+        let c = c.min(left);
+        out.push(c);
+        left -= c;
+    }
+    out
+}
+
+fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    ArrayD::from_shape_fn(IxDyn(shape), |_| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) % 2000) as f64 / 100.0 - 10.0
+    })
+}
+
+fn schedulers() -> Vec<Box<dyn Scheduler>> {
+    vec![Box::new(SyncScheduler), Box::new(Threaded::new(3))]
+}
+
+fn close(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {
+    a.shape() == b.shape()
+        && a.iter().zip(b.iter()).all(|(x, y)| {
+            (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-9 * (1.0 + x.abs().max(y.abs()))
+        })
+}
+
+fn array(shape: &[usize], chunks: &[Vec<usize>], seed: u64) -> (ArrayD<f64>, Array<f64>) {
+    let d = data(shape, seed);
+    let c = Chunks::new(chunks.to_vec()).unwrap();
+    let x = tessera::from_array(d.clone(), c).unwrap();
+    (d, x)
+}
+
+/// NumPy-style reduction of `d` over `axes` with ndarray, one axis at a time.
+fn oracle_reduce(d: &ArrayD<f64>, op: ReduceOp, axes: &[usize], keepdims: bool) -> ArrayD<f64> {
+    let mut sorted = axes.to_vec();
+    sorted.sort_unstable();
+    let n: usize = sorted.iter().map(|&a| d.shape()[a]).product();
+    // Move reduced axes to the end and flatten them into one.
+    let kept: Vec<usize> = (0..d.ndim()).filter(|a| !sorted.contains(a)).collect();
+    let perm: Vec<usize> = kept.iter().chain(sorted.iter()).copied().collect();
+    let moved = d
+        .view()
+        .permuted_axes(perm)
+        .as_standard_layout()
+        .into_owned();
+    let kept_shape: Vec<usize> = kept.iter().map(|&a| d.shape()[a]).collect();
+    let rows = moved
+        .into_shape_with_order((kept_shape.iter().product::<usize>(), n))
+        .unwrap();
+    let vals: Vec<f64> = rows
+        .axis_iter(Axis(0))
+        .map(|r| {
+            let v: Vec<f64> = r.to_vec();
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            let m2 = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>();
+            match op {
+                ReduceOp::Sum => v.iter().sum(),
+                ReduceOp::Prod => v.iter().product(),
+                ReduceOp::Min => v.iter().copied().fold(f64::INFINITY, f64::min),
+                ReduceOp::Max => v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                ReduceOp::Mean => mean,
+                ReduceOp::Var { ddof } => m2 / (v.len() as f64 - f64::from(ddof)).max(0.0),
+                ReduceOp::Std { ddof } => (m2 / (v.len() as f64 - f64::from(ddof)).max(0.0)).sqrt(),
+                _ => unreachable!(),
+            }
+        })
+        .collect();
+    let out_shape: Vec<usize> = if keepdims {
+        (0..d.ndim())
+            .map(|a| if sorted.contains(&a) { 1 } else { d.shape()[a] })
+            .collect()
+    } else {
+        kept_shape
+    };
+    ArrayD::from_shape_vec(IxDyn(&out_shape), vals).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn reductions_match_ndarray(
+        (shape, chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+        op_pick in 0usize..7,
+        axis_mask in any::<u8>(),
+        keepdims in any::<bool>(),
+        all_axes in any::<bool>(),
+    ) {
+        let op = [ReduceOp::Sum, ReduceOp::Prod, ReduceOp::Min, ReduceOp::Max, ReduceOp::Mean, ReduceOp::Var { ddof: 0 }, ReduceOp::Std { ddof: 1 }][op_pick];
+        let (d, x) = array(&shape, &chunks, seed);
+        let axes: Vec<usize> = if all_axes { (0..shape.len()).collect() } else { (0..shape.len()).filter(|a| axis_mask & (1 << a) != 0).collect() };
+        let opts = ReduceOptions { axes: Some(axes.iter().map(|&a| a as i64).collect()), keepdims, split_every: None };
+        let reduced: tessera::Result<Array<f64>> = x.reduction(op, &opts);
+        let empty_reduction = axes.iter().any(|&a| shape[a] == 0);
+        if matches!(op, ReduceOp::Min | ReduceOp::Max) && empty_reduction {
+            prop_assert!(reduced.is_err(), "min/max over an empty axis must be an error");
+            return Ok(());
+        }
+        let reduced = reduced.unwrap();
+        let want = oracle_reduce(&d, op, &axes, keepdims);
+        for s in schedulers() {
+            let got = reduced.compute_with(s.as_ref()).unwrap();
+            prop_assert!(close(&got, &want), "{op:?} axes {axes:?} keepdims {keepdims} on {shape:?} chunks {chunks:?} ({}): got {got} want {want}", s.name());
+        }
+    }
+
+    #[test]
+    fn elementwise_and_transpose_match_ndarray(
+        (shape, chunks) in shape_and_chunks(),
+        (_, other_chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+    ) {
+        let (d, x) = array(&shape, &chunks, seed);
+        // A second operand of the same shape but its own chunking (when ranks agree).
+        let other_chunks = if other_chunks.len() == shape.len() && other_chunks.iter().zip(&shape).all(|(c, &d)| c.iter().sum::<usize>() == d) { other_chunks } else { chunks.clone() };
+        let (e, y) = array(&shape, &other_chunks, seed ^ 0xabcdef);
+        let expr = (&(&(&x + &y).unwrap() * 2.0).unwrap() - &x.t().unwrap().t().unwrap()).unwrap();
+        let want = &(&(&d + &e) * 2.0) - &d;
+        let xt = x.t().unwrap();
+        let want_t = d.t().to_owned();
+        for s in schedulers() {
+            prop_assert!(close(&expr.compute_with(s.as_ref()).unwrap(), &want));
+            prop_assert!(close(&xt.compute_with(s.as_ref()).unwrap(), &want_t));
+        }
+    }
+
+    #[test]
+    fn rechunk_preserves_values(
+        (shape, chunks) in shape_and_chunks(),
+        (_, new_chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+    ) {
+        let (d, x) = array(&shape, &chunks, seed);
+        prop_assume!(new_chunks.len() == shape.len() && new_chunks.iter().zip(&shape).all(|(c, &n)| c.iter().sum::<usize>() == n));
+        let r = x.rechunk(Chunks::new(new_chunks.clone()).unwrap()).unwrap();
+        prop_assert_eq!(r.chunks().axes(), new_chunks.as_slice());
+        for s in schedulers() {
+            prop_assert_eq!(&r.compute_with(s.as_ref()).unwrap(), &d);
+        }
+    }
+
+    #[test]
+    fn random_values_do_not_depend_on_chunks_or_scheduler(
+        (shape, chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+    ) {
+        let a = tessera::random::normal(1.0, 2.0, shape.clone(), Chunks::new(chunks).unwrap(), seed).unwrap();
+        let b = tessera::random::normal(1.0, 2.0, shape.clone(), Chunks::single(&shape), seed).unwrap();
+        let reference = b.compute_with(&SyncScheduler).unwrap();
+        for s in schedulers() {
+            prop_assert_eq!(&a.compute_with(s.as_ref()).unwrap(), &reference);
+        }
+    }
+}

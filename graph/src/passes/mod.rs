@@ -1,0 +1,107 @@
+//! Optimisation passes over the layer graph, each a small type, run in the
+//! order of [`default_passes`].
+
+mod fuse;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::graph::layers;
+use crate::layer::LayerRef;
+
+pub use fuse::FuseBlockwise;
+
+/// One rewrite of the layer graph below a root.
+pub trait Pass: Send + Sync {
+    /// A short name, for logs and snapshots.
+    fn name(&self) -> &'static str;
+    /// The rewritten root (the same name, so its keys stay valid).
+    fn run(&self, root: LayerRef) -> Result<LayerRef>;
+}
+
+/// The passes `compute` runs, in order.
+pub fn default_passes() -> Vec<Box<dyn Pass>> {
+    vec![
+        // Last and only, for now: fusing elementwise chains into one task per
+        // block removes whole layers of tasks and the blocks between them,
+        // which is where small-chunk workloads spend their time. Slice
+        // pushdown, when it lands, must run before it so fused chains read
+        // only the blocks a slice needs.
+        Box::new(FuseBlockwise),
+    ]
+}
+
+/// Run every default pass on `root`.
+pub fn optimize(root: &LayerRef) -> Result<LayerRef> {
+    let mut current = root.clone();
+    for pass in default_passes() {
+        current = pass.run(current)?;
+        tracing::debug!(pass = pass.name(), "optimisation pass ran");
+    }
+    Ok(current)
+}
+
+/// Maps an original layer to its rebuilt version (itself when untouched).
+pub type Rebuilt<'a> = &'a dyn Fn(&LayerRef) -> LayerRef;
+
+/// Rebuild the graph below `root` bottom-up, replacing layers with `rewrite`,
+/// which sees the layer with its inputs already rebuilt and a map from any
+/// original layer to its rebuilt version — the walk every pass shares.
+pub fn rebuild(
+    root: &LayerRef,
+    mut rewrite: impl FnMut(&LayerRef, Rebuilt<'_>) -> Result<Option<LayerRef>>,
+) -> Result<LayerRef> {
+    let mut done: HashMap<Arc<str>, LayerRef> = HashMap::new();
+    for layer in layers(std::slice::from_ref(root)) {
+        let inputs: Vec<LayerRef> = layer
+            .inputs()
+            .iter()
+            .map(|i| done.get(i.name()).cloned().unwrap_or_else(|| i.clone()))
+            .collect();
+        let changed = inputs
+            .iter()
+            .zip(layer.inputs())
+            .any(|(a, b)| !Arc::ptr_eq(a, b));
+        let rebuilt = if changed {
+            layer.with_inputs(inputs)
+        } else {
+            layer.clone()
+        };
+        let lookup = |l: &LayerRef| done.get(l.name()).cloned().unwrap_or_else(|| l.clone());
+        let replaced = rewrite(&rebuilt, &lookup)?.unwrap_or(rebuilt);
+        done.insert(layer.name().clone(), replaced);
+    }
+    Ok(done
+        .get(root.name())
+        .cloned()
+        .unwrap_or_else(|| root.clone()))
+}
+
+/// The layer graph below `root` as text, with positional ids so snapshots are stable:
+/// one line per layer, inputs first: `L2 add Blockwise 2 blocks <- L0 L1`.
+pub fn render(root: &LayerRef) -> String {
+    let all = layers(std::slice::from_ref(root));
+    let ids: HashMap<Arc<str>, usize> = all
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.name().clone(), i))
+        .collect();
+    let mut out = String::new();
+    for (i, l) in all.iter().enumerate() {
+        let inputs: Vec<String> = l
+            .inputs()
+            .iter()
+            .map(|x| format!("L{}", ids.get(x.name()).copied().unwrap_or(usize::MAX)))
+            .collect();
+        out.push_str(&format!(
+            "L{i} {} {:?} {} blocks{}{}\n",
+            l.label(),
+            l.kind(),
+            l.chunks().num_blocks(),
+            if inputs.is_empty() { "" } else { " <- " },
+            inputs.join(" ")
+        ));
+    }
+    out
+}

@@ -77,3 +77,83 @@ pub fn from_array<T: Element>(
     )?;
     Array::from_expr(tessera_ops::from_array::from_array(data, chunks)?)
 }
+
+fn range_array<T: Element>(
+    len: usize,
+    start: f64,
+    step: f64,
+    chunks: ChunkSpec,
+    label: &str,
+) -> Result<Array<T>> {
+    let limit = config::get()?.chunk_size;
+    let chunks = normalize_chunks(&chunks, Some(&[len]), Some(limit), Some(T::DTYPE), None)?;
+    Array::from_expr(creation::range(chunks, start, step, T::DTYPE, label)?)
+}
+
+/// Evenly spaced values in `[start, stop)` with `step` (`da.arange`).
+///
+/// ```
+/// let x = tessera::arange::<i64>(0.0, 10.0, 3.0, 2).unwrap();
+/// assert_eq!(x.compute().unwrap().into_raw_vec_and_offset().0, vec![0, 3, 6, 9]);
+/// ```
+pub fn arange<T: Element>(
+    start: f64,
+    stop: f64,
+    step: f64,
+    chunks: impl Into<ChunkSpec>,
+) -> Result<Array<T>> {
+    if step == 0.0 || !step.is_finite() {
+        return Err(tessera_ops::Error::InvalidArgument {
+            op: "arange".into(),
+            reason: format!("step must be a finite non-zero number, got {step}"),
+        }
+        .into());
+    }
+    let len = ((stop - start) / step).ceil().max(0.0) as usize;
+    range_array(len, start, step, chunks.into(), "arange")
+}
+
+/// `num` evenly spaced values from `start` to `stop` inclusive (`da.linspace`).
+pub fn linspace<T: Element>(
+    start: f64,
+    stop: f64,
+    num: usize,
+    chunks: impl Into<ChunkSpec>,
+) -> Result<Array<T>> {
+    let step = if num > 1 {
+        (stop - start) / (num - 1) as f64
+    } else {
+        0.0
+    };
+    range_array(num, start, step, chunks.into(), "linspace")
+}
+
+/// Ones with the shape and chunks of `like` (`da.ones_like`).
+pub fn ones_like<T: Element, U: Element>(like: &Array<U>) -> Result<Array<T>> {
+    Array::from_expr(creation::full(
+        like.chunks().clone(),
+        T::DTYPE,
+        Scalar::Int(1),
+        "ones_like",
+    )?)
+}
+
+/// Zeros with the shape and chunks of `like` (`da.zeros_like`).
+pub fn zeros_like<T: Element, U: Element>(like: &Array<U>) -> Result<Array<T>> {
+    Array::from_expr(creation::full(
+        like.chunks().clone(),
+        T::DTYPE,
+        Scalar::Int(0),
+        "zeros_like",
+    )?)
+}
+
+/// `value` with the shape and chunks of `like` (`da.full_like`).
+pub fn full_like<T: Element, U: Element>(like: &Array<U>, value: T) -> Result<Array<T>> {
+    Array::from_expr(creation::full(
+        like.chunks().clone(),
+        T::DTYPE,
+        Scalar::of(value),
+        "full_like",
+    )?)
+}

@@ -17,6 +17,7 @@
 mod array;
 pub mod config;
 mod creation;
+mod dyn_array;
 mod error;
 mod methods;
 mod operators;
@@ -25,10 +26,13 @@ mod repr;
 mod shape;
 
 pub use array::Array;
-pub use creation::{empty, from_array, full, ones, zeros};
+pub use creation::{
+    arange, empty, from_array, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
+};
+pub use dyn_array::DynArray;
 pub use error::{Error, Result};
 pub use repr::Summary;
 pub use shape::IntoShape;
-pub use tessera_chunk_core::{chunks, format_bytes, ChunkSpec, Chunks, DType, Element};
+pub use tessera_chunk_core::{chunks, format_bytes, with_dtype, ChunkSpec, Chunks, DType, Element};
 pub use tessera_ops::{BinaryOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
 pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};

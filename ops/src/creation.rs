@@ -59,3 +59,68 @@ pub fn full(chunks: Chunks, dtype: DType, value: Scalar, label: &str) -> Result<
         Arc::new(tasks),
     )))
 }
+
+/// Builds `Range` kernels for each block of a 1-d range.
+#[derive(Debug)]
+struct RangeTasks {
+    chunks: Chunks,
+    start: f64,
+    step: f64,
+    dtype: DType,
+}
+
+impl BlockTasks for RangeTasks {
+    fn block_task(&self, _inputs: &[LayerRef], index: &[usize]) -> Result<(KernelRef, Vec<Key>)> {
+        let r = self.chunks.block_range(index)?;
+        let kernel = crate::kernels::range::Range {
+            start: self.start,
+            step: self.step,
+            offset: r[0].start,
+            len: r[0].len(),
+            dtype: self.dtype,
+        };
+        Ok((Arc::new(kernel), Vec::new()))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A 1-d array of `start + step * i` over the given chunks (`arange`, `linspace`).
+pub fn range(
+    chunks: Chunks,
+    start: f64,
+    step: f64,
+    dtype: DType,
+    label: &str,
+) -> Result<Expr, Error> {
+    if chunks.ndim() != 1 || !dtype.is_array_type() || dtype == DType::Bool {
+        return Err(Error::InvalidArgument {
+            op: label.into(),
+            reason: format!(
+                "ranges are 1-d arrays of a numeric dtype; got {} dimensions of {dtype}",
+                chunks.ndim()
+            ),
+        });
+    }
+    if !(start.is_finite() && step.is_finite()) {
+        return Err(Error::InvalidArgument {
+            op: label.into(),
+            reason: format!("start and step must be finite, got {start} and {step}"),
+        });
+    }
+    let tasks = RangeTasks {
+        chunks: chunks.clone(),
+        start,
+        step,
+        dtype,
+    };
+    Ok(Expr::new(GeneralLayer::new(
+        label,
+        LayerKind::Creation,
+        chunks,
+        dtype,
+        Vec::new(),
+        Arc::new(tasks),
+    )))
+}

@@ -47,6 +47,25 @@ impl<T: Element> Kernel for Literal<T> {
     }
 }
 
+/// A literal block, as rebuilt on the far side of a process boundary.
+#[derive(Debug)]
+pub struct LiteralBlock(pub Block);
+
+impl Kernel for LiteralBlock {
+    fn id(&self) -> &str {
+        "tessera.literal"
+    }
+    fn params(&self) -> Params {
+        Params::Block(self.0.clone())
+    }
+    fn run(&self, _inputs: &[Block]) -> Result<Block, KernelError> {
+        Ok(self.0.clone())
+    }
+    fn is_cheap(&self) -> bool {
+        true
+    }
+}
+
 #[derive(Debug)]
 struct LiteralTasks<T: Element> {
     data: ArcArray<T, IxDyn>,

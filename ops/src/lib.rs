@@ -15,6 +15,7 @@ mod numeric;
 pub mod random;
 pub mod rechunk;
 pub mod reduction;
+pub mod registry;
 pub mod reshape;
 mod scalar;
 mod shim;

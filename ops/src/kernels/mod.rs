@@ -5,6 +5,7 @@ pub mod counter_rng;
 pub mod elementwise;
 pub mod full;
 pub mod random;
+pub mod range;
 pub mod reduce;
 pub mod transpose;
 

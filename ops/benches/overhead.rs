@@ -1,0 +1,44 @@
+//! Per-task scheduler overhead: `ones(N, chunks=1).sum()` (the W3 workload),
+//! and the fused elementwise chain per chunk.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use tessera_chunk_core::{Chunks, DType};
+use tessera_graph::TaskGraph;
+use tessera_ops::{creation, reduction, ReduceOp, ReduceOptions, Scalar};
+use tessera_schedulers::{Scheduler, Sync, Threaded};
+
+fn ones_sum_graph(n: usize) -> TaskGraph {
+    let x = creation::full(
+        Chunks::regular(&[n], &[1]).unwrap(),
+        DType::F64,
+        Scalar::Int(1),
+        "ones_like",
+    )
+    .unwrap();
+    let s = reduction::reduce(&x, ReduceOp::Sum, &ReduceOptions::default()).unwrap();
+    TaskGraph::from_layer(s.layer()).unwrap()
+}
+
+fn overhead(c: &mut Criterion) {
+    let mut group = c.benchmark_group("per_task_overhead");
+    let n = 5000;
+    let tasks = ones_sum_graph(n).len() as u64;
+    group.throughput(Throughput::Elements(tasks));
+    let schedulers: Vec<(&str, Box<dyn Scheduler>)> = vec![
+        ("sync", Box::new(Sync)),
+        ("threads", Box::new(Threaded::default())),
+    ];
+    for (name, s) in &schedulers {
+        group.bench_with_input(BenchmarkId::new("run", name), &n, |b, &n| {
+            let g = ones_sum_graph(n);
+            b.iter(|| s.run(&g, &[]).unwrap());
+        });
+        group.bench_with_input(BenchmarkId::new("build_and_run", name), &n, |b, &n| {
+            b.iter(|| s.run(&ones_sum_graph(n), &[]).unwrap());
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, overhead);
+criterion_main!(benches);

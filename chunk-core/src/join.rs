@@ -278,7 +278,11 @@ fn promote_all(operands: &[(&Chunks, DType)], op: &str) -> Result<DType> {
 
 /// Unify every axis but `skip` across `operands` (Dask's `unify_chunks` with
 /// one shared index per axis).
-fn unify_other_axes(operands: &[&Chunks], ndim: usize, skip: Option<usize>) -> Result<Vec<Vec<usize>>> {
+fn unify_other_axes(
+    operands: &[&Chunks],
+    ndim: usize,
+    skip: Option<usize>,
+) -> Result<Vec<Vec<usize>>> {
     (0..ndim)
         .map(|j| {
             if Some(j) == skip {
@@ -343,7 +347,10 @@ pub fn concatenate_plan(operands: &[(&Chunks, DType)], axis: Option<i64>) -> Res
         })
         .collect::<Result<Vec<_>>>()?;
     let mut axes = unified;
-    axes[axis] = kept.iter().flat_map(|c| c.axis(axis).iter().copied()).collect();
+    axes[axis] = kept
+        .iter()
+        .flat_map(|c| c.axis(axis).iter().copied())
+        .collect();
     Ok(JoinPlan {
         chunks: Chunks::new(axes)?,
         dtype,
@@ -364,7 +371,10 @@ pub fn concatenate_plan(operands: &[(&Chunks, DType)], axis: Option<i64>) -> Res
 /// let (c, d) = concatenate_chunks(&[(&a, DType::I8), (&b, DType::F32)], Some(0)).unwrap();
 /// assert_eq!((c.axes(), d), (&[vec![3, 3, 3, 1, 4]][..], DType::F32));
 /// ```
-pub fn concatenate_chunks(operands: &[(&Chunks, DType)], axis: Option<i64>) -> Result<(Chunks, DType)> {
+pub fn concatenate_chunks(
+    operands: &[(&Chunks, DType)],
+    axis: Option<i64>,
+) -> Result<(Chunks, DType)> {
     let plan = concatenate_plan(operands, axis)?;
     Ok((plan.chunks, plan.dtype))
 }
@@ -423,11 +433,23 @@ mod tests {
     #[test]
     fn transpose_checks_axes() {
         let c = ch(&[&[3, 3, 3, 1], &[7, 7, 6]]);
-        assert_eq!(transpose_chunks(&c, Some(&[])).unwrap(), transpose_chunks(&c, None).unwrap());
+        assert_eq!(
+            transpose_chunks(&c, Some(&[])).unwrap(),
+            transpose_chunks(&c, None).unwrap()
+        );
         assert_eq!(transpose_chunks(&c, Some(&[-2, -1])).unwrap(), c);
-        assert!(matches!(transpose_chunks(&c, Some(&[0])), Err(Error::RankMismatch { .. })));
-        assert!(matches!(transpose_chunks(&c, Some(&[0, 0])), Err(Error::RepeatedAxis { .. })));
-        assert!(matches!(transpose_chunks(&c, Some(&[0, 2])), Err(Error::AxisOutOfBounds { .. })));
+        assert!(matches!(
+            transpose_chunks(&c, Some(&[0])),
+            Err(Error::RankMismatch { .. })
+        ));
+        assert!(matches!(
+            transpose_chunks(&c, Some(&[0, 0])),
+            Err(Error::RepeatedAxis { .. })
+        ));
+        assert!(matches!(
+            transpose_chunks(&c, Some(&[0, 2])),
+            Err(Error::AxisOutOfBounds { .. })
+        ));
     }
 
     #[test]
@@ -448,14 +470,18 @@ mod tests {
         let a = ch(&[&[1; 5], &[2, 2, 1], &[3, 2]]);
         let b = ch(&[&[5], &[1; 5], &[5]]);
         let p = concatenate_plan(&[(&a, DType::F64), (&b, DType::F64)], Some(0)).unwrap();
-        assert_eq!(p.chunks.axes(), &[vec![1, 1, 1, 1, 1, 5], vec![1; 5], vec![3, 2]]);
+        assert_eq!(
+            p.chunks.axes(),
+            &[vec![1, 1, 1, 1, 1, 5], vec![1; 5], vec![3, 2]]
+        );
         assert_eq!(p.source_block(&[5, 2, 1]).unwrap(), (1, vec![0, 2, 1]));
         assert_eq!(p.source_block(&[4, 0, 0]).unwrap(), (0, vec![4, 0, 0]));
         let empty = ch(&[&[0], &[1, 1, 1]]);
         let full = ch(&[&[2, 2], &[2, 1]]);
         let p = concatenate_plan(&[(&empty, DType::F64), (&full, DType::F64)], Some(1)).unwrap();
         assert_eq!((p.chunks, p.sources), (full.clone(), vec![1]));
-        let both = concatenate_plan(&[(&empty, DType::F64), (&empty, DType::F64)], Some(0)).unwrap();
+        let both =
+            concatenate_plan(&[(&empty, DType::F64), (&empty, DType::F64)], Some(0)).unwrap();
         assert_eq!(both.chunks.axes(), &[vec![0, 0], vec![1, 1, 1]]);
         assert!(concatenate_plan(&[], Some(0)).is_err());
         let s = Chunks::scalar();

@@ -126,9 +126,15 @@ mod tests {
     fn reduced_chunks_with_and_without_keepdims() {
         let c = Chunks::regular(&[0, 5], &[2, 2]).unwrap();
         assert_eq!(reduced_chunks(&c, &[0, 1], false), Chunks::scalar());
-        assert_eq!(reduced_chunks(&c, &[0, 1], true).axes(), &[vec![1], vec![1]]);
+        assert_eq!(
+            reduced_chunks(&c, &[0, 1], true).axes(),
+            &[vec![1], vec![1]]
+        );
         assert_eq!(reduced_chunks(&c, &[], true), c);
-        assert_eq!(reduced_chunks(&Chunks::scalar(), &[], false), Chunks::scalar());
+        assert_eq!(
+            reduced_chunks(&Chunks::scalar(), &[], false),
+            Chunks::scalar()
+        );
     }
 
     #[test]

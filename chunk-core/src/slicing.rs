@@ -357,7 +357,11 @@ fn plan_axis(chunks: &Chunks, axis: usize, item: IndexItem) -> Result<AxisPlan> 
     let block_of = |p: usize| offsets.partition_point(|&o| o <= p).saturating_sub(1);
     match item {
         IndexItem::Int(i) => {
-            let pos = if i < 0 { i128::from(i) + dim as i128 } else { i128::from(i) };
+            let pos = if i < 0 {
+                i128::from(i) + dim as i128
+            } else {
+                i128::from(i)
+            };
             if pos < 0 || pos >= dim as i128 {
                 return Err(Error::IndexOutOfBounds {
                     index: i,
@@ -441,11 +445,20 @@ mod tests {
     #[test]
     fn dask_doc_examples() {
         let c = c1(&[20, 20, 20, 20, 20]);
-        assert_eq!(plan_chunks(&c, &[IndexItem::range(10, 35)]), vec![vec![10, 15]]);
+        assert_eq!(
+            plan_chunks(&c, &[IndexItem::range(10, 35)]),
+            vec![vec![10, 15]]
+        );
         let c = c1(&[20, 10, 20, 10, 40]);
         let s = |a, b, k| IndexItem::slice(Some(a), Some(b), Some(k));
-        assert_eq!(plan_chunks(&c, &[s(0, 90, 2)]), vec![vec![10, 5, 10, 5, 15]]);
-        assert_eq!(plan_chunks(&c, &[s(90, 10, -2)]), vec![vec![16, 5, 10, 5, 4]]);
+        assert_eq!(
+            plan_chunks(&c, &[s(0, 90, 2)]),
+            vec![vec![10, 5, 10, 5, 15]]
+        );
+        assert_eq!(
+            plan_chunks(&c, &[s(90, 10, -2)]),
+            vec![vec![16, 5, 10, 5, 4]]
+        );
     }
 
     #[test]
@@ -501,8 +514,12 @@ mod tests {
     fn identity_is_detected() {
         let c = Chunks::regular(&[10, 4], &[3, 2]).unwrap();
         assert!(slice_plan(&c, &[]).unwrap().is_identity());
-        assert!(slice_plan(&c, &[IndexItem::range(0, 10)]).unwrap().is_identity());
-        assert!(!slice_plan(&c, &[IndexItem::range(0, 9)]).unwrap().is_identity());
+        assert!(slice_plan(&c, &[IndexItem::range(0, 10)])
+            .unwrap()
+            .is_identity());
+        assert!(!slice_plan(&c, &[IndexItem::range(0, 9)])
+            .unwrap()
+            .is_identity());
         assert!(!slice_plan(&c, &[IndexItem::NewAxis]).unwrap().is_identity());
     }
 
@@ -510,13 +527,22 @@ mod tests {
     fn bad_indices_are_typed_errors() {
         let c = Chunks::regular(&[10], &[3]).unwrap();
         let err = |idx: &[IndexItem]| slice_plan(&c, idx).unwrap_err();
-        assert!(matches!(err(&[IndexItem::int(10)]), Error::IndexOutOfBounds { .. }));
-        assert!(matches!(err(&[IndexItem::int(-11)]), Error::IndexOutOfBounds { .. }));
+        assert!(matches!(
+            err(&[IndexItem::int(10)]),
+            Error::IndexOutOfBounds { .. }
+        ));
+        assert!(matches!(
+            err(&[IndexItem::int(-11)]),
+            Error::IndexOutOfBounds { .. }
+        ));
         assert!(matches!(
             err(&[IndexItem::int(0), IndexItem::int(0)]),
             Error::TooManyIndices { given: 2, ndim: 1 }
         ));
-        assert_eq!(err(&[IndexItem::slice(None, None, Some(0))]), Error::ZeroStep);
+        assert_eq!(
+            err(&[IndexItem::slice(None, None, Some(0))]),
+            Error::ZeroStep
+        );
         assert_eq!(
             err(&[IndexItem::Ellipsis, IndexItem::Ellipsis]),
             Error::MultipleEllipsis

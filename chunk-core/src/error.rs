@@ -146,6 +146,14 @@ pub enum Error {
         /// The number of blocks per axis.
         grid: Vec<usize>,
     },
+    /// An operation that cannot be done on these operands (Dask refuses it too).
+    #[error("{op} is not possible here: {reason}")]
+    Unsupported {
+        /// The operation.
+        op: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
     /// A dtype that the operation does not support.
     #[error("dtype {dtype} is not supported here: {reason}")]
     UnsupportedDType {

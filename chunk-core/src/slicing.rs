@@ -551,3 +551,61 @@ mod tests {
         assert_eq!(plan_chunks(&c, &[extreme]), vec![vec![0]]);
     }
 }
+
+macro_rules! index_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for IndexItem {
+            fn from(i: $t) -> Self {
+                IndexItem::Int(i as i64)
+            }
+        }
+        impl From<std::ops::Range<$t>> for IndexItem {
+            fn from(r: std::ops::Range<$t>) -> Self {
+                IndexItem::slice(Some(r.start as i64), Some(r.end as i64), None)
+            }
+        }
+        impl From<std::ops::RangeFrom<$t>> for IndexItem {
+            fn from(r: std::ops::RangeFrom<$t>) -> Self {
+                IndexItem::slice(Some(r.start as i64), None, None)
+            }
+        }
+        impl From<std::ops::RangeTo<$t>> for IndexItem {
+            fn from(r: std::ops::RangeTo<$t>) -> Self {
+                IndexItem::slice(None, Some(r.end as i64), None)
+            }
+        }
+    )*};
+}
+
+index_from_int!(i32, i64, isize, usize);
+
+impl From<std::ops::RangeFull> for IndexItem {
+    fn from(_: std::ops::RangeFull) -> Self {
+        IndexItem::full()
+    }
+}
+
+impl IndexItem {
+    /// A slice with a step: `IndexItem::step(.., -1)` is Python's `::-1`.
+    pub fn step(range: impl Into<IndexItem>, step: i64) -> Self {
+        match range.into() {
+            IndexItem::Slice { start, stop, .. } => IndexItem::slice(start, stop, Some(step)),
+            other => other,
+        }
+    }
+}
+
+/// Build an index list: `s![3, 1..8, IndexItem::NewAxis, IndexItem::step(.., -2)]`.
+///
+/// ```
+/// use tessera_chunk_core::{s, slice_plan, Chunks, IndexItem};
+/// let c = Chunks::regular(&[10, 10], &[3, 3]).unwrap();
+/// let plan = slice_plan(&c, &s![2, IndexItem::step(.., -1)]).unwrap();
+/// assert_eq!(plan.shape(), vec![10]);
+/// ```
+#[macro_export]
+macro_rules! s {
+    ($($e:expr),* $(,)?) => {
+        vec![$($crate::IndexItem::from($e)),*]
+    };
+}

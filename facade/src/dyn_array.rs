@@ -105,6 +105,27 @@ impl DynArray {
         )?))
     }
 
+    /// Basic indexing.
+    pub fn slice(&self, index: &[tessera_chunk_core::IndexItem]) -> Result<DynArray> {
+        Ok(DynArray::from_expr(tessera_ops::slicing::getitem(
+            &self.expr, index,
+        )?))
+    }
+
+    /// `da.concatenate(arrays, axis)` (`None` flattens first), with dtype promotion.
+    pub fn concatenate(arrays: &[DynArray], axis: Option<i64>) -> Result<DynArray> {
+        let exprs: Vec<Expr> = arrays.iter().map(|a| a.expr.clone()).collect();
+        Ok(DynArray::from_expr(tessera_ops::join::concatenate(
+            &exprs, axis,
+        )?))
+    }
+
+    /// `da.stack(arrays, axis)`, with dtype promotion.
+    pub fn stack(arrays: &[DynArray], axis: i64) -> Result<DynArray> {
+        let exprs: Vec<Expr> = arrays.iter().map(|a| a.expr.clone()).collect();
+        Ok(DynArray::from_expr(tessera_ops::join::stack(&exprs, axis)?))
+    }
+
     /// Cast to another dtype.
     pub fn astype(&self, dtype: DType) -> Result<DynArray> {
         Ok(DynArray::from_expr(elementwise::astype(&self.expr, dtype)?))

@@ -19,6 +19,7 @@ pub mod config;
 mod creation;
 mod dyn_array;
 mod error;
+mod joins;
 mod methods;
 mod operators;
 pub mod random;
@@ -31,8 +32,11 @@ pub use creation::{
 };
 pub use dyn_array::DynArray;
 pub use error::{Error, Result};
+pub use joins::{concatenate, stack};
 pub use repr::Summary;
 pub use shape::IntoShape;
-pub use tessera_chunk_core::{chunks, format_bytes, with_dtype, ChunkSpec, Chunks, DType, Element};
+pub use tessera_chunk_core::{
+    chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
+};
 pub use tessera_ops::{BinaryOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
 pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};

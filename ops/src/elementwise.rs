@@ -11,7 +11,7 @@ use crate::expr::Expr;
 use crate::kernels::elementwise::{Binary, BinaryOp, BinaryScalar, Cast, Unary, UnaryOp};
 use crate::rechunk::rechunk_to;
 use crate::scalar::Scalar;
-use crate::shim::{result_type, unify_chunks};
+use tessera_chunk_core::{result_type, unify_chunks};
 
 /// The block map from an output of `out_ndim` axes to an operand: axes it
 /// lacks or has at length 1 where the output is longer are broadcast.

@@ -10,7 +10,9 @@ pub mod elementwise;
 mod error;
 mod expr;
 pub mod from_array;
+pub mod join;
 pub mod kernels;
+pub mod map_blocks;
 mod numeric;
 pub mod random;
 pub mod rechunk;
@@ -18,7 +20,7 @@ pub mod reduction;
 pub mod registry;
 pub mod reshape;
 mod scalar;
-mod shim;
+pub mod slicing;
 
 pub use error::{Error, Result};
 pub use expr::Expr;

@@ -14,7 +14,7 @@ use tessera_graph::{
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::kernels::reduce::{ReduceAggregate, ReduceChunk, ReduceCombine, ReduceOp};
-use crate::shim::normalize_axes;
+use tessera_chunk_core::reduction_axes;
 
 /// Dask's default `split_every` (its `array.split_every` config).
 pub const DEFAULT_SPLIT_EVERY: usize = 4;
@@ -122,7 +122,7 @@ fn level_chunks(
 
 /// Reduce `x` with `op` as a tree; the result has Dask's shape, chunks, dtype and layers.
 pub fn reduce(x: &Expr, op: ReduceOp, opts: &ReduceOptions) -> Result<Expr> {
-    let axes = normalize_axes(opts.axes.as_deref(), x.ndim())?;
+    let axes = reduction_axes(opts.axes.as_deref(), x.ndim())?;
     let shape = x.shape();
     if op.needs_elements() && axes.iter().any(|&ax| shape[ax] == 0) {
         return Err(Error::InvalidArgument {

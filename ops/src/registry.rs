@@ -51,6 +51,14 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             from_json::<reduce::ReduceAggregate>,
         );
         map.insert("tessera.fused".into(), fused_from_json);
+        map.insert(
+            "tessera.slice".into(),
+            from_json::<crate::kernels::slice::SliceBlock>,
+        );
+        map.insert(
+            "tessera.reshape".into(),
+            from_json::<crate::kernels::reshape::Reshape>,
+        );
         RwLock::new(map)
     })
 }

@@ -5,44 +5,13 @@ use std::sync::Arc;
 use tessera_chunk_core::Chunks;
 use tessera_graph::{BlockMap, Blockwise};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::expr::Expr;
 use crate::kernels::transpose::Transpose;
 
-/// Normalise a permutation given with possibly negative axes.
-fn permutation(axes: Option<&[i64]>, ndim: usize) -> Result<Vec<usize>> {
-    let Some(axes) = axes else {
-        return Ok((0..ndim).rev().collect());
-    };
-    let bad = |reason: String| Error::InvalidArgument {
-        op: "transpose".into(),
-        reason,
-    };
-    if axes.len() != ndim {
-        return Err(bad(format!(
-            "axes {axes:?} do not match an array of {ndim} dimensions; give each axis once"
-        )));
-    }
-    let mut seen = vec![false; ndim];
-    let mut out = Vec::with_capacity(ndim);
-    for &a in axes {
-        let n = if a < 0 { a + ndim as i64 } else { a };
-        if n < 0 || n >= ndim as i64 {
-            return Err(tessera_chunk_core::Error::AxisOutOfBounds { axis: a, ndim }.into());
-        }
-        let n = n as usize;
-        if seen[n] {
-            return Err(tessera_chunk_core::Error::RepeatedAxis { axis: n }.into());
-        }
-        seen[n] = true;
-        out.push(n);
-    }
-    Ok(out)
-}
-
 /// Permute axes (`None` reverses them), as `x.transpose(axes)`.
 pub fn transpose(x: &Expr, axes: Option<&[i64]>) -> Result<Expr> {
-    let perm = permutation(axes, x.ndim())?;
+    let perm = tessera_chunk_core::transpose_axes(axes, x.ndim())?;
     let chunks = Chunks::new(perm.iter().map(|&k| x.chunks().axis(k).to_vec()).collect())?;
     // Input axis k follows the output axis j with perm[j] == k.
     let mut follows = vec![None; perm.len()];

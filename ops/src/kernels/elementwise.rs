@@ -1,9 +1,9 @@
 //! Elementwise kernels: binary operations with NumPy broadcasting of blocks,
 //! unary math, casts.
 
-use crate::shim::broadcast_shapes;
 use ndarray::{ArcArray, ArrayD, IxDyn, Zip};
 use serde::{Deserialize, Serialize};
+use tessera_chunk_core::broadcast_shapes;
 use tessera_chunk_core::{with_block, with_dtype, Block, DType, Element};
 use tessera_graph::{Kernel, KernelError, Params};
 

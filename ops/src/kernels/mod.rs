@@ -7,6 +7,8 @@ pub mod full;
 pub mod random;
 pub mod range;
 pub mod reduce;
+pub mod reshape;
+pub mod slice;
 pub mod transpose;
 
 use tessera_graph::{KernelError, Params};

@@ -67,7 +67,7 @@ impl ReduceOp {
     /// The result dtype for input `d`, as NumPy gives it.
     pub fn result_dtype(self, d: DType) -> DType {
         match self {
-            ReduceOp::Sum | ReduceOp::Prod => crate::shim::sum_dtype(d),
+            ReduceOp::Sum | ReduceOp::Prod => tessera_chunk_core::sum_dtype(d),
             ReduceOp::Min | ReduceOp::Max => d,
             ReduceOp::Any | ReduceOp::All => DType::Bool,
             ReduceOp::Mean | ReduceOp::Var { .. } | ReduceOp::Std { .. } => {

@@ -1,0 +1,38 @@
+//! Indexing, joining and reshaping arrays.
+
+use tessera_chunk_core::{Element, IndexItem};
+use tessera_ops::{join, slicing};
+
+use crate::array::Array;
+use crate::error::Result;
+
+impl<T: Element> Array<T> {
+    /// Basic indexing, NumPy style: `x.slice(&s![3, 1..8, IndexItem::NewAxis])`.
+    ///
+    /// ```
+    /// use tessera::{s, IndexItem};
+    /// let x = tessera::arange::<f64>(0.0, 10.0, 1.0, 3).unwrap();
+    /// let y = x.slice(&s![IndexItem::step(.., -3)]).unwrap();
+    /// assert_eq!(y.compute().unwrap().to_vec(), vec![9.0, 6.0, 3.0, 0.0]);
+    /// ```
+    pub fn slice(&self, index: &[IndexItem]) -> Result<Array<T>> {
+        Array::from_expr(slicing::getitem(self.expr(), index)?)
+    }
+
+    /// Flatten to 1-d in C order.
+    pub fn ravel(&self) -> Result<Array<T>> {
+        Array::from_expr(join::ravel(self.expr())?)
+    }
+}
+
+/// Join arrays along an existing axis (`da.concatenate`).
+pub fn concatenate<T: Element>(arrays: &[&Array<T>], axis: i64) -> Result<Array<T>> {
+    let exprs: Vec<_> = arrays.iter().map(|a| a.expr().clone()).collect();
+    Array::from_expr(join::concatenate(&exprs, Some(axis))?)
+}
+
+/// Join arrays along a new axis (`da.stack`).
+pub fn stack<T: Element>(arrays: &[&Array<T>], axis: i64) -> Result<Array<T>> {
+    let exprs: Vec<_> = arrays.iter().map(|a| a.expr().clone()).collect();
+    Array::from_expr(join::stack(&exprs, axis)?)
+}

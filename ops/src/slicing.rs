@@ -1,0 +1,59 @@
+//! Basic indexing (`x[3, 1:8:2, None, ...]`): one layer whose block `i` is a
+//! slice of one input block, with Dask's output chunks.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use tessera_chunk_core::{slice_plan, IndexItem, SlicePlan};
+use tessera_graph::{
+    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
+};
+
+use crate::error::Result;
+use crate::expr::Expr;
+use crate::kernels::slice::SliceBlock;
+
+/// Builds the slice task of each output block from the plan.
+#[derive(Debug)]
+pub struct SliceTasks {
+    /// The plan (public so passes can look inside).
+    pub plan: SlicePlan,
+}
+
+impl BlockTasks for SliceTasks {
+    fn block_task(
+        &self,
+        inputs: &[LayerRef],
+        index: &[usize],
+    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+        let sel = self.plan.block(index)?;
+        let input = inputs
+            .first()
+            .map(|l| l.name().clone())
+            .unwrap_or_else(|| Arc::from(""));
+        let kernel = SliceBlock {
+            elems: sel.elems.iter().map(|&e| e.into()).collect(),
+        };
+        Ok((Arc::new(kernel), vec![Key::new(input, sel.input_block)]))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `x[index]`; the array itself when the index selects everything (as Dask).
+pub fn getitem(x: &Expr, index: &[IndexItem]) -> Result<Expr> {
+    let plan = slice_plan(x.chunks(), index)?;
+    if plan.is_identity() {
+        return Ok(x.clone());
+    }
+    let chunks = plan.chunks().clone();
+    Ok(Expr::new(GeneralLayer::new(
+        "getitem",
+        LayerKind::Regroup,
+        chunks,
+        x.dtype(),
+        vec![x.layer().clone()],
+        Arc::new(SliceTasks { plan }),
+    )))
+}

@@ -22,7 +22,6 @@ mod reduce;
 mod slicing;
 mod spec;
 
-pub use auto::*;
 pub use block::Block;
 pub use broadcast::*;
 pub use bytes::*;

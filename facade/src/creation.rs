@@ -1,10 +1,11 @@
 //! Creation functions: `ones`, `zeros`, `full`, `empty`.
 
-use tessera_chunk_core::{normalize_chunks, ChunkSpec, Element};
+use tessera_chunk_core::{ChunkSpec, Element};
+
+use crate::chunking::new_chunks;
 use tessera_ops::{creation, Scalar};
 
 use crate::array::Array;
-use crate::config;
 use crate::error::Result;
 use crate::shape::IntoShape;
 
@@ -15,14 +16,7 @@ fn filled<T: Element>(
     label: &str,
 ) -> Result<Array<T>> {
     let shape = shape.into_shape();
-    let limit = config::get()?.chunk_size;
-    let chunks = normalize_chunks(
-        &chunks.into(),
-        Some(&shape),
-        Some(limit),
-        Some(T::DTYPE),
-        None,
-    )?;
+    let chunks = new_chunks(chunks.into(), &shape, T::DTYPE)?;
     Array::from_expr(creation::full(chunks, T::DTYPE, value, label)?)
 }
 
@@ -67,14 +61,7 @@ pub fn from_array<T: Element>(
     chunks: impl Into<ChunkSpec>,
 ) -> Result<Array<T>> {
     let data = data.into();
-    let limit = config::get()?.chunk_size;
-    let chunks = normalize_chunks(
-        &chunks.into(),
-        Some(data.shape()),
-        Some(limit),
-        Some(T::DTYPE),
-        None,
-    )?;
+    let chunks = new_chunks(chunks.into(), data.shape(), T::DTYPE)?;
     Array::from_expr(tessera_ops::from_array::from_array(data, chunks)?)
 }
 
@@ -85,8 +72,7 @@ fn range_array<T: Element>(
     chunks: ChunkSpec,
     label: &str,
 ) -> Result<Array<T>> {
-    let limit = config::get()?.chunk_size;
-    let chunks = normalize_chunks(&chunks, Some(&[len]), Some(limit), Some(T::DTYPE), None)?;
+    let chunks = new_chunks(chunks, &[len], T::DTYPE)?;
     Array::from_expr(creation::range(chunks, start, step, T::DTYPE, label)?)
 }
 

@@ -4,13 +4,13 @@
 
 use std::fmt;
 
-use tessera_chunk_core::{rechunk_chunks, ChunkSpec, Chunks, DType, Element, Shape};
+use crate::chunking::rechunk_target;
+use tessera_chunk_core::{ChunkSpec, Chunks, DType, Element, Shape};
 use tessera_ops::{
     elementwise, rechunk, reduction, reshape, BinaryOp, Expr, ReduceOp, ReduceOptions,
 };
 
 use crate::array::Array;
-use crate::config;
 use crate::error::Result;
 use crate::repr::{repr, Summary};
 
@@ -85,13 +85,23 @@ impl DynArray {
 
     /// Rechunk with Dask's rules.
     pub fn rechunk(&self, spec: impl Into<ChunkSpec>) -> Result<DynArray> {
-        let limit = config::get()?.chunk_size;
-        let new = rechunk_chunks(
+        self.rechunk_with(spec, None, false)
+    }
+
+    /// Rechunk with a byte limit for "auto" axes (default: the configured
+    /// chunk size) and Dask's `balance` option.
+    pub fn rechunk_with(
+        &self,
+        spec: impl Into<ChunkSpec>,
+        block_size_limit: Option<u64>,
+        balance: bool,
+    ) -> Result<DynArray> {
+        let new = rechunk_target(
             self.chunks(),
-            &spec.into(),
+            spec.into(),
             self.dtype(),
-            Some(limit),
-            false,
+            block_size_limit,
+            balance,
         )?;
         Ok(DynArray::from_expr(rechunk::rechunk_to(&self.expr, new)?))
     }

@@ -15,6 +15,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod array;
+mod chunking;
 pub mod config;
 mod creation;
 mod dyn_array;
@@ -35,6 +36,8 @@ pub use error::{Error, Result};
 pub use joins::{concatenate, stack};
 pub use repr::Summary;
 pub use shape::IntoShape;
+/// The chunk logic underneath (normalisation, geometry, byte parsing).
+pub use tessera_chunk_core as chunk_core;
 pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };

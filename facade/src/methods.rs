@@ -1,6 +1,6 @@
 //! Array methods that build new arrays: reductions, elementwise math, axes, rechunk.
 
-use tessera_chunk_core::{rechunk_chunks, ChunkSpec, DType, Element};
+use tessera_chunk_core::{ChunkSpec, DType, Element};
 use tessera_ops::{
     elementwise, rechunk, reshape, BinaryOp, Expr, ReduceOp, ReduceOptions, Scalar, UnaryOp,
 };
@@ -69,8 +69,8 @@ impl<T: Element> Array<T> {
 
     /// Rechunk (`x.rechunk(spec)`), with Dask's rules for `"auto"`, `-1` and axis maps.
     pub fn rechunk(&self, spec: impl Into<ChunkSpec>) -> Result<Array<T>> {
-        let limit = crate::config::get()?.chunk_size;
-        let new = rechunk_chunks(self.chunks(), &spec.into(), T::DTYPE, Some(limit), false)?;
+        let new =
+            crate::chunking::rechunk_target(self.chunks(), spec.into(), T::DTYPE, None, false)?;
         Self::wrap(rechunk::rechunk_to(self.expr(), new)?)
     }
 

@@ -8,11 +8,12 @@
 //! assert_eq!(a.compute().unwrap(), b.compute().unwrap());
 //! ```
 
-use tessera_chunk_core::{normalize_chunks, ChunkSpec};
+use tessera_chunk_core::ChunkSpec;
+
+use crate::chunking::new_chunks;
 use tessera_ops::{random, Distribution};
 
 use crate::array::Array;
-use crate::config;
 use crate::error::Result;
 use crate::shape::IntoShape;
 
@@ -24,14 +25,7 @@ fn draw<T: tessera_chunk_core::Element>(
     label: &str,
 ) -> Result<Array<T>> {
     let shape = shape.into_shape();
-    let limit = config::get()?.chunk_size;
-    let chunks = normalize_chunks(
-        &chunks.into(),
-        Some(&shape),
-        Some(limit),
-        Some(T::DTYPE),
-        None,
-    )?;
+    let chunks = new_chunks(chunks.into(), &shape, T::DTYPE)?;
     Array::from_expr(random::random(chunks, dist, seed, label)?)
 }
 

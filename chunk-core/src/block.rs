@@ -32,6 +32,10 @@ pub enum Block {
     F32(ArcArray<f32, IxDyn>),
     /// `float64` data.
     F64(ArcArray<f64, IxDyn>),
+    /// `complex64` data.
+    Complex64(ArcArray<num_complex::Complex<f32>, IxDyn>),
+    /// `complex128` data.
+    Complex128(ArcArray<num_complex::Complex<f64>, IxDyn>),
 }
 
 /// Run `$body` with `$a` bound to the typed array inside a block, whatever its dtype.
@@ -57,6 +61,29 @@ macro_rules! with_block {
             $crate::Block::U64($a) => $body,
             $crate::Block::F32($a) => $body,
             $crate::Block::F64($a) => $body,
+            $crate::Block::Complex64($a) => $body,
+            $crate::Block::Complex128($a) => $body,
+        }
+    };
+}
+
+/// Like [`with_block!`] for the real (ordered) dtypes; complex blocks go to `$fallback`.
+#[macro_export]
+macro_rules! with_real_block {
+    ($block:expr, $a:ident => $body:expr, complex => $fallback:expr) => {
+        match $block {
+            $crate::Block::Bool($a) => $body,
+            $crate::Block::I8($a) => $body,
+            $crate::Block::I16($a) => $body,
+            $crate::Block::I32($a) => $body,
+            $crate::Block::I64($a) => $body,
+            $crate::Block::U8($a) => $body,
+            $crate::Block::U16($a) => $body,
+            $crate::Block::U32($a) => $body,
+            $crate::Block::U64($a) => $body,
+            $crate::Block::F32($a) => $body,
+            $crate::Block::F64($a) => $body,
+            $crate::Block::Complex64(_) | $crate::Block::Complex128(_) => $fallback,
         }
     };
 }
@@ -94,6 +121,8 @@ impl Block {
             Block::U64(_) => DType::U64,
             Block::F32(_) => DType::F32,
             Block::F64(_) => DType::F64,
+            Block::Complex64(_) => DType::Complex64,
+            Block::Complex128(_) => DType::Complex128,
         }
     }
 
@@ -178,10 +207,12 @@ impl Block {
             DType::U64 => decode_data::<u64>(&shape, data)?,
             DType::F32 => decode_data::<f32>(&shape, data)?,
             DType::F64 => decode_data::<f64>(&shape, data)?,
+            DType::Complex64 => decode_data::<num_complex::Complex<f32>>(&shape, data)?,
+            DType::Complex128 => decode_data::<num_complex::Complex<f64>>(&shape, data)?,
             other => {
                 return Err(Error::UnsupportedDType {
                     dtype: other,
-                    reason: "blocks hold only bool, integer and float data".into(),
+                    reason: "blocks hold only bool, integer, float and complex data".into(),
                 })
             }
         })
@@ -254,6 +285,18 @@ mod tests {
         let t = a.t().to_owned().into_dyn();
         let b = Block::from_array(a.t().into_owned().into_dyn());
         assert_eq!(Block::decode(&b.encode()).unwrap(), Block::from_array(t));
+    }
+
+    #[test]
+    fn complex_round_trip() {
+        use num_complex::Complex;
+        let a = ndarray::arr1(&[Complex::new(1.5f64, -2.0), Complex::new(0.0, 3.25)]).into_dyn();
+        let b = Block::from_array(a);
+        assert_eq!(b.dtype(), DType::Complex128);
+        assert_eq!(b.nbytes(), 32);
+        assert_eq!(Block::decode(&b.encode()).unwrap(), b);
+        let c = Block::from_array(ndarray::arr1(&[Complex::new(1.0f32, 2.0)]).into_dyn());
+        assert_eq!(Block::decode(&c.encode()).unwrap(), c);
     }
 
     proptest! {

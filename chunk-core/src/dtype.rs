@@ -9,8 +9,7 @@ use crate::error::{Error, Result};
 
 /// The element type of an array, named as NumPy names it.
 ///
-/// `Complex64`, `Complex128` and `Object` exist so that chunk logic can be
-/// checked against Dask for them (their sizes drive automatic chunking);
+/// `Object` exists so that chunk logic can be checked against Dask for it;
 /// arrays hold only the types with an [`Element`](crate::Element) impl.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -37,9 +36,9 @@ pub enum DType {
     F32,
     /// `float64`.
     F64,
-    /// `complex64` (chunk logic only).
+    /// `complex64`.
     Complex64,
-    /// `complex128` (chunk logic only).
+    /// `complex128`.
     Complex128,
     /// NumPy's `object` (chunk logic only: automatic chunking refuses it, as Dask does).
     Object,
@@ -109,7 +108,7 @@ impl DType {
 
     /// Whether arrays of this dtype can be created (it has an `Element` type).
     pub const fn is_array_type(self) -> bool {
-        !matches!(self, DType::Complex64 | DType::Complex128 | DType::Object)
+        !matches!(self, DType::Object)
     }
 }
 
@@ -213,6 +212,14 @@ macro_rules! with_dtype {
             }
             $crate::DType::F64 => {
                 type $T = f64;
+                $body
+            }
+            $crate::DType::Complex64 => {
+                type $T = $crate::num_complex::Complex<f32>;
+                $body
+            }
+            $crate::DType::Complex128 => {
+                type $T = $crate::num_complex::Complex<f64>;
                 $body
             }
             $other => $fallback,

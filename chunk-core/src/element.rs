@@ -3,6 +3,7 @@
 use std::fmt::Debug;
 
 use ndarray::{ArcArray, IxDyn};
+use num_complex::Complex;
 
 use crate::block::Block;
 use crate::dtype::DType;
@@ -16,7 +17,7 @@ mod sealed {
 /// A type an array can hold. Sealed: only the types listed in [`DType`]'s
 /// array types implement it, so every element type works everywhere.
 pub trait Element:
-    sealed::Sealed + Copy + Send + Sync + Debug + PartialEq + PartialOrd + Default + 'static
+    sealed::Sealed + Copy + Send + Sync + Debug + PartialEq + Default + 'static
 {
     /// The dtype of this Rust type.
     const DTYPE: DType;
@@ -34,6 +35,14 @@ pub trait Element:
     fn to_f64(self) -> f64;
     /// Convert from `f64` as NumPy's `astype` does (truncating toward zero for integers).
     fn from_f64(v: f64) -> Self;
+    /// As a complex number (real types have no imaginary part).
+    fn to_complex(self) -> Complex<f64> {
+        Complex::new(self.to_f64(), 0.0)
+    }
+    /// From a complex number (real types keep the real part, as NumPy's `astype`).
+    fn from_complex(v: Complex<f64>) -> Self {
+        Self::from_f64(v.re)
+    }
 }
 
 macro_rules! numeric_element {
@@ -137,3 +146,62 @@ impl Element for bool {
         v != 0.0
     }
 }
+
+macro_rules! complex_element {
+    ($t:ty, $variant:ident) => {
+        impl sealed::Sealed for Complex<$t> {}
+        impl Element for Complex<$t> {
+            const DTYPE: DType = DType::$variant;
+            fn into_block(array: ArcArray<Self, IxDyn>) -> Block {
+                Block::$variant(array)
+            }
+            fn block_ref(block: &Block) -> Result<&ArcArray<Self, IxDyn>> {
+                match block {
+                    Block::$variant(a) => Ok(a),
+                    other => Err(Error::DTypeMismatch {
+                        expected: DType::$variant,
+                        found: other.dtype(),
+                    }),
+                }
+            }
+            fn from_block(block: Block) -> Result<ArcArray<Self, IxDyn>> {
+                match block {
+                    Block::$variant(a) => Ok(a),
+                    other => Err(Error::DTypeMismatch {
+                        expected: DType::$variant,
+                        found: other.dtype(),
+                    }),
+                }
+            }
+            fn write_le(values: &[Self], out: &mut Vec<u8>) {
+                out.reserve(std::mem::size_of_val(values));
+                for v in values {
+                    out.extend_from_slice(&v.re.to_le_bytes());
+                    out.extend_from_slice(&v.im.to_le_bytes());
+                }
+            }
+            fn read_le(bytes: &[u8]) -> Vec<Self> {
+                let parts = <$t>::read_le(bytes);
+                parts
+                    .chunks_exact(2)
+                    .map(|p| Complex::new(p[0], p[1]))
+                    .collect()
+            }
+            fn to_f64(self) -> f64 {
+                f64::from(self.re)
+            }
+            fn from_f64(v: f64) -> Self {
+                Complex::new(v as $t, 0.0)
+            }
+            fn to_complex(self) -> Complex<f64> {
+                Complex::new(f64::from(self.re), f64::from(self.im))
+            }
+            fn from_complex(v: Complex<f64>) -> Self {
+                Complex::new(v.re as $t, v.im as $t)
+            }
+        }
+    };
+}
+
+complex_element!(f32, Complex64);
+complex_element!(f64, Complex128);

@@ -32,6 +32,8 @@ pub use error::{Error, Result};
 pub use format::format_bytes;
 pub use join::*;
 pub use normalize::*;
+/// Complex numbers, for the complex dtypes.
+pub use num_complex;
 pub use rechunk_plan::*;
 pub use reduce::*;
 pub use slicing::*;

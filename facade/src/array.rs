@@ -18,7 +18,7 @@ use crate::repr::{repr, Summary};
 /// ```
 /// let x = tessera::ones::<f64>(10, 5).unwrap();
 /// assert_eq!(x.to_string(), "tessera.Array<ones_like, shape=(10,), dtype=float64, chunksize=(5,), chunktype=ndarray>");
-/// assert_eq!(x.sum().unwrap().compute_scalar().unwrap(), 10.0);
+/// assert_eq!(x.sum::<f64>().unwrap().compute_scalar().unwrap(), 10.0);
 /// ```
 #[derive(Clone)]
 pub struct Array<T: Element> {

@@ -13,7 +13,7 @@ impl<T: Element> Array<T> {
     /// use tessera::{s, IndexItem};
     /// let x = tessera::arange::<f64>(0.0, 10.0, 1.0, 3).unwrap();
     /// let y = x.slice(&s![IndexItem::step(.., -3)]).unwrap();
-    /// assert_eq!(y.compute().unwrap().to_vec(), vec![9.0, 6.0, 3.0, 0.0]);
+    /// assert_eq!(y.compute().unwrap().iter().copied().collect::<Vec<_>>(), vec![9.0, 6.0, 3.0, 0.0]);
     /// ```
     pub fn slice(&self, index: &[IndexItem]) -> Result<Array<T>> {
         Array::from_expr(slicing::getitem(self.expr(), index)?)

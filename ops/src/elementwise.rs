@@ -83,9 +83,24 @@ fn operand_dtype(op: BinaryOp, a: DType, b: DType) -> DType {
     }
 }
 
+/// Complex arrays can be created, cast, sliced and regrouped, and compared
+/// for equality; arithmetic on them is not implemented yet.
+fn check_real(op: &str, dtype: DType, allowed: bool) -> Result<()> {
+    if dtype.kind() == 'c' && !allowed {
+        return Err(Error::InvalidArgument {
+            op: op.into(),
+            reason: format!(
+                "not supported for {dtype} arrays yet; cast to a real dtype with astype"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// `a op b` for two arrays, with broadcasting and chunk unification.
 pub fn binary(op: BinaryOp, a: &Expr, b: &Expr) -> Result<Expr> {
     let dtype = operand_dtype(op, a.dtype(), b.dtype());
+    check_real(op.label(), dtype, matches!(op, BinaryOp::Eq | BinaryOp::Ne))?;
     let (a, b) = (astype(a, dtype)?, astype(b, dtype)?);
     let out = if op.is_comparison() {
         DType::Bool
@@ -121,6 +136,7 @@ pub fn binary_scalar(op: BinaryOp, a: &Expr, s: Scalar, scalar_left: bool) -> Re
 
 /// A unary operation; float math on integers goes through float64, as NumPy.
 pub fn unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
+    check_real(op.label(), a.dtype(), false)?;
     if a.dtype() == DType::Bool {
         return Err(Error::InvalidArgument {
             op: op.label().into(),

@@ -6,7 +6,12 @@ use tessera_chunk_core::Element;
 
 /// An element type with arithmetic (every element type but `bool`).
 pub trait Numeric:
-    Element + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self>
+    Element
+    + PartialOrd
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
 {
     /// Zero.
     const ZERO: Self;
@@ -89,12 +94,15 @@ macro_rules! float_numeric {
 float_numeric!(f32);
 float_numeric!(f64);
 
-/// Run `$body` with `$a` bound to the typed array of a numeric block; `bool` blocks go to `$fallback`.
+/// Run `$body` with `$a` bound to the typed array of a numeric (real,
+/// non-bool) block; `bool` and complex blocks go to `$fallback`.
 #[macro_export]
 macro_rules! with_numeric_block {
     ($block:expr, $a:ident => $body:expr, bool => $fallback:expr) => {
         match $block {
-            tessera_chunk_core::Block::Bool(_) => $fallback,
+            tessera_chunk_core::Block::Bool(_)
+            | tessera_chunk_core::Block::Complex64(_)
+            | tessera_chunk_core::Block::Complex128(_) => $fallback,
             tessera_chunk_core::Block::I8($a) => $body,
             tessera_chunk_core::Block::I16($a) => $body,
             tessera_chunk_core::Block::I32($a) => $body,

@@ -124,6 +124,15 @@ fn level_chunks(
 pub fn reduce(x: &Expr, op: ReduceOp, opts: &ReduceOptions) -> Result<Expr> {
     let axes = reduction_axes(opts.axes.as_deref(), x.ndim())?;
     let shape = x.shape();
+    if x.dtype().kind() == 'c' {
+        return Err(Error::InvalidArgument {
+            op: op.labels().2.into(),
+            reason: format!(
+                "reductions of {} arrays are not supported yet; cast to a real dtype",
+                x.dtype()
+            ),
+        });
+    }
     if op.needs_elements() && axes.iter().any(|&ax| shape[ax] == 0) {
         return Err(Error::InvalidArgument {
             op: op.labels().2.into(),

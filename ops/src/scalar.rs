@@ -33,7 +33,7 @@ impl Scalar {
     pub fn of<T: Element>(v: T) -> Scalar {
         match T::DTYPE.kind() {
             'b' => Scalar::Bool(v.to_f64() != 0.0),
-            'f' => Scalar::Float(v.to_f64()),
+            'f' | 'c' => Scalar::Float(v.to_f64()),
             _ => exact_int(v),
         }
     }

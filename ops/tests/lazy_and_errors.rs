@@ -86,11 +86,21 @@ fn bad_input_is_an_error_with_a_message() {
     assert!(e.contains("bool"), "{e}");
     assert!(creation::full(
         Chunks::regular(&[3], &[3]).unwrap(),
-        DType::Complex128,
+        DType::Object,
         Scalar::Int(0),
         "zeros_like"
     )
     .is_err());
+    let c = creation::full(
+        Chunks::regular(&[3], &[3]).unwrap(),
+        DType::Complex128,
+        Scalar::Int(0),
+        "zeros_like",
+    )
+    .unwrap();
+    let e = msg(elementwise::binary(BinaryOp::Add, &c, &c).unwrap_err());
+    assert!(e.contains("complex128"), "{e}");
+    assert!(reduction::reduce(&c, ReduceOp::Sum, &ReduceOptions::default()).is_err());
 }
 
 #[test]

@@ -129,7 +129,7 @@ fn broadcast_zip<T: Element, U: Element>(
     Ok(Zip::from(&av).and(&bv).map_collect(|&x, &y| f(x, y)))
 }
 
-fn compare<T: Element>(
+fn compare<T: Element + PartialOrd>(
     op: BinaryOp,
     a: &ArcArray<T, IxDyn>,
     b: &ArcArray<T, IxDyn>,
@@ -187,7 +187,13 @@ pub fn apply_binary(op: BinaryOp, a: &Block, b: &Block) -> Result<Block, KernelE
         )));
     }
     if op.is_comparison() {
-        return with_block!(a, x => compare(op, x, b.as_array()?));
+        return tessera_chunk_core::with_real_block!(a, x => compare(op, x, b.as_array()?), complex => complex_equality(op, a, b));
+    }
+    if a.dtype().kind() == 'c' {
+        return Err(KernelError::new(format!(
+            "{} on complex arrays is not supported yet",
+            op.label()
+        )));
     }
     with_numeric_block!(a, x => arith(op, x, b.as_array()?), bool => match op {
         // NumPy: bool + bool is logical or, bool * bool logical and.
@@ -195,6 +201,26 @@ pub fn apply_binary(op: BinaryOp, a: &Block, b: &Block) -> Result<Block, KernelE
         BinaryOp::Mul | BinaryOp::Minimum => Ok(Block::from_array(broadcast_zip(a.as_array::<bool>()?, b.as_array()?, |x, y| x && y)?)),
         _ => Err(KernelError::new(format!("{} is not defined for bool blocks; cast with astype first", op.label()))),
     })
+}
+
+fn complex_equality(op: BinaryOp, a: &Block, b: &Block) -> Result<Block, KernelError> {
+    fn eq<T: Element>(
+        op: BinaryOp,
+        a: &ArcArray<T, IxDyn>,
+        b: &Block,
+    ) -> Result<Block, KernelError> {
+        let b = b.as_array::<T>()?;
+        let out = broadcast_zip(a, b, |x, y| (x == y) == (op == BinaryOp::Eq))?;
+        Ok(Block::from_array(out))
+    }
+    match (op, a) {
+        (BinaryOp::Eq | BinaryOp::Ne, Block::Complex64(x)) => eq(op, x, b),
+        (BinaryOp::Eq | BinaryOp::Ne, Block::Complex128(x)) => eq(op, x, b),
+        _ => Err(KernelError::new(format!(
+            "{} is not defined for complex numbers (they are not ordered)",
+            op.label()
+        ))),
+    }
 }
 
 /// A binary operation between two blocks (`Binary`) — the kernel of `a + b`.
@@ -360,6 +386,7 @@ fn cast_array<T: Element, U: Element>(a: &ArcArray<T, IxDyn>) -> ArrayD<U> {
                 .copied()
                 .unwrap_or_default()
         }),
+        ('c', _) | (_, 'c') => a.mapv(|x| U::from_complex(x.to_complex())),
         _ => a.mapv(|x| U::from_f64(x.to_f64())),
     }
 }

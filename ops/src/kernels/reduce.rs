@@ -410,6 +410,12 @@ impl Kernel for ReduceChunk {
         let [a] = inputs else {
             return Err(super::arity(self.id(), 1, inputs.len()));
         };
+        if a.dtype().kind() == 'c' {
+            return Err(KernelError::new(format!(
+                "reductions of {} arrays are not supported yet",
+                a.dtype()
+            )));
+        }
         with_numeric_block!(a, x => chunk_numeric(self.op, x, &self.axes), bool => chunk_bool(self.op, a.as_array()?, &self.axes))
     }
 }

@@ -138,26 +138,6 @@ impl FromStr for DType {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_round_trip() {
-        for d in DType::ALL {
-            assert_eq!(d.name().parse::<DType>().unwrap(), d);
-        }
-        assert!("float128".parse::<DType>().is_err());
-    }
-
-    #[test]
-    fn sizes_match_numpy() {
-        assert_eq!(DType::F64.itemsize(), 8);
-        assert_eq!(DType::Complex128.itemsize(), 16);
-        assert_eq!(DType::Bool.itemsize(), 1);
-    }
-}
-
 /// Run `$body` with type alias `$T` set to the Rust type of an array dtype;
 /// `$other` binds the dtype when it has no element type (complex, object).
 ///
@@ -225,4 +205,24 @@ macro_rules! with_dtype {
             $other => $fallback,
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for d in DType::ALL {
+            assert_eq!(d.name().parse::<DType>().unwrap(), d);
+        }
+        assert!("float128".parse::<DType>().is_err());
+    }
+
+    #[test]
+    fn sizes_match_numpy() {
+        assert_eq!(DType::F64.itemsize(), 8);
+        assert_eq!(DType::Complex128.itemsize(), 16);
+        assert_eq!(DType::Bool.itemsize(), 1);
+    }
 }

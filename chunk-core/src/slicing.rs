@@ -606,6 +606,6 @@ impl IndexItem {
 #[macro_export]
 macro_rules! s {
     ($($e:expr),* $(,)?) => {
-        vec![$($crate::IndexItem::from($e)),*]
+        [$($crate::IndexItem::from($e)),*]
     };
 }

@@ -92,8 +92,15 @@ impl<T: Element> Array<T> {
         Summary::of(&self.expr)
     }
 
-    /// The task graph that computes every block.
+    /// The task graph that computes every block, after the optimisation passes
+    /// (blockwise fusion): what `compute` runs.
     pub fn task_graph(&self) -> Result<TaskGraph> {
+        let optimized = tessera_graph::passes::optimize(self.expr.layer())?;
+        Ok(TaskGraph::from_layer(&optimized)?)
+    }
+
+    /// The task graph before optimisation (one task per block per layer, as Dask counts `tasks`).
+    pub fn raw_task_graph(&self) -> Result<TaskGraph> {
         Ok(TaskGraph::from_layer(self.expr.layer())?)
     }
 

@@ -14,6 +14,13 @@
 //! ```
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+/// Chunk-sized buffers are allocated and freed on every task; glibc returns
+/// them to the OS and the next task faults them in again, which costs more
+/// than the arithmetic. mimalloc keeps and reuses them.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod array;
 mod chunking;
 pub mod config;

@@ -1,5 +1,6 @@
 //! `cargo xtask`: tessera's chores — Dask fixtures, tests with their tools, benchmarks.
 
+mod bench;
 mod fixtures;
 mod test_cmd;
 
@@ -29,6 +30,32 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         show: usize,
     },
+    /// Run the benchmark workloads (tessera, and Dask with --compare-dask) and print a table.
+    Bench {
+        /// Quick sizes.
+        #[arg(long, conflicts_with = "full")]
+        quick: bool,
+        /// Full sizes (the default).
+        #[arg(long)]
+        full: bool,
+        /// Scheduler for both engines: sync or threads.
+        #[arg(long, default_value = "threads")]
+        scheduler: String,
+        /// Also run Dask's reference scripts, interleaved.
+        #[arg(long)]
+        compare_dask: bool,
+        /// Runs per workload and engine (the table shows medians).
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+        /// Append every run as a JSON line to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// The Dask reference suite.
+        #[arg(long, default_value = "../shared/bench/dask")]
+        dask_dir: PathBuf,
+        /// Workloads to run (all when none given).
+        workloads: Vec<String>,
+    },
     /// Provision test tools, then run every test of the workspace (the README test command).
     Test {
         /// Extra arguments for `cargo test` (e.g. a test name filter after `--`).
@@ -40,6 +67,33 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Bench {
+            quick,
+            full: _,
+            scheduler,
+            compare_dask,
+            runs,
+            json,
+            dask_dir,
+            workloads,
+        } => {
+            let args = bench::BenchArgs {
+                quick,
+                scheduler,
+                compare_dask,
+                runs: runs.max(1),
+                json,
+                workloads,
+                dask_dir,
+            };
+            match bench::run(&args) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Test { extra } => match test_cmd::run(&extra) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::FAILURE,

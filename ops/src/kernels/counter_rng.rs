@@ -19,6 +19,12 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The per-seed key of the element streams.
+#[inline]
+pub fn key_of(seed: u64) -> u64 {
+    mix(seed ^ 0x5EED_5EED_5EED_5EED)
+}
+
 /// The stream of one element.
 pub struct ElementStream {
     base: u64,
@@ -29,8 +35,13 @@ impl ElementStream {
     /// The stream of element `g` under `seed`.
     #[inline]
     pub fn new(seed: u64, g: u64) -> Self {
-        // Two rounds of mixing decorrelate neighbouring elements and seeds.
-        let key = mix(seed ^ 0x5EED_5EED_5EED_5EED);
+        Self::with_key(key_of(seed), g)
+    }
+
+    /// The stream of element `g` under a key from [`key_of`] (hoisted out of loops).
+    #[inline]
+    pub fn with_key(key: u64, g: u64) -> Self {
+        // Two rounds of mixing (key, then element) decorrelate neighbouring elements and seeds.
         ElementStream {
             base: mix(key ^ g.wrapping_mul(GOLDEN)),
             draw: 0,

@@ -116,6 +116,14 @@ fn broadcast_zip<T: Element, U: Element>(
     b: &ArcArray<T, IxDyn>,
     f: impl Fn(T, T) -> U,
 ) -> Result<ArrayD<U>, KernelError> {
+    if a.shape() == b.shape() {
+        if let (Some(x), Some(y)) = (a.as_slice(), b.as_slice()) {
+            // Same shape, both C-contiguous: a flat loop the compiler vectorises.
+            let v: Vec<U> = x.iter().zip(y).map(|(&p, &q)| f(p, q)).collect();
+            return ArrayD::from_shape_vec(IxDyn(a.shape()), v)
+                .map_err(|e| KernelError::new(e.to_string()));
+        }
+    }
     let shape = broadcast_shapes(&[a.shape(), b.shape()])?;
     let bad = || {
         KernelError::new(format!(
@@ -267,6 +275,24 @@ impl Kernel for BinaryScalar {
         let [a] = inputs else {
             return Err(arity(self.id(), 1, inputs.len()));
         };
+        if let (Block::F64(x), false) = (a, self.op.is_comparison()) {
+            // The hot case (float arrays and float scalars): one pass, no broadcasting machinery.
+            let v: f64 = self.scalar.cast();
+            let left = self.scalar_left;
+            let f = |x: f64| -> f64 {
+                let (l, r) = if left { (v, x) } else { (x, v) };
+                match self.op {
+                    BinaryOp::Add => l + r,
+                    BinaryOp::Sub => l - r,
+                    BinaryOp::Mul => l * r,
+                    BinaryOp::Div => l / r,
+                    BinaryOp::Pow => l.powf(r),
+                    BinaryOp::Maximum => l.max_of(r),
+                    _ => l.min_of(r),
+                }
+            };
+            return Ok(Block::from_array(x.mapv(f)));
+        }
         let s = with_dtype!(a.dtype(), T => Block::from_array(ArrayD::from_elem(IxDyn(&[]), self.scalar.cast::<T>())),
             other => return Err(KernelError::new(format!("no scalar of dtype {other}"))));
         if self.scalar_left {

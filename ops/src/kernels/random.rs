@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use tessera_chunk_core::Block;
 use tessera_graph::{Kernel, KernelError, Params};
 
-use super::counter_rng::ElementStream;
+use super::counter_rng::{key_of, ElementStream};
 use super::json_params;
 
 /// A distribution to draw from.
@@ -55,6 +55,7 @@ impl RandomBlock {
         &self,
         draw: impl Fn(&mut ElementStream) -> T,
     ) -> Result<ArrayD<T>, KernelError> {
+        let key = key_of(self.seed);
         let n: usize = self.block.iter().product();
         let mut out = Vec::with_capacity(n);
         let ndim = self.shape.len();
@@ -77,10 +78,8 @@ impl RandomBlock {
                 if ndim > 0 {
                     g += self.offset[ndim - 1] as u64;
                 }
-                for _ in 0..row {
-                    out.push(draw(&mut ElementStream::new(self.seed, g)));
-                    g += 1;
-                }
+                out.extend((g..g + row as u64).map(|e| draw(&mut ElementStream::with_key(key, e))));
+                g += row as u64;
                 for k in (0..idx.len()).rev() {
                     idx[k] += 1;
                     if idx[k] < outer[k] {

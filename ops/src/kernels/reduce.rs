@@ -227,8 +227,11 @@ fn chunk_numeric<T: Numeric>(
             |r| r.iter().all(|&x| x != T::ZERO),
         )),
         ReduceOp::Mean | ReduceOp::Var { .. } | ReduceOp::Std { .. } => {
-            let f = a.mapv(|x| x.to_f64());
-            moments_chunk(op, f.view(), axes)?
+            // float64 blocks are read in place; others are widened once.
+            match Block::from_array(a.clone()).as_array::<f64>() {
+                Ok(f) => moments_chunk(op, f.view(), axes)?,
+                Err(_) => moments_chunk(op, a.mapv(|x| x.to_f64()).view(), axes)?,
+            }
         }
     })
 }
@@ -246,8 +249,19 @@ fn moments_chunk(
     }
     // Two passes inside the block: the mean, then squared deviations from it.
     let mean = sum.mapv(|s| if n > 0.0 { s / n } else { 0.0 });
-    let dev = &a - &mean;
-    let m2 = f64_sum_keep(dev.mapv(|d| d * d).view(), axes);
+    let m2 = match (a.as_slice(), mean.len()) {
+        // Everything reduced on contiguous data: one pass, no temporaries.
+        (Some(flat), 1) => {
+            let m = mean.iter().next().copied().unwrap_or(0.0);
+            let squares: Vec<f64> = flat.iter().map(|&x| (x - m) * (x - m)).collect();
+            ArrayD::from_elem(mean.raw_dim(), pairwise_sum(&squares))
+        }
+        _ => {
+            let mut dev = &a - &mean;
+            dev.mapv_inplace(|d| d * d);
+            f64_sum_keep(dev.view(), axes)
+        }
+    };
     stack_moments(&[count, mean, m2])
 }
 

@@ -1,0 +1,148 @@
+//! One benchmark workload of `../shared/bench/dask`, run by tessera, printing
+//! one JSON line in the Dask script's schema. `cargo xtask bench` runs it as
+//! its own process per workload so peak RSS is the workload's own.
+//!
+//! `cargo run --release --example workload -- WORKLOAD [--quick] [--scheduler sync|threads]`
+
+use std::time::Instant;
+
+use serde_json::{json, Value};
+use tessera::{chunks, random, Array, Element, Scheduler, SyncScheduler, Threaded};
+
+/// Peak resident set size of this process in MiB (Linux `VmHWM`).
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+            })
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+struct Run {
+    seconds: f64,
+    result: f64,
+    tasks: usize,
+    tasks_executed: usize,
+}
+
+/// Build the task graph (not timed, as the Dask script builds its graph first), then time the compute.
+fn timed<T: Element + Into<f64>>(
+    x: &Array<T>,
+    s: &dyn Scheduler,
+    finish: impl Fn(ndarray::ArrayD<T>) -> f64,
+) -> tessera::Result<Run> {
+    let tasks = x.raw_task_graph()?.len();
+    let tasks_executed = x.task_graph()?.len();
+    let t0 = Instant::now();
+    let out = x.compute_with(s)?;
+    let seconds = t0.elapsed().as_secs_f64();
+    Ok(Run {
+        seconds,
+        result: finish(out),
+        tasks,
+        tasks_executed,
+    })
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let scheduler_name = args
+        .windows(2)
+        .find(|w| w[0] == "--scheduler")
+        .map_or("threads", |w| w[1].as_str())
+        .to_string();
+    let scheduler: Box<dyn Scheduler> = match scheduler_name.as_str() {
+        "sync" => Box::new(SyncScheduler),
+        "threads" => Box::new(Threaded::default()),
+        other => return Err(format!("unknown scheduler {other:?}; use sync or threads").into()),
+    };
+    let workload = args
+        .iter()
+        .find(|a| !a.starts_with("--") && !["sync", "threads"].contains(&a.as_str()));
+    let Some(workload) = workload else {
+        return Err("usage: workload NAME [--quick] [--scheduler sync|threads]".into());
+    };
+    let s = scheduler.as_ref();
+    let sum = |a: ndarray::ArrayD<f64>| a.sum();
+    let scalar = |a: ndarray::ArrayD<f64>| a.iter().copied().next().unwrap_or(f64::NAN);
+    let (params, run, expected, extra): (Value, Run, f64, Value) = match workload.as_str() {
+        "normal_mean" => {
+            let (n, c) = if quick {
+                (10_000, 1_000)
+            } else {
+                (30_000, 3_000)
+            };
+            let x = random::normal(10.0, 0.1, [n, n], [c, c], 42)?;
+            let y = x.mean_axis(0)?;
+            let run = timed(&y, s, sum)?;
+            (
+                json!({"N": n, "C": c, "loc": 10.0, "scale": 0.1, "chunks": [c, c]}),
+                run,
+                10.0 * n as f64,
+                json!({}),
+            )
+        }
+        "overhead" => {
+            let n = if quick { 5_000 } else { 20_000 };
+            let x = tessera::ones::<f64>(n, 1)?;
+            let y = x.sum::<f64>()?;
+            let run = timed(&y, s, scalar)?;
+            let per_task = run.seconds * 1e6 / run.tasks_executed as f64;
+            let per_chunk = run.seconds * 1e6 / n as f64;
+            (
+                json!({"N": n, "chunks": 1}),
+                run,
+                n as f64,
+                json!({"us_per_task": per_task, "us_per_chunk": per_chunk}),
+            )
+        }
+        "transpose_std" => {
+            let (n, c) = if quick {
+                (8_000, 1_000)
+            } else {
+                (20_000, 2_000)
+            };
+            let x = random::random([n, n], [c, c], 42)?;
+            let y = (&(&(&x + &x.t()?)? * 2.0)? - 1.0)?.std(0)?;
+            let run = timed(&y, s, scalar)?;
+            let nf = n as f64;
+            let expected = (((nf * nf - nf) * 8.0 / 12.0 + nf * 16.0 / 12.0) / (nf * nf)).sqrt();
+            (json!({"N": n, "C": c}), run, expected, json!({}))
+        }
+        "rechunk_sum" => {
+            let n = if quick { 400 } else { 1_000 };
+            let x = random::random([n, n, n], "auto", 42)?;
+            let y = x.rechunk(chunks! {0 => -1, 1 => 100, 2 => auto})?;
+            let z = y.sum::<f64>()?;
+            let run = timed(&z, s, scalar)?;
+            let params = json!({"N": n, "input_chunksize": x.chunksize(), "output_chunksize": y.chunksize(), "output_numblocks": y.chunks().numblocks()});
+            (params, run, (n * n * n) as f64 / 2.0, json!({}))
+        }
+        other => {
+            return Err(format!("workload {other:?} is not implemented in tessera yet").into())
+        }
+    };
+    let mut rec = json!({
+        "workload": workload,
+        "engine": "tessera",
+        "params": params,
+        "scheduler": scheduler_name,
+        "seconds": run.seconds,
+        "peak_rss_mib": (peak_rss_mib() * 10.0).round() / 10.0,
+        "result": run.result,
+        "tasks": run.tasks,
+        "tasks_executed": run.tasks_executed,
+        "expected": expected,
+    });
+    if let (Some(obj), Some(more)) = (rec.as_object_mut(), extra.as_object()) {
+        obj.extend(more.clone());
+    }
+    println!("{rec}");
+    Ok(())
+}

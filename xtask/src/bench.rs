@@ -1,0 +1,252 @@
+//! `cargo xtask bench`: tessera's workloads against Dask's reference scripts
+//! (`../shared/bench/dask`), interleaved in one run, one process per run.
+
+use std::collections::BTreeMap;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Every workload of the Dask reference suite, in its order.
+pub const WORKLOADS: [&str; 8] = [
+    "normal_mean",
+    "zarr_mean",
+    "zarr_mean_small_chunks",
+    "overhead",
+    "transpose_std",
+    "rechunk_sum",
+    "matmul_sum",
+    "map_overlap",
+];
+
+/// What to run.
+pub struct BenchArgs {
+    /// Quick sizes (else full).
+    pub quick: bool,
+    /// Scheduler name for both engines.
+    pub scheduler: String,
+    /// Also run Dask.
+    pub compare_dask: bool,
+    /// Runs per workload and engine.
+    pub runs: usize,
+    /// Where to append every run as a JSON line.
+    pub json: Option<PathBuf>,
+    /// Workloads (all when empty).
+    pub workloads: Vec<String>,
+    /// The Dask suite directory.
+    pub dask_dir: PathBuf,
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// The workload runner binary, built in release mode.
+fn build_runner() -> Result<PathBuf, String> {
+    let status = Command::new(cargo())
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "tessera",
+            "--example",
+            "workload",
+        ])
+        .status()
+        .map_err(|e| format!("cannot run cargo build: {e}"))?;
+    if !status.success() {
+        return Err("building the workload runner failed".into());
+    }
+    Ok(target_dir().join("release/examples/workload"))
+}
+
+/// The workspace's target directory (venvs and data live there, outside git).
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target")
+}
+
+/// The Dask venv's python, created once (under target/) from the suite's setup.sh.
+fn dask_python(dask_dir: &Path) -> Result<PathBuf, String> {
+    let venv = target_dir().join("dask-venv");
+    let python = venv.join("bin/python");
+    if python.exists() {
+        return Ok(python);
+    }
+    eprintln!("setting up the Dask venv in {} (once)", venv.display());
+    let status = Command::new("bash")
+        .arg(dask_dir.join("setup.sh"))
+        .arg(&venv)
+        .status()
+        .map_err(|e| format!("cannot run setup.sh: {e}"))?;
+    if !status.success() || !python.exists() {
+        return Err(format!("Dask venv setup failed in {}", venv.display()));
+    }
+    Ok(python)
+}
+
+fn json_line(out: &[u8]) -> Option<Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str::<Value>(l.trim()).ok())
+}
+
+fn run_one(cmd: &mut Command, engine: &str, workload: &str) -> Result<Value, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("{engine} {workload}: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let last = err.lines().last().unwrap_or("").to_string();
+        return Err(format!("{engine} {workload} failed: {last}"));
+    }
+    let mut v =
+        json_line(&out.stdout).ok_or_else(|| format!("{engine} {workload}: no JSON line"))?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("engine".into(), Value::String(engine.into()));
+    }
+    Ok(v)
+}
+
+fn median(mut v: Vec<f64>) -> Option<f64> {
+    v.retain(|x| x.is_finite());
+    v.sort_by(f64::total_cmp);
+    (!v.is_empty()).then(|| v[v.len() / 2])
+}
+
+/// Whether the scalar results agree: exactly-known inputs to 1e-9 relative,
+/// random ones to within a few standard errors of the expectation.
+fn agree(workload: &str, t: f64, d: f64, expected: f64) -> &'static str {
+    let rel = |a: f64, b: f64| (a - b).abs() / b.abs().max(1e-300);
+    let ok = match workload {
+        "overhead" => t == d,
+        // Different generators: compare each with the analytic expectation.
+        _ => rel(t, expected) < 1e-3 && rel(d, expected) < 1e-3,
+    };
+    if ok {
+        "yes"
+    } else {
+        "NO"
+    }
+}
+
+/// Run the benchmarks and print the comparison table.
+pub fn run(args: &BenchArgs) -> Result<bool, String> {
+    let runner = build_runner()?;
+    let python = if args.compare_dask {
+        Some(dask_python(&args.dask_dir)?)
+    } else {
+        None
+    };
+    let workloads: Vec<String> = if args.workloads.is_empty() {
+        WORKLOADS.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.workloads.clone()
+    };
+    let mut sink = match &args.json {
+        Some(p) => Some(
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .map_err(|e| format!("{}: {e}", p.display()))?,
+        ),
+        None => None,
+    };
+    let mut results: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
+    let mut notes = Vec::new();
+    for w in &workloads {
+        for _ in 0..args.runs {
+            let mut t = Command::new(&runner);
+            t.arg(w).arg("--scheduler").arg(&args.scheduler);
+            if args.quick {
+                t.arg("--quick");
+            }
+            let mut runs = vec![("tessera", t)];
+            if let Some(py) = &python {
+                let mut d = Command::new(py);
+                d.arg(args.dask_dir.join("bench.py"))
+                    .arg(w)
+                    .arg("--scheduler")
+                    .arg(&args.scheduler);
+                d.arg("--data-dir").arg(target_dir().join("dask-data"));
+                if args.quick {
+                    d.arg("--quick");
+                }
+                runs.push(("dask", d));
+            }
+            for (engine, mut cmd) in runs {
+                match run_one(&mut cmd, engine, w) {
+                    Ok(v) => {
+                        if let Some(f) = sink.as_mut() {
+                            writeln!(f, "{v}").map_err(|e| e.to_string())?;
+                        }
+                        results
+                            .entry((w.clone(), engine.to_string()))
+                            .or_default()
+                            .push(v);
+                    }
+                    Err(e) => notes.push(e),
+                }
+            }
+        }
+    }
+    print_table(&workloads, &results);
+    for n in &notes {
+        println!("note: {n}");
+    }
+    Ok(true)
+}
+
+fn field(v: &[Value], key: &str) -> Option<f64> {
+    median(v.iter().filter_map(|r| r[key].as_f64()).collect())
+}
+
+fn print_table(workloads: &[String], results: &BTreeMap<(String, String), Vec<Value>>) {
+    println!(
+        "{:<24} {:>10} {:>10} {:>8} {:>10} {:>10} {:>7}",
+        "workload", "tessera s", "dask s", "ratio", "t RSS MiB", "d RSS MiB", "agree"
+    );
+    for w in workloads {
+        let t = results.get(&(w.clone(), "tessera".into()));
+        let d = results.get(&(w.clone(), "dask".into()));
+        let ts = t.and_then(|v| field(v, "seconds"));
+        let ds = d.and_then(|v| field(v, "seconds"));
+        let fmt = |x: Option<f64>, p: usize| x.map_or("-".to_string(), |x| format!("{x:.p$}"));
+        let ratio = match (ts, ds) {
+            (Some(a), Some(b)) if a > 0.0 => format!("{:.1}x", b / a),
+            _ => "-".into(),
+        };
+        let agreement = match (t, d) {
+            (Some(tv), Some(dv)) => {
+                let expected = tv[0]["expected"].as_f64().unwrap_or(f64::NAN);
+                match (field(tv, "result"), field(dv, "result")) {
+                    (Some(a), Some(b)) => agree(w, a, b, expected),
+                    _ => "-",
+                }
+            }
+            _ => "-",
+        };
+        println!(
+            "{:<24} {:>10} {:>10} {:>8} {:>10} {:>10} {:>7}",
+            w,
+            fmt(ts, 3),
+            fmt(ds, 3),
+            ratio,
+            fmt(t.and_then(|v| field(v, "peak_rss_mib")), 0),
+            fmt(d.and_then(|v| field(v, "peak_rss_mib")), 0),
+            agreement
+        );
+        if w == "overhead" {
+            println!(
+                "{:<24} {:>10} {:>10}   (µs per executed task)",
+                "",
+                fmt(t.and_then(|v| field(v, "us_per_task")), 2),
+                fmt(d.and_then(|v| field(v, "us_per_task")), 1)
+            );
+        }
+    }
+}

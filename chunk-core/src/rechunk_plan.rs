@@ -1,1 +1,457 @@
-//! (to be written)
+//! Rechunk planning: which pieces of which old blocks make each new block
+//! (Dask's `old_to_new`), and Dask's `plan_rechunk`, which goes through
+//! intermediate chunkings when a direct rechunk would need too many tasks.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::ops::Range;
+
+use crate::chunks::{BlockIndices, Chunks};
+use crate::error::{Error, Result};
+
+/// Dask's `array.rechunk.threshold`: the graph growth factor tolerated before
+/// an intermediate step is planned.
+pub const DEFAULT_RECHUNK_THRESHOLD: f64 = 4.0;
+
+/// A piece of one old chunk along one axis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AxisPiece {
+    /// Index of the old chunk along the axis.
+    pub old: usize,
+    /// The range inside that old chunk.
+    pub range: Range<usize>,
+}
+
+/// A piece of one old block that goes into a new block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RechunkPiece {
+    /// The old block's index.
+    pub old_block: Vec<usize>,
+    /// The region of the old block to take.
+    pub from: Vec<Range<usize>>,
+    /// Where it goes in the new block.
+    pub to: Vec<Range<usize>>,
+}
+
+fn same_shape(old: &Chunks, new: &Chunks) -> Result<()> {
+    if old.shape() != new.shape() {
+        return Err(Error::ShapeMismatch {
+            left: old.shape(),
+            right: new.shape(),
+            reason: "old and new chunks must tile the same shape".into(),
+        });
+    }
+    Ok(())
+}
+
+/// The pieces of old chunks that make new chunk `j` of one axis.
+fn axis_pieces(old: &[usize], new: &[usize], j: usize) -> Vec<AxisPiece> {
+    let start: usize = new[..j].iter().sum();
+    let end = start + new[j];
+    let mut out = Vec::new();
+    let mut o_start = 0;
+    for (i, &len) in old.iter().enumerate() {
+        let o_end = o_start + len;
+        let (lo, hi) = (start.max(o_start), end.min(o_end));
+        if lo < hi {
+            out.push(AxisPiece {
+                old: i,
+                range: lo - o_start..hi - o_start,
+            });
+        }
+        o_start = o_end;
+    }
+    if out.is_empty() {
+        // An empty new chunk takes an empty range of the last old chunk that
+        // does not start after it (Dask's `_intersect_1d` does the same).
+        let starts: Vec<usize> = old
+            .iter()
+            .scan(0, |acc, &l| {
+                let s = *acc;
+                *acc += l;
+                Some(s)
+            })
+            .collect();
+        let i = starts.iter().rposition(|&s| s <= start).unwrap_or(0);
+        let local = start - old[..i].iter().sum::<usize>();
+        let local = local.min(old.get(i).copied().unwrap_or(0));
+        out.push(AxisPiece {
+            old: i,
+            range: local..local,
+        });
+    }
+    out
+}
+
+/// Per axis, per new chunk: the pieces of old chunks it is made of (Dask's `old_to_new`).
+pub fn old_to_new(old: &Chunks, new: &Chunks) -> Result<Vec<Vec<Vec<AxisPiece>>>> {
+    same_shape(old, new)?;
+    Ok((0..old.ndim())
+        .map(|ax| {
+            (0..new.axis(ax).len())
+                .map(|j| axis_pieces(old.axis(ax), new.axis(ax), j))
+                .collect()
+        })
+        .collect())
+}
+
+/// The pieces of old blocks that make new block `new_block`, with where each goes.
+pub fn rechunk_pieces(
+    old: &Chunks,
+    new: &Chunks,
+    new_block: &[usize],
+) -> Result<Vec<RechunkPiece>> {
+    same_shape(old, new)?;
+    new.check_block(new_block)?;
+    let per_axis: Vec<Vec<AxisPiece>> = new_block
+        .iter()
+        .enumerate()
+        .map(|(ax, &j)| axis_pieces(old.axis(ax), new.axis(ax), j))
+        .collect();
+    let mut out = Vec::new();
+    for combo in BlockIndices::new(per_axis.iter().map(Vec::len).collect()) {
+        let mut piece = RechunkPiece {
+            old_block: Vec::new(),
+            from: Vec::new(),
+            to: Vec::new(),
+        };
+        for (ax, &k) in combo.iter().enumerate() {
+            let p = &per_axis[ax][k];
+            // Offset of this piece inside the new chunk: the pieces before it.
+            let before: usize = per_axis[ax][..k].iter().map(|q| q.range.len()).sum();
+            piece.old_block.push(p.old);
+            piece.from.push(p.range.clone());
+            piece.to.push(before..before + p.range.len());
+        }
+        out.push(piece);
+    }
+    Ok(out)
+}
+
+/// Tasks a direct rechunk needs: one per (old block, new block) intersection.
+pub fn rechunk_task_count(old: &Chunks, new: &Chunks) -> Result<usize> {
+    Ok(old_to_new(old, new)?
+        .iter()
+        .map(|axis| axis.iter().map(Vec::len).sum::<usize>())
+        .product())
+}
+
+fn number_of_blocks(c: &[Vec<usize>]) -> f64 {
+    c.iter().map(|a| a.len() as f64).product()
+}
+
+fn largest_block(c: &[Vec<usize>]) -> f64 {
+    c.iter()
+        .map(|a| a.iter().copied().max().unwrap_or(0) as f64)
+        .product()
+}
+
+/// Dask's `estimate_graph_size`.
+fn estimate_graph_size(old: &[Vec<usize>], new: &[Vec<usize>]) -> f64 {
+    old.iter()
+        .zip(new)
+        .map(|(o, n)| {
+            if o != n {
+                (o.len() + n.len() - 1) as f64
+            } else {
+                o.len() as f64
+            }
+        })
+        .product()
+}
+
+/// Dask's `divide_to_width`: split chunks so none is wider than `max_width`.
+fn divide_to_width(desired: &[usize], max_width: usize) -> Vec<usize> {
+    let max_width = max_width.max(1);
+    let mut out = Vec::new();
+    for &c in desired {
+        let nb = c.div_ceil(max_width);
+        let mut left = c;
+        for i in 0..nb {
+            let n = left / (nb - i);
+            out.push(n);
+            left -= n;
+        }
+    }
+    out
+}
+
+/// Dask's `merge_to_number`: merge adjacent chunks down to `max_number`, keeping widths small.
+fn merge_to_number(desired: &[usize], max_number: usize) -> Vec<usize> {
+    if desired.len() <= max_number {
+        return desired.to_vec();
+    }
+    let max_number = max_number.max(1);
+    let first = desired[0];
+    if desired.iter().all(|&c| c == first) {
+        let (w, n) = (first, desired.len());
+        let total = n * w;
+        let desired_width = total / max_number;
+        let width = desired_width.checked_div(w).map_or(0, |q| w * q);
+        let adjust = (total - max_number * width).checked_div(w).unwrap_or(0);
+        let mut out = vec![width + w; adjust];
+        out.extend(std::iter::repeat_n(width, max_number - adjust));
+        return out;
+    }
+    let mut nmerges = desired.len() - max_number;
+    let mut heap: BinaryHeap<Reverse<(usize, usize, usize)>> = (0..desired.len() - 1)
+        .map(|i| Reverse((desired[i] + desired[i + 1], i, i + 1)))
+        .collect();
+    let mut chunks = desired.to_vec();
+    while nmerges > 0 {
+        let Some(Reverse((width, i, mut j))) = heap.pop() else {
+            break;
+        };
+        if chunks[j] == 0 {
+            j += 1;
+            while j < chunks.len() && chunks[j] == 0 {
+                j += 1;
+            }
+            if j < chunks.len() {
+                heap.push(Reverse((chunks[i] + chunks[j], i, j)));
+            }
+            continue;
+        } else if chunks[i] + chunks[j] != width {
+            heap.push(Reverse((chunks[i] + chunks[j], i, j)));
+            continue;
+        }
+        chunks[i] = 0;
+        chunks[j] = width;
+        nmerges -= 1;
+    }
+    chunks.into_iter().filter(|&c| c != 0).collect()
+}
+
+/// Dask's `find_merge_rechunk`: merge towards `new` on the axes where that
+/// shrinks the graph, within the block size limit (elements).
+fn find_merge_rechunk(
+    old: &[Vec<usize>],
+    new: &[Vec<usize>],
+    block_size_limit: f64,
+) -> (Vec<Vec<usize>>, bool) {
+    let ndim = old.len();
+    let widest = |c: &[usize]| c.iter().copied().max().unwrap_or(0);
+    let old_w: Vec<usize> = old.iter().map(|c| widest(c)).collect();
+    let new_w: Vec<usize> = new.iter().map(|c| widest(c)).collect();
+    let graph_effect: Vec<f64> = old
+        .iter()
+        .zip(new)
+        .map(|(o, n)| n.len() as f64 / o.len() as f64)
+        .collect();
+    let block_effect: Vec<f64> = (0..ndim)
+        .map(|d| new_w[d] as f64 / old_w[d].max(1) as f64)
+        .collect();
+    let key = |k: usize| {
+        let gse = graph_effect[k];
+        let mut bse = block_effect[k];
+        if bse == 1.0 {
+            bse = 1.0 + 1e-9;
+        }
+        if bse > 0.0 {
+            gse.ln() / bse.ln()
+        } else {
+            0.0
+        }
+    };
+    let mut candidates: Vec<usize> = (0..ndim).filter(|&d| graph_effect[d] <= 1.0).collect();
+    // Python's sort is stable; so is sort_by.
+    candidates.sort_by(|&a, &b| key(a).total_cmp(&key(b)));
+    let mut largest: u128 = old_w.iter().map(|&w| w as u128).product();
+    let mut chunks = old.to_vec();
+    let mut limit_hit = false;
+    for d in candidates {
+        let grown = largest * new_w[d] as u128 / old_w[d].max(1) as u128;
+        if (grown as f64) <= block_size_limit {
+            chunks[d] = new[d].clone();
+            largest = grown;
+        } else {
+            let width = old_w[d];
+            let chunk_limit = (block_size_limit * width as f64 / largest as f64) as usize;
+            let c = divide_to_width(&new[d], chunk_limit);
+            if c.len() <= old[d].len() {
+                let cmax = c.iter().copied().max().unwrap_or(0);
+                chunks[d] = c;
+                largest = largest * cmax as u128 / width.max(1) as u128;
+            }
+            limit_hit = true;
+        }
+    }
+    (chunks, limit_hit)
+}
+
+/// Dask's `find_split_rechunk`: split towards `new` while the graph stays under `graph_size_limit`.
+fn find_split_rechunk(
+    old: &[Vec<usize>],
+    new: &[Vec<usize>],
+    graph_size_limit: f64,
+) -> Vec<Vec<usize>> {
+    let mut chunks = old.to_vec();
+    for d in 0..old.len() {
+        let graph_size = estimate_graph_size(&chunks, new);
+        if graph_size > graph_size_limit {
+            break;
+        }
+        if old[d].len() > new[d].len() {
+            continue;
+        }
+        let max_number = (old[d].len() as f64 * graph_size_limit / graph_size) as usize;
+        let c = merge_to_number(&new[d], max_number);
+        let cmax = c.iter().copied().max().unwrap_or(0);
+        let omax = old[d].iter().copied().max().unwrap_or(0);
+        if c.len() >= old[d].len() && cmax <= omax {
+            chunks[d] = c;
+        }
+    }
+    chunks
+}
+
+/// Plan a rechunk from `old` to `new` as Dask's `plan_rechunk` does: the
+/// chunkings to go through, ending with `new` (just `[new]` when a direct
+/// rechunk is small enough). `threshold` defaults to 4, `block_size_limit`
+/// (bytes) to 128 MiB; intermediate blocks stay under the larger of the limit
+/// and the largest old or new block.
+///
+/// ```
+/// use tessera_chunk_core::{plan_rechunk, Chunks};
+/// let old = Chunks::regular(&[10_000, 10_000], &[10_000, 10]).unwrap();
+/// let new = Chunks::regular(&[10_000, 10_000], &[10, 10_000]).unwrap();
+/// let plan = plan_rechunk(&old, &new, 8, None, None).unwrap();
+/// assert!(plan.len() > 1, "rows to columns goes through an intermediate chunking");
+/// assert_eq!(plan.last(), Some(&new));
+/// ```
+pub fn plan_rechunk(
+    old: &Chunks,
+    new: &Chunks,
+    itemsize: usize,
+    threshold: Option<f64>,
+    block_size_limit: Option<u64>,
+) -> Result<Vec<Chunks>> {
+    same_shape(old, new)?;
+    if itemsize == 0 {
+        return Err(Error::AutoChunking {
+            reason: "an item size of 0 bytes cannot be planned for".into(),
+        });
+    }
+    let threshold = threshold
+        .filter(|&t| t > 0.0)
+        .unwrap_or(DEFAULT_RECHUNK_THRESHOLD);
+    let limit_bytes = block_size_limit
+        .filter(|&b| b > 0)
+        .unwrap_or(crate::bytes::DEFAULT_CHUNK_LIMIT);
+    let (o, n) = (old.axes().to_vec(), new.axes().to_vec());
+    if n.len() <= 1 {
+        return Ok(vec![new.clone()]);
+    }
+    let limit = (limit_bytes as f64 / itemsize as f64)
+        .max(largest_block(&o))
+        .max(largest_block(&n));
+    let graph_size_threshold = threshold * (number_of_blocks(&o) + number_of_blocks(&n));
+    let mut current = o;
+    let mut first_pass = true;
+    let mut steps: Vec<Vec<Vec<usize>>> = Vec::new();
+    loop {
+        let graph_size = estimate_graph_size(&current, &n);
+        if graph_size < graph_size_threshold {
+            break;
+        }
+        let start = if first_pass {
+            current.clone()
+        } else {
+            find_split_rechunk(&current, &n, graph_size * threshold)
+        };
+        let (chunks, limit_hit) = find_merge_rechunk(&start, &n, limit);
+        if (chunks == current && !first_pass) || chunks == n {
+            break;
+        }
+        if chunks != current {
+            steps.push(chunks.clone());
+        }
+        current = chunks;
+        if !limit_hit {
+            break;
+        }
+        first_pass = false;
+    }
+    let mut plan = steps
+        .into_iter()
+        .map(Chunks::new)
+        .collect::<Result<Vec<_>>>()?;
+    plan.push(new.clone());
+    Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_of_a_simple_rechunk() {
+        let old = Chunks::new(vec![vec![5, 5]]).unwrap();
+        let new = Chunks::new(vec![vec![3, 3, 3, 1]]).unwrap();
+        let p = old_to_new(&old, &new).unwrap();
+        assert_eq!(
+            p[0][1],
+            vec![
+                AxisPiece {
+                    old: 0,
+                    range: 3..5
+                },
+                AxisPiece {
+                    old: 1,
+                    range: 0..1
+                }
+            ]
+        );
+        assert_eq!(rechunk_task_count(&old, &new).unwrap(), 5);
+        let pieces = rechunk_pieces(&old, &new, &[1]).unwrap();
+        assert_eq!(
+            pieces[1],
+            RechunkPiece {
+                old_block: vec![1],
+                from: [0..1].to_vec(),
+                to: [2..3].to_vec()
+            }
+        );
+    }
+
+    #[test]
+    fn mismatched_shapes_are_an_error() {
+        let a = Chunks::regular(&[10], &[5]).unwrap();
+        let b = Chunks::regular(&[11], &[5]).unwrap();
+        assert!(old_to_new(&a, &b).is_err());
+        assert!(plan_rechunk(&a, &b, 8, None, None).is_err());
+        assert!(plan_rechunk(&a, &a, 0, None, None).is_err());
+    }
+
+    #[test]
+    fn rows_to_columns_goes_through_an_intermediate() {
+        // Hand-traced through Dask's plan_rechunk: the first pass merges axis 0
+        // to the 10 x 10000 limit... the limit (128 MiB / 8 = 16Mi elements)
+        // lets the intermediate be (1000-wide) blocks on both axes.
+        let old = Chunks::regular(&[10_000, 10_000], &[10_000, 10]).unwrap();
+        let new = Chunks::regular(&[10_000, 10_000], &[10, 10_000]).unwrap();
+        let plan = plan_rechunk(&old, &new, 8, None, None).unwrap();
+        assert_eq!(plan.len(), 2);
+        let mid = &plan[0];
+        assert!(mid.num_blocks() < old.num_blocks() * new.num_blocks());
+        assert!(mid.chunksize().iter().product::<usize>() <= 16 * 1024 * 1024);
+    }
+
+    #[test]
+    fn small_rechunks_are_direct() {
+        let old = Chunks::regular(&[100, 100], &[10, 10]).unwrap();
+        let new = Chunks::regular(&[100, 100], &[20, 20]).unwrap();
+        assert_eq!(plan_rechunk(&old, &new, 8, None, None).unwrap(), vec![new]);
+    }
+
+    #[test]
+    fn merge_and_divide_helpers_match_dask() {
+        // Values from Dask's docstrings and hand runs.
+        assert_eq!(divide_to_width(&[20, 5], 6), vec![5, 5, 5, 5, 5]);
+        assert_eq!(merge_to_number(&[10; 10], 3), vec![40, 30, 30]);
+        assert_eq!(
+            merge_to_number(&[2, 3, 4, 5, 6], 2).iter().sum::<usize>(),
+            20
+        );
+    }
+}

@@ -1,10 +1,9 @@
 //! Rechunking: a layer whose blocks are assembled from pieces of the input's blocks.
 
 use std::any::Any;
-use std::ops::Range;
 use std::sync::Arc;
 
-use tessera_chunk_core::{BlockIndices, Chunks, DType};
+use tessera_chunk_core::{plan_rechunk, rechunk_pieces, Chunks, DType};
 use tessera_graph::{
     BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
 };
@@ -12,23 +11,6 @@ use tessera_graph::{
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::kernels::assemble::{Assemble, Piece};
-
-/// For one axis: the old chunks overlapping new chunk `j`, as (old index, range in old, range in new).
-fn axis_pieces(old: &[usize], new: &[usize], j: usize) -> Vec<(usize, Range<usize>, Range<usize>)> {
-    let start: usize = new[..j].iter().sum();
-    let end = start + new[j];
-    let mut out = Vec::new();
-    let mut o_start = 0;
-    for (i, &len) in old.iter().enumerate() {
-        let o_end = o_start + len;
-        let (lo, hi) = (start.max(o_start), end.min(o_end));
-        if lo < hi || (len == 0 && new[j] == 0 && out.is_empty()) {
-            out.push((i, lo - o_start..hi - o_start, lo - start..hi - start));
-        }
-        o_start = o_end;
-    }
-    out
-}
 
 /// Builds the assemble task of each new block.
 #[derive(Debug)]
@@ -44,28 +26,17 @@ impl BlockTasks for RechunkTasks {
         inputs: &[LayerRef],
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
-        let per_axis: Vec<_> = (0..self.new.ndim())
-            .map(|ax| axis_pieces(self.old.axis(ax), self.new.axis(ax), index[ax]))
-            .collect();
-        let mut deps = Vec::new();
-        let mut pieces = Vec::new();
         let input = inputs
             .first()
             .map(|l| l.name().clone())
             .unwrap_or_else(|| Arc::from(""));
-        for combo in BlockIndices::new(per_axis.iter().map(Vec::len).collect()) {
-            let parts: Vec<_> = combo
-                .iter()
-                .enumerate()
-                .map(|(ax, &k)| &per_axis[ax][k])
-                .collect();
-            deps.push(Key::new(
-                input.clone(),
-                parts.iter().map(|p| p.0).collect::<Vec<_>>(),
-            ));
+        let mut deps = Vec::new();
+        let mut pieces = Vec::new();
+        for p in rechunk_pieces(&self.old, &self.new, index)? {
+            deps.push(Key::new(input.clone(), p.old_block));
             pieces.push(Piece {
-                from: parts.iter().map(|p| p.1.clone()).collect(),
-                to: parts.iter().map(|p| p.2.clone()).collect(),
+                from: p.from,
+                to: p.to,
             });
         }
         let kernel = Assemble {
@@ -80,8 +51,23 @@ impl BlockTasks for RechunkTasks {
     }
 }
 
-/// Rechunk `x` to exactly `new` (same shape), in one layer named like Dask's `rechunk-merge`.
+/// Rechunk `x` to exactly `new` (same shape) as Dask plans it: one
+/// `rechunk-merge` layer per stage of `plan_rechunk` (usually one), so no
+/// task gathers more pieces than the plan allows.
 pub fn rechunk_to(x: &Expr, new: Chunks) -> Result<Expr> {
+    if new.shape() != x.shape() {
+        return rechunk_stage(x, new);
+    }
+    let plan = plan_rechunk(x.chunks(), &new, x.dtype().itemsize().max(1), None, None)?;
+    let mut current = x.clone();
+    for stage in plan {
+        current = rechunk_stage(&current, stage)?;
+    }
+    Ok(current)
+}
+
+/// One stage: a layer whose blocks are assembled from pieces of the input's blocks.
+fn rechunk_stage(x: &Expr, new: Chunks) -> Result<Expr> {
     if new.shape() != x.shape() {
         return Err(Error::InvalidArgument {
             op: "rechunk".into(),

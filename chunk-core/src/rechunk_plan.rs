@@ -408,8 +408,8 @@ mod tests {
             pieces[1],
             RechunkPiece {
                 old_block: vec![1],
-                from: [0..1].to_vec(),
-                to: [2..3].to_vec()
+                from: std::iter::once(0..1).collect(),
+                to: std::iter::once(2..3).collect()
             }
         );
     }

@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use tessera_chunk_core::{Chunks, DType};
+use tessera_chunk_core::{Chunks, DType, IndexItem};
 
 use crate::error::{Error, Result};
 use crate::kernel::KernelRef;
@@ -78,6 +78,19 @@ pub trait BlockTasks: Send + Sync + fmt::Debug {
     fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> Result<(KernelRef, Vec<Key>)>;
     /// For passes that look inside specific task builders.
     fn as_any(&self) -> &dyn Any;
+    /// For a basic-indexing layer (`x[index]`): the index. Slice pushdown uses it.
+    fn slice_index(&self) -> Option<&[IndexItem]> {
+        None
+    }
+    /// For a basic-indexing layer: the same indexing applied to an input with `chunks`.
+    fn slice_of(&self, _chunks: &Chunks) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
+        None
+    }
+    /// For a creation layer: tasks that create `x[index]` directly, with its chunks
+    /// (`None` when this creation cannot do it).
+    fn sliced(&self, _index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
+        None
+    }
 }
 
 /// A layer whose per-block tasks come from a [`BlockTasks`] builder: creation,
@@ -117,6 +130,27 @@ impl GeneralLayer {
     /// The task builder.
     pub fn tasks(&self) -> &Arc<dyn BlockTasks> {
         &self.tasks
+    }
+
+    /// A layer with a given name (passes that replace a layer keep its name, so keys stay valid).
+    pub fn named(
+        name: Arc<str>,
+        label: &str,
+        kind: LayerKind,
+        chunks: Chunks,
+        dtype: DType,
+        inputs: Vec<LayerRef>,
+        tasks: Arc<dyn BlockTasks>,
+    ) -> Self {
+        GeneralLayer {
+            name,
+            label: label.to_string(),
+            kind,
+            chunks,
+            dtype,
+            inputs,
+            tasks,
+        }
     }
 }
 
@@ -200,9 +234,22 @@ pub struct Blockwise {
     inputs: Vec<LayerRef>,
     maps: Vec<BlockMap>,
     kernel: KernelRef,
+    elementwise: bool,
 }
 
 impl Blockwise {
+    /// Mark the kernel as elementwise: output element `i` depends only on input
+    /// elements `i` (after broadcasting), so slicing commutes with it.
+    pub fn elementwise(mut self) -> Self {
+        self.elementwise = true;
+        self
+    }
+
+    /// Whether the kernel is elementwise.
+    pub fn is_elementwise(&self) -> bool {
+        self.elementwise
+    }
+
     /// A blockwise layer; `maps[k]` maps output blocks to blocks of `inputs[k]`.
     pub fn new(
         label: &str,
@@ -220,6 +267,7 @@ impl Blockwise {
             inputs,
             maps,
             kernel,
+            elementwise: false,
         }
     }
 
@@ -251,6 +299,7 @@ impl Blockwise {
             inputs,
             maps,
             kernel,
+            elementwise: false,
         }
     }
 }
@@ -297,6 +346,7 @@ impl Layer for Blockwise {
             inputs,
             maps: self.maps.clone(),
             kernel: self.kernel.clone(),
+            elementwise: self.elementwise,
         })
     }
     fn as_any(&self) -> &dyn Any {

@@ -17,6 +17,7 @@ fn random_kernel(dist: Distribution) -> RandomBlock {
         shape: vec![1024, 1024],
         offset: vec![0, 0],
         block: vec![1024, 1024],
+        steps: vec![],
     }
 }
 

@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use tessera_chunk_core::{Chunks, DType};
+use tessera_chunk_core::{slice_plan, Chunks, DType, IndexItem};
 use tessera_graph::{BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result};
 
 use crate::error::Error;
@@ -31,6 +31,16 @@ impl BlockTasks for FullTasks {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn sliced(&self, index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
+        // A constant array sliced is the same constant over the slice's chunks.
+        let chunks = slice_plan(&self.chunks, index).ok()?.chunks().clone();
+        let tasks = FullTasks {
+            chunks: chunks.clone(),
+            dtype: self.dtype,
+            value: self.value,
+        };
+        Some((chunks, Arc::new(tasks)))
     }
 }
 

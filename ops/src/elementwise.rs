@@ -50,9 +50,9 @@ fn blockwise(label: &str, operands: &[Expr], kernel: KernelRef, out_dtype: DType
         inputs.push(op.layer().clone());
         maps.push(map);
     }
-    Ok(Expr::new(Blockwise::new(
-        label, out_chunks, out_dtype, inputs, maps, kernel,
-    )))
+    Ok(Expr::new(
+        Blockwise::new(label, out_chunks, out_dtype, inputs, maps, kernel).elementwise(),
+    ))
 }
 
 /// Cast to `dtype` (NumPy `astype`); a no-op when already of that dtype.

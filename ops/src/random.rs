@@ -3,7 +3,9 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use tessera_chunk_core::{Chunks, DType};
+use tessera_chunk_core::{
+    slice_plan, AxisSelection, Chunks, DType, IndexItem, OutputAxis, SlicePlan,
+};
 use tessera_graph::{
     BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
 };
@@ -17,6 +19,9 @@ struct RandomTasks {
     chunks: Chunks,
     dist: Distribution,
     seed: u64,
+    /// A pushed-down slice of the original array (whose chunks come second):
+    /// blocks then draw only the selected elements.
+    view: Option<(SlicePlan, Chunks)>,
 }
 
 impl BlockTasks for RandomTasks {
@@ -25,18 +30,71 @@ impl BlockTasks for RandomTasks {
         _inputs: &[LayerRef],
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
-        let ranges = self.chunks.block_range(index)?;
-        let kernel = RandomBlock {
-            dist: self.dist,
-            seed: self.seed,
-            shape: self.chunks.shape(),
-            offset: ranges.iter().map(|r| r.start).collect(),
-            block: ranges.iter().map(|r| r.len()).collect(),
+        let kernel = match &self.view {
+            None => {
+                let ranges = self.chunks.block_range(index)?;
+                RandomBlock {
+                    dist: self.dist,
+                    seed: self.seed,
+                    shape: self.chunks.shape(),
+                    offset: ranges.iter().map(|r| r.start).collect(),
+                    block: ranges.iter().map(|r| r.len()).collect(),
+                    steps: Vec::new(),
+                }
+            }
+            Some((plan, source)) => {
+                let sel = plan.block(index)?;
+                let (mut offset, mut steps, mut block) = (Vec::new(), Vec::new(), Vec::new());
+                for (axis, s) in sel.selection.iter().enumerate() {
+                    let base = source.offsets(axis)[sel.input_block[axis]];
+                    let (start, step, len) = match *s {
+                        AxisSelection::Range { start, step, len } => (start, step, len),
+                        // `sliced` only accepts plans of plain ranges.
+                        AxisSelection::Int(i) => (i, 1, 1),
+                    };
+                    offset.push(base + start);
+                    steps.push(step);
+                    block.push(len);
+                }
+                RandomBlock {
+                    dist: self.dist,
+                    seed: self.seed,
+                    shape: source.shape(),
+                    offset,
+                    block,
+                    steps,
+                }
+            }
         };
         Ok((Arc::new(kernel), Vec::new()))
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn sliced(&self, index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
+        if self.view.is_some() {
+            return None;
+        }
+        let plan = slice_plan(&self.chunks, index).ok()?;
+        // Plain ranges only: integers and new axes change the rank.
+        let plain = plan.output_axes().len() == self.chunks.ndim()
+            && plan
+                .output_axes()
+                .iter()
+                .enumerate()
+                .all(|(k, a)| *a == OutputAxis::Input(k));
+        if !plain {
+            return None;
+        }
+        let chunks = plan.chunks().clone();
+        let view = Some((plan, self.chunks.clone()));
+        let tasks = RandomTasks {
+            chunks: chunks.clone(),
+            dist: self.dist,
+            seed: self.seed,
+            view,
+        };
+        Some((chunks, Arc::new(tasks)))
     }
 }
 
@@ -72,6 +130,7 @@ pub fn random(chunks: Chunks, dist: Distribution, seed: u64, label: &str) -> Res
         chunks: chunks.clone(),
         dist,
         seed,
+        view: None,
     };
     Ok(Expr::new(GeneralLayer::new(
         label,

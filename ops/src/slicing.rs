@@ -4,7 +4,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use tessera_chunk_core::{slice_plan, IndexItem, SlicePlan};
+use tessera_chunk_core::{slice_plan, Chunks, IndexItem, SlicePlan};
 use tessera_graph::{
     BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
 };
@@ -16,6 +16,8 @@ use crate::kernels::slice::SliceBlock;
 /// Builds the slice task of each output block from the plan.
 #[derive(Debug)]
 pub struct SliceTasks {
+    /// The index as given.
+    pub index: Vec<IndexItem>,
     /// The plan (public so passes can look inside).
     pub plan: SlicePlan,
 }
@@ -39,6 +41,20 @@ impl BlockTasks for SliceTasks {
     fn as_any(&self) -> &dyn Any {
         self
     }
+    fn slice_index(&self) -> Option<&[IndexItem]> {
+        Some(&self.index)
+    }
+    fn slice_of(&self, chunks: &Chunks) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
+        let plan = slice_plan(chunks, &self.index).ok()?;
+        let out = plan.chunks().clone();
+        Some((
+            out,
+            Arc::new(SliceTasks {
+                index: self.index.clone(),
+                plan,
+            }),
+        ))
+    }
 }
 
 /// `x[index]`; the array itself when the index selects everything (as Dask).
@@ -54,6 +70,9 @@ pub fn getitem(x: &Expr, index: &[IndexItem]) -> Result<Expr> {
         chunks,
         x.dtype(),
         vec![x.layer().clone()],
-        Arc::new(SliceTasks { plan }),
+        Arc::new(SliceTasks {
+            index: index.to_vec(),
+            plan,
+        }),
     )))
 }

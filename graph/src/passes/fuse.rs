@@ -161,7 +161,11 @@ fn fuse_group(head: &LayerRef, group: &[LayerRef], rebuilt: Rebuilt<'_>) -> Laye
             label: b.label().to_string(),
         });
     }
-    Arc::new(Blockwise::named(
+    let all_elementwise = group.iter().all(|m| {
+        as_blockwise(if m.name() == head.name() { head } else { m })
+            .is_some_and(Blockwise::is_elementwise)
+    });
+    let fused = Blockwise::named(
         head.name().clone(),
         head.label(),
         head.chunks().clone(),
@@ -169,5 +173,10 @@ fn fuse_group(head: &LayerRef, group: &[LayerRef], rebuilt: Rebuilt<'_>) -> Laye
         inputs,
         maps,
         Arc::new(Fused { steps }),
-    ))
+    );
+    Arc::new(if all_elementwise {
+        fused.elementwise()
+    } else {
+        fused
+    })
 }

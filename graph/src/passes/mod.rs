@@ -2,6 +2,7 @@
 //! order of [`default_passes`].
 
 mod fuse;
+mod pushdown;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use crate::graph::layers;
 use crate::layer::LayerRef;
 
 pub use fuse::FuseBlockwise;
+pub use pushdown::PushdownSlices;
 
 /// One rewrite of the layer graph below a root.
 pub trait Pass: Send + Sync {
@@ -23,11 +25,13 @@ pub trait Pass: Send + Sync {
 /// The passes `compute` runs, in order.
 pub fn default_passes() -> Vec<Box<dyn Pass>> {
     vec![
-        // Last and only, for now: fusing elementwise chains into one task per
-        // block removes whole layers of tasks and the blocks between them,
-        // which is where small-chunk workloads spend their time. Slice
-        // pushdown, when it lands, must run before it so fused chains read
-        // only the blocks a slice needs.
+        // First: a slice moved below elementwise layers and into creation
+        // makes only the selected elements, and it must happen before fusion
+        // hides the elementwise layers inside one fused kernel.
+        Box::new(PushdownSlices),
+        // Then fusing elementwise chains into one task per block removes
+        // whole layers of tasks and the blocks between them, which is where
+        // small-chunk workloads spend their time.
         Box::new(FuseBlockwise),
     ]
 }

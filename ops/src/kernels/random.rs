@@ -43,10 +43,14 @@ pub struct RandomBlock {
     pub seed: u64,
     /// The whole array's shape (element `g` is the C-order flat index in it).
     pub shape: Vec<usize>,
-    /// Where the block starts.
+    /// Where the block starts (coordinates of its first element in the whole array).
     pub offset: Vec<usize>,
     /// The block's shape.
     pub block: Vec<usize>,
+    /// The stride between the block's elements along each axis, in elements of
+    /// the whole array (1 for a plain block; other values for a pushed-down slice).
+    #[serde(default)]
+    pub steps: Vec<i64>,
 }
 
 impl RandomBlock {
@@ -70,16 +74,32 @@ impl RandomBlock {
             let outer = &self.block[..ndim.saturating_sub(1)];
             let mut idx = vec![0usize; outer.len()];
             for _ in 0..rows {
+                let step = |k: usize| self.steps.get(k).copied().unwrap_or(1);
+                let coord =
+                    |k: usize, i: usize| (self.offset[k] as i64 + i as i64 * step(k)) as u64;
                 let mut g: u64 = idx
                     .iter()
                     .enumerate()
-                    .map(|(k, &i)| (self.offset[k] + i) as u64 * strides[k])
+                    .map(|(k, &i)| coord(k, i) * strides[k])
                     .sum();
                 if ndim > 0 {
                     g += self.offset[ndim - 1] as u64;
+                    let last = step(ndim - 1);
+                    if last == 1 {
+                        out.extend(
+                            (g..g + row as u64).map(|e| draw(&mut ElementStream::with_key(key, e))),
+                        );
+                    } else {
+                        out.extend((0..row as i64).map(|i| {
+                            draw(&mut ElementStream::with_key(
+                                key,
+                                (g as i64 + i * last) as u64,
+                            ))
+                        }));
+                    }
+                } else {
+                    out.push(draw(&mut ElementStream::with_key(key, g)));
                 }
-                out.extend((g..g + row as u64).map(|e| draw(&mut ElementStream::with_key(key, e))));
-                g += row as u64;
                 for k in (0..idx.len()).rev() {
                     idx[k] += 1;
                     if idx[k] < outer[k] {

@@ -19,6 +19,18 @@ impl<T: Element> Array<T> {
         Array::from_expr(slicing::getitem(self.expr(), index)?)
     }
 
+    /// Give a new shape with the same number of elements (C order); one `-1` stands for the rest.
+    ///
+    /// ```
+    /// let x = tessera::arange::<i64>(0.0, 12.0, 1.0, 5).unwrap();
+    /// let y = x.reshape(&[3, -1]).unwrap();
+    /// assert_eq!(y.shape(), vec![3, 4]);
+    /// assert_eq!(y.compute().unwrap()[[2, 1]], 9);
+    /// ```
+    pub fn reshape(&self, shape: &[i64]) -> Result<Array<T>> {
+        Array::from_expr(join::reshape(self.expr(), shape)?)
+    }
+
     /// Flatten to 1-d in C order.
     pub fn ravel(&self) -> Result<Array<T>> {
         Array::from_expr(join::ravel(self.expr())?)
@@ -35,4 +47,13 @@ pub fn concatenate<T: Element>(arrays: &[&Array<T>], axis: i64) -> Result<Array<
 pub fn stack<T: Element>(arrays: &[&Array<T>], axis: i64) -> Result<Array<T>> {
     let exprs: Vec<_> = arrays.iter().map(|a| a.expr().clone()).collect();
     Array::from_expr(join::stack(&exprs, axis)?)
+}
+
+/// Elements of `a` where `cond` is true, else of `b` (`da.where`), broadcasting.
+pub fn where_<T: Element>(cond: &Array<bool>, a: &Array<T>, b: &Array<T>) -> Result<Array<T>> {
+    Array::from_expr(tessera_ops::elementwise::where_(
+        cond.expr(),
+        a.expr(),
+        b.expr(),
+    )?)
 }

@@ -40,7 +40,7 @@ pub use creation::{
 };
 pub use dyn_array::DynArray;
 pub use error::{Error, Result};
-pub use joins::{concatenate, stack};
+pub use joins::{concatenate, stack, where_};
 pub use repr::Summary;
 pub use shape::IntoShape;
 /// The chunk logic underneath (normalisation, geometry, byte parsing).

@@ -201,3 +201,129 @@ proptest! {
         }
     }
 }
+
+/// A slice item for axis length `d` from a pick number: plain, stepped, reversed, or an int.
+fn item(d: usize, p: usize) -> tessera::IndexItem {
+    let n = d as i64;
+    match p % 5 {
+        0 => tessera::IndexItem::full(),
+        1 => tessera::IndexItem::slice(Some((p as i64) % (n + 1)), None, Some(2)),
+        2 => tessera::IndexItem::step(.., -1),
+        3 if n > 0 => tessera::IndexItem::int(-((p as i64 % n) + 1)),
+        _ => tessera::IndexItem::slice(Some(-(p as i64 % (n + 2))), Some(n), Some(-2)),
+    }
+}
+
+/// ndarray's version of the same item.
+fn nd_item(d: usize, it: &tessera::IndexItem) -> ndarray::SliceInfoElem {
+    let n = d as i64;
+    match *it {
+        tessera::IndexItem::Int(i) => ndarray::SliceInfoElem::Index(i as isize),
+        tessera::IndexItem::Slice { start, stop, step } => {
+            let step = step.unwrap_or(1);
+            // Python slice semantics resolved to the taken positions.
+            let clamp = |v: i64, lo: i64, hi: i64| v.max(lo).min(hi);
+            let norm = |v: i64| if v < 0 { v + n } else { v };
+            let positions: Vec<i64> = if step > 0 {
+                let a = clamp(start.map_or(0, norm), 0, n);
+                let b = clamp(stop.map_or(n, norm), 0, n);
+                (a..b).step_by(step as usize).collect()
+            } else {
+                let a = clamp(start.map_or(n - 1, norm), -1, n - 1);
+                let b = clamp(
+                    stop.map_or(-1, |v| if v < 0 { v + n } else { v }),
+                    -1,
+                    n - 1,
+                );
+                let mut v = Vec::new();
+                let mut i = a;
+                while i > b {
+                    v.push(i);
+                    i += step;
+                }
+                v
+            };
+            match (positions.first(), positions.last()) {
+                (Some(&f), Some(&l)) if step > 0 => ndarray::SliceInfoElem::Slice {
+                    start: f as isize,
+                    end: Some(l as isize + 1),
+                    step: step as isize,
+                },
+                (Some(&f), Some(&l)) => ndarray::SliceInfoElem::Slice {
+                    start: l as isize,
+                    end: Some(f as isize + 1),
+                    step: step as isize,
+                },
+                _ => ndarray::SliceInfoElem::Slice {
+                    start: 0,
+                    end: Some(0),
+                    step: 1,
+                },
+            }
+        }
+        _ => ndarray::SliceInfoElem::NewAxis,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn slicing_matches_ndarray((shape, chunks) in shape_and_chunks(), seed in any::<u64>(), picks in prop::collection::vec(0usize..1000, 4)) {
+        let (d, x) = array(&shape, &chunks, seed);
+        let index: Vec<tessera::IndexItem> = shape.iter().zip(&picks).map(|(&n, &p)| item(n, p)).collect();
+        let want = d.slice(index.iter().zip(&shape).map(|(it, &n)| nd_item(n, it)).collect::<Vec<_>>().as_slice()).to_owned();
+        let y = x.slice(&index).unwrap();
+        for s in schedulers() {
+            prop_assert_eq!(&y.compute_with(s.as_ref()).unwrap(), &want);
+        }
+    }
+
+    #[test]
+    fn joins_and_reshapes_match_ndarray((shape, a_chunks, b_chunks) in shape_and_two_chunkings(), seed in any::<u64>(), axis_pick in 0usize..4) {
+        prop_assume!(!shape.is_empty());
+        let (d, x) = array(&shape, &a_chunks, seed);
+        let (e, y) = array(&shape, &b_chunks, seed + 1);
+        let axis = axis_pick % shape.len();
+        let cat = tessera::concatenate(&[&x, &y], axis as i64).unwrap();
+        let st = tessera::stack(&[&x, &y], axis as i64).unwrap();
+        let flat = x.ravel().unwrap();
+        let want_cat = ndarray::concatenate(Axis(axis), &[d.view(), e.view()]).unwrap();
+        let want_st = ndarray::stack(Axis(axis), &[d.view(), e.view()]).unwrap();
+        let want_flat: Vec<f64> = d.iter().copied().collect();
+        let size: usize = shape.iter().product();
+        let re = x.reshape(&[-1, shape[0].max(1) as i64]);
+        for s in schedulers() {
+            prop_assert_eq!(&cat.compute_with(s.as_ref()).unwrap(), &want_cat);
+            prop_assert_eq!(&st.compute_with(s.as_ref()).unwrap(), &want_st);
+            prop_assert_eq!(flat.compute_with(s.as_ref()).unwrap().iter().copied().collect::<Vec<_>>(), want_flat.clone());
+            if size > 0 {
+                let r = re.as_ref().unwrap().compute_with(s.as_ref()).unwrap();
+                prop_assert_eq!(r.iter().copied().collect::<Vec<_>>(), want_flat.clone());
+            }
+        }
+    }
+
+    #[test]
+    fn comparisons_where_casts_and_logic_match_ndarray((shape, a_chunks, b_chunks) in shape_and_two_chunkings(), seed in any::<u64>()) {
+        let (d, x) = array(&shape, &a_chunks, seed);
+        let (e, y) = array(&shape, &b_chunks, seed + 7);
+        let gt = x.gt(0.0).unwrap();
+        let picked = tessera::where_(&gt, &x, &y).unwrap();
+        let ints = x.astype::<i32>().unwrap();
+        let any = gt.any().unwrap();
+        let all = gt.all().unwrap();
+        let clipped = x.clip(-1.0, 1.0).unwrap();
+        let want_gt = d.mapv(|v| v > 0.0);
+        let want_pick = ndarray::Zip::from(&d).and(&e).map_collect(|&a, &b| if a > 0.0 { a } else { b });
+        let want_ints = d.mapv(|v| v as i32);
+        for s in schedulers() {
+            prop_assert_eq!(&gt.compute_with(s.as_ref()).unwrap(), &want_gt);
+            prop_assert_eq!(&picked.compute_with(s.as_ref()).unwrap(), &want_pick);
+            prop_assert_eq!(&ints.compute_with(s.as_ref()).unwrap(), &want_ints);
+            prop_assert_eq!(any.compute_with(s.as_ref()).unwrap().iter().copied().next(), Some(want_gt.iter().any(|&v| v)));
+            prop_assert_eq!(all.compute_with(s.as_ref()).unwrap().iter().copied().next(), Some(want_gt.iter().all(|&v| v)));
+            prop_assert_eq!(&clipped.compute_with(s.as_ref()).unwrap(), &d.mapv(|v| v.clamp(-1.0, 1.0)));
+        }
+    }
+}

@@ -151,3 +151,21 @@ pub fn unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
     let dtype = a.dtype();
     blockwise(op.label(), &[a], Arc::new(Unary { op }), dtype)
 }
+
+/// `where(cond, a, b)` with broadcasting; `a` and `b` are promoted to one dtype.
+pub fn where_(cond: &Expr, a: &Expr, b: &Expr) -> Result<Expr> {
+    if cond.dtype() != DType::Bool {
+        return Err(Error::InvalidArgument {
+            op: "where".into(),
+            reason: format!("the condition must be a bool array, got {}", cond.dtype()),
+        });
+    }
+    let dtype = result_type(a.dtype(), b.dtype());
+    let (a, b) = (astype(a, dtype)?, astype(b, dtype)?);
+    blockwise(
+        "where",
+        &[cond.clone(), a, b],
+        Arc::new(crate::kernels::elementwise::Where),
+        dtype,
+    )
+}

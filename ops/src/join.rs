@@ -113,6 +113,12 @@ pub fn ravel(x: &Expr) -> Result<Expr> {
     if x.ndim() == 1 {
         return Ok(x.clone());
     }
+    // Dask refuses empty arrays of several chunks; one empty chunk flattens fine.
+    let x = if x.size() == 0 && x.chunks().num_blocks() > 1 {
+        &rechunk_to(x, Chunks::single(&x.shape()))?
+    } else {
+        x
+    };
     let plan = flatten_plan(x.chunks())?;
     let r = rechunk_to(x, plan.input.clone())?;
     let tasks = RavelTasks {
@@ -125,6 +131,103 @@ pub fn ravel(x: &Expr) -> Result<Expr> {
         plan.output,
         x.dtype(),
         vec![r.layer().clone()],
+        Arc::new(tasks),
+    )))
+}
+
+/// `x.reshape(shape)` (C order), for any shape with the same number of
+/// elements: the array is flattened, rechunked so every block holds whole
+/// rows of the new trailing axes, and each block is reshaped. `-1` may stand
+/// for one axis length.
+pub fn reshape(x: &Expr, shape: &[i64]) -> Result<Expr> {
+    let size = x.size();
+    let bad = |reason: String| crate::error::Error::InvalidArgument {
+        op: "reshape".into(),
+        reason,
+    };
+    let unknown = shape.iter().filter(|&&d| d == -1).count();
+    if unknown > 1 || shape.iter().any(|&d| d < -1) {
+        return Err(bad(format!(
+            "{shape:?} is not a shape; use lengths >= 0 and at most one -1"
+        )));
+    }
+    let known: usize = shape
+        .iter()
+        .filter(|&&d| d >= 0)
+        .map(|&d| d as usize)
+        .product();
+    let new_shape: Vec<usize> = shape
+        .iter()
+        .map(|&d| {
+            if d == -1 {
+                if known == 0 {
+                    0
+                } else {
+                    size / known
+                }
+            } else {
+                d as usize
+            }
+        })
+        .collect();
+    if new_shape.iter().product::<usize>() != size {
+        return Err(bad(format!(
+            "cannot reshape an array of shape {:?} ({size} elements) to {shape:?}",
+            x.shape()
+        )));
+    }
+    if new_shape == x.shape() {
+        return Ok(x.clone());
+    }
+    if new_shape.is_empty() || size == 0 {
+        let flat = ravel(x)?;
+        let single = rechunk_to(&flat, Chunks::single(&[size]))?;
+        return reshape_blocks(&single, Chunks::single(&new_shape));
+    }
+    // Whole rows of the trailing axes per block, about as many elements as the input's blocks.
+    let row: usize = new_shape[1..].iter().product::<usize>().max(1);
+    let target = x.chunks().chunksize().iter().product::<usize>().max(row);
+    let rows_per_block = (target / row).max(1);
+    let lead = Chunks::regular(&new_shape[..1], &[rows_per_block])?;
+    let flat = ravel(x)?;
+    let flat_chunks = Chunks::new(vec![lead.axis(0).iter().map(|&r| r * row).collect()])?;
+    let flat = rechunk_to(&flat, flat_chunks)?;
+    let mut out_axes = vec![lead.axis(0).to_vec()];
+    out_axes.extend(new_shape[1..].iter().map(|&d| vec![d]));
+    reshape_blocks(&flat, Chunks::new(out_axes)?)
+}
+
+/// Block k of a 1-d array becomes block k of `out` (same element counts, C order).
+fn reshape_blocks(flat: &Expr, out: Chunks) -> Result<Expr> {
+    #[derive(Debug)]
+    struct Blocks {
+        out: Chunks,
+    }
+    impl BlockTasks for Blocks {
+        fn block_task(
+            &self,
+            inputs: &[LayerRef],
+            index: &[usize],
+        ) -> GraphResult<(KernelRef, Vec<Key>)> {
+            let k = self.out.linear_index(index);
+            let name = inputs
+                .first()
+                .map(|l| l.name().clone())
+                .unwrap_or_else(|| Arc::from(""));
+            let shape = self.out.block_shape(index)?;
+            Ok((Arc::new(Reshape { shape }), vec![Key::new(name, vec![k])]))
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    }
+    let tasks = Blocks { out: out.clone() };
+    Ok(Expr::new(GeneralLayer::new(
+        "reshape",
+        LayerKind::Regroup,
+        out,
+        flat.dtype(),
+        vec![flat.layer().clone()],
         Arc::new(tasks),
     )))
 }

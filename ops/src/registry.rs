@@ -51,6 +51,7 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             from_json::<reduce::ReduceAggregate>,
         );
         map.insert("tessera.fused".into(), fused_from_json);
+        map.insert("tessera.where".into(), from_json::<elementwise::Where>);
         map.insert(
             "tessera.slice".into(),
             from_json::<crate::kernels::slice::SliceBlock>,

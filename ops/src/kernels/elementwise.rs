@@ -438,3 +438,44 @@ impl Kernel for Cast {
         }
     }
 }
+
+/// `where(cond, a, b)`: elements of `a` where `cond` is true, else of `b` (broadcasting).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Where;
+
+fn select<T: Element>(
+    c: &ArcArray<bool, IxDyn>,
+    a: &ArcArray<T, IxDyn>,
+    b: &Block,
+) -> Result<Block, KernelError> {
+    let b = b.as_array::<T>()?;
+    let shape = broadcast_shapes(&[c.shape(), a.shape(), b.shape()])?;
+    let bad = || KernelError::new("where: blocks do not broadcast");
+    let (cv, av, bv) = (
+        c.broadcast(IxDyn(&shape)).ok_or_else(bad)?,
+        a.broadcast(IxDyn(&shape)).ok_or_else(bad)?,
+        b.broadcast(IxDyn(&shape)).ok_or_else(bad)?,
+    );
+    Ok(Block::from_array(
+        Zip::from(&cv)
+            .and(&av)
+            .and(&bv)
+            .map_collect(|&c, &x, &y| if c { x } else { y }),
+    ))
+}
+
+impl Kernel for Where {
+    fn id(&self) -> &str {
+        "tessera.where"
+    }
+    fn params(&self) -> Params {
+        json_params(self)
+    }
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        let [c, a, b] = inputs else {
+            return Err(arity(self.id(), 3, inputs.len()));
+        };
+        let c = c.as_array::<bool>()?;
+        with_block!(a, x => select(c, x, b))
+    }
+}

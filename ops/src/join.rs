@@ -160,11 +160,7 @@ pub fn reshape(x: &Expr, shape: &[i64]) -> Result<Expr> {
         .iter()
         .map(|&d| {
             if d == -1 {
-                if known == 0 {
-                    0
-                } else {
-                    size / known
-                }
+                size.checked_div(known).unwrap_or(0)
             } else {
                 d as usize
             }

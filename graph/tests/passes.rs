@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use ndarray::{ArrayD, IxDyn};
 use tessera_chunk_core::{Block, Chunks, DType};
-use tessera_graph::passes::{optimize, render};
+use tessera_graph::passes::{optimize, render, Pass};
 use tessera_graph::{
     BlockMap, BlockTasks, Blockwise, GeneralLayer, Kernel, KernelError, KernelRef, Key, LayerKind,
     LayerRef, Params, TaskGraph,
@@ -212,4 +212,39 @@ fn intermediates_read_outside_the_group_are_kept() {
     );
     assert_eq!(f.len(), 3 * 4);
     assert_eq!(evaluate(&p), evaluate(&f));
+}
+
+#[test]
+fn shared_sources_are_recomputed_per_reader() {
+    // x feeds two layers: each gets its own copy, so no block of x is held
+    // from its first reader until its second.
+    let x = source(4);
+    let a = map("sin", &[&x]);
+    let r: LayerRef = Arc::new(GeneralLayer::new(
+        "regroup",
+        LayerKind::Regroup,
+        x.chunks().clone(),
+        DType::F64,
+        vec![x.clone()],
+        Arc::new(PassThrough),
+    ));
+    let root = map("add", &[&a, &r]);
+    let copied = tessera_graph::passes::RecomputeCheapSources
+        .run(root.clone())
+        .unwrap();
+    insta::assert_snapshot!("recompute_after", render(&copied));
+    let (p, c) = (
+        TaskGraph::from_layer(&root).unwrap(),
+        TaskGraph::from_layer(&copied).unwrap(),
+    );
+    assert_eq!(c.len(), p.len() + 4, "one extra source task per block");
+    assert_eq!(evaluate(&p), evaluate(&c));
+    let (pp, pc) = (
+        tessera_graph::peak_live(&p, &tessera_graph::order(&p)),
+        tessera_graph::peak_live(&c, &tessera_graph::order(&c)),
+    );
+    assert!(
+        pc <= pp,
+        "recomputing must not raise the peak: {pc} vs {pp}"
+    );
 }

@@ -27,6 +27,6 @@ pub use expr::Expr;
 pub use kernels::elementwise::{BinaryOp, UnaryOp};
 pub use kernels::random::Distribution;
 pub use kernels::reduce::ReduceOp;
-pub use numeric::{pairwise_sum, Numeric};
+pub use numeric::{pairwise_sum, pairwise_sum_by, Numeric};
 pub use reduction::ReduceOptions;
 pub use scalar::Scalar;

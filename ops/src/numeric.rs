@@ -121,26 +121,31 @@ macro_rules! with_numeric_block {
 /// log(n) rather than n, which is what keeps `mean` of 10^9 values exact to
 /// the last digits.
 pub fn pairwise_sum<T: Numeric>(values: &[T]) -> T {
+    pairwise_sum_by(values, |v| v)
+}
+
+/// Pairwise summation of `f(v)` over a slice, without materialising the `f(v)`.
+pub fn pairwise_sum_by<T: Copy, A: Numeric>(values: &[T], f: impl Fn(T) -> A + Copy) -> A {
     const BLOCK: usize = 128;
     if values.len() <= BLOCK {
         // Eight lanes let the compiler vectorise; the lanes are added pairwise.
-        let mut lanes = [T::ZERO; 8];
+        let mut lanes = [A::ZERO; 8];
         let mut chunks = values.chunks_exact(8);
         for c in &mut chunks {
             for (l, &v) in lanes.iter_mut().zip(c) {
-                *l = *l + v;
+                *l = *l + f(v);
             }
         }
-        let mut rest = T::ZERO;
+        let mut rest = A::ZERO;
         for &v in chunks.remainder() {
-            rest = rest + v;
+            rest = rest + f(v);
         }
         ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
             + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
             + rest
     } else {
         let mid = (values.len() / 2) / 8 * 8;
-        pairwise_sum(&values[..mid]) + pairwise_sum(&values[mid..])
+        pairwise_sum_by(&values[..mid], f) + pairwise_sum_by(&values[mid..], f)
     }
 }
 

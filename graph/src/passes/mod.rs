@@ -3,6 +3,7 @@
 
 mod fuse;
 mod pushdown;
+mod recompute;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use crate::layer::LayerRef;
 
 pub use fuse::FuseBlockwise;
 pub use pushdown::PushdownSlices;
+pub use recompute::RecomputeCheapSources;
 
 /// One rewrite of the layer graph below a root.
 pub trait Pass: Send + Sync {
@@ -33,6 +35,10 @@ pub fn default_passes() -> Vec<Box<dyn Pass>> {
         // whole layers of tasks and the blocks between them, which is where
         // small-chunk workloads spend their time.
         Box::new(FuseBlockwise),
+        // Last, shared creation layers get a copy per reader: making a block
+        // twice is cheaper than holding it until a distant reader runs. After
+        // fusion, so readers fused into one task share one copy.
+        Box::new(RecomputeCheapSources),
     ]
 }
 

@@ -48,10 +48,14 @@ impl ElementStream {
         }
     }
 
-    /// The next 64 random bits.
+    /// The next 64 random bits. The first draw is the element's own hash
+    /// (one mix per uniform value); later draws re-mix it with a counter.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
         self.draw += 1;
+        if self.draw == 1 {
+            return self.base;
+        }
         mix(self.base.wrapping_add(self.draw.wrapping_mul(GOLDEN)))
     }
 

@@ -13,7 +13,7 @@ use tessera_graph::{Kernel, KernelError, Params};
 
 use super::elementwise::cast_block;
 use super::json_params;
-use crate::numeric::{pairwise_sum, Numeric};
+use crate::numeric::{pairwise_sum, pairwise_sum_by, Numeric};
 use crate::with_numeric_block;
 
 /// A reduction.
@@ -152,10 +152,7 @@ fn sum_keep<T: Numeric>(a: ArrayViewD<'_, T>, axes: &[usize]) -> ArrayD<T::Acc> 
         <T::Acc as Numeric>::ZERO,
         T::acc,
         |x, y| x + y,
-        |r| {
-            let widened: Vec<T::Acc> = r.iter().map(|&v| v.acc()).collect();
-            pairwise_sum(&widened)
-        },
+        |r| pairwise_sum_by(r, T::acc),
     )
 }
 
@@ -253,8 +250,7 @@ fn moments_chunk(
         // Everything reduced on contiguous data: one pass, no temporaries.
         (Some(flat), 1) => {
             let m = mean.iter().next().copied().unwrap_or(0.0);
-            let squares: Vec<f64> = flat.iter().map(|&x| (x - m) * (x - m)).collect();
-            ArrayD::from_elem(mean.raw_dim(), pairwise_sum(&squares))
+            ArrayD::from_elem(mean.raw_dim(), pairwise_sum_by(flat, |x| (x - m) * (x - m)))
         }
         _ => {
             let mut dev = &a - &mean;

@@ -46,9 +46,39 @@ fn assemble<T: Element>(
         let from = slice_info(&piece.from);
         let to = slice_info(&piece.to);
         let view = src.slice(from.as_slice());
-        out.slice_mut(to.as_slice()).assign(&view);
+        copy_region(out.slice_mut(to.as_slice()), view);
     }
     Ok(Block::from_array(out))
+}
+
+/// `dst.assign(&src)`, with fixed-rank loops for ranks 1 to 4: ndarray's
+/// dynamic-rank copy walks element by element, several times slower on the
+/// large regions a rechunk moves.
+fn copy_region<T: Element>(
+    mut dst: ndarray::ArrayViewMutD<'_, T>,
+    src: ndarray::ArrayViewD<'_, T>,
+) {
+    use ndarray::{Ix1, Ix2, Ix3, Ix4};
+    macro_rules! fixed {
+        ($ix:ty) => {
+            if let (Ok(d), Ok(s)) = (
+                dst.view_mut().into_dimensionality::<$ix>(),
+                src.view().into_dimensionality::<$ix>(),
+            ) {
+                let mut d = d;
+                d.assign(&s);
+                return;
+            }
+        };
+    }
+    match dst.ndim() {
+        1 => fixed!(Ix1),
+        2 => fixed!(Ix2),
+        3 => fixed!(Ix3),
+        4 => fixed!(Ix4),
+        _ => {}
+    }
+    dst.assign(&src);
 }
 
 fn whole(shape: &[usize], r: &[Range<usize>]) -> bool {

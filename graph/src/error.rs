@@ -27,6 +27,14 @@ pub enum Error {
         /// The layer's grid.
         grid: Vec<usize>,
     },
+    /// A task builder asked for an input its layer does not have (a bug in that layer).
+    #[error("a layer's task builder asked for input {input}, but the layer has {inputs} inputs")]
+    MissingInput {
+        /// The input asked for.
+        input: usize,
+        /// How many the layer has.
+        inputs: usize,
+    },
     /// The graph has a cycle (a bug in a layer: every layer only reads earlier ones).
     #[error("the task graph has a cycle through {key}")]
     Cycle {

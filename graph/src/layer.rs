@@ -56,6 +56,18 @@ pub trait Layer: Send + Sync + fmt::Debug {
     fn as_any(&self) -> &dyn Any;
 }
 
+/// The name of input `k` of a layer, for building dependency keys; an error
+/// (not a bogus key) if a task builder asks for an input the layer lacks.
+pub fn input_name(inputs: &[LayerRef], k: usize) -> Result<Arc<str>> {
+    inputs
+        .get(k)
+        .map(|l| l.name().clone())
+        .ok_or(Error::MissingInput {
+            input: k,
+            inputs: inputs.len(),
+        })
+}
+
 /// A fresh unique layer name: `label-N`.
 pub fn unique_name(label: &str) -> Arc<str> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);

@@ -23,7 +23,8 @@ pub use graph::{layer_count, layers};
 pub use kernel::{ClosureFn, ClosureKernel, Kernel, KernelError, KernelRef, Params};
 pub use key::Key;
 pub use layer::{
-    unique_name, BlockMap, BlockTasks, Blockwise, GeneralLayer, Layer, LayerKind, LayerRef,
+    input_name, unique_name, BlockMap, BlockTasks, Blockwise, GeneralLayer, Layer, LayerKind,
+    LayerRef,
 };
 pub use order::{order, peak_live};
 pub use task::Task;

@@ -60,14 +60,7 @@ pub fn full(chunks: Chunks, dtype: DType, value: Scalar, label: &str) -> Result<
         dtype,
         value,
     };
-    Ok(Expr::new(GeneralLayer::new(
-        label,
-        LayerKind::Creation,
-        chunks,
-        dtype,
-        Vec::new(),
-        Arc::new(tasks),
-    )))
+    Ok(creation_layer(label, chunks, dtype, Arc::new(tasks)))
 }
 
 /// Builds `Range` kernels for each block of a 1-d range.
@@ -125,12 +118,22 @@ pub fn range(
         step,
         dtype,
     };
-    Ok(Expr::new(GeneralLayer::new(
+    Ok(creation_layer(label, chunks, dtype, Arc::new(tasks)))
+}
+
+/// A creation layer (no inputs, cheap to recompute) producing `chunks` of `dtype`.
+pub(crate) fn creation_layer(
+    label: &str,
+    chunks: Chunks,
+    dtype: DType,
+    tasks: Arc<dyn BlockTasks>,
+) -> Expr {
+    Expr::new(GeneralLayer::new(
         label,
         LayerKind::Creation,
         chunks,
         dtype,
         Vec::new(),
-        Arc::new(tasks),
-    )))
+        tasks,
+    ))
 }

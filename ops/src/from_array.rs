@@ -7,8 +7,7 @@ use std::sync::Arc;
 use ndarray::{ArcArray, IxDyn, Slice, SliceInfoElem};
 use tessera_chunk_core::{Block, Chunks, Element};
 use tessera_graph::{
-    BlockTasks, GeneralLayer, Kernel, KernelError, KernelRef, Key, LayerKind, LayerRef, Params,
-    Result as GraphResult,
+    BlockTasks, Kernel, KernelError, KernelRef, Key, LayerRef, Params, Result as GraphResult,
 };
 
 use crate::error::{Error, Result};
@@ -109,12 +108,10 @@ pub fn from_array<T: Element>(data: impl Into<ArcArray<T, IxDyn>>, chunks: Chunk
         data,
         chunks: chunks.clone(),
     };
-    Ok(Expr::new(GeneralLayer::new(
+    Ok(crate::creation::creation_layer(
         "array",
-        LayerKind::Creation,
         chunks,
         T::DTYPE,
-        Vec::new(),
         Arc::new(tasks),
-    )))
+    ))
 }

@@ -28,10 +28,7 @@ impl BlockTasks for JoinTasks {
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
         let (source, block) = self.plan.source_block(index)?;
-        let name = inputs
-            .get(source)
-            .map(|l| l.name().clone())
-            .unwrap_or_else(|| Arc::from(""));
+        let name = tessera_graph::input_name(inputs, source)?;
         let shape = self.plan.chunks.block_shape(index)?;
         Ok((Arc::new(Reshape { shape }), vec![Key::new(name, block)]))
     }
@@ -95,10 +92,7 @@ impl BlockTasks for RavelTasks {
             *b = k % n.max(1);
             k /= n.max(1);
         }
-        let name = inputs
-            .first()
-            .map(|l| l.name().clone())
-            .unwrap_or_else(|| Arc::from(""));
+        let name = tessera_graph::input_name(inputs, 0)?;
         let shape = self.output.block_shape(index)?;
         Ok((Arc::new(Reshape { shape }), vec![Key::new(name, block)]))
     }
@@ -206,10 +200,7 @@ fn reshape_blocks(flat: &Expr, out: Chunks) -> Result<Expr> {
             index: &[usize],
         ) -> GraphResult<(KernelRef, Vec<Key>)> {
             let k = self.out.linear_index(index);
-            let name = inputs
-                .first()
-                .map(|l| l.name().clone())
-                .unwrap_or_else(|| Arc::from(""));
+            let name = tessera_graph::input_name(inputs, 0)?;
             let shape = self.out.block_shape(index)?;
             Ok((Arc::new(Reshape { shape }), vec![Key::new(name, vec![k])]))
         }

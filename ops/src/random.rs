@@ -6,9 +6,7 @@ use std::sync::Arc;
 use tessera_chunk_core::{
     slice_plan, AxisSelection, Chunks, DType, IndexItem, OutputAxis, SlicePlan,
 };
-use tessera_graph::{
-    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
-};
+use tessera_graph::{BlockTasks, KernelRef, Key, LayerRef, Result as GraphResult};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -132,12 +130,10 @@ pub fn random(chunks: Chunks, dist: Distribution, seed: u64, label: &str) -> Res
         seed,
         view: None,
     };
-    Ok(Expr::new(GeneralLayer::new(
+    Ok(crate::creation::creation_layer(
         label,
-        LayerKind::Creation,
         chunks,
         dtype,
-        Vec::new(),
         Arc::new(tasks),
-    )))
+    ))
 }

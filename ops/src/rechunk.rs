@@ -26,10 +26,7 @@ impl BlockTasks for RechunkTasks {
         inputs: &[LayerRef],
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
-        let input = inputs
-            .first()
-            .map(|l| l.name().clone())
-            .unwrap_or_else(|| Arc::from(""));
+        let input = tessera_graph::input_name(inputs, 0)?;
         let mut deps = Vec::new();
         let mut pieces = Vec::new();
         for p in rechunk_pieces(&self.old, &self.new, index)? {

@@ -64,10 +64,7 @@ impl BlockTasks for LevelTasks {
         inputs: &[LayerRef],
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
-        let input = inputs
-            .first()
-            .map(|l| l.name().clone())
-            .unwrap_or_else(|| Arc::from(""));
+        let input = tessera_graph::input_name(inputs, 0)?;
         // The output index with reduced axes restored (at 0 when they were dropped).
         let mut full = Vec::with_capacity(self.input_grid.len());
         let mut it = index.iter();

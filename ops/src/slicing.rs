@@ -29,10 +29,7 @@ impl BlockTasks for SliceTasks {
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
         let sel = self.plan.block(index)?;
-        let input = inputs
-            .first()
-            .map(|l| l.name().clone())
-            .unwrap_or_else(|| Arc::from(""));
+        let input = tessera_graph::input_name(inputs, 0)?;
         let kernel = SliceBlock {
             elems: sel.elems.iter().map(|&e| e.into()).collect(),
         };

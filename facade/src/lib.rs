@@ -50,3 +50,8 @@ pub use tessera_chunk_core::{
 };
 pub use tessera_ops::{BinaryOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
 pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};
+
+/// The README's example compiles (it is `no_run`: it computes 6.71 GiB).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -66,7 +66,8 @@ impl<'g> ExecState<'g> {
 
     /// Record a finished task: store its result, release inputs nobody else
     /// reads, and make dependents whose inputs are all present ready.
-    pub(crate) fn complete(&mut self, i: usize, block: Block) {
+    pub(crate) fn complete(&mut self, i: usize, block: Block) -> usize {
+        let mut newly_ready = 0;
         self.finished += 1;
         for &d in &self.graph.deps[i] {
             self.readers_left[d] -= 1;
@@ -78,11 +79,13 @@ impl<'g> ExecState<'g> {
             self.waiting_on[j] -= 1;
             if self.waiting_on[j] == 0 {
                 self.ready.push(Reverse((self.priority[j], j)));
+                newly_ready += 1;
             }
         }
         if self.readers_left[i] > 0 || self.is_output[i] {
             self.results[i] = Some(block);
         }
+        newly_ready
     }
 
     /// The outputs, in request order, once done.

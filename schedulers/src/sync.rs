@@ -29,7 +29,7 @@ impl Scheduler for Sync {
                         .iter()
                         .for_each(|c| c.on_task_finish(key, 0, &block));
                     drop(inputs);
-                    state.complete(i, block);
+                    let _ = state.complete(i, block);
                 }
                 Err(e) => {
                     callbacks.iter().for_each(|c| c.on_end(false));

@@ -102,14 +102,26 @@ fn work(
             Err(_) => return,
         };
         match outcome {
-            Ok(block) => state.complete(i, block),
+            Ok(block) => {
+                // This worker takes one of the new tasks itself; wake others
+                // only for the rest (waking everyone per task costs more than
+                // small tasks do).
+                let newly_ready = state.complete(i, block);
+                if state.done() {
+                    wake.notify_all();
+                } else if newly_ready > 1 {
+                    for _ in 1..newly_ready {
+                        wake.notify_one();
+                    }
+                }
+            }
             Err(e) => {
                 // The first error wins and cancels everything not yet started.
                 if state.failed.is_none() {
                     state.failed = Some(e);
                 }
+                wake.notify_all();
             }
         }
-        wake.notify_all();
     }
 }

@@ -424,20 +424,6 @@ mod tests {
     }
 
     #[test]
-    fn rows_to_columns_goes_through_an_intermediate() {
-        // Hand-traced through Dask's plan_rechunk: the first pass merges axis 0
-        // to the 10 x 10000 limit... the limit (128 MiB / 8 = 16Mi elements)
-        // lets the intermediate be (1000-wide) blocks on both axes.
-        let old = Chunks::regular(&[10_000, 10_000], &[10_000, 10]).unwrap();
-        let new = Chunks::regular(&[10_000, 10_000], &[10, 10_000]).unwrap();
-        let plan = plan_rechunk(&old, &new, 8, None, None).unwrap();
-        assert_eq!(plan.len(), 2);
-        let mid = &plan[0];
-        assert!(mid.num_blocks() < old.num_blocks() * new.num_blocks());
-        assert!(mid.chunksize().iter().product::<usize>() <= 16 * 1024 * 1024);
-    }
-
-    #[test]
     fn small_rechunks_are_direct() {
         let old = Chunks::regular(&[100, 100], &[10, 10]).unwrap();
         let new = Chunks::regular(&[100, 100], &[20, 20]).unwrap();
@@ -453,5 +439,190 @@ mod tests {
             merge_to_number(&[2, 3, 4, 5, 6], 2).iter().sum::<usize>(),
             20
         );
+    }
+
+    // Dask's own test_plan_rechunk* cases (dask/array/tests/test_rechunk.py), ported.
+    type Axes = Vec<Vec<usize>>;
+
+    fn ch(axes: Axes) -> Chunks {
+        Chunks::new(axes).unwrap()
+    }
+
+    /// Dask's test helper `_plan`: itemsize 1, block_size_limit 1e7, threshold 4.
+    fn plan(old: Axes, new: Axes) -> Vec<Axes> {
+        plan_with(old, new, 1, 10_000_000, 4.0)
+    }
+
+    fn plan_with(old: Axes, new: Axes, itemsize: usize, limit: u64, threshold: f64) -> Vec<Axes> {
+        plan_rechunk(&ch(old), &ch(new), itemsize, Some(threshold), Some(limit))
+            .unwrap()
+            .into_iter()
+            .map(Chunks::into_inner)
+            .collect()
+    }
+
+    fn cat(a: &[usize], b: &[usize]) -> Vec<usize> {
+        [a, b].concat()
+    }
+
+    #[test]
+    fn square_transpose_float64_plans_one_intermediate() {
+        // (10000, 10000) float64, chunks (10000, 10) -> (10, 10000), Dask defaults.
+        // Traced by hand: limit 2^27 / 8 = 16777216 elements; only axis 1 can
+        // merge, fully it would give 10^8 elements, so it is divided to width
+        // int(16777216 * 10 / 100000) = 1677, i.e. 10000 into 6 near-equal
+        // parts; then the graph estimate 1000 * 6 = 6000 < 4 * 2000 stops.
+        let old = ch(vec![vec![10000], vec![10; 1000]]);
+        let new = ch(vec![vec![10; 1000], vec![10000]]);
+        let steps = plan_rechunk(&old, &new, 8, None, None).unwrap();
+        assert_eq!(steps.len(), 2);
+        assert_eq!(
+            steps[0].axes(),
+            &[vec![10000], vec![1666, 1666, 1667, 1667, 1667, 1667]]
+        );
+        assert_eq!(steps[1], new);
+    }
+
+    #[test]
+    fn dask_test_plan_rechunk() {
+        let c = vec![20; 2];
+        let f = vec![2; 20];
+        // Trivial cases.
+        assert_eq!(plan(vec![], vec![]), vec![Vec::<Vec<usize>>::new()]);
+        assert_eq!(
+            plan(vec![c.clone(), vec![]], vec![f.clone(), vec![]]),
+            vec![vec![f.clone(), vec![]]]
+        );
+        // No intermediate required.
+        assert_eq!(
+            plan(vec![c.clone()], vec![f.clone()]),
+            vec![vec![f.clone()]]
+        );
+        assert_eq!(
+            plan(vec![f.clone()], vec![c.clone()]),
+            vec![vec![c.clone()]]
+        );
+        let (cc, ff) = (vec![c.clone(), c.clone()], vec![f.clone(), f.clone()]);
+        assert_eq!(plan(cc.clone(), ff.clone()), vec![ff.clone()]);
+        assert_eq!(plan(ff.clone(), cc.clone()), vec![cc.clone()]);
+        assert_eq!(
+            plan(vec![f.clone(), c.clone()], cc.clone()),
+            vec![cc.clone()]
+        );
+        let cfcc = vec![c.clone(), f.clone(), c.clone(), c.clone()];
+        assert_eq!(plan(vec![c.clone(); 4], cfcc.clone()), vec![cfcc]);
+        // An intermediate is used to reduce graph size.
+        let fc = vec![f.clone(), c.clone()];
+        let cf = vec![c.clone(), f.clone()];
+        assert_eq!(plan(fc.clone(), cf.clone()), vec![cc.clone(), cf.clone()]);
+        let (c2, f2, cf2) = (cat(&c, &c), cat(&f, &f), cat(&c, &f));
+        assert_eq!(
+            plan(vec![c2.clone(), cf2.clone()], vec![f2.clone(), c2.clone()]),
+            vec![vec![c2.clone(), c2.clone()], vec![f2.clone(), c2.clone()]]
+        );
+        // Regression test for dask#5908.
+        assert_eq!(
+            plan_with(cc.clone(), ff.clone(), 1, 10_000_000, 1.0),
+            vec![ff]
+        );
+        // Just at the memory limit => an intermediate is used.
+        assert_eq!(
+            plan_with(fc.clone(), cf.clone(), 1, 400, 4.0),
+            vec![cc, cf.clone()]
+        );
+        // Hitting the memory limit => partial merge.
+        let m = vec![10; 4];
+        let expected = vec![vec![m, c.clone()], cf.clone()];
+        assert_eq!(plan_with(fc.clone(), cf.clone(), 1, 399, 4.0), expected);
+        assert_eq!(plan_with(fc, cf, 10, 3999, 4.0), expected);
+    }
+
+    #[test]
+    fn dask_test_plan_rechunk_larger_problem() {
+        let c = vec![1000; 2];
+        let f = vec![2; 1000];
+        let steps = plan_with(
+            vec![f.clone(), c.clone()],
+            vec![c.clone(), f.clone()],
+            1,
+            99999,
+            4.0,
+        );
+        assert_eq!(steps.len(), 3);
+        assert_eq!(steps[2], vec![c, f]);
+        for w in steps.windows(2) {
+            // Merging on the first axis, splitting on the second.
+            assert!(w[1][0].len() as f64 <= w[0][0].len() as f64 / 2.0);
+            assert!(w[1][1].len() as f64 >= w[0][1].len() as f64 * 2.0);
+        }
+    }
+
+    #[test]
+    fn dask_test_plan_rechunk_5d() {
+        let c = vec![10];
+        let f = vec![1; 10];
+        let all_c = vec![c.clone(); 5];
+        let all_f = vec![f.clone(); 5];
+        assert_eq!(plan(all_c, all_f.clone()), vec![all_f]);
+        let (a, b, m) = (
+            vec![f.clone(), f.clone(), f.clone(), f.clone(), c.clone()],
+            vec![c.clone(), c.clone(), c.clone(), f.clone(), f.clone()],
+            vec![c.clone(), c.clone(), c.clone(), f.clone(), c.clone()],
+        );
+        assert_eq!(plan(a, b.clone()), vec![m.clone(), b.clone()]);
+        // Only one axis can be merged at first.
+        let a = vec![c.clone(), c.clone(), f.clone(), f.clone(), c.clone()];
+        assert_eq!(plan_with(a, b.clone(), 1, 20_000, 4.0), vec![m, b]);
+    }
+
+    #[test]
+    fn dask_test_plan_rechunk_heterogeneous() {
+        let c = vec![10];
+        let f = vec![1; 10];
+        let (cf, cc, ff, fc) = (cat(&c, &f), cat(&c, &c), cat(&f, &f), cat(&f, &c));
+        // No intermediate required.
+        assert_eq!(
+            plan(vec![cc.clone(), cf.clone()], vec![ff.clone(), ff.clone()]),
+            vec![vec![ff.clone(), ff.clone()]]
+        );
+        assert_eq!(
+            plan(vec![cf.clone(), fc.clone()], vec![ff.clone(), cf.clone()]),
+            vec![vec![ff.clone(), cf.clone()]]
+        );
+        // An intermediate is used to reduce graph size.
+        assert_eq!(
+            plan(vec![cc.clone(), cf.clone()], vec![ff.clone(), cc.clone()]),
+            vec![vec![cc.clone(), cc.clone()], vec![ff.clone(), cc.clone()]]
+        );
+        assert_eq!(
+            plan(
+                vec![cc.clone(), cf.clone(), cc.clone()],
+                vec![ff.clone(), cc.clone(), cf.clone()]
+            ),
+            vec![
+                vec![cc.clone(), cc.clone(), cc.clone()],
+                vec![ff.clone(), cc.clone(), cf.clone()]
+            ]
+        );
+        // A memory limit constrains the first intermediate.
+        assert_eq!(
+            plan_with(
+                vec![cc.clone(), ff.clone(), cf.clone()],
+                vec![ff.clone(), cf.clone(), cc.clone()],
+                1,
+                100,
+                4.0
+            ),
+            vec![vec![cc.clone(), ff.clone(), cc.clone()], vec![ff, cf, cc]]
+        );
+    }
+
+    #[test]
+    fn dask_test_plan_rechunk_asymmetric() {
+        let a = ch(vec![vec![1; 1000], vec![80_000_000]]);
+        let b = ch(vec![vec![1000], vec![80_000; 1000]]);
+        let steps = plan_rechunk(&a, &b, 8, None, None).unwrap();
+        assert!(steps.len() > 1);
+        assert_eq!(steps.last(), Some(&b));
     }
 }

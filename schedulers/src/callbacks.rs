@@ -15,3 +15,16 @@ pub trait Callbacks: Send + Sync {
     /// After the last task, or after the first error.
     fn on_end(&self, _ok: bool) {}
 }
+
+/// Call every callback with `f`, catching panics: a progress bar or profiler
+/// that panics must not take the computation down (or leave workers hanging).
+/// Returns the first panic message, if any, for the caller to report.
+pub(crate) fn notify(callbacks: &[&dyn Callbacks], f: impl Fn(&dyn Callbacks)) -> Option<String> {
+    let mut first = None;
+    for &c in callbacks {
+        if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(c))) {
+            first.get_or_insert_with(|| crate::state::panic_message(payload.as_ref()));
+        }
+    }
+    first
+}

@@ -3,8 +3,8 @@
 use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
-use crate::callbacks::Callbacks;
-use crate::error::Result;
+use crate::callbacks::{notify, Callbacks};
+use crate::error::{Error, Result};
 use crate::state::{run_task, ExecState};
 use crate::Scheduler;
 
@@ -18,26 +18,40 @@ impl Scheduler for Sync {
     }
 
     fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
-        callbacks.iter().for_each(|c| c.on_start(graph.len()));
+        let callback_error = |message: String| Error::Scheduler {
+            scheduler: "sync".into(),
+            reason: format!("a callback panicked: {message}"),
+        };
+        if let Some(m) = notify(callbacks, |c| c.on_start(graph.len())) {
+            return Err(callback_error(m));
+        }
         let mut state = ExecState::new(graph);
         while let Some((i, inputs)) = state.next_ready() {
             let key = &graph.tasks[i].key;
-            callbacks.iter().for_each(|c| c.on_task_start(key, 0));
-            match run_task(graph, i, &inputs) {
+            let outcome = match notify(callbacks, |c| c.on_task_start(key, 0)) {
+                Some(m) => Err(callback_error(m)),
+                None => run_task(graph, i, &inputs),
+            };
+            drop(inputs);
+            let outcome = outcome.and_then(|block| {
+                match notify(callbacks, |c| c.on_task_finish(key, 0, &block)) {
+                    Some(m) => Err(callback_error(m)),
+                    None => Ok(block),
+                }
+            });
+            match outcome {
                 Ok(block) => {
-                    callbacks
-                        .iter()
-                        .for_each(|c| c.on_task_finish(key, 0, &block));
-                    drop(inputs);
                     let _ = state.complete(i, block);
                 }
                 Err(e) => {
-                    callbacks.iter().for_each(|c| c.on_end(false));
+                    let _ = notify(callbacks, |c| c.on_end(false));
                     return Err(e);
                 }
             }
         }
-        callbacks.iter().for_each(|c| c.on_end(true));
-        Ok(state.outputs())
+        match notify(callbacks, |c| c.on_end(true)) {
+            Some(m) => Err(callback_error(m)),
+            None => Ok(state.outputs()),
+        }
     }
 }

@@ -203,10 +203,33 @@ pub fn calls_callbacks(s: &dyn Scheduler) {
     assert_eq!(counting.ended.lock().map(|e| *e).ok().flatten(), Some(true));
 }
 
+/// A callback that panics on the n-th task.
+struct Panicky(usize, AtomicUsize);
+
+impl Callbacks for Panicky {
+    fn on_task_finish(&self, _: &Key, _: usize, _: &Block) {
+        if self.1.fetch_add(1, Ordering::SeqCst) == self.0 {
+            panic!("progress bar exploded");
+        }
+    }
+}
+
+/// A panicking callback gives an error, not a crash or a hang; the scheduler works afterwards.
+pub fn survives_panicking_callbacks(s: &dyn Scheduler) {
+    let g = tree_sum_graph(50);
+    let cb = Panicky(20, AtomicUsize::new(0));
+    match s.run(&g, &[&cb]) {
+        Err(e) => assert!(e.to_string().contains("progress bar exploded"), "{e}"),
+        Ok(_) => panic!("{}: a panicking callback must fail the run", s.name()),
+    }
+    computes_tree_sums(s);
+}
+
 /// Run the whole kit.
 pub fn run_all(s: &dyn Scheduler) {
     computes_tree_sums(s);
     returns_outputs_in_order(s);
     reports_failures_with_the_key(s);
     calls_callbacks(s);
+    survives_panicking_callbacks(s);
 }

@@ -5,7 +5,7 @@ use std::sync::{Condvar, Mutex};
 use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
-use crate::callbacks::Callbacks;
+use crate::callbacks::{notify, Callbacks};
 use crate::error::{Error, Result};
 use crate::state::{run_task, ExecState};
 use crate::Scheduler;
@@ -43,7 +43,9 @@ impl Scheduler for Threaded {
     }
 
     fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
-        callbacks.iter().for_each(|c| c.on_start(graph.len()));
+        if let Some(m) = notify(callbacks, |c| c.on_start(graph.len())) {
+            return Err(callback_error(m));
+        }
         let shared = Mutex::new(ExecState::new(graph));
         let wake = Condvar::new();
         let workers = self.workers.min(graph.len().max(1));
@@ -58,11 +60,19 @@ impl Scheduler for Threaded {
             reason: "a worker thread died while holding the scheduler state".into(),
         })?;
         let ok = state.failed.is_none();
-        callbacks.iter().for_each(|c| c.on_end(ok));
-        match state.failed.take() {
-            Some(e) => Err(e),
-            None => Ok(state.outputs()),
+        let ended = notify(callbacks, |c| c.on_end(ok));
+        match (state.failed.take(), ended) {
+            (Some(e), _) => Err(e),
+            (None, Some(m)) => Err(callback_error(m)),
+            (None, None) => Ok(state.outputs()),
         }
+    }
+}
+
+fn callback_error(message: String) -> Error {
+    Error::Scheduler {
+        scheduler: "threads".into(),
+        reason: format!("a callback panicked: {message}"),
     }
 }
 
@@ -89,14 +99,17 @@ fn work(
         };
         drop(state);
         let key = &graph.tasks[i].key;
-        callbacks.iter().for_each(|c| c.on_task_start(key, worker));
-        let outcome = run_task(graph, i, &inputs);
+        let outcome = match notify(callbacks, |c| c.on_task_start(key, worker)) {
+            Some(m) => Err(callback_error(m)),
+            None => run_task(graph, i, &inputs),
+        };
         drop(inputs);
-        if let Ok(block) = &outcome {
-            callbacks
-                .iter()
-                .for_each(|c| c.on_task_finish(key, worker, block));
-        }
+        let outcome = outcome.and_then(|block| {
+            match notify(callbacks, |c| c.on_task_finish(key, worker, &block)) {
+                Some(m) => Err(callback_error(m)),
+                None => Ok(block),
+            }
+        });
         state = match shared.lock() {
             Ok(s) => s,
             Err(_) => return,

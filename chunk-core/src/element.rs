@@ -45,32 +45,39 @@ pub trait Element:
     }
 }
 
+/// The three `Element` methods that move arrays in and out of their `Block` variant.
+macro_rules! block_access {
+    ($variant:ident) => {
+        fn into_block(array: ArcArray<Self, IxDyn>) -> Block {
+            Block::$variant(array)
+        }
+        fn block_ref(block: &Block) -> Result<&ArcArray<Self, IxDyn>> {
+            match block {
+                Block::$variant(a) => Ok(a),
+                other => Err(Error::DTypeMismatch {
+                    expected: DType::$variant,
+                    found: other.dtype(),
+                }),
+            }
+        }
+        fn from_block(block: Block) -> Result<ArcArray<Self, IxDyn>> {
+            match block {
+                Block::$variant(a) => Ok(a),
+                other => Err(Error::DTypeMismatch {
+                    expected: DType::$variant,
+                    found: other.dtype(),
+                }),
+            }
+        }
+    };
+}
+
 macro_rules! numeric_element {
     ($t:ty, $variant:ident) => {
         impl sealed::Sealed for $t {}
         impl Element for $t {
             const DTYPE: DType = DType::$variant;
-            fn into_block(array: ArcArray<Self, IxDyn>) -> Block {
-                Block::$variant(array)
-            }
-            fn block_ref(block: &Block) -> Result<&ArcArray<Self, IxDyn>> {
-                match block {
-                    Block::$variant(a) => Ok(a),
-                    other => Err(Error::DTypeMismatch {
-                        expected: DType::$variant,
-                        found: other.dtype(),
-                    }),
-                }
-            }
-            fn from_block(block: Block) -> Result<ArcArray<Self, IxDyn>> {
-                match block {
-                    Block::$variant(a) => Ok(a),
-                    other => Err(Error::DTypeMismatch {
-                        expected: DType::$variant,
-                        found: other.dtype(),
-                    }),
-                }
-            }
+            block_access!($variant);
             fn write_le(values: &[Self], out: &mut Vec<u8>) {
                 out.reserve(std::mem::size_of_val(values));
                 for v in values {
@@ -112,27 +119,7 @@ numeric_element!(f64, F64);
 impl sealed::Sealed for bool {}
 impl Element for bool {
     const DTYPE: DType = DType::Bool;
-    fn into_block(array: ArcArray<Self, IxDyn>) -> Block {
-        Block::Bool(array)
-    }
-    fn block_ref(block: &Block) -> Result<&ArcArray<Self, IxDyn>> {
-        match block {
-            Block::Bool(a) => Ok(a),
-            other => Err(Error::DTypeMismatch {
-                expected: DType::Bool,
-                found: other.dtype(),
-            }),
-        }
-    }
-    fn from_block(block: Block) -> Result<ArcArray<Self, IxDyn>> {
-        match block {
-            Block::Bool(a) => Ok(a),
-            other => Err(Error::DTypeMismatch {
-                expected: DType::Bool,
-                found: other.dtype(),
-            }),
-        }
-    }
+    block_access!(Bool);
     fn write_le(values: &[Self], out: &mut Vec<u8>) {
         out.extend(values.iter().map(|&b| u8::from(b)));
     }
@@ -152,27 +139,7 @@ macro_rules! complex_element {
         impl sealed::Sealed for Complex<$t> {}
         impl Element for Complex<$t> {
             const DTYPE: DType = DType::$variant;
-            fn into_block(array: ArcArray<Self, IxDyn>) -> Block {
-                Block::$variant(array)
-            }
-            fn block_ref(block: &Block) -> Result<&ArcArray<Self, IxDyn>> {
-                match block {
-                    Block::$variant(a) => Ok(a),
-                    other => Err(Error::DTypeMismatch {
-                        expected: DType::$variant,
-                        found: other.dtype(),
-                    }),
-                }
-            }
-            fn from_block(block: Block) -> Result<ArcArray<Self, IxDyn>> {
-                match block {
-                    Block::$variant(a) => Ok(a),
-                    other => Err(Error::DTypeMismatch {
-                        expected: DType::$variant,
-                        found: other.dtype(),
-                    }),
-                }
-            }
+            block_access!($variant);
             fn write_le(values: &[Self], out: &mut Vec<u8>) {
                 out.reserve(std::mem::size_of_val(values));
                 for v in values {

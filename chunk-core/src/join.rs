@@ -22,15 +22,7 @@ pub fn transpose_axes(axes: Option<&[i64]>, ndim: usize) -> Result<Vec<usize>> {
             got: axes.len(),
         });
     }
-    let mut out: Vec<usize> = Vec::with_capacity(ndim);
-    for &a in axes {
-        let axis = normalize_axis(a, ndim)?;
-        if out.contains(&axis) {
-            return Err(Error::RepeatedAxis { axis });
-        }
-        out.push(axis);
-    }
-    Ok(out)
+    crate::reduce::normalize_axes(Some(axes), ndim)
 }
 
 /// Chunks of `x.transpose(axes)`: the input's chunks, permuted.

@@ -26,6 +26,17 @@ pub struct TaskGraph {
     pub outputs: Vec<usize>,
 }
 
+/// The position of `key` among the tasks, or the error naming who needed it.
+fn position(index: &HashMap<Key, usize>, needed_by: &Key, key: &Key) -> Result<usize> {
+    index
+        .get(key)
+        .copied()
+        .ok_or_else(|| Error::MissingDependency {
+            task: needed_by.clone(),
+            missing: key.clone(),
+        })
+}
+
 impl TaskGraph {
     /// Number of tasks.
     pub fn len(&self) -> usize {
@@ -49,29 +60,13 @@ impl TaskGraph {
             let d = t
                 .deps
                 .iter()
-                .map(|k| {
-                    index
-                        .get(k)
-                        .copied()
-                        .ok_or_else(|| Error::MissingDependency {
-                            task: t.key.clone(),
-                            missing: k.clone(),
-                        })
-                })
+                .map(|k| position(&index, &t.key, k))
                 .collect::<Result<Vec<_>>>()?;
             deps.push(d);
         }
         let outputs = outputs
             .iter()
-            .map(|k| {
-                index
-                    .get(k)
-                    .copied()
-                    .ok_or_else(|| Error::MissingDependency {
-                        task: k.clone(),
-                        missing: k.clone(),
-                    })
-            })
+            .map(|k| position(&index, k, k))
             .collect::<Result<Vec<_>>>()?;
         let mut dependents = vec![Vec::new(); tasks.len()];
         for (i, d) in deps.iter().enumerate() {

@@ -33,6 +33,18 @@ pub enum Error {
         /// What is wrong and what was expected.
         reason: String,
     },
+    /// A region outside the array.
+    #[error("region at {start:?} of shape {shape:?} does not fit in {path:?} of shape {array_shape:?}; start + shape must stay within the array")]
+    BadRegion {
+        /// The array.
+        path: String,
+        /// The region's first element.
+        start: Vec<usize>,
+        /// The region's shape.
+        shape: Vec<usize>,
+        /// The array's shape.
+        array_shape: Vec<usize>,
+    },
 }
 
 /// Result alias for the storage crate.

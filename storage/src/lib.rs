@@ -6,6 +6,7 @@
 mod error;
 #[cfg(feature = "memory")]
 mod memory;
+mod region;
 mod traits;
 
 pub use error::{Error, Result};

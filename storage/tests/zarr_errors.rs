@@ -48,7 +48,9 @@ fn missing_array_names_what_exists() {
         .unwrap();
     for path in ["nope", "g", "g/x/deeper"] {
         match store.metadata(path).unwrap_err() {
-            Error::NoSuchArray { path: p, existing, .. } => {
+            Error::NoSuchArray {
+                path: p, existing, ..
+            } => {
                 assert_eq!(p, path);
                 assert_eq!(existing, vec!["g/x".to_string()]);
             }
@@ -76,7 +78,9 @@ fn corrupt_first_chunk(options: WriteOptions, chunk_file: &str) -> Error {
     store
         .create_array("g/x", &meta(&[4, 4], &[2, 2], DType::F64))
         .unwrap();
-    store.write_chunk("g/x", &[0, 0], &f64_block(&[2, 2])).unwrap();
+    store
+        .write_chunk("g/x", &[0, 0], &f64_block(&[2, 2]))
+        .unwrap();
     let file = dir.path().join("s.zarr/g/x").join(chunk_file);
     assert!(file.is_file(), "{} was not written", file.display());
     std::fs::write(&file, b"this is not a chunk, just some garbage bytes").unwrap();
@@ -91,7 +95,12 @@ fn corrupt_chunk_files() {
     let gzip = zstd.with_compression(Compression::Gzip { level: 5 });
     let raw = zstd.with_compression(Compression::None);
     let v2 = zstd.with_format(ZarrFormat::V2);
-    for (options, file) in [(zstd, "c/0/0"), (gzip, "c/0/0"), (raw, "c/0/0"), (v2, "0.0")] {
+    for (options, file) in [
+        (zstd, "c/0/0"),
+        (gzip, "c/0/0"),
+        (raw, "c/0/0"),
+        (v2, "0.0"),
+    ] {
         let err = corrupt_first_chunk(options, file);
         match &err {
             Error::CorruptChunk { path, index, .. } => {
@@ -108,7 +117,9 @@ fn corrupt_chunk_files() {
 fn corrupt_metadata_file() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path(), WriteOptions::default());
-    store.create_array("x", &meta(&[4], &[2], DType::F64)).unwrap();
+    store
+        .create_array("x", &meta(&[4], &[2], DType::F64))
+        .unwrap();
     std::fs::write(dir.path().join("s.zarr/x/zarr.json"), b"{ not json").unwrap();
     let reopened = ZarrStore::open(dir.path().join("s.zarr")).unwrap();
     let err = reopened.metadata("x").unwrap_err();
@@ -120,26 +131,29 @@ fn corrupt_metadata_file() {
 fn dtype_mismatch_on_write() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path(), WriteOptions::default());
-    store.create_array("x", &meta(&[4], &[2], DType::I32)).unwrap();
+    store
+        .create_array("x", &meta(&[4], &[2], DType::I32))
+        .unwrap();
     let err = store.write_chunk("x", &[0], &f64_block(&[2])).unwrap_err();
     assert!(matches!(err, Error::BadChunk { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(
-        text.contains("float64") && text.contains("int32"),
-        "{text}"
-    );
+    assert!(text.contains("float64") && text.contains("int32"), "{text}");
 }
 
 #[test]
 fn wrong_chunk_shape_and_index() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path(), WriteOptions::default());
-    store.create_array("x", &meta(&[5], &[2], DType::F64)).unwrap();
+    store
+        .create_array("x", &meta(&[5], &[2], DType::F64))
+        .unwrap();
     // The edge chunk is 1 long in tessera; a full-size Zarr chunk is refused.
     let err = store.write_chunk("x", &[2], &f64_block(&[2])).unwrap_err();
     assert!(matches!(err, Error::BadChunk { .. }), "{err:?}");
     assert!(err.to_string().contains("[1]"), "{err}");
-    let err = store.write_chunk("x", &[0], &f64_block(&[2, 1])).unwrap_err();
+    let err = store
+        .write_chunk("x", &[0], &f64_block(&[2, 1]))
+        .unwrap_err();
     assert!(matches!(err, Error::BadChunk { .. }), "{err:?}");
     let err = store.write_chunk("x", &[3], &f64_block(&[2])).unwrap_err();
     assert!(matches!(err, Error::Chunk(_)), "{err:?}");
@@ -166,7 +180,9 @@ fn unwritable_locations() {
     assert!(matches!(err, Error::Io { .. }), "{err:?}");
 
     // Chunks of an array whose directory has become a file.
-    store.create_array("y", &meta(&[4], &[2], DType::F64)).unwrap();
+    store
+        .create_array("y", &meta(&[4], &[2], DType::F64))
+        .unwrap();
     std::fs::create_dir_all(dir.path().join("s.zarr/y/c")).unwrap();
     std::fs::remove_dir(dir.path().join("s.zarr/y/c")).unwrap();
     std::fs::write(dir.path().join("s.zarr/y/c"), b"x").unwrap();
@@ -213,7 +229,9 @@ fn unsupported_layouts_and_dtypes() {
         matches!(&err, Error::UnsupportedDType { dtype, .. } if dtype == "object"),
         "{err:?}"
     );
-    store.create_array("x", &meta(&[2], &[2], DType::F64)).unwrap();
+    store
+        .create_array("x", &meta(&[2], &[2], DType::F64))
+        .unwrap();
     assert!(matches!(
         store.create_array("x", &meta(&[2], &[2], DType::F64)),
         Err(Error::AlreadyExists { .. })
@@ -281,14 +299,20 @@ fn read_region_across_chunks_and_out_of_bounds() {
         let part = full
             .slice_each_axis(|ax| ndarray::Slice::from(range[ax.axis.index()].clone()))
             .to_owned();
-        store.write_chunk("r", &index, &Block::from_array(part)).unwrap();
+        store
+            .write_chunk("r", &index, &Block::from_array(part))
+            .unwrap();
     }
     let got = store.read_region("r", &[1, 2], &[3, 2]).unwrap();
     let want = full.slice(ndarray::s![1..4, 2..4]).to_owned().into_dyn();
     assert_eq!(got, Block::from_array(want));
     let all = store.read_region("r", &[0, 0], &[5, 4]).unwrap();
     assert_eq!(all, Block::from_array(full));
-    for (start, shape) in [(vec![4, 0], vec![2, 1]), (vec![0], vec![1]), (vec![usize::MAX, 0], vec![2, 1])] {
+    for (start, shape) in [
+        (vec![4, 0], vec![2, 1]),
+        (vec![0], vec![1]),
+        (vec![usize::MAX, 0], vec![2, 1]),
+    ] {
         let err = store.read_region("r", &start, &shape).unwrap_err();
         assert!(matches!(err, Error::RegionOutOfBounds { .. }), "{err:?}");
     }
@@ -298,7 +322,9 @@ fn read_region_across_chunks_and_out_of_bounds() {
 fn unwritten_chunks_read_as_the_fill_value() {
     let dir = tempfile::tempdir().unwrap();
     let store = new_store(dir.path(), WriteOptions::default());
-    store.create_array("z", &meta(&[3], &[2], DType::I32)).unwrap();
+    store
+        .create_array("z", &meta(&[3], &[2], DType::I32))
+        .unwrap();
     let b = store.read_chunk("z", &[1]).unwrap();
     assert_eq!(b, Block::from_array(ndarray::arr1(&[0i32]).into_dyn()));
 }

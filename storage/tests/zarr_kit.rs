@@ -40,3 +40,51 @@ fn zarr_v2_gzip_passes_the_kit() {
         compression: Compression::Gzip { level: 1 },
     });
 }
+
+/// A store reopened from disk keeps its arrays, and new arrays follow the root's format.
+#[test]
+fn reopened_store_keeps_arrays_and_format() {
+    use ndarray::arr1;
+    use tessera_chunk_core::{Block, Chunks, DType};
+    use tessera_storage::{ArrayMetadata, ChunkList, ChunkRead, ChunkWrite};
+
+    let m = ArrayMetadata {
+        chunks: Chunks::regular(&[5], &[2]).unwrap_or_else(|e| panic!("{e}")),
+        dtype: DType::U16,
+    };
+    let block = Block::from_array(arr1(&[9u16]).into_dyn());
+    for format in [ZarrFormat::V2, ZarrFormat::V3] {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let options = WriteOptions::default().with_format(format);
+        {
+            let store =
+                ZarrStore::create_with(dir.path(), options).unwrap_or_else(|e| panic!("{e}"));
+            store
+                .create_array("g/a", &m)
+                .unwrap_or_else(|e| panic!("{e}"));
+            store
+                .write_chunk("g/a", &[2], &block)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let store = ZarrStore::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(store.write_options().format, format);
+        assert_eq!(store.metadata("g/a").unwrap_or_else(|e| panic!("{e}")), m);
+        assert_eq!(
+            store
+                .read_chunk("g/a", &[2])
+                .unwrap_or_else(|e| panic!("{e}")),
+            block
+        );
+        store
+            .create_array("g/b", &m)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            store.format("g/b").unwrap_or_else(|e| panic!("{e}")),
+            format
+        );
+        assert_eq!(
+            store.list_arrays().unwrap_or_else(|e| panic!("{e}")),
+            vec!["g/a".to_string(), "g/b".to_string()]
+        );
+    }
+}

@@ -72,10 +72,20 @@ impl fmt::Debug for ZarrStore {
 
 impl ZarrStore {
     /// Open an existing directory of Zarr arrays; an error if it is not a directory.
+    /// New arrays are written in the root group's format (v3 if it has none).
     pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
         let root = dir.as_ref().to_path_buf();
         match std::fs::metadata(&root) {
-            Ok(m) if m.is_dir() => Self::at(root, WriteOptions::default()),
+            Ok(m) if m.is_dir() => {
+                let v2_root = root.join(hierarchy::ZGROUP).is_file()
+                    && !root.join(hierarchy::ZARR_JSON).is_file();
+                let format = if v2_root {
+                    ZarrFormat::V2
+                } else {
+                    ZarrFormat::V3
+                };
+                Self::at(root, WriteOptions::default().with_format(format))
+            }
             Ok(_) => Err(Error::StoreNotFound {
                 dir: root.display().to_string(),
                 reason: "it is a file, not a directory".into(),

@@ -53,8 +53,14 @@ pub enum Error {
         /// The operating system's message.
         reason: String,
     },
-    /// An array path that is not a valid node path.
-    #[error("invalid array path {path:?}: {reason}; use names separated by '/', such as \"group/sub/array\"")]
+    /// A directory that already holds files where a new store was to be created.
+    #[error("cannot create a store in {dir:?}: the directory is not empty; create needs a missing or empty directory (open the existing store to add arrays to it)")]
+    StoreNotEmpty {
+        /// The directory.
+        dir: String,
+    },
+    /// An array path that is not a valid node path, or names something other than an array.
+    #[error("invalid array path {path:?}: {reason}")]
     InvalidPath {
         /// The path given.
         path: String,

@@ -37,8 +37,16 @@ pub(crate) fn normalize(path: &str) -> Result<String> {
     };
     for name in trimmed.split('/') {
         match name {
-            "" => return Err(bad("it has an empty name (a doubled or trailing '/')")),
-            "." | ".." => return Err(bad("'.' and '..' are not node names")),
+            "" => {
+                return Err(bad(
+                    "it has an empty name; separate names by single '/', as in \"group/sub/array\"",
+                ))
+            }
+            "." | ".." => {
+                return Err(bad(
+                    "'.' and '..' are not node names; give the full path from the store root",
+                ))
+            }
             n if n.starts_with("__") => {
                 return Err(bad("names starting with '__' are reserved by Zarr"))
             }
@@ -157,7 +165,9 @@ pub(crate) fn ensure_parents(root: &Path, path: &str, format: ZarrFormat) -> Res
             Some(Node::Array(_)) => {
                 return Err(Error::InvalidPath {
                     path: path.to_string(),
-                    reason: format!("{ancestor:?} is an array, and arrays cannot hold other nodes"),
+                    reason: format!(
+                        "{ancestor:?} is an array, and arrays cannot hold other nodes; put both in a group"
+                    ),
                 })
             }
             None => write_group(root, &ancestor, format)?,

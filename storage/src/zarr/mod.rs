@@ -108,10 +108,8 @@ impl ZarrStore {
         std::fs::create_dir_all(&root).map_err(|e| io("create directory", &root, &e))?;
         let mut entries = std::fs::read_dir(&root).map_err(|e| io("list", &root, &e))?;
         if entries.next().is_some() {
-            return Err(Error::Io {
-                op: "create a store in".into(),
-                path: root.display().to_string(),
-                reason: "the directory is not empty (use ZarrStore::open to add arrays to an existing store)".into(),
+            return Err(Error::StoreNotEmpty {
+                dir: root.display().to_string(),
             });
         }
         hierarchy::write_group(&root, "", options.format)?;
@@ -266,7 +264,7 @@ impl ChunkWrite for ZarrStore {
             Some(Node::Group) => {
                 return Err(Error::InvalidPath {
                     path: path.to_string(),
-                    reason: "a group exists there".into(),
+                    reason: "a group exists there; choose a path that names nothing yet".into(),
                 })
             }
             None => {}

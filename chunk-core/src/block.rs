@@ -131,6 +131,20 @@ impl Block {
         with_block!(self, a => a.shape())
     }
 
+    /// Rows `start..start + len` of the first axis, sharing this block's data.
+    pub fn slice_rows(&self, start: usize, len: usize) -> crate::Result<Block> {
+        let rows = self.shape().first().copied().unwrap_or(0);
+        if self.shape().is_empty() || start + len > rows {
+            return Err(crate::Error::Unsupported {
+                op: format!("taking rows {start}..{}", start + len),
+                reason: format!("the block has shape {:?}", self.shape()),
+            });
+        }
+        Ok(with_block!(self, a => Block::from_array(
+            a.clone().slice_move(ndarray::s![start..start + len, ..]).into_dyn()
+        )))
+    }
+
     /// Number of elements.
     pub fn len(&self) -> usize {
         with_block!(self, a => a.len())

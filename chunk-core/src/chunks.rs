@@ -89,6 +89,15 @@ impl Chunks {
         &self.axes
     }
 
+    /// The chunks of the transpose: axis `j` is axis `axes[j]` (`None` if
+    /// `axes` names an axis that does not exist).
+    pub fn permuted(&self, axes: &[usize]) -> Option<Chunks> {
+        let lists = axes.iter().map(|&a| self.axes.get(a).cloned());
+        Some(Chunks {
+            axes: lists.collect::<Option<Vec<_>>>()?,
+        })
+    }
+
     /// The array shape these chunks tile.
     pub fn shape(&self) -> Shape {
         self.axes.iter().map(|c| c.iter().sum()).collect()

@@ -349,6 +349,66 @@ pub(crate) fn resolve_slice(
     Ok((start, step, count as usize))
 }
 
+/// Basic indexing as an affine map of positions, for arrays whose values
+/// depend only on the element's position (random, constant, range).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AffineIndex {
+    /// Per input axis: the position of the first selected element (an integer
+    /// index's position for dropped axes).
+    pub start: Vec<i64>,
+    /// Per output axis: the input axis it walks (`None` for a new axis) and its step.
+    pub axes: Vec<(Option<usize>, i64)>,
+}
+
+/// The affine form of `x[index]` for an array of `shape`: output element `i`
+/// reads input position `start[a] + step * i[k]` along each walked axis `a`.
+/// Errors as [`slice_plan`].
+///
+/// ```
+/// use tessera_chunk_core::{affine_index, IndexItem};
+/// let a = affine_index(&[10, 4], &[IndexItem::slice(None, None, Some(-2)), IndexItem::Int(1)]).unwrap();
+/// assert_eq!(a.start, vec![9, 1]);
+/// assert_eq!(a.axes, vec![(Some(0), -2)]);
+/// ```
+pub fn affine_index(shape: &[usize], index: &[IndexItem]) -> Result<AffineIndex> {
+    let mut start = Vec::with_capacity(shape.len());
+    let mut axes = Vec::new();
+    for item in expand_index(index, shape.len())? {
+        let axis = start.len();
+        match item {
+            None => axes.push((None, 0)),
+            Some(IndexItem::Int(i)) => {
+                let dim = shape[axis];
+                let pos = if i < 0 {
+                    i128::from(i) + dim as i128
+                } else {
+                    i128::from(i)
+                };
+                if pos < 0 || pos >= dim as i128 {
+                    return Err(Error::IndexOutOfBounds {
+                        index: i,
+                        axis,
+                        len: dim,
+                    });
+                }
+                start.push(pos as i64);
+            }
+            Some(IndexItem::Slice {
+                start: s,
+                stop,
+                step,
+            }) => {
+                let (first, step, _) = resolve_slice(s, stop, step, shape[axis])?;
+                start.push(first as i64);
+                axes.push((Some(axis), step as i64));
+            }
+            // expand_index turns these into `None` entries or full slices.
+            Some(IndexItem::NewAxis | IndexItem::Ellipsis) => axes.push((None, 0)),
+        }
+    }
+    Ok(AffineIndex { start, axes })
+}
+
 fn plan_axis(chunks: &Chunks, axis: usize, item: IndexItem) -> Result<AxisPlan> {
     let lengths = chunks.axis(axis);
     let offsets = chunks.offsets(axis);

@@ -93,10 +93,11 @@ impl<T: Element> Array<T> {
     }
 
     /// The task graph that computes every block, after the optimisation passes
-    /// (blockwise fusion): what `compute` runs.
+    /// (blockwise fusion, sources inlined into their readers): what `compute` runs.
     pub fn task_graph(&self) -> Result<TaskGraph> {
         let optimized = tessera_graph::passes::optimize(self.expr.layer())?;
-        Ok(TaskGraph::from_layer(&optimized)?)
+        let graph = TaskGraph::from_layer(&optimized)?;
+        Ok(tessera_graph::inline_sources(graph)?)
     }
 
     /// The task graph before optimisation (one task per block per layer, as Dask counts `tasks`).

@@ -71,7 +71,9 @@ fn schedulers() -> Vec<Box<dyn Scheduler>> {
 fn close(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {
     a.shape() == b.shape()
         && a.iter().zip(b.iter()).all(|(x, y)| {
-            (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-9 * (1.0 + x.abs().max(y.abs()))
+            (x.is_nan() && y.is_nan())
+                || x == y
+                || (x - y).abs() <= 1e-9 * (1.0 + x.abs().max(y.abs()))
         })
 }
 

@@ -48,12 +48,55 @@ pub trait Kernel: Send + Sync + fmt::Debug {
     fn params(&self) -> Params;
     /// Compute the output block from the input blocks (in the task's dependency order).
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError>;
+    /// The same, taking the inputs: a kernel may then reuse an input's buffer
+    /// for its output when nobody else holds it (schedulers hand over a
+    /// block at its last reader).
+    fn run_owned(&self, inputs: Vec<Block>) -> Result<Block, KernelError> {
+        self.run(&inputs)
+    }
     /// Whether recomputing this kernel is cheap next to holding its result
     /// (creation, random generation, reading a store): memory-bound schedulers
     /// may drop and recompute such results.
     fn is_cheap(&self) -> bool {
         false
     }
+    /// The steps, when this kernel is a fused chain (so chains merge instead of nesting).
+    fn fused_steps(&self) -> Option<&[crate::fused::Step]> {
+        None
+    }
+    /// How the kernel splits into row tiles, for fused tasks that end in a
+    /// reduction (see [`crate::Fused`]).
+    fn row_tiling(&self) -> RowTiling {
+        RowTiling::No
+    }
+    /// For a [`RowTiling::Source`]: the kernel making rows `start..start + len` of its output.
+    fn rows(&self, _start: usize, _len: usize) -> Option<KernelRef> {
+        None
+    }
+    /// For a [`RowTiling::Reduce`]: merge the results over consecutive row
+    /// tiles of the input (in order) into the result over the whole input.
+    fn merge_rows(&self, _parts: Vec<Block>) -> Result<Block, KernelError> {
+        Err(KernelError::new(format!(
+            "{} cannot merge results over row tiles",
+            self.id()
+        )))
+    }
+}
+
+/// How a kernel's work splits into row tiles (ranges along the first axis),
+/// so that a fused chain ending in a reduction runs in cache-sized pieces and
+/// never holds its whole intermediate blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowTiling {
+    /// It does not split (the default).
+    No,
+    /// Output element `i` depends only on element `i` of each input, all of
+    /// one shape: it runs on tiles as it is.
+    Pointwise,
+    /// A source (no inputs) whose output has this shape; [`Kernel::rows`] makes a tile of it.
+    Source(Vec<usize>),
+    /// A reduction; [`Kernel::merge_rows`] merges its results over tiles.
+    Reduce,
 }
 
 /// A shared kernel.

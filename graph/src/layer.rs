@@ -103,6 +103,19 @@ pub trait BlockTasks: Send + Sync + fmt::Debug {
     fn sliced(&self, _index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
         None
     }
+    /// For a creation layer: tasks that create the same values with other `chunks`.
+    fn rechunked(&self, _chunks: &Chunks) -> Option<Arc<dyn BlockTasks>> {
+        None
+    }
+    /// For a creation layer: tasks that create its transpose (output axis `j`
+    /// is axis `axes[j]`), with the transposed chunks.
+    fn transposed(&self, _axes: &[usize]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
+        None
+    }
+    /// Whether the layer only regroups its one input into other chunks (a rechunk stage).
+    fn is_rechunk(&self) -> bool {
+        false
+    }
 }
 
 /// A layer whose per-block tasks come from a [`BlockTasks`] builder: creation,
@@ -247,6 +260,7 @@ pub struct Blockwise {
     maps: Vec<BlockMap>,
     kernel: KernelRef,
     elementwise: bool,
+    permutation: Option<Vec<usize>>,
 }
 
 impl Blockwise {
@@ -260,6 +274,18 @@ impl Blockwise {
     /// Whether the kernel is elementwise.
     pub fn is_elementwise(&self) -> bool {
         self.elementwise
+    }
+
+    /// Mark the layer as a pure axis permutation (`transpose`): output axis
+    /// `j` is input axis `axes[j]`, values unchanged, so sources can make it directly.
+    pub fn permutes(mut self, axes: Vec<usize>) -> Self {
+        self.permutation = Some(axes);
+        self
+    }
+
+    /// The axis permutation, when the layer is a transpose.
+    pub fn permutation(&self) -> Option<&[usize]> {
+        self.permutation.as_deref()
     }
 
     /// A blockwise layer; `maps[k]` maps output blocks to blocks of `inputs[k]`.
@@ -280,6 +306,7 @@ impl Blockwise {
             maps,
             kernel,
             elementwise: false,
+            permutation: None,
         }
     }
 
@@ -312,6 +339,7 @@ impl Blockwise {
             maps,
             kernel,
             elementwise: false,
+            permutation: None,
         }
     }
 }
@@ -359,6 +387,7 @@ impl Layer for Blockwise {
             maps: self.maps.clone(),
             kernel: self.kernel.clone(),
             elementwise: self.elementwise,
+            permutation: self.permutation.clone(),
         })
     }
     fn as_any(&self) -> &dyn Any {

@@ -9,6 +9,7 @@
 mod error;
 mod fused;
 mod graph;
+mod inline;
 mod kernel;
 mod key;
 mod layer;
@@ -20,7 +21,8 @@ mod task_graph;
 pub use error::{Error, Result};
 pub use fused::{Arg, Fused, Step};
 pub use graph::{layer_count, layers};
-pub use kernel::{ClosureFn, ClosureKernel, Kernel, KernelError, KernelRef, Params};
+pub use inline::inline_sources;
+pub use kernel::{ClosureFn, ClosureKernel, Kernel, KernelError, KernelRef, Params, RowTiling};
 pub use key::Key;
 pub use layer::{
     input_name, unique_name, BlockMap, BlockTasks, Blockwise, GeneralLayer, Layer, LayerKind,

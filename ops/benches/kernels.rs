@@ -14,10 +14,9 @@ fn random_kernel(dist: Distribution) -> RandomBlock {
     RandomBlock {
         dist,
         seed: 42,
-        shape: vec![1024, 1024],
-        offset: vec![0, 0],
+        origin: 0,
         block: vec![1024, 1024],
-        steps: vec![],
+        steps: vec![1024, 1],
     }
 }
 

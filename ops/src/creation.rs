@@ -35,12 +35,25 @@ impl BlockTasks for FullTasks {
     fn sliced(&self, index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
         // A constant array sliced is the same constant over the slice's chunks.
         let chunks = slice_plan(&self.chunks, index).ok()?.chunks().clone();
-        let tasks = FullTasks {
-            chunks: chunks.clone(),
+        Some((chunks.clone(), self.with_chunks(chunks)))
+    }
+    fn rechunked(&self, chunks: &Chunks) -> Option<Arc<dyn BlockTasks>> {
+        (chunks.shape() == self.chunks.shape()).then(|| self.with_chunks(chunks.clone()))
+    }
+    fn transposed(&self, axes: &[usize]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
+        let chunks = self.chunks.permuted(axes)?;
+        Some((chunks.clone(), self.with_chunks(chunks)))
+    }
+}
+
+impl FullTasks {
+    /// The same constant over other chunks.
+    fn with_chunks(&self, chunks: Chunks) -> Arc<dyn BlockTasks> {
+        Arc::new(FullTasks {
+            chunks,
             dtype: self.dtype,
             value: self.value,
-        };
-        Some((chunks, Arc::new(tasks)))
+        })
     }
 }
 
@@ -86,6 +99,15 @@ impl BlockTasks for RangeTasks {
     }
     fn as_any(&self) -> &dyn Any {
         self
+    }
+    fn rechunked(&self, chunks: &Chunks) -> Option<Arc<dyn BlockTasks>> {
+        let tasks = RangeTasks {
+            chunks: chunks.clone(),
+            start: self.start,
+            step: self.step,
+            dtype: self.dtype,
+        };
+        (chunks.shape() == self.chunks.shape()).then(|| Arc::new(tasks) as Arc<dyn BlockTasks>)
     }
 }
 

@@ -3,23 +3,37 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use tessera_chunk_core::{
-    slice_plan, AxisSelection, Chunks, DType, IndexItem, OutputAxis, SlicePlan,
-};
+use tessera_chunk_core::{affine_index, slice_plan, Chunks, DType, IndexItem};
 use tessera_graph::{BlockTasks, KernelRef, Key, LayerRef, Result as GraphResult};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::kernels::random::{Distribution, RandomBlock};
 
+/// Builds the blocks of a random array, or of a view of one: the element at
+/// position `i` of the view is element `origin + Σ i[k] * steps[k]` (C-order
+/// flat index) of the array the seed draws. Slices, transposes and other
+/// chunkings of the array are views too, made directly (see `RegroupSources`).
 #[derive(Debug)]
 struct RandomTasks {
     chunks: Chunks,
     dist: Distribution,
     seed: u64,
-    /// A pushed-down slice of the original array (whose chunks come second):
-    /// blocks then draw only the selected elements.
-    view: Option<(SlicePlan, Chunks)>,
+    origin: i64,
+    steps: Vec<i64>,
+}
+
+impl RandomTasks {
+    /// The same view with other chunks, origin or steps.
+    fn with(&self, chunks: Chunks, origin: i64, steps: Vec<i64>) -> Arc<dyn BlockTasks> {
+        Arc::new(RandomTasks {
+            chunks,
+            dist: self.dist,
+            seed: self.seed,
+            origin,
+            steps,
+        })
+    }
 }
 
 impl BlockTasks for RandomTasks {
@@ -28,41 +42,19 @@ impl BlockTasks for RandomTasks {
         _inputs: &[LayerRef],
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
-        let kernel = match &self.view {
-            None => {
-                let ranges = self.chunks.block_range(index)?;
-                RandomBlock {
-                    dist: self.dist,
-                    seed: self.seed,
-                    shape: self.chunks.shape(),
-                    offset: ranges.iter().map(|r| r.start).collect(),
-                    block: ranges.iter().map(|r| r.len()).collect(),
-                    steps: Vec::new(),
-                }
-            }
-            Some((plan, source)) => {
-                let sel = plan.block(index)?;
-                let (mut offset, mut steps, mut block) = (Vec::new(), Vec::new(), Vec::new());
-                for (axis, s) in sel.selection.iter().enumerate() {
-                    let base = source.offsets(axis)[sel.input_block[axis]];
-                    let (start, step, len) = match *s {
-                        AxisSelection::Range { start, step, len } => (start, step, len),
-                        // `sliced` only accepts plans of plain ranges.
-                        AxisSelection::Int(i) => (i, 1, 1),
-                    };
-                    offset.push(base + start);
-                    steps.push(step);
-                    block.push(len);
-                }
-                RandomBlock {
-                    dist: self.dist,
-                    seed: self.seed,
-                    shape: source.shape(),
-                    offset,
-                    block,
-                    steps,
-                }
-            }
+        let ranges = self.chunks.block_range(index)?;
+        let origin = self.origin
+            + ranges
+                .iter()
+                .zip(&self.steps)
+                .map(|(r, &s)| r.start as i64 * s)
+                .sum::<i64>();
+        let kernel = RandomBlock {
+            dist: self.dist,
+            seed: self.seed,
+            origin,
+            block: ranges.iter().map(|r| r.len()).collect(),
+            steps: self.steps.clone(),
         };
         Ok((Arc::new(kernel), Vec::new()))
     }
@@ -70,29 +62,30 @@ impl BlockTasks for RandomTasks {
         self
     }
     fn sliced(&self, index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
-        if self.view.is_some() {
-            return None;
-        }
-        let plan = slice_plan(&self.chunks, index).ok()?;
-        // Plain ranges only: integers and new axes change the rank.
-        let plain = plan.output_axes().len() == self.chunks.ndim()
-            && plan
-                .output_axes()
+        let chunks = slice_plan(&self.chunks, index).ok()?.chunks().clone();
+        let affine = affine_index(&self.chunks.shape(), index).ok()?;
+        let origin = self.origin
+            + affine
+                .start
                 .iter()
-                .enumerate()
-                .all(|(k, a)| *a == OutputAxis::Input(k));
-        if !plain {
-            return None;
-        }
-        let chunks = plan.chunks().clone();
-        let view = Some((plan, self.chunks.clone()));
-        let tasks = RandomTasks {
-            chunks: chunks.clone(),
-            dist: self.dist,
-            seed: self.seed,
-            view,
-        };
-        Some((chunks, Arc::new(tasks)))
+                .zip(&self.steps)
+                .map(|(&p, &s)| p * s)
+                .sum::<i64>();
+        let steps = affine
+            .axes
+            .iter()
+            .map(|&(axis, step)| axis.map_or(0, |a| self.steps[a] * step))
+            .collect();
+        Some((chunks.clone(), self.with(chunks, origin, steps)))
+    }
+    fn rechunked(&self, chunks: &Chunks) -> Option<Arc<dyn BlockTasks>> {
+        (chunks.shape() == self.chunks.shape())
+            .then(|| self.with(chunks.clone(), self.origin, self.steps.clone()))
+    }
+    fn transposed(&self, axes: &[usize]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
+        let chunks = self.chunks.permuted(axes)?;
+        let steps = axes.iter().map(|&a| self.steps[a]).collect();
+        Some((chunks.clone(), self.with(chunks, self.origin, steps)))
     }
 }
 
@@ -124,11 +117,18 @@ pub fn random(chunks: Chunks, dist: Distribution, seed: u64, label: &str) -> Res
         Distribution::Integers { .. } => DType::I64,
         _ => DType::F64,
     };
+    // C-order strides of the whole array: a plain block is a view with them.
+    let shape = chunks.shape();
+    let mut steps = vec![1i64; shape.len()];
+    for k in (0..shape.len().saturating_sub(1)).rev() {
+        steps[k] = steps[k + 1] * shape[k + 1] as i64;
+    }
     let tasks = RandomTasks {
         chunks: chunks.clone(),
         dist,
         seed,
-        view: None,
+        origin: 0,
+        steps,
     };
     Ok(crate::creation::creation_layer(
         label,

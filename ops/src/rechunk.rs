@@ -46,6 +46,9 @@ impl BlockTasks for RechunkTasks {
     fn as_any(&self) -> &dyn Any {
         self
     }
+    fn is_rechunk(&self) -> bool {
+        true
+    }
 }
 
 /// Rechunk `x` to exactly `new` (same shape) as Dask plans it: one

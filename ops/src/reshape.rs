@@ -2,30 +2,38 @@
 
 use std::sync::Arc;
 
-use tessera_chunk_core::Chunks;
 use tessera_graph::{BlockMap, Blockwise};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::kernels::transpose::Transpose;
 
 /// Permute axes (`None` reverses them), as `x.transpose(axes)`.
 pub fn transpose(x: &Expr, axes: Option<&[i64]>) -> Result<Expr> {
     let perm = tessera_chunk_core::transpose_axes(axes, x.ndim())?;
-    let chunks = Chunks::new(perm.iter().map(|&k| x.chunks().axis(k).to_vec()).collect())?;
+    let chunks = x
+        .chunks()
+        .permuted(&perm)
+        .ok_or_else(|| Error::InvalidArgument {
+            op: "transpose".into(),
+            reason: format!("axes {perm:?} are not a permutation of {} axes", x.ndim()),
+        })?;
     // Input axis k follows the output axis j with perm[j] == k.
     let mut follows = vec![None; perm.len()];
     for (j, &k) in perm.iter().enumerate() {
         follows[k] = Some(j);
     }
-    Ok(Expr::new(Blockwise::new(
-        "transpose",
-        chunks,
-        x.dtype(),
-        vec![x.layer().clone()],
-        vec![BlockMap { axes: follows }],
-        Arc::new(Transpose { axes: perm }),
-    )))
+    Ok(Expr::new(
+        Blockwise::new(
+            "transpose",
+            chunks,
+            x.dtype(),
+            vec![x.layer().clone()],
+            vec![BlockMap { axes: follows }],
+            Arc::new(Transpose { axes: perm.clone() }),
+        )
+        .permutes(perm),
+    ))
 }
 
 /// Exchange two axes, as `x.swapaxes(a, b)`.

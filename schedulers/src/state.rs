@@ -54,13 +54,26 @@ impl<'g> ExecState<'g> {
         self.finished == self.graph.len()
     }
 
-    /// Take the most urgent ready task with clones of its inputs.
+    /// Take the most urgent ready task with its inputs: a block this task
+    /// reads last is handed over (not cloned), so the kernel may reuse it.
     pub(crate) fn next_ready(&mut self) -> Option<(usize, Vec<Block>)> {
         let Reverse((_, i)) = self.ready.pop()?;
-        let inputs = self.graph.deps[i]
-            .iter()
-            .filter_map(|&d| self.results[d].clone())
-            .collect();
+        let deps = &self.graph.deps[i];
+        let mut inputs = Vec::with_capacity(deps.len());
+        for (pos, &d) in deps.iter().enumerate() {
+            // Handed over only at its single remaining use (a block read twice
+            // by this task stays shared).
+            let last =
+                self.readers_left[d] == 1 && !self.is_output[d] && !deps[pos + 1..].contains(&d);
+            let block = if last {
+                self.results[d].take()
+            } else {
+                self.results[d].clone()
+            };
+            if let Some(b) = block {
+                inputs.push(b);
+            }
+        }
         Some((i, inputs))
     }
 
@@ -99,9 +112,9 @@ impl<'g> ExecState<'g> {
 }
 
 /// Run one task's kernel, turning errors and panics into an `Error` naming the key.
-pub(crate) fn run_task(graph: &TaskGraph, i: usize, inputs: &[Block]) -> Result<Block> {
+pub(crate) fn run_task(graph: &TaskGraph, i: usize, inputs: Vec<Block>) -> Result<Block> {
     let task = &graph.tasks[i];
-    match catch_unwind(AssertUnwindSafe(|| task.kernel.run(inputs))) {
+    match catch_unwind(AssertUnwindSafe(|| task.kernel.run_owned(inputs))) {
         Ok(Ok(block)) => Ok(block),
         Ok(Err(e)) => Err(Error::TaskFailed {
             key: task.key.clone(),

@@ -30,9 +30,8 @@ impl Scheduler for Sync {
             let key = &graph.tasks[i].key;
             let outcome = match notify(callbacks, |c| c.on_task_start(key, 0)) {
                 Some(m) => Err(callback_error(m)),
-                None => run_task(graph, i, &inputs),
+                None => run_task(graph, i, inputs),
             };
-            drop(inputs);
             let outcome = outcome.and_then(|block| {
                 match notify(callbacks, |c| c.on_task_finish(key, 0, &block)) {
                     Some(m) => Err(callback_error(m)),

@@ -101,9 +101,8 @@ fn work(
         let key = &graph.tasks[i].key;
         let outcome = match notify(callbacks, |c| c.on_task_start(key, worker)) {
             Some(m) => Err(callback_error(m)),
-            None => run_task(graph, i, &inputs),
+            None => run_task(graph, i, inputs),
         };
-        drop(inputs);
         let outcome = outcome.and_then(|block| {
             match notify(callbacks, |c| c.on_task_finish(key, worker, &block)) {
                 Some(m) => Err(callback_error(m)),

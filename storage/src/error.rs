@@ -93,9 +93,9 @@ pub enum Error {
         /// The decoder's message.
         reason: String,
     },
-    /// A region that does not lie inside the array.
-    #[error("region starting at {start:?} with shape {shape:?} does not fit in array {path:?} of shape {array_shape:?}; start + shape must be within the shape on every axis")]
-    RegionOutOfBounds {
+    /// A region outside the array.
+    #[error("region at {start:?} of shape {shape:?} does not fit in {path:?} of shape {array_shape:?}; start + shape must stay within the array")]
+    BadRegion {
         /// The array.
         path: String,
         /// The region's first element.

@@ -6,6 +6,7 @@
 mod error;
 #[cfg(feature = "memory")]
 mod memory;
+mod region;
 mod traits;
 #[cfg(feature = "zarr")]
 mod zarr;

@@ -211,6 +211,53 @@ pub fn concurrent_writes(store: &dyn Store) {
     }
 }
 
+/// Regions across chunk borders read the same values as the chunks; regions
+/// outside the array are errors.
+pub fn region_reads_match_chunks(store: &dyn Store) {
+    let m = meta(&[7, 5, 3], &[3, 2, 2], DType::I32);
+    store
+        .create_array("r", &m)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let value = |g: &[usize]| (g[0] * 100 + g[1] * 10 + g[2]) as i32;
+    for index in m.chunks.blocks() {
+        let range = m
+            .chunks
+            .block_range(&index)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let shape: Vec<usize> = range.iter().map(|r| r.len()).collect();
+        let a = ArrayD::from_shape_fn(IxDyn(&shape), |ix| {
+            value(&[
+                range[0].start + ix[0],
+                range[1].start + ix[1],
+                range[2].start + ix[2],
+            ])
+        });
+        store
+            .write_chunk("r", &index, &Block::from_array(a))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    for (start, shape) in [
+        ([1, 1, 0], [5, 3, 3]),
+        ([0, 0, 0], [7, 5, 3]),
+        ([6, 4, 2], [1, 1, 1]),
+        ([2, 0, 1], [0, 5, 2]),
+    ] {
+        let b = store
+            .read_region("r", &start, &shape)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let a = b.as_array::<i32>().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.shape(), shape.as_slice());
+        for (ix, &v) in a.indexed_iter() {
+            assert_eq!(
+                v,
+                value(&[start[0] + ix[0], start[1] + ix[1], start[2] + ix[2]])
+            );
+        }
+    }
+    assert!(store.read_region("r", &[5, 0, 0], &[3, 1, 1]).is_err());
+    assert!(store.read_region("r", &[0, 0], &[1, 1]).is_err());
+}
+
 /// Run the whole kit; `fresh` makes an empty store for each test.
 pub fn run_all(fresh: &dyn Fn() -> Box<dyn Store>) {
     write_read_round_trip(fresh().as_ref());
@@ -219,4 +266,5 @@ pub fn run_all(fresh: &dyn Fn() -> Box<dyn Store>) {
     shapes_round_trip(fresh().as_ref());
     nested_paths(fresh().as_ref());
     concurrent_writes(fresh().as_ref());
+    region_reads_match_chunks(fresh().as_ref());
 }

@@ -83,7 +83,8 @@ fn grow_group(head: &LayerRef, readers: &HashMap<Arc<str>, HashSet<Arc<str>>>) -
                     .iter()
                     .zip(b.maps())
                     .filter(|(i, m)| {
-                        **m == BlockMap::identity(i.chunks().ndim()) && i.chunks() == b.chunks()
+                        **m == BlockMap::identity(i.chunks().ndim())
+                            && i.chunks().numblocks() == b.chunks().numblocks()
                     })
                     .map(|(i, _)| i.clone())
                     .collect::<Vec<_>>()

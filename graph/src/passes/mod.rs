@@ -4,6 +4,7 @@
 mod fuse;
 mod pushdown;
 mod recompute;
+mod regroup;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use crate::layer::LayerRef;
 pub use fuse::FuseBlockwise;
 pub use pushdown::PushdownSlices;
 pub use recompute::RecomputeCheapSources;
+pub use regroup::RegroupSources;
 
 /// One rewrite of the layer graph below a root.
 pub trait Pass: Send + Sync {
@@ -27,7 +29,11 @@ pub trait Pass: Send + Sync {
 /// The passes `compute` runs, in order.
 pub fn default_passes() -> Vec<Box<dyn Pass>> {
     vec![
-        // First: a slice moved below elementwise layers and into creation
+        // First: a rechunk or transpose of random or constant data is made
+        // directly in its new shape, never made and then copied (before slice
+        // pushdown, so `x.T[i]` then slices the transposed source).
+        Box::new(RegroupSources),
+        // Then: a slice moved below elementwise layers and into creation
         // makes only the selected elements, and it must happen before fusion
         // hides the elementwise layers inside one fused kernel.
         Box::new(PushdownSlices),

@@ -5,7 +5,7 @@ use ndarray::{ArcArray, ArrayD, IxDyn, Zip};
 use serde::{Deserialize, Serialize};
 use tessera_chunk_core::broadcast_shapes;
 use tessera_chunk_core::{with_block, with_dtype, Block, DType, Element};
-use tessera_graph::{Kernel, KernelError, Params};
+use tessera_graph::{Kernel, KernelError, Params, RowTiling};
 
 use super::{arity, json_params};
 use crate::numeric::Numeric;
@@ -231,6 +231,44 @@ fn complex_equality(op: BinaryOp, a: &Block, b: &Block) -> Result<Block, KernelE
     }
 }
 
+/// Run `$body` with `$f` bound to the float64 arithmetic of `$op`, a closure
+/// each arm compiles (and vectorises) on its own; `$other` for comparisons.
+macro_rules! with_f64_op {
+    ($op:expr, $f:ident => $body:expr, comparison => $other:expr) => {
+        match $op {
+            BinaryOp::Add => {
+                let $f = |x: f64, y: f64| x + y;
+                $body
+            }
+            BinaryOp::Sub => {
+                let $f = |x: f64, y: f64| x - y;
+                $body
+            }
+            BinaryOp::Mul => {
+                let $f = |x: f64, y: f64| x * y;
+                $body
+            }
+            BinaryOp::Div => {
+                let $f = |x: f64, y: f64| x / y;
+                $body
+            }
+            BinaryOp::Pow => {
+                let $f = f64::powf;
+                $body
+            }
+            BinaryOp::Maximum => {
+                let $f = f64::max_of;
+                $body
+            }
+            BinaryOp::Minimum => {
+                let $f = f64::min_of;
+                $body
+            }
+            _ => $other,
+        }
+    };
+}
+
 /// A binary operation between two blocks (`Binary`) — the kernel of `a + b`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Binary {
@@ -239,6 +277,9 @@ pub struct Binary {
 }
 
 impl Kernel for Binary {
+    fn row_tiling(&self) -> RowTiling {
+        RowTiling::Pointwise
+    }
     fn id(&self) -> &str {
         "tessera.binary"
     }
@@ -250,6 +291,21 @@ impl Kernel for Binary {
             [a, b] => apply_binary(self.op, a, b),
             _ => Err(arity(self.id(), 2, inputs.len())),
         }
+    }
+    fn run_owned(&self, inputs: Vec<Block>) -> Result<Block, KernelError> {
+        // float64 blocks of one shape: write into the left block's buffer
+        // (in place when this task holds the only reference).
+        let same_f64 =
+            matches!(inputs.as_slice(), [Block::F64(a), Block::F64(b)] if a.shape() == b.shape());
+        if !same_f64 || self.op.is_comparison() {
+            return self.run(&inputs);
+        }
+        let mut it = inputs.into_iter();
+        let (Some(Block::F64(mut a)), Some(Block::F64(b))) = (it.next(), it.next()) else {
+            return Err(KernelError::new("binary: inputs changed while being taken"));
+        };
+        with_f64_op!(self.op, f => Zip::from(&mut a).and(&b).for_each(|x, &y| *x = f(*x, y)), comparison => ());
+        Ok(Block::F64(a))
     }
 }
 
@@ -264,7 +320,22 @@ pub struct BinaryScalar {
     pub scalar_left: bool,
 }
 
+impl BinaryScalar {
+    /// `x op s` (or `s op x`) over a float64 array, in place.
+    fn apply_f64(&self, x: &mut ArcArray<f64, IxDyn>) {
+        let v: f64 = self.scalar.cast();
+        if self.scalar_left {
+            with_f64_op!(self.op, f => x.mapv_inplace(|x| f(v, x)), comparison => ());
+        } else {
+            with_f64_op!(self.op, f => x.mapv_inplace(|x| f(x, v)), comparison => ());
+        }
+    }
+}
+
 impl Kernel for BinaryScalar {
+    fn row_tiling(&self) -> RowTiling {
+        RowTiling::Pointwise
+    }
     fn id(&self) -> &str {
         "tessera.binary_scalar"
     }
@@ -277,21 +348,9 @@ impl Kernel for BinaryScalar {
         };
         if let (Block::F64(x), false) = (a, self.op.is_comparison()) {
             // The hot case (float arrays and float scalars): one pass, no broadcasting machinery.
-            let v: f64 = self.scalar.cast();
-            let left = self.scalar_left;
-            let f = |x: f64| -> f64 {
-                let (l, r) = if left { (v, x) } else { (x, v) };
-                match self.op {
-                    BinaryOp::Add => l + r,
-                    BinaryOp::Sub => l - r,
-                    BinaryOp::Mul => l * r,
-                    BinaryOp::Div => l / r,
-                    BinaryOp::Pow => l.powf(r),
-                    BinaryOp::Maximum => l.max_of(r),
-                    _ => l.min_of(r),
-                }
-            };
-            return Ok(Block::from_array(x.mapv(f)));
+            let mut out = x.to_owned().into_shared();
+            self.apply_f64(&mut out);
+            return Ok(Block::F64(out));
         }
         let s = with_dtype!(a.dtype(), T => Block::from_array(ArrayD::from_elem(IxDyn(&[]), self.scalar.cast::<T>())),
             other => return Err(KernelError::new(format!("no scalar of dtype {other}"))));
@@ -300,6 +359,19 @@ impl Kernel for BinaryScalar {
         } else {
             apply_binary(self.op, a, &s)
         }
+    }
+    fn run_owned(&self, inputs: Vec<Block>) -> Result<Block, KernelError> {
+        if !matches!(inputs.as_slice(), [Block::F64(_)]) || self.op.is_comparison() {
+            return self.run(&inputs);
+        }
+        let Some(Block::F64(mut x)) = inputs.into_iter().next() else {
+            return Err(KernelError::new(
+                "binary_scalar: input vanished while being taken",
+            ));
+        };
+        // In place when this task holds the only reference.
+        self.apply_f64(&mut x);
+        Ok(Block::F64(x))
     }
 }
 
@@ -351,6 +423,9 @@ pub struct Unary {
 }
 
 impl Kernel for Unary {
+    fn row_tiling(&self) -> RowTiling {
+        RowTiling::Pointwise
+    }
     fn id(&self) -> &str {
         "tessera.unary"
     }
@@ -425,6 +500,9 @@ fn widen(le: &[u8], signed: bool) -> i128 {
 }
 
 impl Kernel for Cast {
+    fn row_tiling(&self) -> RowTiling {
+        RowTiling::Pointwise
+    }
     fn id(&self) -> &str {
         "tessera.cast"
     }
@@ -465,6 +543,9 @@ fn select<T: Element>(
 }
 
 impl Kernel for Where {
+    fn row_tiling(&self) -> RowTiling {
+        RowTiling::Pointwise
+    }
     fn id(&self) -> &str {
         "tessera.where"
     }

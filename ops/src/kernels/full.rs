@@ -2,8 +2,10 @@
 
 use ndarray::{ArrayD, IxDyn};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tessera_chunk_core::{with_dtype, Block, DType};
-use tessera_graph::{Kernel, KernelError, Params};
+
+use tessera_graph::{Kernel, KernelError, KernelRef, Params, RowTiling};
 
 use super::json_params;
 use crate::scalar::Scalar;
@@ -34,5 +36,19 @@ impl Kernel for Full {
     }
     fn is_cheap(&self) -> bool {
         true
+    }
+    fn row_tiling(&self) -> RowTiling {
+        if self.shape.is_empty() {
+            return RowTiling::No;
+        }
+        RowTiling::Source(self.shape.clone())
+    }
+    fn rows(&self, _start: usize, len: usize) -> Option<KernelRef> {
+        let mut shape = self.shape.clone();
+        *shape.first_mut()? = len;
+        Some(Arc::new(Full {
+            shape,
+            ..self.clone()
+        }))
     }
 }

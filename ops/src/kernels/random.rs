@@ -2,10 +2,12 @@
 
 use ndarray::{ArrayD, IxDyn};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use tessera_chunk_core::Block;
-use tessera_graph::{Kernel, KernelError, Params};
 
-use super::counter_rng::{key_of, ElementStream};
+use tessera_graph::{Kernel, KernelError, KernelRef, Params, RowTiling};
+
+use super::counter_rng::{key_of, normal_row, uniform_row, words_row, ElementStream};
 use super::json_params;
 
 /// A distribution to draw from.
@@ -34,72 +36,52 @@ pub enum Distribution {
     },
 }
 
-/// The block of the array `shape` starting at `offset`, of shape `block`.
+/// A block of shape `block` whose element at block position `i` is element
+/// `origin + Σ i[k] * steps[k]` (C-order flat index) of the whole random
+/// array. Plain blocks, strided slices and transposes are all such views.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RandomBlock {
     /// What to draw.
     pub dist: Distribution,
     /// The seed.
     pub seed: u64,
-    /// The whole array's shape (element `g` is the C-order flat index in it).
-    pub shape: Vec<usize>,
-    /// Where the block starts (coordinates of its first element in the whole array).
-    pub offset: Vec<usize>,
+    /// Flat index of the block's first element in the whole array.
+    pub origin: i64,
     /// The block's shape.
     pub block: Vec<usize>,
-    /// The stride between the block's elements along each axis, in elements of
-    /// the whole array (1 for a plain block; other values for a pushed-down slice).
-    #[serde(default)]
+    /// Per block axis, the flat-index step between neighbouring elements.
     pub steps: Vec<i64>,
 }
 
 impl RandomBlock {
-    /// Fill a block with `draw(stream)` per element, visiting rows of the last axis.
+    /// Fill a block row by row (rows of the last axis): `row(first flat index, step, out)`.
     fn fill<T: Clone + Default>(
         &self,
-        draw: impl Fn(&mut ElementStream) -> T,
+        row: impl Fn(u64, u64, &mut [T]),
     ) -> Result<ArrayD<T>, KernelError> {
-        let key = key_of(self.seed);
-        let n: usize = self.block.iter().product();
-        let mut out = Vec::with_capacity(n);
-        let ndim = self.shape.len();
-        let row = self.block.last().copied().unwrap_or(1);
-        // Strides of the whole array, to turn block coordinates into flat indices.
-        let mut strides = vec![1u64; ndim];
-        for k in (0..ndim.saturating_sub(1)).rev() {
-            strides[k] = strides[k + 1] * self.shape[k + 1] as u64;
+        if self.steps.len() != self.block.len() {
+            return Err(KernelError::new(format!(
+                "random block of rank {} given {} steps",
+                self.block.len(),
+                self.steps.len()
+            )));
         }
+        let n: usize = self.block.iter().product();
+        let mut out = vec![T::default(); n];
+        let (outer, last) = match self.block.split_last() {
+            Some((&len, outer)) => (outer, (len, self.steps[self.block.len() - 1])),
+            None => (&[][..], (1, 0)),
+        };
         if n > 0 {
-            let rows = n / row.max(1);
-            let outer = &self.block[..ndim.saturating_sub(1)];
             let mut idx = vec![0usize; outer.len()];
-            for _ in 0..rows {
-                let step = |k: usize| self.steps.get(k).copied().unwrap_or(1);
-                let coord =
-                    |k: usize, i: usize| (self.offset[k] as i64 + i as i64 * step(k)) as u64;
-                let mut g: u64 = idx
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &i)| coord(k, i) * strides[k])
-                    .sum();
-                if ndim > 0 {
-                    g += self.offset[ndim - 1] as u64;
-                    let last = step(ndim - 1);
-                    if last == 1 {
-                        out.extend(
-                            (g..g + row as u64).map(|e| draw(&mut ElementStream::with_key(key, e))),
-                        );
-                    } else {
-                        out.extend((0..row as i64).map(|i| {
-                            draw(&mut ElementStream::with_key(
-                                key,
-                                (g as i64 + i * last) as u64,
-                            ))
-                        }));
-                    }
-                } else {
-                    out.push(draw(&mut ElementStream::with_key(key, g)));
-                }
+            for chunk in out.chunks_mut(last.0) {
+                let g: i64 = self.origin
+                    + idx
+                        .iter()
+                        .zip(&self.steps)
+                        .map(|(&i, &s)| i as i64 * s)
+                        .sum::<i64>();
+                row(g as u64, last.1 as u64, chunk);
                 for k in (0..idx.len()).rev() {
                     idx[k] += 1;
                     if idx[k] < outer[k] {
@@ -110,6 +92,21 @@ impl RandomBlock {
             }
         }
         ArrayD::from_shape_vec(IxDyn(&self.block), out).map_err(|e| KernelError::new(e.to_string()))
+    }
+
+    /// Fill with `draw` per element from its stream (the first word made in bulk).
+    fn fill_streams<T: Clone + Default>(
+        &self,
+        draw: impl Fn(&mut ElementStream) -> T,
+    ) -> Result<ArrayD<T>, KernelError> {
+        let key = key_of(self.seed);
+        self.fill(|g, step, out: &mut [T]| {
+            let mut words = vec![0u64; out.len()];
+            words_row(key, g, step, &mut words);
+            for (o, w) in out.iter_mut().zip(words) {
+                *o = draw(&mut ElementStream::from_word(w));
+            }
+        })
     }
 }
 
@@ -123,18 +120,42 @@ impl Kernel for RandomBlock {
     fn run(&self, _inputs: &[Block]) -> Result<Block, KernelError> {
         Ok(match self.dist {
             Distribution::Uniform { low, high } => {
-                Block::from_array(self.fill(|s| low + (high - low) * s.uniform())?)
+                let key = key_of(self.seed);
+                Block::from_array(self.fill(|g, step, out: &mut [f64]| {
+                    uniform_row(key, g, step, low, high - low, out)
+                })?)
             }
             Distribution::Normal { loc, scale } => {
-                Block::from_array(self.fill(|s| loc + scale * s.normal())?)
+                let key = key_of(self.seed);
+                Block::from_array(
+                    self.fill(|g, step, out: &mut [f64]| {
+                        normal_row(key, g, step, loc, scale, out)
+                    })?,
+                )
             }
             Distribution::Integers { low, high } => {
                 let span = high.wrapping_sub(low) as u64;
-                Block::from_array(self.fill(|s| low.wrapping_add(s.below(span) as i64))?)
+                Block::from_array(self.fill_streams(|s| low.wrapping_add(s.below(span) as i64))?)
             }
         })
     }
     fn is_cheap(&self) -> bool {
         true
+    }
+    fn row_tiling(&self) -> RowTiling {
+        if self.block.is_empty() {
+            return RowTiling::No;
+        }
+        RowTiling::Source(self.block.clone())
+    }
+    fn rows(&self, start: usize, len: usize) -> Option<KernelRef> {
+        let mut block = self.block.clone();
+        *block.first_mut()? = len;
+        let origin = self.origin + start as i64 * self.steps.first()?;
+        Some(Arc::new(RandomBlock {
+            origin,
+            block,
+            ..self.clone()
+        }))
     }
 }

@@ -8,8 +8,8 @@
 
 use ndarray::{ArcArray, ArrayD, ArrayViewD, Axis, IxDyn};
 use serde::{Deserialize, Serialize};
-use tessera_chunk_core::{Block, DType};
-use tessera_graph::{Kernel, KernelError, Params};
+use tessera_chunk_core::{with_block, Block, DType, Element};
+use tessera_graph::{Kernel, KernelError, Params, RowTiling};
 
 use super::elementwise::cast_block;
 use super::json_params;
@@ -428,6 +428,36 @@ impl Kernel for ReduceChunk {
         }
         with_numeric_block!(a, x => chunk_numeric(self.op, x, &self.axes), bool => chunk_bool(self.op, a.as_array()?, &self.axes))
     }
+    fn row_tiling(&self) -> RowTiling {
+        RowTiling::Reduce
+    }
+    fn merge_rows(&self, parts: Vec<Block>) -> Result<Block, KernelError> {
+        if self.axes.contains(&0) {
+            // Each tile's result covers all rows of its tile: merge as a tree level does.
+            return combine(self.op, &parts);
+        }
+        // Row results stay apart: stack them back (after the moments axis, if any).
+        let axis = usize::from(self.op.moments() > 0);
+        let first = parts
+            .first()
+            .ok_or_else(|| KernelError::new("no row tiles to merge"))?;
+        with_block!(first, a => concat_like(a, &parts, axis))
+    }
+}
+
+/// Concatenate blocks of the dtype of `_like` along `axis`.
+fn concat_like<T: Element>(
+    _like: &ArcArray<T, IxDyn>,
+    parts: &[Block],
+    axis: usize,
+) -> Result<Block, KernelError> {
+    let views = parts
+        .iter()
+        .map(|p| p.as_array::<T>().map(|a| a.view()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let joined =
+        ndarray::concatenate(Axis(axis), &views).map_err(|e| KernelError::new(e.to_string()))?;
+    Ok(Block::from_array(joined))
 }
 
 /// Merge intermediates (`combine` step of a tree level).

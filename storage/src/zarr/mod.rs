@@ -150,33 +150,6 @@ impl ZarrStore {
         Ok(self.array(path)?.format)
     }
 
-    /// Read any box of the array: `shape` elements from `start`, across chunk borders.
-    pub fn read_region(&self, path: &str, start: &[usize], shape: &[usize]) -> Result<Block> {
-        let opened = self.array(path)?;
-        let array_shape = opened.meta.chunks.shape();
-        let fits = start.len() == array_shape.len()
-            && shape.len() == array_shape.len()
-            && (0..start.len()).all(|i| {
-                start[i]
-                    .checked_add(shape[i])
-                    .is_some_and(|e| e <= array_shape[i])
-            });
-        if !fits {
-            return Err(Error::RegionOutOfBounds {
-                path: path.to_string(),
-                start: start.to_vec(),
-                shape: shape.to_vec(),
-                array_shape,
-            });
-        }
-        let region: Vec<_> = start.iter().zip(shape).map(|(&s, &n)| s..s + n).collect();
-        chunk_io::read(&opened.array, opened.meta.dtype, &region, path, &[])
-    }
-
-    fn description(&self) -> String {
-        format!("Zarr store {}", self.root.display())
-    }
-
     /// The opened array at `path`, from the cache or the disk.
     fn array(&self, path: &str) -> Result<Arc<Opened>> {
         let key = hierarchy::normalize(path)?;
@@ -192,7 +165,7 @@ impl ZarrStore {
         let Some(Node::Array(doc)) = hierarchy::read_node(&self.root, &key)? else {
             return Err(Error::NoSuchArray {
                 path: path.to_string(),
-                store: self.description(),
+                store: self.describe(),
                 existing: hierarchy::list_arrays(&self.root).unwrap_or_default(),
             });
         };
@@ -245,6 +218,33 @@ impl ChunkRead for ZarrStore {
         let opened = self.array(path)?;
         let region = opened.meta.chunks.block_range(index)?;
         chunk_io::read(&opened.array, opened.meta.dtype, &region, path, index)
+    }
+
+    /// One zarrs read of the box (it decodes each overlapped chunk once).
+    fn read_region(&self, path: &str, start: &[usize], shape: &[usize]) -> Result<Block> {
+        let opened = self.array(path)?;
+        let array_shape = opened.meta.chunks.shape();
+        let fits = start.len() == array_shape.len()
+            && shape.len() == array_shape.len()
+            && (0..start.len()).all(|i| {
+                start[i]
+                    .checked_add(shape[i])
+                    .is_some_and(|e| e <= array_shape[i])
+            });
+        if !fits {
+            return Err(Error::BadRegion {
+                path: path.to_string(),
+                start: start.to_vec(),
+                shape: shape.to_vec(),
+                array_shape,
+            });
+        }
+        let region: Vec<_> = start.iter().zip(shape).map(|(&s, &n)| s..s + n).collect();
+        chunk_io::read(&opened.array, opened.meta.dtype, &region, path, &[])
+    }
+
+    fn describe(&self) -> String {
+        format!("zarr:{}", self.root.display())
     }
 }
 

@@ -33,6 +33,66 @@ pub enum Error {
         /// What is wrong and what was expected.
         reason: String,
     },
+    /// A store directory that does not exist (or is not a directory).
+    #[error(
+        "no store at {dir:?}: {reason}; create it first (e.g. ZarrStore::create) or check the path"
+    )]
+    StoreNotFound {
+        /// The directory asked for.
+        dir: String,
+        /// What was found instead.
+        reason: String,
+    },
+    /// A file-system operation that failed (permissions, a file where a directory should be, a full disk).
+    #[error("cannot {op} {path:?}: {reason}; the location must be a writable directory tree")]
+    Io {
+        /// What was being done ("create directory", "write chunk").
+        op: String,
+        /// The file or directory.
+        path: String,
+        /// The operating system's message.
+        reason: String,
+    },
+    /// A directory that already holds files where a new store was to be created.
+    #[error("cannot create a store in {dir:?}: the directory is not empty; create needs a missing or empty directory (open the existing store to add arrays to it)")]
+    StoreNotEmpty {
+        /// The directory.
+        dir: String,
+    },
+    /// An array path that is not a valid node path, or names something other than an array.
+    #[error("invalid array path {path:?}: {reason}")]
+    InvalidPath {
+        /// The path given.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An array whose element type tessera cannot hold.
+    #[error("array {path:?} has data type {dtype}, which tessera cannot hold; supported: bool, int8..int64, uint8..uint64, float32, float64, complex64, complex128")]
+    UnsupportedDType {
+        /// The array.
+        path: String,
+        /// The store's name for the data type.
+        dtype: String,
+    },
+    /// An array layout or request the driver cannot handle.
+    #[error("{path:?}: {reason}")]
+    Unsupported {
+        /// The array.
+        path: String,
+        /// What is unsupported and what to do instead.
+        reason: String,
+    },
+    /// A stored chunk that cannot be decoded.
+    #[error("chunk {index:?} of {path:?} cannot be decoded ({reason}); the chunk file is corrupt or was written with a codec this build lacks")]
+    CorruptChunk {
+        /// The array.
+        path: String,
+        /// The chunk index.
+        index: Vec<usize>,
+        /// The decoder's message.
+        reason: String,
+    },
     /// A region outside the array.
     #[error("region at {start:?} of shape {shape:?} does not fit in {path:?} of shape {array_shape:?}; start + shape must stay within the array")]
     BadRegion {
@@ -44,6 +104,14 @@ pub enum Error {
         shape: Vec<usize>,
         /// The array's shape.
         array_shape: Vec<usize>,
+    },
+    /// Any other failure reported by a storage backend library.
+    #[error("storage backend error at {path:?}: {reason}")]
+    Backend {
+        /// The array or node.
+        path: String,
+        /// The backend's message.
+        reason: String,
     },
 }
 

@@ -1,6 +1,6 @@
 //! tessera-storage: chunk stores. Capabilities are small traits
 //! ([`ChunkRead`], [`ChunkWrite`], [`ChunkList`]); drivers sit behind cargo
-//! features; one test kit ([`testing`]) runs against every driver.
+//! features (`memory`, `zarr`); one test kit ([`testing`]) runs against every driver.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod error;
@@ -8,11 +8,15 @@ mod error;
 mod memory;
 mod region;
 mod traits;
+#[cfg(feature = "zarr")]
+mod zarr;
 
 pub use error::{Error, Result};
 #[cfg(feature = "memory")]
 pub use memory::MemoryStore;
 pub use traits::{ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Store};
+#[cfg(feature = "zarr")]
+pub use zarr::{Compression, WriteOptions, ZarrFormat, ZarrStore};
 
 #[cfg(feature = "testing")]
 pub mod testing;

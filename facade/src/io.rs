@@ -68,3 +68,59 @@ impl<T: Element> Array<T> {
         writes.compute_scalar()
     }
 }
+
+/// Zarr stores on the file system (feature `zarr`, on by default).
+#[cfg(feature = "zarr")]
+mod zarr {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use tessera_chunk_core::{ChunkSpec, Element};
+    use tessera_ops::io;
+    use tessera_storage::ZarrStore;
+
+    use crate::array::Array;
+    use crate::error::Result;
+
+    /// `da.from_zarr(dir, component)`: the array at `array_path` (`""` when
+    /// `dir` is itself an array) of the Zarr (v2 or v3) store in `dir`, in its own chunks.
+    pub fn from_zarr<T: Element>(dir: impl AsRef<Path>, array_path: &str) -> Result<Array<T>> {
+        let store = Arc::new(ZarrStore::open(dir)?);
+        Array::from_expr(io::read(store, array_path, None, "from-zarr")?)
+    }
+
+    /// [`from_zarr`] in blocks of `chunks` (Dask's rules with the stored
+    /// chunks as the previous ones: `"auto"` picks multiples of them).
+    pub fn from_zarr_with_chunks<T: Element>(
+        dir: impl AsRef<Path>,
+        array_path: &str,
+        chunks: impl Into<ChunkSpec>,
+    ) -> Result<Array<T>> {
+        let store = Arc::new(ZarrStore::open(dir)?);
+        super::read_with_chunks(store, array_path, chunks.into(), "from-zarr")
+    }
+
+    impl<T: Element> Array<T> {
+        /// `x.to_zarr(dir, component)`: write to a new Zarr v3 array at
+        /// `array_path` of the store in `dir` (created when missing; `""`
+        /// makes `dir` itself the array), chunk by chunk, with zstd as
+        /// zarr-python does. Returns the number of chunks written.
+        pub fn to_zarr(&self, dir: impl AsRef<Path>, array_path: &str) -> Result<u64> {
+            let dir = dir.as_ref();
+            let store = if array_path.is_empty() || dir.is_dir() {
+                std::fs::create_dir_all(dir).map_err(|e| tessera_storage::Error::Io {
+                    op: "create directory".into(),
+                    path: dir.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                ZarrStore::open(dir)?
+            } else {
+                ZarrStore::create(dir)?
+            };
+            self.to_store(Arc::new(store), array_path)
+        }
+    }
+}
+
+#[cfg(feature = "zarr")]
+pub use zarr::{from_zarr, from_zarr_with_chunks};

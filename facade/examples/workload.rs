@@ -67,10 +67,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .find(|w| w[0] == "--data-dir")
         .map(|w| std::path::PathBuf::from(&w[1]));
     // The workload is the first argument that is neither a flag nor a flag's value.
-    let workload = args.iter().enumerate().find(|(i, a)| {
-        !a.starts_with("--")
-            && !(*i > 0 && ["--scheduler", "--data-dir"].contains(&args[i - 1].as_str()))
-    });
+    let is_value =
+        |i: usize| i > 0 && ["--scheduler", "--data-dir"].contains(&args[i - 1].as_str());
+    let workload = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && !is_value(*i));
     let Some((_, workload)) = workload else {
         return Err(
             "usage: workload NAME [--quick] [--scheduler sync|threads] [--data-dir DIR]".into(),

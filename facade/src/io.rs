@@ -7,8 +7,11 @@ use tessera_chunk_core::{ChunkSpec, Chunks, Element};
 use tessera_ops::io;
 use tessera_storage::{ArrayMetadata, ChunkRead, Store};
 
+use tessera_graph::{Key, TaskGraph};
+
 use crate::array::Array;
 use crate::config;
+use crate::dyn_array::DynArray;
 use crate::error::Result;
 
 /// The array at `path` in `store`, in the store's own chunks. Opening costs
@@ -53,20 +56,57 @@ impl<T: Element> Array<T> {
     /// Stored chunks are regular: blocks are rechunked to this array's
     /// `chunksize` first when they are not (never two tasks on one chunk).
     pub fn to_store(&self, store: Arc<dyn Store>, path: &str) -> Result<u64> {
-        let target = Chunks::regular(&self.shape(), &self.chunksize())?;
-        let blocks = if &target == self.expr().chunks() {
-            self.expr().clone()
-        } else {
-            tessera_ops::rechunk::rechunk_to(self.expr(), target.clone())?
-        };
-        let meta = ArrayMetadata {
-            chunks: target,
-            dtype: T::DTYPE,
-        };
-        store.create_array(path, &meta)?;
-        let writes: Array<u64> = Array::from_expr(io::write(&blocks, store, path)?)?;
-        writes.compute_scalar()
+        let counts = self::store(&[DynArray::from(self.clone())], &[(store, path)])?;
+        Ok(counts.iter().sum())
     }
+}
+
+/// Write several arrays to several stores in one computation (`da.store`):
+/// `arrays[i]` goes to a new array at `targets[i]`; work they share (a common
+/// input) is done once. Returns the number of chunks written per array.
+pub fn store(arrays: &[DynArray], targets: &[(Arc<dyn Store>, &str)]) -> Result<Vec<u64>> {
+    if arrays.len() != targets.len() {
+        return Err(tessera_ops::Error::InvalidArgument {
+            op: "store".into(),
+            reason: format!(
+                "{} arrays but {} targets; give one target per array",
+                arrays.len(),
+                targets.len()
+            ),
+        }
+        .into());
+    }
+    let mut roots = Vec::with_capacity(arrays.len());
+    for (x, (target, path)) in arrays.iter().zip(targets) {
+        let blocks = regular_blocks(x.expr())?;
+        let meta = ArrayMetadata {
+            chunks: blocks.chunks().clone(),
+            dtype: x.dtype(),
+        };
+        target.create_array(path, &meta)?;
+        let writes = io::write(&blocks, target.clone(), path)?;
+        roots.push(tessera_graph::passes::optimize(writes.layer())?);
+    }
+    let outputs: Vec<Key> = roots
+        .iter()
+        .map(|r| Key::new(r.name().clone(), vec![]))
+        .collect();
+    let graph = tessera_graph::inline_sources(TaskGraph::from_layers(&roots, &outputs)?)?;
+    let scheduler = config::get()?.scheduler();
+    let blocks = scheduler.run(&graph, &[])?;
+    blocks
+        .iter()
+        .map(|b| Ok(b.as_array::<u64>()?.sum()))
+        .collect()
+}
+
+/// `x` in regular blocks of its `chunksize` (a store's grid), rechunked if needed.
+fn regular_blocks(x: &tessera_ops::Expr) -> Result<tessera_ops::Expr> {
+    let target = Chunks::regular(&x.shape(), &x.chunks().chunksize())?;
+    if &target == x.chunks() {
+        return Ok(x.clone());
+    }
+    Ok(tessera_ops::rechunk::rechunk_to(x, target)?)
 }
 
 /// Zarr stores on the file system (feature `zarr`, on by default).

@@ -349,6 +349,24 @@ pub(crate) fn resolve_slice(
     Ok((start, step, count as usize))
 }
 
+/// The position an integer index `i` (negative counts from the end) picks on
+/// an axis of length `dim`, or the out-of-bounds error.
+fn int_position(i: i64, axis: usize, dim: usize) -> Result<usize> {
+    let pos = if i < 0 {
+        i128::from(i) + dim as i128
+    } else {
+        i128::from(i)
+    };
+    if pos < 0 || pos >= dim as i128 {
+        return Err(Error::IndexOutOfBounds {
+            index: i,
+            axis,
+            len: dim,
+        });
+    }
+    Ok(pos as usize)
+}
+
 /// Basic indexing as an affine map of positions, for arrays whose values
 /// depend only on the element's position (random, constant, range).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -377,22 +395,7 @@ pub fn affine_index(shape: &[usize], index: &[IndexItem]) -> Result<AffineIndex>
         let axis = start.len();
         match item {
             None => axes.push((None, 0)),
-            Some(IndexItem::Int(i)) => {
-                let dim = shape[axis];
-                let pos = if i < 0 {
-                    i128::from(i) + dim as i128
-                } else {
-                    i128::from(i)
-                };
-                if pos < 0 || pos >= dim as i128 {
-                    return Err(Error::IndexOutOfBounds {
-                        index: i,
-                        axis,
-                        len: dim,
-                    });
-                }
-                start.push(pos as i64);
-            }
+            Some(IndexItem::Int(i)) => start.push(int_position(i, axis, shape[axis])? as i64),
             Some(IndexItem::Slice {
                 start: s,
                 stop,
@@ -417,19 +420,7 @@ fn plan_axis(chunks: &Chunks, axis: usize, item: IndexItem) -> Result<AxisPlan> 
     let block_of = |p: usize| offsets.partition_point(|&o| o <= p).saturating_sub(1);
     match item {
         IndexItem::Int(i) => {
-            let pos = if i < 0 {
-                i128::from(i) + dim as i128
-            } else {
-                i128::from(i)
-            };
-            if pos < 0 || pos >= dim as i128 {
-                return Err(Error::IndexOutOfBounds {
-                    index: i,
-                    axis,
-                    len: dim,
-                });
-            }
-            let pos = pos as usize;
+            let pos = int_position(i, axis, dim)?;
             let b = block_of(pos);
             Ok(AxisPlan {
                 pieces: vec![(b, AxisSelection::Int(pos - offsets[b]))],

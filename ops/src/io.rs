@@ -233,16 +233,35 @@ pub fn read(
     )))
 }
 
-/// Write one block to its chunk of an array in a store; the result is a
+/// Write one block to chunk `index` of an array in a store; the result is a
 /// one-element count (1) so the final task can report how many were written.
 struct WriteChunk {
     store: Arc<dyn ChunkWrite>,
     path: String,
+    index: Vec<usize>,
 }
 
 impl fmt::Debug for WriteChunk {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "write({:?})", self.path)
+        write!(f, "write({:?} {:?})", self.path, self.index)
+    }
+}
+
+impl Kernel for WriteChunk {
+    fn id(&self) -> &str {
+        "tessera.write_chunk"
+    }
+    fn params(&self) -> Params {
+        Params::InProcessOnly
+    }
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        let [block] = inputs else {
+            return Err(crate::kernels::arity(self.id(), 1, inputs.len()));
+        };
+        self.store
+            .write_chunk(&self.path, &self.index, block)
+            .map_err(|e| KernelError::new(e.to_string()))?;
+        Ok(Block::from_array(ArrayD::from_elem(IxDyn(&[]), 1u64)))
     }
 }
 
@@ -258,32 +277,6 @@ impl fmt::Debug for WriteTasks {
     }
 }
 
-/// A write kernel bound to one chunk index.
-#[derive(Debug)]
-struct WriteAt {
-    write: Arc<WriteChunk>,
-    index: Vec<usize>,
-}
-
-impl Kernel for WriteAt {
-    fn id(&self) -> &str {
-        "tessera.write_chunk"
-    }
-    fn params(&self) -> Params {
-        Params::InProcessOnly
-    }
-    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [block] = inputs else {
-            return Err(crate::kernels::arity(self.id(), 1, inputs.len()));
-        };
-        self.write
-            .store
-            .write_chunk(&self.write.path, &self.index, block)
-            .map_err(|e| KernelError::new(e.to_string()))?;
-        Ok(Block::from_array(ArrayD::from_elem(IxDyn(&[]), 1u64)))
-    }
-}
-
 impl BlockTasks for WriteTasks {
     fn block_task(
         &self,
@@ -291,12 +284,9 @@ impl BlockTasks for WriteTasks {
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
         let input = tessera_graph::input_name(inputs, 0)?;
-        let write = Arc::new(WriteChunk {
+        let kernel = WriteChunk {
             store: self.store.clone(),
             path: self.path.clone(),
-        });
-        let kernel = WriteAt {
-            write,
             index: index.to_vec(),
         };
         Ok((Arc::new(kernel), vec![Key::new(input, index.to_vec())]))

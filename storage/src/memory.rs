@@ -95,20 +95,7 @@ impl ChunkWrite for MemoryStore {
             let err = self.no_such(path, &arrays);
             return Err(err);
         };
-        let expected = array.meta.chunks.block_shape(index)?;
-        if block.shape() != expected.as_slice() || block.dtype() != array.meta.dtype {
-            return Err(Error::BadChunk {
-                path: path.to_string(),
-                index: index.to_vec(),
-                reason: format!(
-                    "got {} {:?}, the array needs {} {:?}",
-                    block.dtype(),
-                    block.shape(),
-                    array.meta.dtype,
-                    expected
-                ),
-            });
-        }
+        array.meta.check_chunk(path, index, block)?;
         array.chunks.insert(index.to_vec(), block.clone());
         Ok(())
     }

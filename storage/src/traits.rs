@@ -14,6 +14,28 @@ pub struct ArrayMetadata {
     pub dtype: DType,
 }
 
+impl ArrayMetadata {
+    /// Check that `block` fits chunk `index` of this array (grid position,
+    /// trimmed shape, dtype): the error every driver's `write_chunk` gives.
+    pub fn check_chunk(&self, path: &str, index: &[usize], block: &Block) -> Result<()> {
+        let expected = self.chunks.block_shape(index)?;
+        if block.shape() != expected.as_slice() || block.dtype() != self.dtype {
+            return Err(crate::error::Error::BadChunk {
+                path: path.to_string(),
+                index: index.to_vec(),
+                reason: format!(
+                    "got {} {:?}, the array needs {} {:?}",
+                    block.dtype(),
+                    block.shape(),
+                    self.dtype,
+                    expected
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Read chunks of arrays.
 pub trait ChunkRead: Send + Sync {
     /// The metadata of the array at `path`.

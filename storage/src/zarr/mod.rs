@@ -301,20 +301,7 @@ impl ChunkWrite for ZarrStore {
 
     fn write_chunk(&self, path: &str, index: &[usize], block: &Block) -> Result<()> {
         let opened = self.array(path)?;
-        let expected = opened.meta.chunks.block_shape(index)?;
-        if block.shape() != expected.as_slice() || block.dtype() != opened.meta.dtype {
-            return Err(Error::BadChunk {
-                path: path.to_string(),
-                index: index.to_vec(),
-                reason: format!(
-                    "got {} {:?}, the array needs {} {:?}",
-                    block.dtype(),
-                    block.shape(),
-                    opened.meta.dtype,
-                    expected
-                ),
-            });
-        }
+        opened.meta.check_chunk(path, index, block)?;
         if block.is_empty() {
             return Ok(());
         }

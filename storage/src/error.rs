@@ -33,6 +33,76 @@ pub enum Error {
         /// What is wrong and what was expected.
         reason: String,
     },
+    /// A store file that does not exist (or is not a regular file).
+    #[error("no store file at {path:?}: {reason}; check the path, or create a new file (e.g. Hdf5Store::create)")]
+    FileNotFound {
+        /// The file asked for.
+        path: String,
+        /// What was found instead.
+        reason: String,
+    },
+    /// A file that exists but cannot be read as a store (truncated, corrupt or another format).
+    #[error("{path:?} cannot be opened as a store file: {reason}; the file is truncated, corrupt or of another format (re-copy or re-write it)")]
+    CorruptFile {
+        /// The file.
+        path: String,
+        /// The backend's message.
+        reason: String,
+    },
+    /// A file-system operation that failed (permissions, a file where a directory should be, a full disk).
+    #[error("cannot {op} {path:?}: {reason}; the location must be a writable directory tree")]
+    Io {
+        /// What was being done ("create directory", "write chunk").
+        op: String,
+        /// The file or directory.
+        path: String,
+        /// The operating system's message.
+        reason: String,
+    },
+    /// An array path that is not a valid node path, or names something other than an array.
+    #[error("invalid array path {path:?}: {reason}")]
+    InvalidPath {
+        /// The path given.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An array whose element type tessera cannot hold.
+    #[error("array {path:?} has data type {dtype}, which tessera cannot hold; supported: bool, int8..int64, uint8..uint64, float32, float64, complex64, complex128")]
+    UnsupportedDType {
+        /// The array.
+        path: String,
+        /// The store's name for the data type.
+        dtype: String,
+    },
+    /// An array layout or request the driver cannot handle.
+    #[error("{path:?}: {reason}")]
+    Unsupported {
+        /// The array.
+        path: String,
+        /// What is unsupported and what to do instead.
+        reason: String,
+    },
+    /// A region that does not lie inside the array.
+    #[error("region starting at {start:?} with shape {shape:?} does not fit in array {path:?} of shape {array_shape:?}; start + shape must be within the shape on every axis")]
+    RegionOutOfBounds {
+        /// The array.
+        path: String,
+        /// The region's first element.
+        start: Vec<usize>,
+        /// The region's shape.
+        shape: Vec<usize>,
+        /// The array's shape.
+        array_shape: Vec<usize>,
+    },
+    /// Any other failure reported by a storage backend library.
+    #[error("storage backend error at {path:?}: {reason}")]
+    Backend {
+        /// The array or node.
+        path: String,
+        /// The backend's message.
+        reason: String,
+    },
 }
 
 /// Result alias for the storage crate.

@@ -4,11 +4,15 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod error;
+#[cfg(feature = "hdf5")]
+mod hdf5;
 #[cfg(feature = "memory")]
 mod memory;
 mod traits;
 
 pub use error::{Error, Result};
+#[cfg(feature = "hdf5")]
+pub use hdf5::{Hdf5Options, Hdf5Store, CONTIGUOUS_BLOCK_BYTES};
 #[cfg(feature = "memory")]
 pub use memory::MemoryStore;
 pub use traits::{ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Store};

@@ -17,6 +17,9 @@ pub enum Error {
     /// Building an operation.
     #[error(transparent)]
     Ops(#[from] tessera_ops::Error),
+    /// A chunk store could not answer.
+    #[error(transparent)]
+    Storage(#[from] tessera_storage::Error),
     /// Configuration (environment variables, settings).
     #[error("configuration: {0}")]
     Config(String),

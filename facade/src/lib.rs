@@ -27,6 +27,7 @@ pub mod config;
 mod creation;
 mod dyn_array;
 mod error;
+mod io;
 mod joins;
 mod methods;
 mod operators;
@@ -40,6 +41,7 @@ pub use creation::{
 };
 pub use dyn_array::DynArray;
 pub use error::{Error, Result};
+pub use io::{from_store, from_store_with_chunks};
 pub use joins::{concatenate, stack, where_};
 pub use repr::Summary;
 pub use shape::IntoShape;
@@ -50,6 +52,8 @@ pub use tessera_chunk_core::{
 };
 pub use tessera_ops::{BinaryOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
 pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};
+/// Chunk stores (memory, Zarr, HDF5) and their capability traits.
+pub use tessera_storage as storage;
 
 /// The README's example compiles (it is `no_run`: it computes 6.71 GiB).
 #[cfg(doctest)]

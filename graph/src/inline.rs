@@ -8,17 +8,23 @@ use std::sync::Arc;
 
 use crate::error::Result;
 use crate::fused::{Arg, Fused, Step};
-use crate::kernel::KernelRef;
+use crate::kernel::{KernelRef, RowTiling};
 use crate::key::Key;
 use crate::task::Task;
 use crate::task_graph::TaskGraph;
 
-/// Whether task `i` is a source worth inlining: no inputs, cheap, not an output.
+/// Whether task `i` is a source worth inlining: no inputs, cheap, not an
+/// output, and either made from nothing (random, constants: made again by
+/// every reader) or read by one task only (a store read is done once).
 fn inlinable(g: &TaskGraph, i: usize) -> bool {
+    let readers = &g.dependents[i];
+    let single_reader = readers.iter().all(|&r| r == readers[0]);
+    let generated = matches!(g.tasks[i].kernel.row_tiling(), RowTiling::Source(_));
     g.deps[i].is_empty()
         && g.tasks[i].kernel.is_cheap()
         && !g.outputs.contains(&i)
-        && !g.dependents[i].is_empty()
+        && !readers.is_empty()
+        && (generated || single_reader)
 }
 
 /// The steps of `kernel` as a fused chain (a single step for other kernels).

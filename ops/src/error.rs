@@ -10,6 +10,9 @@ pub enum Error {
     /// Graph construction failed.
     #[error(transparent)]
     Graph(#[from] tessera_graph::Error),
+    /// The store could not answer (missing array, unreadable metadata).
+    #[error(transparent)]
+    Storage(#[from] tessera_storage::Error),
     /// An argument outside what the operation accepts.
     #[error("{op}: {reason}")]
     InvalidArgument {

@@ -10,6 +10,7 @@ pub mod elementwise;
 mod error;
 mod expr;
 pub mod from_array;
+pub mod io;
 pub mod join;
 pub mod kernels;
 pub mod map_blocks;

@@ -33,20 +33,14 @@ pub enum Error {
         /// What is wrong and what was expected.
         reason: String,
     },
-    /// A store file that does not exist (or is not a regular file).
-    #[error("no store file at {path:?}: {reason}; check the path, or create a new file (e.g. Hdf5Store::create)")]
-    FileNotFound {
-        /// The file asked for.
-        path: String,
+    /// A store directory that does not exist (or is not a directory).
+    #[error(
+        "no store at {dir:?}: {reason}; create it first (e.g. ZarrStore::create) or check the path"
+    )]
+    StoreNotFound {
+        /// The directory asked for.
+        dir: String,
         /// What was found instead.
-        reason: String,
-    },
-    /// A file that exists but cannot be read as a store (truncated, corrupt or another format).
-    #[error("{path:?} cannot be opened as a store file: {reason}; the file is truncated, corrupt or of another format (re-copy or re-write it)")]
-    CorruptFile {
-        /// The file.
-        path: String,
-        /// The backend's message.
         reason: String,
     },
     /// A file-system operation that failed (permissions, a file where a directory should be, a full disk).
@@ -58,6 +52,12 @@ pub enum Error {
         path: String,
         /// The operating system's message.
         reason: String,
+    },
+    /// A directory that already holds files where a new store was to be created.
+    #[error("cannot create a store in {dir:?}: the directory is not empty; create needs a missing or empty directory (open the existing store to add arrays to it)")]
+    StoreNotEmpty {
+        /// The directory.
+        dir: String,
     },
     /// An array path that is not a valid node path, or names something other than an array.
     #[error("invalid array path {path:?}: {reason}")]
@@ -83,9 +83,19 @@ pub enum Error {
         /// What is unsupported and what to do instead.
         reason: String,
     },
-    /// A region that does not lie inside the array.
-    #[error("region starting at {start:?} with shape {shape:?} does not fit in array {path:?} of shape {array_shape:?}; start + shape must be within the shape on every axis")]
-    RegionOutOfBounds {
+    /// A stored chunk that cannot be decoded.
+    #[error("chunk {index:?} of {path:?} cannot be decoded ({reason}); the chunk file is corrupt or was written with a codec this build lacks")]
+    CorruptChunk {
+        /// The array.
+        path: String,
+        /// The chunk index.
+        index: Vec<usize>,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// A region outside the array.
+    #[error("region at {start:?} of shape {shape:?} does not fit in {path:?} of shape {array_shape:?}; start + shape must stay within the array")]
+    BadRegion {
         /// The array.
         path: String,
         /// The region's first element.
@@ -99,6 +109,22 @@ pub enum Error {
     #[error("storage backend error at {path:?}: {reason}")]
     Backend {
         /// The array or node.
+        path: String,
+        /// The backend's message.
+        reason: String,
+    },
+    /// A store file that does not exist (or is not a regular file).
+    #[error("no store file at {path:?}: {reason}; check the path, or create a new file (e.g. Hdf5Store::create)")]
+    FileNotFound {
+        /// The file asked for.
+        path: String,
+        /// What was found instead.
+        reason: String,
+    },
+    /// A file that exists but cannot be read as a store (truncated, corrupt or of another format).
+    #[error("{path:?} cannot be read as a store file: {reason}; the file is truncated, corrupt or of another format (copy or write it again)")]
+    CorruptFile {
+        /// The file (and object inside it, if any).
         path: String,
         /// The backend's message.
         reason: String,

@@ -1,6 +1,6 @@
 //! tessera-storage: chunk stores. Capabilities are small traits
 //! ([`ChunkRead`], [`ChunkWrite`], [`ChunkList`]); drivers sit behind cargo
-//! features; one test kit ([`testing`]) runs against every driver.
+//! features (`memory`, `zarr`, `hdf5`); one test kit ([`testing`]) runs against every driver.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod error;
@@ -8,7 +8,10 @@ mod error;
 mod hdf5;
 #[cfg(feature = "memory")]
 mod memory;
+mod region;
 mod traits;
+#[cfg(feature = "zarr")]
+mod zarr;
 
 pub use error::{Error, Result};
 #[cfg(feature = "hdf5")]
@@ -16,6 +19,8 @@ pub use hdf5::{Hdf5Options, Hdf5Store, CONTIGUOUS_BLOCK_BYTES};
 #[cfg(feature = "memory")]
 pub use memory::MemoryStore;
 pub use traits::{ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Store};
+#[cfg(feature = "zarr")]
+pub use zarr::{Compression, WriteOptions, ZarrFormat, ZarrStore};
 
 #[cfg(feature = "testing")]
 pub mod testing;

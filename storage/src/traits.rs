@@ -20,6 +20,16 @@ pub trait ChunkRead: Send + Sync {
     fn metadata(&self, path: &str) -> Result<ArrayMetadata>;
     /// Read the chunk at grid `index` of the array at `path`.
     fn read_chunk(&self, path: &str, index: &[usize]) -> Result<Block>;
+    /// Read the region `start..start + shape` of the array at `path` (by
+    /// default assembled from the chunks it overlaps; drivers with a native
+    /// region read override it).
+    fn read_region(&self, path: &str, start: &[usize], shape: &[usize]) -> Result<Block> {
+        crate::region::read_region_by_chunks(self, path, start, shape)
+    }
+    /// What the store is, for error messages and graph views (e.g. `"zarr:/data/x.zarr"`).
+    fn describe(&self) -> String {
+        "a store".to_string()
+    }
 }
 
 /// Create arrays and write their chunks.

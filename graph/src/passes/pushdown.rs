@@ -1,5 +1,5 @@
 //! Slice pushdown: `x[index]` moves below elementwise layers and into
-//! creation layers, so only the selected elements are ever made. A slice of
+//! creation and IO layers, so only the selected elements are ever made or read. A slice of
 //! `(a + b) * 2` becomes `(a[index] + b[index]) * 2`; a slice of `ones` or of
 //! a random array creates just the slice.
 
@@ -60,7 +60,7 @@ fn push(getitem: &LayerRef) -> Option<LayerRef> {
         return Some(Arc::new(out));
     }
     let source = input.as_any().downcast_ref::<GeneralLayer>()?;
-    if source.kind() != LayerKind::Creation {
+    if !matches!(source.kind(), LayerKind::Creation | LayerKind::Io) {
         return None;
     }
     let (chunks, tasks) = source.tasks().sliced(index)?;
@@ -70,10 +70,10 @@ fn push(getitem: &LayerRef) -> Option<LayerRef> {
     Some(Arc::new(GeneralLayer::named(
         getitem.name().clone(),
         source.label(),
-        LayerKind::Creation,
+        source.kind(),
         chunks,
         source.dtype(),
-        Vec::new(),
+        source.inputs().to_vec(),
         tasks,
     )))
 }

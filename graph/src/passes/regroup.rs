@@ -1,5 +1,5 @@
-//! Source regrouping: a rechunk or a transpose of a creation layer becomes a
-//! creation layer with the new chunks or axes. Values that depend only on an
+//! Source regrouping: a rechunk or a transpose of a creation (or IO) layer
+//! becomes such a layer with the new chunks or axes. Values that depend only on an
 //! element's position (random, constants, ranges) are made where they are
 //! needed, so `random(...).rechunk(c)` makes blocks of `c` and `x.T` of a
 //! random `x` draws the transposed block directly: no copies, no gathering.
@@ -14,13 +14,13 @@ use crate::passes::{rebuild, Pass};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RegroupSources;
 
-/// The creation layer below `layer`, with its builder, if `layer` has exactly one input that is one.
+/// The creation or IO layer below `layer`, if `layer` has exactly one input that is one.
 fn source_of(layer: &LayerRef) -> Option<&GeneralLayer> {
     let [input] = layer.inputs() else {
         return None;
     };
     let source = input.as_any().downcast_ref::<GeneralLayer>()?;
-    (source.kind() == LayerKind::Creation).then_some(source)
+    matches!(source.kind(), LayerKind::Creation | LayerKind::Io).then_some(source)
 }
 
 /// The rewrite of one layer, if it regroups a creation layer that can make the result itself.
@@ -42,10 +42,10 @@ fn regroup(layer: &LayerRef) -> Option<LayerRef> {
     Some(Arc::new(GeneralLayer::named(
         layer.name().clone(),
         source.label(),
-        LayerKind::Creation,
+        source.kind(),
         layer.chunks().clone(),
         source.dtype(),
-        Vec::new(),
+        source.inputs().to_vec(),
         tasks,
     )))
 }

@@ -18,6 +18,8 @@
 //! - **Threads.** Every HDF5 call is made under one process-wide lock (see
 //!   `lock.rs`), so the store is `Send + Sync` and safe under the threaded
 //!   scheduler; HDF5 work itself runs one thread at a time.
+//! - **Regions.** [`ChunkRead::read_region`] is one HDF5 hyperslab read,
+//!   whatever chunks it overlaps.
 //! - **Errors.** HDF5's own printing of errors to stderr is silenced; every
 //!   failure is an [`Error`] value.
 //!
@@ -110,31 +112,6 @@ impl Hdf5Store {
             .map_err(|e| with_path(e, path))
     }
 
-    /// Read the region of shape `shape` starting at `start` (any hyperslab, not only a grid block).
-    pub fn read_region(&self, path: &str, start: &[usize], shape: &[usize]) -> Result<Block> {
-        let _lock = hdf5_lock();
-        let ds = self.dataset(path)?;
-        let meta = self.meta_of(path, &ds)?;
-        let array_shape = meta.chunks.shape();
-        let fits = start.len() == array_shape.len()
-            && shape.len() == array_shape.len()
-            && (0..shape.len()).all(|i| {
-                start[i]
-                    .checked_add(shape[i])
-                    .is_some_and(|end| end <= array_shape[i])
-            });
-        if !fits {
-            return Err(Error::RegionOutOfBounds {
-                path: path.to_string(),
-                start: start.to_vec(),
-                shape: shape.to_vec(),
-                array_shape,
-            });
-        }
-        let ranges: Vec<_> = start.iter().zip(shape).map(|(&s, &n)| s..s + n).collect();
-        io::read(&ds, path, meta.dtype, &ranges)
-    }
-
     fn check_writable(&self, path: &str) -> Result<()> {
         if self.writable {
             return Ok(());
@@ -218,6 +195,35 @@ impl ChunkRead for Hdf5Store {
         let meta = self.meta_of(path, &ds)?;
         let ranges = meta.chunks.block_range(index)?;
         io::read(&ds, path, meta.dtype, &ranges)
+    }
+
+    /// One hyperslab read of the region, not assembled from chunks.
+    fn read_region(&self, path: &str, start: &[usize], shape: &[usize]) -> Result<Block> {
+        let _lock = hdf5_lock();
+        let ds = self.dataset(path)?;
+        let meta = self.meta_of(path, &ds)?;
+        let array_shape = meta.chunks.shape();
+        let fits = start.len() == array_shape.len()
+            && shape.len() == array_shape.len()
+            && (0..shape.len()).all(|i| {
+                start[i]
+                    .checked_add(shape[i])
+                    .is_some_and(|end| end <= array_shape[i])
+            });
+        if !fits {
+            return Err(Error::BadRegion {
+                path: path.to_string(),
+                start: start.to_vec(),
+                shape: shape.to_vec(),
+                array_shape,
+            });
+        }
+        let ranges: Vec<_> = start.iter().zip(shape).map(|(&s, &n)| s..s + n).collect();
+        io::read(&ds, path, meta.dtype, &ranges)
+    }
+
+    fn describe(&self) -> String {
+        format!("hdf5:{}", self.path.display())
     }
 }
 

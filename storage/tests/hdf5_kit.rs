@@ -28,5 +28,6 @@ fn hdf5_gzip_passes_the_kit() {
 fn store_is_send_and_sync() {
     fn shared<T: Send + Sync + 'static>() {}
     shared::<Hdf5Store>();
-    let _as_dyn: Option<std::sync::Arc<dyn Store>> = None::<std::sync::Arc<Hdf5Store>>.map(|s| s as _);
+    let _as_dyn: Option<std::sync::Arc<dyn Store>> =
+        None::<std::sync::Arc<Hdf5Store>>.map(|s| s as _);
 }

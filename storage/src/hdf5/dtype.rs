@@ -13,10 +13,15 @@ pub(super) fn dtype_of(path: &str, ds: &Dataset) -> Result<DType> {
         path: path.to_string(),
         dtype,
     };
-    let descriptor = ds
+    let datatype = ds
         .dtype()
-        .and_then(|t| t.to_descriptor())
-        .map_err(|e| unsupported(format!("an HDF5 type this driver cannot describe ({e})")))?;
+        .map_err(|e| unsupported(format!("unreadable ({e})")))?;
+    let descriptor = datatype.to_descriptor().map_err(|e| {
+        unsupported(format!(
+            "an HDF5 type of {} bytes this driver cannot describe ({e})",
+            datatype.size()
+        ))
+    })?;
     from_descriptor(&descriptor).ok_or_else(|| unsupported(format!("HDF5 {descriptor}")))
 }
 

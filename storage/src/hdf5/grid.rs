@@ -15,7 +15,11 @@ const MAX_HDF5_CHUNK_BYTES: usize = (4 << 30) - 1;
 
 /// The grid of a dataset: its HDF5 chunks if it is chunked, else row blocks
 /// of about [`CONTIGUOUS_BLOCK_BYTES`]; a 0-d dataset has the scalar grid.
-pub(super) fn read_grid(shape: &[usize], chunk: Option<&[usize]>, itemsize: usize) -> Result<Chunks> {
+pub(super) fn read_grid(
+    shape: &[usize],
+    chunk: Option<&[usize]>,
+    itemsize: usize,
+) -> Result<Chunks> {
     if shape.is_empty() {
         return Ok(Chunks::scalar());
     }
@@ -42,7 +46,11 @@ fn contiguous_grid(shape: &[usize], itemsize: usize) -> Chunks {
 /// The HDF5 chunk shape of a new dataset with this grid (`None` for 0-d,
 /// which HDF5 cannot chunk). The grid must be regular: HDF5 chunks all have
 /// one shape, trimmed only at the array's edge.
-pub(super) fn hdf5_chunk(path: &str, chunks: &Chunks, itemsize: usize) -> Result<Option<Vec<usize>>> {
+pub(super) fn hdf5_chunk(
+    path: &str,
+    chunks: &Chunks,
+    itemsize: usize,
+) -> Result<Option<Vec<usize>>> {
     if chunks.ndim() == 0 {
         return Ok(None);
     }
@@ -89,7 +97,10 @@ mod tests {
 
     #[test]
     fn contiguous_datasets_are_read_in_row_blocks() {
-        assert_eq!(read_grid(&[100, 10], None, 8).unwrap(), Chunks::single(&[100, 10]));
+        assert_eq!(
+            read_grid(&[100, 10], None, 8).unwrap(),
+            Chunks::single(&[100, 10])
+        );
         // 1 MiB rows: 128 rows a block.
         let g = read_grid(&[300, 1 << 17], None, 8).unwrap();
         assert_eq!(g.axis(0), &[128, 128, 44]);
@@ -97,7 +108,10 @@ mod tests {
         // A row bigger than the target: one row a block.
         let g = read_grid(&[3, 1 << 25], None, 8).unwrap();
         assert_eq!(g.axis(0), &[1, 1, 1]);
-        assert_eq!(read_grid(&[0, 5], None, 8).unwrap(), Chunks::single(&[0, 5]));
+        assert_eq!(
+            read_grid(&[0, 5], None, 8).unwrap(),
+            Chunks::single(&[0, 5])
+        );
     }
 
     #[test]

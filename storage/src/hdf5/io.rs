@@ -47,7 +47,13 @@ pub(super) fn create(
         SimpleExtents::from_vec(
             shape
                 .iter()
-                .map(|&d| if d == 0 { Extent::resizable(0) } else { Extent::fixed(d) })
+                .map(|&d| {
+                    if d == 0 {
+                        Extent::resizable(0)
+                    } else {
+                        Extent::fixed(d)
+                    }
+                })
                 .collect(),
         )
         .into()
@@ -66,7 +72,12 @@ pub(super) fn create(
 }
 
 /// Read the hyperslab `ranges` (one per axis; none for a 0-d dataset).
-pub(super) fn read(ds: &Dataset, path: &str, dtype: DType, ranges: &[Range<usize>]) -> Result<Block> {
+pub(super) fn read(
+    ds: &Dataset,
+    path: &str,
+    dtype: DType,
+    ranges: &[Range<usize>],
+) -> Result<Block> {
     let shape: Vec<usize> = ranges.iter().map(|r| r.len()).collect();
     with_dtype!(dtype, T => {
         let array: ArrayD<T> = if ranges.is_empty() {
@@ -82,7 +93,12 @@ pub(super) fn read(ds: &Dataset, path: &str, dtype: DType, ranges: &[Range<usize
 }
 
 /// Write `block` to the hyperslab `ranges`; shape and dtype are checked by the caller.
-pub(super) fn write(ds: &Dataset, path: &str, ranges: &[Range<usize>], block: &Block) -> Result<()> {
+pub(super) fn write(
+    ds: &Dataset,
+    path: &str,
+    ranges: &[Range<usize>],
+    block: &Block,
+) -> Result<()> {
     if !ranges.is_empty() && block.is_empty() {
         return Ok(());
     }

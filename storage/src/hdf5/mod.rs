@@ -38,6 +38,8 @@
 //! assert_eq!(store.read_region("g/x", &[2, 0], &[2, 3]).unwrap(), block);
 //! ```
 
+#[cfg(unix)]
+mod cloexec;
 mod dtype;
 mod grid;
 mod io;
@@ -97,19 +99,33 @@ impl Hdf5Store {
     }
 
     /// Create a chunked dataset for `meta` at `path`, stored as `options` say.
-    pub fn create_array_with(&self, path: &str, meta: &ArrayMetadata, options: &Hdf5Options) -> Result<()> {
+    pub fn create_array_with(
+        &self,
+        path: &str,
+        meta: &ArrayMetadata,
+        options: &Hdf5Options,
+    ) -> Result<()> {
         let _lock = hdf5_lock();
         self.check_writable(path)?;
         options.check(path)?;
         let norm = paths::normalize(path)?;
         if self.file.link_exists(&norm) {
-            return Err(Error::AlreadyExists { path: path.to_string() });
+            return Err(Error::AlreadyExists {
+                path: path.to_string(),
+            });
         }
         let chunk = grid::hdf5_chunk(path, &meta.chunks, meta.dtype.itemsize())?;
         let (parents, name) = paths::split(&norm);
         let group = self.ensure_groups(path, &parents)?;
-        io::create(&group, name, meta.dtype, &meta.chunks.shape(), chunk, options)
-            .map_err(|e| with_path(e, path))
+        io::create(
+            &group,
+            name,
+            meta.dtype,
+            &meta.chunks.shape(),
+            chunk,
+            options,
+        )
+        .map_err(|e| with_path(e, path))
     }
 
     fn check_writable(&self, path: &str) -> Result<()> {
@@ -176,8 +192,14 @@ impl Hdf5Store {
 /// Errors from helpers that only knew the last path component name the whole path.
 fn with_path(e: Error, path: &str) -> Error {
     match e {
-        Error::Backend { reason, .. } => Error::Backend { path: path.to_string(), reason },
-        Error::UnsupportedDType { dtype, .. } => Error::UnsupportedDType { path: path.to_string(), dtype },
+        Error::Backend { reason, .. } => Error::Backend {
+            path: path.to_string(),
+            reason,
+        },
+        Error::UnsupportedDType { dtype, .. } => Error::UnsupportedDType {
+            path: path.to_string(),
+            dtype,
+        },
         other => other,
     }
 }

@@ -57,6 +57,8 @@ pub(super) fn open(path: &Path, writable: bool) -> Result<Hdf5Store> {
         path: shown(path),
         reason: e.to_string(),
     })?;
+    #[cfg(unix)]
+    super::cloexec::close_on_exec(&file);
     Ok(Hdf5Store {
         file,
         path: path.to_path_buf(),
@@ -76,7 +78,9 @@ pub(super) fn create(path: &Path) -> Result<Hdf5Store> {
             ErrorKind::AlreadyExists => Error::Io {
                 op: "create".into(),
                 path: shown(path),
-                reason: "the file already exists (open it with Hdf5Store::open_rw, or remove it first)".into(),
+                reason:
+                    "the file already exists (open it with Hdf5Store::open_rw, or remove it first)"
+                        .into(),
             },
             _ => io_error("create", path, &e),
         })?;
@@ -89,6 +93,8 @@ pub(super) fn create(path: &Path) -> Result<Hdf5Store> {
             reason: e.to_string(),
         }
     })?;
+    #[cfg(unix)]
+    super::cloexec::close_on_exec(&file);
     Ok(Hdf5Store {
         file,
         path: path.to_path_buf(),

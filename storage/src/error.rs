@@ -121,6 +121,12 @@ pub enum Error {
         /// What was found instead.
         reason: String,
     },
+    /// A file already where a new store file was to be created (never truncated).
+    #[error("cannot create a store file at {path:?}: a file is already there; open it instead (e.g. Hdf5Store::open_rw) or remove it first")]
+    FileExists {
+        /// The file.
+        path: String,
+    },
     /// A file that exists but cannot be read as a store (truncated, corrupt or of another format).
     #[error("{path:?} cannot be read as a store file: {reason}; the file is truncated, corrupt or of another format (copy or write it again)")]
     CorruptFile {

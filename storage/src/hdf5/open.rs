@@ -39,6 +39,13 @@ pub(super) fn open(path: &Path, writable: bool) -> Result<Hdf5Store> {
                 reason: "it is a directory, not a file".into(),
             })
         }
+        // libhdf5 would open an empty file read-write as a new, empty one.
+        Ok(m) if m.len() == 0 => {
+            return Err(Error::CorruptFile {
+                path: shown(path),
+                reason: "the file is empty (0 bytes)".into(),
+            })
+        }
         Ok(_) => {}
     }
     // The OS's word on permissions is clearer than HDF5's.

@@ -74,6 +74,18 @@ fn run_script(mode: &str, file: &Path, manifest: &Path) -> String {
     stdout
 }
 
+/// Held by each test for its whole run. libhdf5 opens a file without
+/// close-on-exec and the driver sets it just after, so a Python started by
+/// one test in that instant would inherit another test's open, locked file
+/// and keep it locked (see `storage/src/hdf5/cloexec.rs`).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// FNV-1a (64 bit) of the little-endian bytes of a block in C order, as the script computes it.
 fn fnv1a64(b: &Block) -> String {
     let mut bytes = Vec::new();
@@ -145,6 +157,7 @@ fn check_h5py_array(store: &Hdf5Store, e: &Value) {
 
 #[test]
 fn tessera_reads_what_h5py_wrote() {
+    let _serial = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("h5py.h5");
     let manifest_file = dir.path().join("manifest.json");
@@ -321,6 +334,7 @@ fn write_case(store: &Hdf5Store, case: &Case, seed: usize) -> Value {
 
 #[test]
 fn h5py_reads_what_tessera_wrote() {
+    let _serial = one_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("tessera.h5");
     let manifest_file = dir.path().join("manifest.json");

@@ -4,7 +4,10 @@
 //! HDF5 1.10 on, holds an `flock` on them. `std::process::Command` does not
 //! close inherited descriptors, so a child started while a store is open
 //! (from any thread) would keep the file locked after the store closed it, and
-//! h5py or the next open would fail with "unable to lock file".
+//! h5py or the next open would fail with "unable to lock file". The flag is
+//! set just after libhdf5 opened the file, so a child spawned by another
+//! thread in that instant can still inherit it: code that spawns processes
+//! while opening stores on other threads should not rely on this alone.
 
 use std::ffi::c_void;
 use std::os::raw::c_int;

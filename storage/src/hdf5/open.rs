@@ -82,13 +82,7 @@ pub(super) fn create(path: &Path) -> Result<Hdf5Store> {
         .create_new(true)
         .open(path)
         .map_err(|e| match e.kind() {
-            ErrorKind::AlreadyExists => Error::Io {
-                op: "create".into(),
-                path: shown(path),
-                reason:
-                    "the file already exists (open it with Hdf5Store::open_rw, or remove it first)"
-                        .into(),
-            },
+            ErrorKind::AlreadyExists => Error::FileExists { path: shown(path) },
             _ => io_error("create", path, &e),
         })?;
     let _lock = hdf5_lock();

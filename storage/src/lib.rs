@@ -15,7 +15,7 @@ mod zarr;
 
 pub use error::{Error, Result};
 #[cfg(feature = "hdf5")]
-pub use hdf5::{Hdf5Options, Hdf5Store, CONTIGUOUS_BLOCK_BYTES};
+pub use hdf5::{Hdf5Options, Hdf5Store};
 #[cfg(feature = "memory")]
 pub use memory::MemoryStore;
 pub use traits::{ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Store};

@@ -8,7 +8,6 @@ use ndarray::{ArrayD, IxDyn};
 use tessera_chunk_core::{Block, Chunks, DType};
 use tessera_storage::{
     ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Error, Hdf5Options, Hdf5Store,
-    CONTIGUOUS_BLOCK_BYTES,
 };
 
 fn meta(shape: &[usize], chunk: &[usize], dtype: DType) -> ArrayMetadata {
@@ -325,7 +324,7 @@ fn contiguous_datasets_are_read_in_row_blocks() {
             .unwrap();
     }
     let store = Hdf5Store::open(&path).unwrap();
-    let rows = CONTIGUOUS_BLOCK_BYTES / (row * 8);
+    let rows = Hdf5Store::CONTIGUOUS_BLOCK_BYTES / (row * 8);
     let m = store.metadata("big").unwrap();
     assert_eq!(
         m.chunks,

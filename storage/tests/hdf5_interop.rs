@@ -132,7 +132,7 @@ fn check_h5py_array(store: &Hdf5Store, e: &Value) {
     assert_eq!(meta.chunks.shape(), shape, "{path} shape");
     let grid = match &e["chunks"] {
         Value::Null if shape.is_empty() => Chunks::scalar(),
-        // Small contiguous datasets are one block (see CONTIGUOUS_BLOCK_BYTES).
+        // Small contiguous datasets are one block (see Hdf5Store::CONTIGUOUS_BLOCK_BYTES).
         Value::Null => Chunks::single(&shape),
         chunks => Chunks::regular(&shape, &usizes(chunks)).expect("a grid"),
     };

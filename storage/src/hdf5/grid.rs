@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 /// About how many bytes one grid block of a *contiguous* (unchunked) dataset
 /// holds: such a dataset is read in blocks of whole rows (first axis) of
 /// about this size, or as one block when the whole dataset is smaller.
-pub const CONTIGUOUS_BLOCK_BYTES: usize = 128 << 20;
+pub(super) const CONTIGUOUS_BLOCK_BYTES: usize = 128 << 20;
 
 /// HDF5 refuses chunks of 4 GiB or more.
 const MAX_HDF5_CHUNK_BYTES: usize = (4 << 30) - 1;

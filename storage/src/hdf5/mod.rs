@@ -4,7 +4,7 @@
 //! - **Grid.** A chunked dataset is read by its HDF5 chunks
 //!   (`Chunks::regular(shape, chunk)`, edge blocks trimmed). A contiguous (or
 //!   compact) dataset has no chunks: it is read in blocks of whole rows of the
-//!   first axis of about [`CONTIGUOUS_BLOCK_BYTES`] (128 MiB), or as one block
+//!   first axis of about [`Hdf5Store::CONTIGUOUS_BLOCK_BYTES`] (128 MiB), or as one block
 //!   when it is smaller. A 0-d dataset is one scalar block.
 //! - **Creating.** [`ChunkWrite::create_array`] makes a chunked dataset whose
 //!   chunk shape is the grid's regular chunk size (HDF5 cannot hold an
@@ -44,6 +44,7 @@ mod dtype;
 mod grid;
 mod io;
 mod lock;
+mod open;
 mod options;
 mod paths;
 mod walk;
@@ -55,7 +56,6 @@ use tessera_chunk_core::Block;
 
 use crate::error::{Error, Result};
 use crate::traits::{ArrayMetadata, ChunkList, ChunkRead, ChunkWrite};
-pub use grid::CONTIGUOUS_BLOCK_BYTES;
 use io::backend;
 use lock::hdf5_lock;
 pub use options::Hdf5Options;
@@ -69,9 +69,10 @@ pub struct Hdf5Store {
     options: Hdf5Options,
 }
 
-mod open;
-
 impl Hdf5Store {
+    /// About how many bytes one grid block of a contiguous (unchunked) dataset holds.
+    pub const CONTIGUOUS_BLOCK_BYTES: usize = grid::CONTIGUOUS_BLOCK_BYTES;
+
     /// Open an existing file read-only.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         open::open(path.as_ref(), false)

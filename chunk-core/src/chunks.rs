@@ -241,7 +241,7 @@ fn regular_axis(axis: usize, dim: usize, chunk: usize) -> Result<Vec<usize>> {
         return Err(Error::ZeroChunk { axis, dim });
     }
     let mut v = vec![chunk; dim / chunk];
-    if dim % chunk != 0 {
+    if !dim.is_multiple_of(chunk) {
         v.push(dim % chunk);
     }
     Ok(v)

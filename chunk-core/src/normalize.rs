@@ -422,7 +422,7 @@ fn balance_chunksizes(chunks: &[usize]) -> Result<Vec<usize>> {
             });
         }
         let mut c = vec![chunk_len; total / chunk_len];
-        if total % chunk_len != 0 {
+        if !total.is_multiple_of(chunk_len) {
             c.push(total % chunk_len);
         }
         if c.len() != n_chunks {

@@ -92,5 +92,41 @@ fn main() -> tessera::Result<()> {
             );
         }
     }
+    zarr_section()?;
+    Ok(())
+}
+
+/// Removes the tour's data directory when dropped (also after an error).
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Chunked data on disk: the tutorial's two Zarr arrays of 200,000,000
+/// float64 values, in 32 chunks and in 20,000 chunks, written by tessera,
+/// then opened and averaged as `da.from_zarr(...).mean()`.
+fn zarr_section() -> tessera::Result<()> {
+    let n = 200_000_000usize;
+    let dir = TempDir(std::env::temp_dir().join(format!("tessera-tour-{}", std::process::id())));
+    println!("\n## Zarr: chunked data on disk ({})", dir.0.display());
+    let data = random::random(n, 6_250_000, 7)?;
+    let t = Instant::now();
+    data.to_zarr(dir.0.join("random.zarr"), "")?;
+    data.rechunk(10_000)?
+        .to_zarr(dir.0.join("random_sc.zarr"), "")?;
+    println!(
+        "wrote random.zarr (32 chunks) and random_sc.zarr (20,000 chunks) in {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+    for name in ["random.zarr", "random_sc.zarr"] {
+        let a = tessera::from_zarr::<f64>(dir.0.join(name), "")?;
+        show(&format!("from_zarr(\"{name}\")"), &a);
+        let t = Instant::now();
+        let m = a.mean()?.compute_scalar()?;
+        println!("mean = {m:.6} in {:.3} s", t.elapsed().as_secs_f64());
+    }
     Ok(())
 }

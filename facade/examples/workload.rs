@@ -62,11 +62,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "threads" => Box::new(Threaded::default()),
         other => return Err(format!("unknown scheduler {other:?}; use sync or threads").into()),
     };
+    let data_dir = args
+        .windows(2)
+        .find(|w| w[0] == "--data-dir")
+        .map(|w| std::path::PathBuf::from(&w[1]));
+    // The workload is the first argument that is neither a flag nor a flag's value.
+    let is_value =
+        |i: usize| i > 0 && ["--scheduler", "--data-dir"].contains(&args[i - 1].as_str());
     let workload = args
         .iter()
-        .find(|a| !a.starts_with("--") && !["sync", "threads"].contains(&a.as_str()));
-    let Some(workload) = workload else {
-        return Err("usage: workload NAME [--quick] [--scheduler sync|threads]".into());
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && !is_value(*i));
+    let Some((_, workload)) = workload else {
+        return Err(
+            "usage: workload NAME [--quick] [--scheduler sync|threads] [--data-dir DIR]".into(),
+        );
     };
     let s = scheduler.as_ref();
     let sum = |a: ndarray::ArrayD<f64>| a.sum();
@@ -123,6 +133,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let run = timed(&z, s, scalar)?;
             let params = json!({"N": n, "input_chunksize": x.chunksize(), "output_chunksize": y.chunksize(), "output_numblocks": y.chunks().numblocks()});
             (params, run, (n * n * n) as f64 / 2.0, json!({}))
+        }
+        "zarr_mean" | "zarr_mean_small_chunks" => {
+            // Data written by the Dask suite's `bench.py prepare` (zarr v3, zstd).
+            let dir = data_dir
+                .ok_or("zarr workloads need --data-dir (the Dask suite's prepared data)")?
+                .join(if quick { "quick" } else { "full" });
+            let prepared: Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join("prepared.json"))?)?;
+            let store = if workload == "zarr_mean" {
+                "random.zarr"
+            } else {
+                "random_sc.zarr"
+            };
+            // Timed as Dask times it: open, build, compute.
+            let t0 = Instant::now();
+            let a = tessera::from_zarr::<f64>(dir.join(store), "")?;
+            let mean = a.mean()?;
+            let result = mean
+                .compute_with(s)?
+                .iter()
+                .copied()
+                .next()
+                .unwrap_or(f64::NAN);
+            let seconds = t0.elapsed().as_secs_f64();
+            let run = Run {
+                seconds,
+                result,
+                tasks: mean.raw_task_graph()?.len(),
+                tasks_executed: mean.task_graph()?.len(),
+            };
+            let params = json!({"n": a.shape()[0], "chunk": a.chunksize()[0], "dtype": "float64", "store": store, "numblocks": a.chunks().numblocks()});
+            let expected = prepared["mean"].as_f64().unwrap_or(f64::NAN);
+            (params, run, expected, json!({}))
         }
         other => {
             return Err(format!("workload {other:?} is not implemented in tessera yet").into())

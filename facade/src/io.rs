@@ -7,8 +7,11 @@ use tessera_chunk_core::{ChunkSpec, Chunks, Element};
 use tessera_ops::io;
 use tessera_storage::{ArrayMetadata, ChunkRead, Store};
 
+use tessera_graph::{Key, TaskGraph};
+
 use crate::array::Array;
 use crate::config;
+use crate::dyn_array::DynArray;
 use crate::error::Result;
 
 /// The array at `path` in `store`, in the store's own chunks. Opening costs
@@ -53,18 +56,111 @@ impl<T: Element> Array<T> {
     /// Stored chunks are regular: blocks are rechunked to this array's
     /// `chunksize` first when they are not (never two tasks on one chunk).
     pub fn to_store(&self, store: Arc<dyn Store>, path: &str) -> Result<u64> {
-        let target = Chunks::regular(&self.shape(), &self.chunksize())?;
-        let blocks = if &target == self.expr().chunks() {
-            self.expr().clone()
-        } else {
-            tessera_ops::rechunk::rechunk_to(self.expr(), target.clone())?
-        };
-        let meta = ArrayMetadata {
-            chunks: target,
-            dtype: T::DTYPE,
-        };
-        store.create_array(path, &meta)?;
-        let writes: Array<u64> = Array::from_expr(io::write(&blocks, store, path)?)?;
-        writes.compute_scalar()
+        let counts = self::store(&[DynArray::from(self.clone())], &[(store, path)])?;
+        Ok(counts.iter().sum())
     }
 }
+
+/// Write several arrays to several stores in one computation (`da.store`):
+/// `arrays[i]` goes to a new array at `targets[i]`; work they share (a common
+/// input) is done once. Returns the number of chunks written per array.
+pub fn store(arrays: &[DynArray], targets: &[(Arc<dyn Store>, &str)]) -> Result<Vec<u64>> {
+    if arrays.len() != targets.len() {
+        return Err(tessera_ops::Error::InvalidArgument {
+            op: "store".into(),
+            reason: format!(
+                "{} arrays but {} targets; give one target per array",
+                arrays.len(),
+                targets.len()
+            ),
+        }
+        .into());
+    }
+    let mut roots = Vec::with_capacity(arrays.len());
+    for (x, (target, path)) in arrays.iter().zip(targets) {
+        let blocks = regular_blocks(x.expr())?;
+        let meta = ArrayMetadata {
+            chunks: blocks.chunks().clone(),
+            dtype: x.dtype(),
+        };
+        target.create_array(path, &meta)?;
+        let writes = io::write(&blocks, target.clone(), path)?;
+        roots.push(tessera_graph::passes::optimize(writes.layer())?);
+    }
+    let outputs: Vec<Key> = roots
+        .iter()
+        .map(|r| Key::new(r.name().clone(), vec![]))
+        .collect();
+    let graph = tessera_graph::inline_sources(TaskGraph::from_layers(&roots, &outputs)?)?;
+    let scheduler = config::get()?.scheduler();
+    let blocks = scheduler.run(&graph, &[])?;
+    blocks
+        .iter()
+        .map(|b| Ok(b.as_array::<u64>()?.sum()))
+        .collect()
+}
+
+/// `x` in regular blocks of its `chunksize` (a store's grid), rechunked if needed.
+fn regular_blocks(x: &tessera_ops::Expr) -> Result<tessera_ops::Expr> {
+    let target = Chunks::regular(&x.shape(), &x.chunks().chunksize())?;
+    if &target == x.chunks() {
+        return Ok(x.clone());
+    }
+    Ok(tessera_ops::rechunk::rechunk_to(x, target)?)
+}
+
+/// Zarr stores on the file system (feature `zarr`, on by default).
+#[cfg(feature = "zarr")]
+mod zarr {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use tessera_chunk_core::{ChunkSpec, Element};
+    use tessera_ops::io;
+    use tessera_storage::ZarrStore;
+
+    use crate::array::Array;
+    use crate::error::Result;
+
+    /// `da.from_zarr(dir, component)`: the array at `array_path` (`""` when
+    /// `dir` is itself an array) of the Zarr (v2 or v3) store in `dir`, in its own chunks.
+    pub fn from_zarr<T: Element>(dir: impl AsRef<Path>, array_path: &str) -> Result<Array<T>> {
+        let store = Arc::new(ZarrStore::open(dir)?);
+        Array::from_expr(io::read(store, array_path, None, "from-zarr")?)
+    }
+
+    /// [`from_zarr`] in blocks of `chunks` (Dask's rules with the stored
+    /// chunks as the previous ones: `"auto"` picks multiples of them).
+    pub fn from_zarr_with_chunks<T: Element>(
+        dir: impl AsRef<Path>,
+        array_path: &str,
+        chunks: impl Into<ChunkSpec>,
+    ) -> Result<Array<T>> {
+        let store = Arc::new(ZarrStore::open(dir)?);
+        super::read_with_chunks(store, array_path, chunks.into(), "from-zarr")
+    }
+
+    impl<T: Element> Array<T> {
+        /// `x.to_zarr(dir, component)`: write to a new Zarr v3 array at
+        /// `array_path` of the store in `dir` (created when missing; `""`
+        /// makes `dir` itself the array), chunk by chunk, with zstd as
+        /// zarr-python does. Returns the number of chunks written.
+        pub fn to_zarr(&self, dir: impl AsRef<Path>, array_path: &str) -> Result<u64> {
+            let dir = dir.as_ref();
+            let store = if array_path.is_empty() || dir.is_dir() {
+                std::fs::create_dir_all(dir).map_err(|e| tessera_storage::Error::Io {
+                    op: "create directory".into(),
+                    path: dir.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                ZarrStore::open(dir)?
+            } else {
+                ZarrStore::create(dir)?
+            };
+            self.to_store(Arc::new(store), array_path)
+        }
+    }
+}
+
+#[cfg(feature = "zarr")]
+pub use zarr::{from_zarr, from_zarr_with_chunks};

@@ -41,7 +41,9 @@ pub use creation::{
 };
 pub use dyn_array::DynArray;
 pub use error::{Error, Result};
-pub use io::{from_store, from_store_with_chunks};
+pub use io::{from_store, from_store_with_chunks, store};
+#[cfg(feature = "zarr")]
+pub use io::{from_zarr, from_zarr_with_chunks};
 pub use joins::{concatenate, stack, where_};
 pub use repr::Summary;
 pub use shape::IntoShape;

@@ -156,3 +156,25 @@ fn irregular_blocks_are_rechunked_to_the_stored_grid() {
     let back: Array<i64> = tessera::from_store(store, "x").unwrap();
     assert_eq!(back.compute().unwrap(), data);
 }
+
+#[test]
+fn store_writes_several_arrays_in_one_computation() {
+    let x = random::random([30, 20], [7, 6], 3).unwrap();
+    let y = (&x * 2.0).unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let target: Arc<dyn Store> = store.clone();
+    let counts = tessera::store(
+        &[x.clone().into(), y.clone().into()],
+        &[(target.clone(), "x"), (target.clone(), "y")],
+    )
+    .unwrap();
+    assert_eq!(counts, vec![20, 20]);
+    for (name, a) in [("x", &x), ("y", &y)] {
+        let back: Array<f64> = tessera::from_store(store.clone(), name).unwrap();
+        assert_eq!(back.compute().unwrap(), a.compute().unwrap());
+    }
+    let err = tessera::store(&[x.into()], &[])
+        .err()
+        .map(|e| e.to_string());
+    assert!(err.is_some_and(|m| m.contains("one target per array")));
+}

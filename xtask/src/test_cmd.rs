@@ -1,9 +1,27 @@
 //! `cargo xtask test`: provision what the tests need, then run every test of the workspace.
 
+use std::path::Path;
 use std::process::Command;
 
-/// Run the workspace tests (unit, integration, property, doc tests and examples).
+/// Run one provisioning script of the repository (idempotent; skips what is there).
+fn provision(script: &str) -> Result<(), String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(script);
+    let status = Command::new("bash")
+        .arg(&path)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", path.display()))?;
+    if !status.success() {
+        return Err(format!("{} failed", path.display()));
+    }
+    Ok(())
+}
+
+/// Provision the Python venv of the interop tests (zarr-python, h5py), then
+/// run the workspace tests (unit, integration, property, doc tests and examples).
 pub fn run(extra: &[String]) -> Result<bool, String> {
+    provision("storage/tests/interop/setup-venv.sh")?;
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.args(["test", "--workspace", "--all-targets"])
         .args(extra);

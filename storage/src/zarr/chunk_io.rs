@@ -7,11 +7,18 @@ use std::ops::Range;
 
 use ndarray::{ArcArray, ArrayD, IxDyn, Slice};
 use tessera_chunk_core::{with_dtype, Block, DType, Element};
-use zarrs::array::{Array, ArrayBytes, ArraySubset, ElementOwned};
+use zarrs::array::{Array, ArrayBytes, ArraySubset, CodecOptions, ElementOwned};
 use zarrs::storage::ReadableWritableListableStorageTraits;
 
 use super::errors;
 use crate::error::{Error, Result};
+
+/// Codec options for one task's read or write: no parallelism inside zarrs.
+/// tessera's schedulers already run one task per core; zarrs spreading each
+/// chunk's work over rayon as well halves throughput (measured on W2).
+fn one_thread() -> CodecOptions {
+    CodecOptions::default().with_concurrent_target(1)
+}
 
 /// A zarrs array on any read-write store.
 pub(crate) type ZArray = Array<dyn ReadableWritableListableStorageTraits>;
@@ -45,7 +52,7 @@ fn read_typed<T: Element + ElementOwned>(
         .collect();
     let subset = ArraySubset::new_with_ranges(&ranges);
     let data: Vec<T> = array
-        .retrieve_array_subset(&subset)
+        .retrieve_array_subset_opt(&subset, &one_thread())
         .map_err(|e| errors::array("read", path, index, e))?;
     let a = ArrayD::from_shape_vec(IxDyn(&shape), data).map_err(|e| Error::Backend {
         path: path.to_string(),
@@ -85,7 +92,7 @@ fn write_typed<T: Element + ElementOwned>(
     };
     let chunk: Vec<u64> = index.iter().map(|&i| i as u64).collect();
     array
-        .store_chunk(&chunk, data)
+        .store_chunk_opt(&chunk, data, &one_thread())
         .map_err(|e| errors::array("write", path, index, e))
 }
 

@@ -210,7 +210,7 @@ fn sample(dtype: DType, shape: &[usize], seed: usize) -> Block {
         Block::from_array(ArrayD::from_shape_vec(IxDyn(shape), (0..n).map(f).collect()).unwrap())
     }
     match dtype {
-        DType::Bool => make(shape, n, |i| (i * 7 + seed) % 3 == 0),
+        DType::Bool => make(shape, n, |i| (i * 7 + seed).is_multiple_of(3)),
         DType::F32 => make(shape, n, |i| float(i) as f32),
         DType::F64 => make(shape, n, float),
         DType::Complex64 => make(shape, n, |i| {

@@ -113,6 +113,28 @@ pub enum Error {
         /// The backend's message.
         reason: String,
     },
+    /// A store file that does not exist (or is not a regular file).
+    #[error("no store file at {path:?}: {reason}; check the path, or create a new file (e.g. Hdf5Store::create)")]
+    FileNotFound {
+        /// The file asked for.
+        path: String,
+        /// What was found instead.
+        reason: String,
+    },
+    /// A file already where a new store file was to be created (never truncated).
+    #[error("cannot create a store file at {path:?}: a file is already there; open it instead (e.g. Hdf5Store::open_rw) or remove it first")]
+    FileExists {
+        /// The file.
+        path: String,
+    },
+    /// A file that exists but cannot be read as a store (truncated, corrupt or of another format).
+    #[error("{path:?} cannot be read as a store file: {reason}; the file is truncated, corrupt or of another format (copy or write it again)")]
+    CorruptFile {
+        /// The file (and object inside it, if any).
+        path: String,
+        /// The backend's message.
+        reason: String,
+    },
 }
 
 /// Result alias for the storage crate.

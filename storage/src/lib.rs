@@ -1,9 +1,11 @@
 //! tessera-storage: chunk stores. Capabilities are small traits
 //! ([`ChunkRead`], [`ChunkWrite`], [`ChunkList`]); drivers sit behind cargo
-//! features (`memory`, `zarr`); one test kit ([`testing`]) runs against every driver.
+//! features (`memory`, `zarr`, `hdf5`); one test kit ([`testing`]) runs against every driver.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod error;
+#[cfg(feature = "hdf5")]
+mod hdf5;
 #[cfg(feature = "memory")]
 mod memory;
 mod region;
@@ -12,6 +14,8 @@ mod traits;
 mod zarr;
 
 pub use error::{Error, Result};
+#[cfg(feature = "hdf5")]
+pub use hdf5::{Hdf5Options, Hdf5Store};
 #[cfg(feature = "memory")]
 pub use memory::MemoryStore;
 pub use traits::{ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Store};

@@ -164,3 +164,51 @@ mod zarr {
 
 #[cfg(feature = "zarr")]
 pub use zarr::{from_zarr, from_zarr_with_chunks};
+
+/// HDF5 files (feature `hdf5`: links the system libhdf5).
+#[cfg(feature = "hdf5")]
+mod hdf5 {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use tessera_chunk_core::{ChunkSpec, Element};
+    use tessera_ops::io;
+    use tessera_storage::Hdf5Store;
+
+    use crate::array::Array;
+    use crate::error::Result;
+
+    /// The dataset at `dataset` (e.g. `"group/data"`) of the HDF5 file at
+    /// `path`, in its chunks (contiguous datasets: rows of about 128 MiB).
+    pub fn from_hdf5<T: Element>(path: impl AsRef<Path>, dataset: &str) -> Result<Array<T>> {
+        let store = Arc::new(Hdf5Store::open(path)?);
+        Array::from_expr(io::read(store, dataset, None, "from-hdf5")?)
+    }
+
+    /// [`from_hdf5`] in blocks of `chunks` (Dask's rules with the stored chunks as the previous ones).
+    pub fn from_hdf5_with_chunks<T: Element>(
+        path: impl AsRef<Path>,
+        dataset: &str,
+        chunks: impl Into<ChunkSpec>,
+    ) -> Result<Array<T>> {
+        let store = Arc::new(Hdf5Store::open(path)?);
+        super::read_with_chunks(store, dataset, chunks.into(), "from-hdf5")
+    }
+
+    impl<T: Element> Array<T> {
+        /// Write to a new chunked dataset `dataset` of the HDF5 file at `path`
+        /// (created when missing), chunk by chunk; returns the chunks written.
+        pub fn to_hdf5(&self, path: impl AsRef<Path>, dataset: &str) -> Result<u64> {
+            let path = path.as_ref();
+            let store = if path.exists() {
+                Hdf5Store::open_rw(path)?
+            } else {
+                Hdf5Store::create(path)?
+            };
+            self.to_store(Arc::new(store), dataset)
+        }
+    }
+}
+
+#[cfg(feature = "hdf5")]
+pub use hdf5::{from_hdf5, from_hdf5_with_chunks};

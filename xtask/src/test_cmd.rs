@@ -18,13 +18,21 @@ fn provision(script: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Provision the Python venv of the interop tests (zarr-python, h5py), then
+/// Provision the system HDF5 library and the Python venv of the interop tests
+/// (zarr-python, h5py), then
 /// run the workspace tests (unit, integration, property, doc tests and examples).
 pub fn run(extra: &[String]) -> Result<bool, String> {
+    provision("storage/tests/interop/setup-system.sh")?;
     provision("storage/tests/interop/setup-venv.sh")?;
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cmd.args(["test", "--workspace", "--all-targets"])
-        .args(extra);
+    cmd.args([
+        "test",
+        "--workspace",
+        "--all-targets",
+        "--features",
+        "tessera/hdf5",
+    ])
+    .args(extra);
     let tests = cmd
         .status()
         .map_err(|e| format!("cannot run cargo test: {e}"))?;
@@ -33,7 +41,7 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
     }
     // Doc tests are not part of --all-targets; they hold the README-style examples.
     let mut doc = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    doc.args(["test", "--workspace", "--doc"]);
+    doc.args(["test", "--workspace", "--doc", "--features", "tessera/hdf5"]);
     let docs = doc
         .status()
         .map_err(|e| format!("cannot run cargo test --doc: {e}"))?;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tessera_chunk_core::{ChunkSpec, Chunks, Element};
 use tessera_ops::io;
+use tessera_schedulers::{Callbacks, Scheduler};
 use tessera_storage::{ArrayMetadata, ChunkRead, Store};
 
 use crate::array::Array;
@@ -53,6 +54,44 @@ impl<T: Element> Array<T> {
     /// Stored chunks are regular: blocks are rechunked to this array's
     /// `chunksize` first when they are not (never two tasks on one chunk).
     pub fn to_store(&self, store: Arc<dyn Store>, path: &str) -> Result<u64> {
+        let scheduler = config::get()?.scheduler();
+        self.to_store_with(store, path, scheduler.as_ref(), &[])
+    }
+
+    /// [`Array::to_store`] with a given scheduler and callbacks (a progress
+    /// bar sees every read, rechunk and write task of the one graph).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    /// use tessera::storage::{ChunkRead, MemoryStore};
+    ///
+    /// /// Records the task count the scheduler announces.
+    /// #[derive(Default)]
+    /// struct Total(AtomicUsize);
+    /// impl tessera::Callbacks for Total {
+    ///     fn on_start(&self, total_tasks: usize) {
+    ///         self.0.store(total_tasks, Ordering::Relaxed);
+    ///     }
+    /// }
+    ///
+    /// let store = Arc::new(MemoryStore::default());
+    /// let x = tessera::ones::<f64>([4, 6], [2, 3])?;
+    /// let total = Total::default();
+    /// let written = x.to_store_with(store.clone(), "x", &tessera::SyncScheduler, &[&total])?;
+    /// assert_eq!(written, 4);
+    /// // One write task per chunk and the count that gathers them.
+    /// assert!(total.0.load(Ordering::Relaxed) >= 5);
+    /// assert_eq!(store.metadata("x")?.chunks.chunksize(), vec![2, 3]);
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn to_store_with(
+        &self,
+        store: Arc<dyn Store>,
+        path: &str,
+        scheduler: &dyn Scheduler,
+        callbacks: &[&dyn Callbacks],
+    ) -> Result<u64> {
         let target = Chunks::regular(&self.shape(), &self.chunksize())?;
         let blocks = if &target == self.expr().chunks() {
             self.expr().clone()
@@ -65,7 +104,13 @@ impl<T: Element> Array<T> {
         };
         store.create_array(path, &meta)?;
         let writes: Array<u64> = Array::from_expr(io::write(&blocks, store, path)?)?;
-        writes.compute_scalar()
+        let counts = writes.compute_with_callbacks(scheduler, callbacks)?;
+        counts.iter().next().copied().ok_or_else(|| {
+            crate::Error::Ops(tessera_ops::Error::InvalidArgument {
+                op: "to_store".into(),
+                reason: "the write graph returned no chunk count".into(),
+            })
+        })
     }
 }
 

@@ -1,0 +1,63 @@
+//! Output formats of the commands that write arrays: the one place a new
+//! format (HDF5) is added — a variant, an arm in `Format::writer`, a writer function.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use clap::ValueEnum;
+use tessera::storage::ZarrStore;
+use tessera::{Array, Element};
+
+use crate::error::{CliError, Result};
+use crate::runner::Runner;
+
+/// `--format`: how a written array is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A Zarr v3 array directory (zstd-compressed chunks, as zarr-python writes).
+    Zarr,
+    /// An HDF5 file (not in this build yet).
+    Hdf5,
+}
+
+/// A writer: puts an array at a new path, returns the number of chunks written.
+type Writer<T> = fn(&Array<T>, &Path, &Runner) -> Result<u64>;
+
+impl Format {
+    /// The writer of this format, or an error if this build has none.
+    fn writer<T: Element>(self) -> Result<Writer<T>> {
+        match self {
+            Format::Zarr => Ok(write_zarr::<T>),
+            Format::Hdf5 => Err(CliError::Input(
+                "this build has no HDF5 support; use --format zarr".into(),
+            )),
+        }
+    }
+
+    /// Write `array` as a new array at `out` (which must not exist), with a
+    /// progress bar; returns the number of chunks written. A failed write
+    /// removes what it created.
+    pub fn write<T: Element>(self, array: &Array<T>, out: &Path, runner: &Runner) -> Result<u64> {
+        let writer = self.writer::<T>()?;
+        if out.symlink_metadata().is_ok() {
+            return Err(CliError::Input(format!(
+                "{} already exists; remove it or choose another output path",
+                out.display()
+            )));
+        }
+        let written = writer(array, out, runner);
+        if written.is_err() {
+            // Only what this command created: `out` did not exist before.
+            let _ = std::fs::remove_dir_all(out);
+        }
+        written
+    }
+}
+
+/// The Zarr writer: `out` becomes the array directory itself.
+fn write_zarr<T: Element>(array: &Array<T>, out: &Path, runner: &Runner) -> Result<u64> {
+    std::fs::create_dir_all(out)
+        .map_err(|e| CliError::Input(format!("cannot create {}: {e}", out.display())))?;
+    let store = Arc::new(ZarrStore::open(out)?);
+    runner.write(array, store, "", "write")
+}

@@ -1,0 +1,1 @@
+//! The `tessera` binary, run on temporary directories.

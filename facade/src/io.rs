@@ -169,3 +169,50 @@ mod zarr {
 
 #[cfg(feature = "zarr")]
 pub use zarr::{from_zarr, from_zarr_with_chunks};
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use tessera_chunk_core::Block;
+    use tessera_graph::Key;
+    use tessera_schedulers::{Callbacks, Threaded};
+    use tessera_storage::{ChunkRead, MemoryStore};
+
+    use crate::from_store;
+
+    /// Counts the announced and the finished tasks.
+    #[derive(Default)]
+    struct Count {
+        total: AtomicUsize,
+        finished: AtomicUsize,
+    }
+
+    impl Callbacks for Count {
+        fn on_start(&self, total_tasks: usize) {
+            self.total.store(total_tasks, Ordering::Relaxed);
+        }
+        fn on_task_finish(&self, _: &Key, _: usize, _: &Block) {
+            self.finished.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn to_store_with_reports_every_task_and_writes_the_data() {
+        let store = Arc::new(MemoryStore::default());
+        let x = crate::random::random([7, 9], [3, 4], 5).unwrap();
+        let rechunked = x.rechunk([5, 5]).unwrap();
+        let count = Count::default();
+        let written = rechunked
+            .to_store_with(store.clone(), "x", &Threaded::new(2), &[&count])
+            .unwrap();
+        assert_eq!(written, 4);
+        let total = count.total.load(Ordering::Relaxed);
+        assert!(total > 4, "{total}");
+        assert_eq!(count.finished.load(Ordering::Relaxed), total);
+        assert_eq!(store.metadata("x").unwrap().chunks.chunksize(), vec![5, 5]);
+        let back = from_store::<f64>(store, "x").unwrap().compute().unwrap();
+        assert_eq!(back, x.compute().unwrap());
+    }
+}

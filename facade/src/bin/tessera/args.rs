@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
+use tessera::chunk_core::{parse_bytes, AxisSpec};
 use tessera::ChunkSpec;
 
 use crate::format::Format;
@@ -72,7 +73,7 @@ pub struct RandomArgs {
     /// The new array's directory (must not exist).
     pub out: PathBuf,
     /// The shape, sizes separated by commas: `1000,1000`.
-    #[arg(long, value_parser = parse_shape)]
+    #[arg(long, value_parser = parse_shape, allow_hyphen_values = true)]
     pub shape: ShapeArg,
     /// The chunks: `100,100`, `-1,auto`, `auto`, `10MiB` (Dask's rules).
     #[arg(long, default_value = "auto", value_parser = parse_chunks, allow_hyphen_values = true)]
@@ -160,7 +161,21 @@ pub fn parse_chunks(text: &str) -> Result<ChunkSpec, String> {
     } else {
         trimmed.to_string()
     };
-    spec.parse::<ChunkSpec>().map_err(|e| e.to_string())
+    let spec = spec.parse::<ChunkSpec>().map_err(|e| e.to_string())?;
+    // Byte limits are otherwise checked only when chunks are computed, in a
+    // message that could not name the flag.
+    let axes: Vec<&AxisSpec> = match &spec {
+        ChunkSpec::Missing => Vec::new(),
+        ChunkSpec::Uniform(a) => vec![a],
+        ChunkSpec::PerAxis(axes) => axes.iter().collect(),
+        ChunkSpec::Map(items) => items.iter().map(|(_, a)| a).collect(),
+    };
+    for axis in axes {
+        if let AxisSpec::Bytes(text) = axis {
+            parse_bytes(text).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(spec)
 }
 
 /// Print clap's help or version as it is; turn a usage error into one `error:` line (exit code 2).
@@ -224,7 +239,9 @@ mod tests {
             parse_chunks("auto").unwrap(),
             "auto".parse::<ChunkSpec>().unwrap()
         );
-        assert!(parse_chunks("1x0").is_err());
+        assert!(parse_chunks("64MiB").is_ok());
+        assert!(parse_chunks("1x0").unwrap_err().contains("byte size"));
+        assert!(parse_chunks("(1, 2").is_err());
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub struct RandomArgs {
     /// The chunks: `100,100`, `-1,auto`, `auto`, `10MiB` (Dask's rules).
     #[arg(long, default_value = "auto", value_parser = parse_chunks, allow_hyphen_values = true)]
     pub chunks: ChunkSpec,
-    /// The distribution: uniform floats in [0, 1), standard normal floats, or integers in [0, 100).
+    /// The distribution of the values.
     #[arg(long, value_enum, default_value_t = Dist::Uniform)]
     pub dist: Dist,
     /// The seed: the same seed gives the same values whatever the chunks.

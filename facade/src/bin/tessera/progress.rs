@@ -2,14 +2,14 @@
 
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use tessera::chunk_core::Block;
 use tessera::Callbacks;
 use tessera_graph::Key;
 
 /// The bar's layout: what runs, elapsed time, bar, tasks done of total, rate, time left.
 const TEMPLATE: &str =
-    "{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} tasks ({per_sec}, {eta} left)";
+    "{msg} [{elapsed_precise}] {wide_bar} {pos}/{len} tasks ({rate}, {eta} left)";
 
 /// A progress bar on stderr, drawn only when stderr is a terminal and it is enabled.
 pub struct Progress {
@@ -30,9 +30,16 @@ impl Progress {
         };
         let drawn = !target.is_hidden();
         let bar = ProgressBar::with_draw_target(Some(0), target);
-        bar.set_style(
-            ProgressStyle::with_template(TEMPLATE).unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
+        let style = ProgressStyle::with_template(TEMPLATE)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            // indicatif's `per_sec` prints four decimals; whole tasks per second read better.
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} tasks/s", state.per_sec());
+                },
+            );
+        bar.set_style(style);
         bar.set_message(label.to_string());
         Progress { bar, drawn }
     }

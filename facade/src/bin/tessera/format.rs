@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use clap::ValueEnum;
+use tessera::chunk_core::py_tuple;
 use tessera::storage::ZarrStore;
 use tessera::{Array, Element};
 
@@ -60,4 +61,17 @@ fn write_zarr<T: Element>(array: &Array<T>, out: &Path, runner: &Runner) -> Resu
         .map_err(|e| CliError::Input(format!("cannot create {}: {e}", out.display())))?;
     let store = Arc::new(ZarrStore::open(out)?);
     runner.write(array, store, "", "write")
+}
+
+/// What a write did, for stdout: `wrote (1000, 1000) float64 (7.63 MiB) in 100 chunks of (100, 100) to x.zarr`.
+pub fn written_line<T: Element>(x: &Array<T>, chunks: u64, out: &Path) -> String {
+    format!(
+        "wrote {} {} ({}) in {chunks} chunk{} of {} to {}\n",
+        py_tuple(&x.shape()),
+        T::DTYPE,
+        tessera::format_bytes(x.nbytes()),
+        if chunks == 1 { "" } else { "s" },
+        py_tuple(&x.chunksize()),
+        out.display()
+    )
 }

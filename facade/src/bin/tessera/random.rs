@@ -1,11 +1,11 @@
 //! `tessera random`: test data from tessera's seeded generator, written to a new array.
 
 use clap::ValueEnum;
-use tessera::chunk_core::py_tuple;
 use tessera::{random, Array, Element};
 
 use crate::args::RandomArgs;
 use crate::error::Result;
+use crate::format::written_line;
 use crate::runner::Runner;
 
 /// `--dist`: the distribution of the values.
@@ -41,12 +41,5 @@ pub fn run(args: &RandomArgs) -> Result<String> {
 /// Write the generated array and say what was written.
 fn write<T: Element>(x: &Array<T>, args: &RandomArgs, runner: &Runner) -> Result<String> {
     let chunks = args.format.write(x, &args.out, runner)?;
-    Ok(format!(
-        "wrote {} {} ({}) in {chunks} chunks of {} to {}\n",
-        py_tuple(&x.shape()),
-        T::DTYPE,
-        tessera::format_bytes(x.nbytes()),
-        py_tuple(&x.chunksize()),
-        args.out.display()
-    ))
+    Ok(written_line(x, chunks, &args.out))
 }

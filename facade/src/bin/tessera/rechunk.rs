@@ -2,11 +2,11 @@
 //! and the rechunk is pushed into it, so each task reads the stored region of
 //! one new chunk and writes it: memory holds a few chunks, never the array.
 
-use tessera::chunk_core::py_tuple;
 use tessera::{with_dtype, Array, Element};
 
 use crate::args::RechunkArgs;
 use crate::error::{CliError, Result};
+use crate::format::written_line;
 use crate::runner::Runner;
 use crate::source;
 
@@ -24,11 +24,5 @@ pub fn run(args: &RechunkArgs) -> Result<String> {
 /// Write the rechunked array and say what was written.
 fn write<T: Element>(x: &Array<T>, args: &RechunkArgs, runner: &Runner) -> Result<String> {
     let chunks = args.format.write(x, &args.out, runner)?;
-    Ok(format!(
-        "wrote {} {} in {chunks} chunks of {} to {}\n",
-        py_tuple(&x.shape()),
-        T::DTYPE,
-        py_tuple(&x.chunksize()),
-        args.out.display()
-    ))
+    Ok(written_line(x, chunks, &args.out))
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tessera_chunk_core::{ChunkSpec, Chunks, Element};
 use tessera_ops::io;
+use tessera_schedulers::{Callbacks, Scheduler};
 use tessera_storage::{ArrayMetadata, ChunkRead, Store};
 
 use tessera_graph::{Key, TaskGraph};
@@ -56,7 +57,50 @@ impl<T: Element> Array<T> {
     /// Stored chunks are regular: blocks are rechunked to this array's
     /// `chunksize` first when they are not (never two tasks on one chunk).
     pub fn to_store(&self, store: Arc<dyn Store>, path: &str) -> Result<u64> {
-        let counts = self::store(&[DynArray::from(self.clone())], &[(store, path)])?;
+        let scheduler = config::get()?.scheduler();
+        self.to_store_with(store, path, scheduler.as_ref(), &[])
+    }
+
+    /// [`Array::to_store`] with a given scheduler and callbacks (a progress
+    /// bar sees every read, rechunk and write task of the one graph).
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    /// use tessera::storage::{ChunkRead, MemoryStore};
+    ///
+    /// /// Records the task count the scheduler announces.
+    /// #[derive(Default)]
+    /// struct Total(AtomicUsize);
+    /// impl tessera::Callbacks for Total {
+    ///     fn on_start(&self, total_tasks: usize) {
+    ///         self.0.store(total_tasks, Ordering::Relaxed);
+    ///     }
+    /// }
+    ///
+    /// let store = Arc::new(MemoryStore::default());
+    /// let x = tessera::ones::<f64>([4, 6], [2, 3])?;
+    /// let total = Total::default();
+    /// let written = x.to_store_with(store.clone(), "x", &tessera::SyncScheduler, &[&total])?;
+    /// assert_eq!(written, 4);
+    /// // One write task per chunk and the count that gathers them.
+    /// assert!(total.0.load(Ordering::Relaxed) >= 5);
+    /// assert_eq!(store.metadata("x")?.chunks.chunksize(), vec![2, 3]);
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn to_store_with(
+        &self,
+        store: Arc<dyn Store>,
+        path: &str,
+        scheduler: &dyn Scheduler,
+        callbacks: &[&dyn Callbacks],
+    ) -> Result<u64> {
+        let counts = store_with(
+            &[DynArray::from(self.clone())],
+            &[(store, path)],
+            scheduler,
+            callbacks,
+        )?;
         Ok(counts.iter().sum())
     }
 }
@@ -65,6 +109,18 @@ impl<T: Element> Array<T> {
 /// `arrays[i]` goes to a new array at `targets[i]`; work they share (a common
 /// input) is done once. Returns the number of chunks written per array.
 pub fn store(arrays: &[DynArray], targets: &[(Arc<dyn Store>, &str)]) -> Result<Vec<u64>> {
+    let scheduler = config::get()?.scheduler();
+    store_with(arrays, targets, scheduler.as_ref(), &[])
+}
+
+/// [`store`] with a given scheduler and callbacks (a progress bar sees every
+/// read, rechunk and write task of the one graph).
+pub fn store_with(
+    arrays: &[DynArray],
+    targets: &[(Arc<dyn Store>, &str)],
+    scheduler: &dyn Scheduler,
+    callbacks: &[&dyn Callbacks],
+) -> Result<Vec<u64>> {
     if arrays.len() != targets.len() {
         return Err(tessera_ops::Error::InvalidArgument {
             op: "store".into(),
@@ -92,8 +148,7 @@ pub fn store(arrays: &[DynArray], targets: &[(Arc<dyn Store>, &str)]) -> Result<
         .map(|r| Key::new(r.name().clone(), vec![]))
         .collect();
     let graph = tessera_graph::inline_sources(TaskGraph::from_layers(&roots, &outputs)?)?;
-    let scheduler = config::get()?.scheduler();
-    let blocks = scheduler.run(&graph, &[])?;
+    let blocks = scheduler.run(&graph, callbacks)?;
     blocks
         .iter()
         .map(|b| Ok(b.as_array::<u64>()?.sum()))
@@ -212,3 +267,50 @@ mod hdf5 {
 
 #[cfg(feature = "hdf5")]
 pub use hdf5::{from_hdf5, from_hdf5_with_chunks};
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use tessera_chunk_core::Block;
+    use tessera_graph::Key;
+    use tessera_schedulers::{Callbacks, Threaded};
+    use tessera_storage::{ChunkRead, MemoryStore};
+
+    use crate::from_store;
+
+    /// Counts the announced and the finished tasks.
+    #[derive(Default)]
+    struct Count {
+        total: AtomicUsize,
+        finished: AtomicUsize,
+    }
+
+    impl Callbacks for Count {
+        fn on_start(&self, total_tasks: usize) {
+            self.total.store(total_tasks, Ordering::Relaxed);
+        }
+        fn on_task_finish(&self, _: &Key, _: usize, _: &Block) {
+            self.finished.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn to_store_with_reports_every_task_and_writes_the_data() {
+        let store = Arc::new(MemoryStore::default());
+        let x = crate::random::random([7, 9], [3, 4], 5).unwrap();
+        let rechunked = x.rechunk([5, 5]).unwrap();
+        let count = Count::default();
+        let written = rechunked
+            .to_store_with(store.clone(), "x", &Threaded::new(2), &[&count])
+            .unwrap();
+        assert_eq!(written, 4);
+        let total = count.total.load(Ordering::Relaxed);
+        assert!(total > 4, "{total}");
+        assert_eq!(count.finished.load(Ordering::Relaxed), total);
+        assert_eq!(store.metadata("x").unwrap().chunks.chunksize(), vec![5, 5]);
+        let back = from_store::<f64>(store, "x").unwrap().compute().unwrap();
+        assert_eq!(back, x.compute().unwrap());
+    }
+}

@@ -43,7 +43,7 @@ pub use dyn_array::DynArray;
 pub use error::{Error, Result};
 #[cfg(feature = "hdf5")]
 pub use io::{from_hdf5, from_hdf5_with_chunks};
-pub use io::{from_store, from_store_with_chunks, store};
+pub use io::{from_store, from_store_with_chunks, store, store_with};
 #[cfg(feature = "zarr")]
 pub use io::{from_zarr, from_zarr_with_chunks};
 pub use joins::{concatenate, stack, where_};

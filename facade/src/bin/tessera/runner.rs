@@ -1,0 +1,63 @@
+//! How a command computes: the scheduler, and a progress bar on every run.
+
+use std::sync::Arc;
+
+use clap::ValueEnum;
+use ndarray::ArrayD;
+use tessera::storage::Store;
+use tessera::{Array, Element, Scheduler, SyncScheduler, Threaded};
+
+use crate::args::RunArgs;
+use crate::error::Result;
+use crate::progress::Progress;
+
+/// `--scheduler`: where tasks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchedulerArg {
+    /// Every task on the calling thread.
+    Sync,
+    /// A pool of worker threads ($TESSERA_NUM_WORKERS, else one per core).
+    Threads,
+}
+
+/// The scheduler and the progress setting of one command.
+pub struct Runner {
+    /// The scheduler every computation of the command runs on.
+    scheduler: Arc<dyn Scheduler>,
+    /// Whether a progress bar may be drawn.
+    progress: bool,
+}
+
+impl Runner {
+    /// The runner the flags ask for (tessera's configuration where they are silent).
+    pub fn new(args: &RunArgs) -> Result<Self> {
+        let config = tessera::config::get()?;
+        let scheduler: Arc<dyn Scheduler> = match args.scheduler {
+            Some(SchedulerArg::Sync) => Arc::new(SyncScheduler),
+            Some(SchedulerArg::Threads) => Arc::new(Threaded::new(config.num_workers)),
+            None => config.scheduler(),
+        };
+        Ok(Runner {
+            scheduler,
+            progress: !args.no_progress,
+        })
+    }
+
+    /// Compute `array`, with a progress bar labelled `label`.
+    pub fn compute<T: Element>(&self, array: &Array<T>, label: &str) -> Result<ArrayD<T>> {
+        let bar = Progress::new(label, self.progress);
+        Ok(array.compute_with_callbacks(self.scheduler.as_ref(), &[&bar])?)
+    }
+
+    /// Write `array` to `path` in `store`, with a progress bar; returns the chunks written.
+    pub fn write<T: Element>(
+        &self,
+        array: &Array<T>,
+        store: Arc<dyn Store>,
+        path: &str,
+        label: &str,
+    ) -> Result<u64> {
+        let bar = Progress::new(label, self.progress);
+        Ok(array.to_store_with(store, path, self.scheduler.as_ref(), &[&bar])?)
+    }
+}

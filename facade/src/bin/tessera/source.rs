@@ -22,6 +22,7 @@ pub struct Source {
     /// Chunks and dtype, from the driver.
     pub meta: ArrayMetadata,
     /// Whether the store is an HDF5 file (else a Zarr directory).
+    #[cfg_attr(not(feature = "hdf5"), allow(dead_code))]
     pub hdf5: bool,
 }
 

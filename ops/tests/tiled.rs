@@ -35,9 +35,11 @@ fn close(a: &[Vec<f64>], b: &[Vec<f64>]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
             x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|(p, q)| p == q || (p - q).abs() <= 1e-9 * (1.0 + p.abs().max(q.abs())))
+                && x.iter().zip(y).all(|(p, q)| {
+                    (p.is_nan() && q.is_nan())
+                        || p == q
+                        || (p - q).abs() <= 1e-9 * (1.0 + p.abs().max(q.abs()))
+                })
         })
 }
 
@@ -118,7 +120,7 @@ proptest! {
         let want = raw(r.layer());
         for s in [&Sync as &dyn Scheduler, &Threaded::default()] {
             let (got, _) = inlined(r.layer(), s);
-            prop_assert!(close(&got, &want), "{op:?} over {shape:?} chunks {chunk:?}");
+            prop_assert!(close(&got, &want), "{op:?} over {shape:?} chunks {chunk:?}: got {got:?} want {want:?}");
         }
     }
 }

@@ -247,6 +247,10 @@ fn pad_source(boundary: Boundary, n: usize, len: usize, before: bool) -> Option<
             repeat,
         })
     };
+    if len == 0 || len > n {
+        // Nothing to read (an empty run, skipped by the caller; the depth never exceeds the axis).
+        return None;
+    }
     match (boundary, before) {
         (Boundary::Reflect, true) => run(0, true, false),
         (Boundary::Reflect, false) => run(n - len, true, false),
@@ -321,7 +325,7 @@ fn axis_plan(
             .enumerate()
             .filter_map(|(b, (&o, &c))| {
                 let (s, e) = (r.lo.max(o), (r.lo + src_len).min(o + c));
-                (s < e).then_some((b, s - o, e - s))
+                (s < e).then(|| (b, s - o, e - s))
             })
             .collect();
         if r.reversed {

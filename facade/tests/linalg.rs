@@ -1,6 +1,7 @@
 //! Contractions (`matmul`, `dot`, `tensordot`) against plain ndarray on random
-//! shapes and chunkings, on every scheduler; Dask's own chunks (fixtures);
-//! the shape of the graph (a tree sum, unified chunks); bad input.
+//! shapes and chunkings, on every scheduler; the shape of the graph (a tree
+//! sum, unified chunks); bad input. Dask's own chunks and values on random
+//! cases are the fixtures `fixtures/linalg.json` (`cargo xtask fixtures fixtures`).
 
 use ndarray::{ArrayD, Ix2, IxDyn};
 use proptest::prelude::*;
@@ -181,53 +182,6 @@ proptest! {
         let zf: Array<f32> = xf.matmul(&yf).unwrap();
         prop_assert_eq!(zf.compute().unwrap(), want.mapv(|v| v as f32));
     }
-}
-
-/// Dask's answers: result chunks, the contracted axes' unified chunks, values.
-#[test]
-fn chunks_and_values_match_dask_fixtures() {
-    let doc: serde_json::Value =
-        serde_json::from_str(include_str!("../../fixtures/linalg.json")).unwrap();
-    let as_chunks =
-        |v: &serde_json::Value| -> Vec<Vec<usize>> { serde_json::from_value(v.clone()).unwrap() };
-    let cases = doc["cases"].as_array().unwrap();
-    for case in cases {
-        let (input, output) = (&case["input"], &case["output"]);
-        let (ca, cb) = (as_chunks(&input["a_chunks"]), as_chunks(&input["b_chunks"]));
-        let shape = |c: &[Vec<usize>]| -> Vec<usize> { c.iter().map(|a| a.iter().sum()).collect() };
-        let n = |s: &[usize]| s.iter().product::<usize>();
-        // The generator's data: arange % 7 - 3.
-        let make = |c: &[Vec<usize>]| {
-            let s = shape(c);
-            let d = ArrayD::from_shape_vec(
-                IxDyn(&s),
-                (0..n(&s)).map(|i| (i % 7) as f64 - 3.0).collect(),
-            )
-            .unwrap();
-            array(&d, c)
-        };
-        let (a, b) = (make(&ca), make(&cb));
-        let z = match input["op"].as_str().unwrap() {
-            "matmul" => a.matmul(&b).unwrap(),
-            "dot" => a.dot(&b).unwrap(),
-            _ => {
-                let axes: (Vec<i64>, Vec<i64>) =
-                    serde_json::from_value(input["axes"].clone()).unwrap();
-                tessera::tensordot(&a, &b, axes).unwrap()
-            }
-        };
-        assert_eq!(
-            z.chunks().axes(),
-            as_chunks(&output["chunks"]).as_slice(),
-            "{}",
-            case["id"]
-        );
-        let got: Vec<f64> = z.compute().unwrap().iter().copied().collect();
-        let want: Vec<f64> = serde_json::from_value(output["result"].clone()).unwrap();
-        assert_eq!(got, want, "{}", case["id"]);
-        assert_eq!(output["dtype"], "float64");
-    }
-    assert!(cases.len() >= 100);
 }
 
 /// The contracted axis is cut at the union of both operands' boundaries

@@ -1,7 +1,8 @@
-//! `overlap`, `trim_internal` and `map_overlap` against Dask's own answers
-//! (fixtures) and against plain ndarray (padding by the boundary rule and
-//! slicing by hand) on random shapes, chunkings, depths and boundaries, on
-//! every scheduler; closures and registered kernels; bad input.
+//! `overlap`, `trim_internal` and `map_overlap` against plain ndarray
+//! (padding by the boundary rule and slicing by hand) on random shapes,
+//! chunkings, depths and boundaries, on every scheduler; closures and
+//! registered kernels; bad input. Dask's own answers on random cases are the
+//! fixtures `fixtures/overlap.json` (`cargo xtask fixtures fixtures`).
 
 use std::sync::Arc;
 
@@ -207,85 +208,6 @@ proptest! {
             prop_assert_eq!(&mapped.compute_with(s.as_ref()).unwrap(), &want_box, "{}", s.name());
         }
     }
-}
-
-/// Dask's `overlap` and `map_overlap` on random cases: chunks, values, errors.
-#[test]
-fn overlap_matches_dask_fixtures() {
-    let doc: serde_json::Value =
-        serde_json::from_str(include_str!("../../fixtures/overlap.json")).unwrap();
-    let chunks_of =
-        |v: &serde_json::Value| -> Vec<Vec<usize>> { serde_json::from_value(v.clone()).unwrap() };
-    let values = |v: &serde_json::Value| -> Vec<f64> { serde_json::from_value(v.clone()).unwrap() };
-    let cases = doc["cases"].as_array().unwrap();
-    let mut computed = 0;
-    for case in cases {
-        let (input, output) = (&case["input"], &case["output"]);
-        let id = &case["id"];
-        let chunks = chunks_of(&input["chunks"]);
-        let shape: Vec<usize> = serde_json::from_value(input["shape"].clone()).unwrap();
-        let depth: Vec<usize> = serde_json::from_value(input["depth"].clone()).unwrap();
-        let boundary: Vec<Boundary> = input["boundary"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| match b.as_str() {
-                Some("reflect") => Boundary::Reflect,
-                Some("periodic") => Boundary::Periodic,
-                Some("nearest") => Boundary::Nearest,
-                Some("none") => Boundary::None,
-                _ => Boundary::constant(b.as_f64().unwrap()),
-            })
-            .collect();
-        let x = tessera::from_array(arange(&shape), Chunks::new(chunks).unwrap()).unwrap();
-        let g = x.overlap(depth.clone(), boundary.clone());
-        if output["error"].as_bool().unwrap() {
-            let msg = g.unwrap_err().to_string();
-            assert!(msg.contains("larger than"), "{id}: {msg}");
-            continue;
-        }
-        let g = g.unwrap();
-        assert_eq!(
-            g.chunks().axes(),
-            chunks_of(&output["overlap_chunks"]).as_slice(),
-            "{id}"
-        );
-        let got: Vec<f64> = g.compute().unwrap().iter().copied().collect();
-        assert_eq!(got, values(&output["overlap"]), "{id}");
-        let m = x.map_overlap(depth, boundary, roll_mix).unwrap();
-        assert_eq!(
-            m.chunks().axes(),
-            chunks_of(&output["map_overlap_chunks"]).as_slice(),
-            "{id}"
-        );
-        let got: Vec<f64> = m.compute().unwrap().iter().copied().collect();
-        assert_eq!(got, values(&output["map_overlap"]), "{id}");
-        computed += 1;
-    }
-    assert!(computed >= 150, "{computed} cases computed");
-    for c in doc["ensure_minimum_chunksize"].as_array().unwrap() {
-        let size = c["size"].as_u64().unwrap() as usize;
-        let chunks: Vec<usize> = serde_json::from_value(c["chunks"].clone()).unwrap();
-        let got = ensure_minimum_chunksize(size, &chunks).ok();
-        let want: Option<Vec<usize>> = serde_json::from_value(c["output"].clone()).unwrap();
-        assert_eq!(got, want, "ensure_minimum_chunksize({size}, {chunks:?})");
-    }
-}
-
-/// The fixtures' function: `b + sum over axes of (axis + 2) * roll(b, 1, axis)`
-/// (`np.roll` wraps inside the block, so edges show the block structure).
-fn roll_mix(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {
-    let mut out = b.to_owned();
-    for ax in 0..b.ndim() {
-        let n = b.shape()[ax];
-        let rolled = ArrayD::from_shape_fn(b.raw_dim(), |idx| {
-            let mut src = idx.slice().to_vec();
-            src[ax] = (src[ax] + n - 1) % n;
-            b[IxDyn(&src)]
-        });
-        out = out + rolled * (ax as f64 + 2.0);
-    }
-    out
 }
 
 /// W8's kernel: a 3x3 mean of the interior, border cells copied.

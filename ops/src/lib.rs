@@ -5,6 +5,10 @@
 //! semantics. Kernels are small serialisable structs in [`kernels`].
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+// Links the BLAS that ndarray's `dot` calls when the `blas` feature is on.
+#[cfg(feature = "blas")]
+extern crate blas_src;
+
 pub mod creation;
 pub mod elementwise;
 mod error;

@@ -54,7 +54,7 @@ fn assemble<T: Element>(
 /// `dst.assign(&src)`, with fixed-rank loops for ranks 1 to 4: ndarray's
 /// dynamic-rank copy walks element by element, several times slower on the
 /// large regions a rechunk moves.
-pub(crate) fn copy_region<T: Element>(
+fn copy_region<T: Element>(
     mut dst: ndarray::ArrayViewMutD<'_, T>,
     src: ndarray::ArrayViewD<'_, T>,
 ) {

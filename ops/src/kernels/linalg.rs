@@ -21,15 +21,39 @@ pub trait MatElement: Element {
 
 impl MatElement for f64 {
     fn matmul(a: ArrayView2<'_, f64>, b: ArrayView2<'_, f64>) -> Array2<f64> {
+        single_threaded_blas();
         a.dot(&b)
     }
 }
 
 impl MatElement for f32 {
     fn matmul(a: ArrayView2<'_, f32>, b: ArrayView2<'_, f32>) -> Array2<f32> {
+        single_threaded_blas();
         a.dot(&b)
     }
 }
+
+/// tessera's schedulers run one block product per worker; OpenBLAS threads
+/// on top of them oversubscribe the cores (measured: up to 2x slower on W6
+/// under load). Unless the user chose a count with `OPENBLAS_NUM_THREADS`,
+/// BLAS runs single-threaded.
+#[cfg(feature = "blas")]
+fn single_threaded_blas() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("OPENBLAS_NUM_THREADS").is_none() {
+            extern "C" {
+                fn openblas_set_num_threads(n: std::os::raw::c_int);
+            }
+            // SAFETY: OpenBLAS's own setter, taking a plain int; the library is linked by blas-src.
+            unsafe { openblas_set_num_threads(1) }
+        }
+    });
+}
+
+/// Without BLAS, products run on matrixmultiply, single-threaded per task.
+#[cfg(not(feature = "blas"))]
+fn single_threaded_blas() {}
 
 /// Integer matrix product with wrapping arithmetic, row by row (`c[i, :] += a[i, p] * b[p, :]`).
 macro_rules! int_matmul {

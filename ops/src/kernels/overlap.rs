@@ -2,12 +2,11 @@
 //! block, margins of its neighbours and boundary values (reflected, wrapped,
 //! repeated or constant), in one copy per piece.
 
-use ndarray::{ArrayD, IxDyn, Slice, SliceInfoElem};
+use ndarray::{ArrayD, IxDyn};
 use serde::{Deserialize, Serialize};
-use tessera_chunk_core::{with_dtype, Block, DType, Element};
+use tessera_chunk_core::{with_dtype, Block, BlockIndices, DType, Element};
 use tessera_graph::{Kernel, KernelError, Params};
 
-use super::assemble::copy_region;
 use super::json_params;
 use crate::scalar::Scalar;
 
@@ -58,13 +57,31 @@ pub struct OverlapBlock {
     pub fill: Vec<Option<Scalar>>,
 }
 
-fn region(r: &[(usize, usize, bool)]) -> Vec<SliceInfoElem> {
-    r.iter()
-        .map(|&(s, l, rev)| {
-            let step = if rev { -1 } else { 1 };
-            SliceInfoElem::from(Slice::new(s as isize, Some((s + l) as isize), step))
-        })
-        .collect()
+/// For one axis, what each output position reads: `(dep, position)` in the
+/// axis' input blocks, or `None` for the constant.
+fn positions(segments: &[Segment]) -> Vec<Option<(usize, usize)>> {
+    let mut out = Vec::new();
+    for s in segments {
+        for i in 0..s.len {
+            out.push(match s.source {
+                Source::Constant => None,
+                Source::Block {
+                    dep,
+                    start,
+                    len,
+                    reversed,
+                } => Some((
+                    dep,
+                    match (len, reversed) {
+                        (1, _) => start,
+                        (_, true) => start + len - 1 - i,
+                        (_, false) => start + i,
+                    },
+                )),
+            });
+        }
+    }
+    out
 }
 
 impl OverlapBlock {
@@ -80,48 +97,32 @@ impl OverlapBlock {
                 inputs.len()
             )));
         }
-        for (k, b) in inputs.iter().enumerate() {
-            if b.dtype() != self.dtype || b.shape().len() != nd {
-                return Err(KernelError::new(format!(
-                    "overlap expected {}-d {} blocks, got a {} block of shape {:?}",
-                    nd,
-                    self.dtype,
-                    b.dtype(),
-                    b.shape()
-                )));
-            }
-            // Position of input k along each axis of the dependency grid.
-            let mut rest = k;
-            for ax in (0..nd).rev() {
-                let pos = rest % self.grid[ax].max(1);
-                rest /= self.grid[ax].max(1);
-                for seg in &self.segments[ax] {
-                    if let Source::Block {
-                        dep, start, len, ..
-                    } = seg.source
-                    {
-                        if dep == pos && start + len > b.shape()[ax] {
-                            return Err(KernelError::new(format!(
-                                "overlap reads positions {start}..{} of axis {ax} from a block of shape {:?}",
-                                start + len,
-                                b.shape()
-                            )));
-                        }
-                    }
-                }
-            }
+        if let Some(b) = inputs
+            .iter()
+            .find(|b| b.dtype() != self.dtype || b.shape().len() != nd)
+        {
+            return Err(KernelError::new(format!(
+                "overlap expected {nd}-d {} blocks, got a {} block of shape {:?}",
+                self.dtype,
+                b.dtype(),
+                b.shape()
+            )));
         }
         for (ax, segs) in self.segments.iter().enumerate() {
-            let covered: usize = segs.iter().map(|s| s.len).sum();
-            let fits = segs.iter().all(|s| match s.source {
-                Source::Block { dep, len, .. } => {
-                    dep < self.grid[ax]
-                        && (len == s.len || len == 1)
-                        && s.out + s.len <= self.shape[ax]
-                }
-                Source::Constant => self.fill[ax].is_some() && s.out + s.len <= self.shape[ax],
+            // Segments must tile the axis in order, each read within bounds.
+            let mut next = 0;
+            let tiled = segs.iter().all(|s| {
+                let in_order = s.out == next;
+                next = s.out + s.len;
+                in_order
+                    && match s.source {
+                        Source::Block { dep, len, .. } => {
+                            dep < self.grid[ax] && (len == s.len || len == 1)
+                        }
+                        Source::Constant => self.fill[ax].is_some(),
+                    }
             });
-            if covered != self.shape[ax] || !fits {
+            if !tiled || next != self.shape[ax] {
                 return Err(KernelError::new(format!(
                     "overlap segments {segs:?} do not tile axis {ax} of length {}",
                     self.shape[ax]
@@ -131,44 +132,75 @@ impl OverlapBlock {
         Ok(())
     }
 
+    /// The output written line by line along the last axis, each line from
+    /// contiguous runs of one input line (or the constant): one copy, no zero fill.
     fn build<T: Element>(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let nd = self.shape.len();
-        let mut out = ArrayD::<T>::from_elem(IxDyn(&self.shape), T::default());
-        let counts: Vec<usize> = self.segments.iter().map(Vec::len).collect();
-        for pick in tessera_chunk_core::BlockIndices::new(counts) {
-            let segs: Vec<&Segment> = (0..nd).map(|ax| &self.segments[ax][pick[ax]]).collect();
-            let dst: Vec<(usize, usize, bool)> =
-                segs.iter().map(|s| (s.out, s.len, false)).collect();
-            let mut dst_view = out.slice_mut(region(&dst).as_slice());
-            let constant = (0..nd)
-                .rev()
-                .find(|&ax| segs[ax].source == Source::Constant)
-                .and_then(|ax| self.fill[ax]);
-            if let Some(c) = constant {
-                dst_view.fill(c.cast::<T>());
-                continue;
+        let Some(last) = nd.checked_sub(1) else {
+            return inputs
+                .first()
+                .cloned()
+                .ok_or_else(|| KernelError::new("a 0-d overlap needs its block"));
+        };
+        let arrays = inputs
+            .iter()
+            .map(|b| b.as_array::<T>().map(|a| a.as_standard_layout()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let maps: Vec<_> = self.segments[..last].iter().map(|s| positions(s)).collect();
+        let fill = |ax: usize| self.fill[ax].map(|s| s.cast::<T>()).unwrap_or_default();
+        let bad = |what: &str| KernelError::new(format!("overlap reads {what} outside its inputs"));
+        let mut out: Vec<T> = Vec::with_capacity(self.shape.iter().product());
+        for outer in BlockIndices::new(self.shape[..last].to_vec()) {
+            // The constant of the last outer axis reading it, or the input line's block and position.
+            let mut constant = None;
+            let (mut dep, mut at) = (0, Vec::with_capacity(last));
+            for ax in 0..last {
+                match maps[ax].get(outer[ax]).copied().flatten() {
+                    Some((d, p)) => {
+                        dep = dep * self.grid[ax] + d;
+                        at.push(p);
+                    }
+                    None => constant = Some(fill(ax)),
+                }
             }
-            let mut dep = 0;
-            let mut src = Vec::with_capacity(nd);
-            for (ax, s) in segs.iter().enumerate() {
-                if let Source::Block {
+            for seg in &self.segments[last] {
+                let Source::Block {
                     dep: d,
                     start,
                     len,
                     reversed,
-                } = s.source
-                {
-                    dep = dep * self.grid[ax] + d;
-                    src.push((start, len, reversed));
+                } = seg.source
+                else {
+                    out.extend(std::iter::repeat_n(fill(last), seg.len));
+                    continue;
+                };
+                if let Some(c) = constant {
+                    out.extend(std::iter::repeat_n(c, seg.len));
+                    continue;
+                }
+                let a = arrays
+                    .get(dep * self.grid[last] + d)
+                    .ok_or_else(|| bad("an input block"))?;
+                let data = a.as_slice().ok_or_else(|| bad("a non-contiguous block"))?;
+                let shape = a.shape();
+                let mut offset = 0;
+                for (ax, &p) in at.iter().enumerate() {
+                    offset = offset * shape[ax] + p;
+                }
+                offset *= shape[last];
+                let line = data
+                    .get(offset + start..offset + start + len)
+                    .ok_or_else(|| bad("positions"))?;
+                match (len, reversed) {
+                    (1, _) => out.extend(std::iter::repeat_n(line[0], seg.len)),
+                    (_, true) => out.extend(line.iter().rev()),
+                    (_, false) => out.extend_from_slice(line),
                 }
             }
-            let block = inputs
-                .get(dep)
-                .ok_or_else(|| KernelError::new(format!("overlap has no input {dep}")))?
-                .as_array::<T>()?;
-            copy_region(dst_view, block.slice(region(&src).as_slice()));
         }
-        Ok(Block::from_array(out))
+        ArrayD::from_shape_vec(IxDyn(&self.shape), out)
+            .map(Block::from_array)
+            .map_err(|e| KernelError::new(format!("overlap block: {e}")))
     }
 }
 
@@ -183,5 +215,9 @@ impl Kernel for OverlapBlock {
         self.check(inputs)?;
         with_dtype!(self.dtype, T => self.build::<T>(inputs),
             other => Err(KernelError::new(format!("cannot overlap {other} blocks"))))
+    }
+    fn reads_parts(&self) -> bool {
+        // Only a margin of most neighbours is copied.
+        self.grid.iter().product::<usize>() > 1
     }
 }

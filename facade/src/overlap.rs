@@ -22,7 +22,7 @@ impl<T: Element> Array<T> {
     /// let x = tessera::arange::<i64>(0.0, 6.0, 1.0, 3).unwrap();
     /// let g = x.overlap(1, Boundary::Reflect).unwrap();
     /// assert_eq!(g.chunks().axes(), &[vec![5, 5]]);
-    /// assert_eq!(g.compute().unwrap().to_vec(), vec![0, 0, 1, 2, 3, 2, 3, 4, 5, 5]);
+    /// assert_eq!(g.compute().unwrap().iter().copied().collect::<Vec<_>>(), vec![0, 0, 1, 2, 3, 2, 3, 4, 5, 5]);
     /// ```
     pub fn overlap(
         &self,
@@ -67,7 +67,7 @@ impl<T: Element> Array<T> {
     ///         out
     ///     })
     ///     .unwrap();
-    /// assert_eq!(d.compute().unwrap().to_vec(), vec![0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5]);
+    /// assert_eq!(d.compute().unwrap().iter().copied().collect::<Vec<_>>(), vec![0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5]);
     /// ```
     pub fn map_overlap<U: Element>(
         &self,

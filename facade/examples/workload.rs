@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use tessera::{chunks, random, Array, Element, Scheduler, SyncScheduler, Threaded};
+use tessera::{chunks, random, Array, Boundary, Element, Scheduler, SyncScheduler, Threaded};
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`).
 fn peak_rss_mib() -> f64 {
@@ -47,6 +47,41 @@ fn timed<T: Element + Into<f64>>(
         tasks,
         tasks_executed,
     })
+}
+
+/// The Dask script's `mean3x3`: border cells copied, every inner cell the mean
+/// of its 3x3 neighbourhood, summed in NumPy's order (row above, own row, row below).
+fn mean3x3(b: ndarray::ArrayViewD<'_, f64>) -> ndarray::ArrayD<f64> {
+    let b = b.as_standard_layout();
+    let mut out = b.to_owned();
+    let (Some(src), Some(dst), [rows, cols]) = (b.as_slice(), out.as_slice_mut(), b.shape()) else {
+        return out;
+    };
+    let (rows, cols) = (*rows, *cols);
+    if rows < 3 || cols < 3 {
+        return out;
+    }
+    for i in 1..rows - 1 {
+        let (up, mid, down) = (
+            &src[(i - 1) * cols..i * cols],
+            &src[i * cols..(i + 1) * cols],
+            &src[(i + 1) * cols..(i + 2) * cols],
+        );
+        let row = &mut dst[i * cols + 1..(i + 1) * cols - 1];
+        for (j, o) in row.iter_mut().enumerate() {
+            *o = (up[j]
+                + up[j + 1]
+                + up[j + 2]
+                + mid[j]
+                + mid[j + 1]
+                + mid[j + 2]
+                + down[j]
+                + down[j + 1]
+                + down[j + 2])
+                / 9.0;
+        }
+    }
+    out
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -166,6 +201,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let params = json!({"n": a.shape()[0], "chunk": a.chunksize()[0], "dtype": "float64", "store": store, "numblocks": a.chunks().numblocks()});
             let expected = prepared["mean"].as_f64().unwrap_or(f64::NAN);
             (params, run, expected, json!({}))
+        }
+        "matmul_sum" => {
+            let (n, c) = if quick {
+                (4_000, 1_000)
+            } else {
+                (8_000, 2_000)
+            };
+            let x = random::random([n, n], [c, c], 42)?;
+            let total = x.matmul(&x.t()?)?.sum::<f64>()?;
+            let run = timed(&total, s, scalar)?;
+            let nf = n as f64;
+            // E[sum_k (sum_i x_ik)^2] = N * (N/12 + N^2/4)
+            let expected = nf * (nf / 12.0 + nf * nf / 4.0);
+            let params = json!({"N": n, "C": c, "chunks": [c, c], "gemm": "matrixmultiply"});
+            (params, run, expected, json!({}))
+        }
+        "map_overlap" => {
+            let (n, c) = if quick { (4_000, 500) } else { (10_000, 1_000) };
+            let x = random::random([n, n], [c, c], 42)?;
+            let y = x.map_overlap(1, Boundary::Reflect, mean3x3)?;
+            let total = y.sum::<f64>()?;
+            let run = timed(&total, s, scalar)?;
+            let params = json!({"N": n, "C": c, "depth": 1, "boundary": "reflect", "kernel": "3x3 mean (ndarray rows)"});
+            (params, run, (n * n) as f64 / 2.0, json!({}))
         }
         other => {
             return Err(format!("workload {other:?} is not implemented in tessera yet").into())

@@ -29,8 +29,10 @@ mod dyn_array;
 mod error;
 mod io;
 mod joins;
+mod linalg;
 mod methods;
 mod operators;
+mod overlap;
 pub mod random;
 mod repr;
 mod shape;
@@ -47,6 +49,8 @@ pub use io::{from_store, from_store_with_chunks, store, store_with};
 #[cfg(feature = "zarr")]
 pub use io::{from_zarr, from_zarr_with_chunks};
 pub use joins::{concatenate, stack, where_};
+pub use linalg::{tensordot, TensorAxes};
+pub use overlap::{Boundaries, Boundary, Depth};
 pub use repr::Summary;
 pub use shape::IntoShape;
 /// The chunk logic underneath (normalisation, geometry, byte parsing).

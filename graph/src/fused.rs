@@ -182,6 +182,9 @@ impl Kernel for Fused {
     fn is_cheap(&self) -> bool {
         self.steps.iter().all(|s| s.kernel.is_cheap())
     }
+    fn reads_parts(&self) -> bool {
+        self.steps.iter().any(|s| s.kernel.reads_parts())
+    }
 }
 
 #[cfg(test)]

@@ -15,11 +15,13 @@ use crate::task_graph::TaskGraph;
 
 /// Whether task `i` is a source worth inlining: no inputs, cheap, not an
 /// output, and either made from nothing (random, constants: made again by
-/// every reader) or read by one task only (a store read is done once).
+/// every reader, unless a reader needs only part of it, as an overlap needs
+/// its neighbours' margins) or read by one task only (a store read is done once).
 fn inlinable(g: &TaskGraph, i: usize) -> bool {
     let readers = &g.dependents[i];
     let single_reader = readers.iter().all(|&r| r == readers[0]);
-    let generated = matches!(g.tasks[i].kernel.row_tiling(), RowTiling::Source(_));
+    let partly_read = readers.iter().any(|&r| g.tasks[r].kernel.reads_parts());
+    let generated = matches!(g.tasks[i].kernel.row_tiling(), RowTiling::Source(_)) && !partly_read;
     g.deps[i].is_empty()
         && g.tasks[i].kernel.is_cheap()
         && !g.outputs.contains(&i)

@@ -60,6 +60,12 @@ pub trait Kernel: Send + Sync + fmt::Debug {
     fn is_cheap(&self) -> bool {
         false
     }
+    /// Whether the kernel reads only parts of some of its inputs (an overlap
+    /// reads margins of its neighbours): a generated source it reads is then
+    /// made once, as a task of its own, not whole inside each such reader.
+    fn reads_parts(&self) -> bool {
+        false
+    }
     /// The steps, when this kernel is a fused chain (so chains merge instead of nesting).
     fn fused_steps(&self) -> Option<&[crate::fused::Step]> {
         None

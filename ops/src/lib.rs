@@ -5,6 +5,10 @@
 //! semantics. Kernels are small serialisable structs in [`kernels`].
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+// Links the BLAS that ndarray's `dot` calls when the `blas` feature is on.
+#[cfg(feature = "blas")]
+extern crate blas_src;
+
 pub mod creation;
 pub mod elementwise;
 mod error;
@@ -13,8 +17,10 @@ pub mod from_array;
 pub mod io;
 pub mod join;
 pub mod kernels;
+pub mod linalg;
 pub mod map_blocks;
 mod numeric;
+pub mod overlap;
 pub mod random;
 pub mod rechunk;
 pub mod reduction;

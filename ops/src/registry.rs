@@ -60,6 +60,14 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             "tessera.reshape".into(),
             from_json::<crate::kernels::reshape::Reshape>,
         );
+        map.insert(
+            "tessera.tensordot".into(),
+            from_json::<crate::kernels::linalg::TensordotBlock>,
+        );
+        map.insert(
+            "tessera.overlap".into(),
+            from_json::<crate::kernels::overlap::OverlapBlock>,
+        );
         RwLock::new(map)
     })
 }

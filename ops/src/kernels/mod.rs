@@ -4,6 +4,8 @@ pub mod assemble;
 pub mod counter_rng;
 pub mod elementwise;
 pub mod full;
+pub mod linalg;
+pub mod overlap;
 pub mod random;
 pub mod range;
 pub mod reduce;

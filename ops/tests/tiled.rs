@@ -104,6 +104,10 @@ proptest! {
         seed in 0u64..1000,
     ) {
         let chunk: Vec<usize> = shape.iter().zip(&splits).map(|(&d, &s)| d.div_ceil(s)).collect();
+        // A product of many integers overflows, and with an exact zero among
+        // them its value depends on the order (0 or inf * 0 = NaN): products
+        // take continuous data, which has no exact zeros.
+        let dist_pick = if op_pick == 7 { 0 } else { dist_pick };
         let dist = [
             Distribution::Uniform { low: -1.0, high: 1.0 },
             Distribution::Normal { loc: 10.0, scale: 0.1 },

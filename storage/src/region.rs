@@ -27,22 +27,8 @@ pub(crate) fn read_region_by_chunks(
     shape: &[usize],
 ) -> Result<Block> {
     let meta = store.metadata(path)?;
+    meta.check_region(path, start, shape)?;
     let full = meta.chunks.shape();
-    let fits = start.len() == full.len()
-        && shape.len() == full.len()
-        && start
-            .iter()
-            .zip(shape)
-            .zip(&full)
-            .all(|((&s, &l), &d)| s.checked_add(l).is_some_and(|e| e <= d));
-    if !fits {
-        return Err(Error::BadRegion {
-            path: path.to_string(),
-            start: start.to_vec(),
-            shape: shape.to_vec(),
-            array_shape: full,
-        });
-    }
     with_dtype!(meta.dtype, T => {
         let mut out = ArrayD::<T>::default(IxDyn(shape));
         if out.is_empty() {

@@ -36,6 +36,30 @@ impl ArrayMetadata {
     }
 }
 
+impl ArrayMetadata {
+    /// Check that the region `start..start + shape` lies inside this array:
+    /// the error every driver's `read_region` gives.
+    pub fn check_region(&self, path: &str, start: &[usize], shape: &[usize]) -> Result<()> {
+        let array_shape = self.chunks.shape();
+        let fits = start.len() == array_shape.len()
+            && shape.len() == array_shape.len()
+            && start
+                .iter()
+                .zip(shape)
+                .zip(&array_shape)
+                .all(|((&s, &l), &d)| s.checked_add(l).is_some_and(|e| e <= d));
+        if !fits {
+            return Err(crate::error::Error::BadRegion {
+                path: path.to_string(),
+                start: start.to_vec(),
+                shape: shape.to_vec(),
+                array_shape,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Read chunks of arrays.
 pub trait ChunkRead: Send + Sync {
     /// The metadata of the array at `path`.

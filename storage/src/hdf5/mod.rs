@@ -225,22 +225,7 @@ impl ChunkRead for Hdf5Store {
         let _lock = hdf5_lock();
         let ds = self.dataset(path)?;
         let meta = self.meta_of(path, &ds)?;
-        let array_shape = meta.chunks.shape();
-        let fits = start.len() == array_shape.len()
-            && shape.len() == array_shape.len()
-            && (0..shape.len()).all(|i| {
-                start[i]
-                    .checked_add(shape[i])
-                    .is_some_and(|end| end <= array_shape[i])
-            });
-        if !fits {
-            return Err(Error::BadRegion {
-                path: path.to_string(),
-                start: start.to_vec(),
-                shape: shape.to_vec(),
-                array_shape,
-            });
-        }
+        meta.check_region(path, start, shape)?;
         let ranges: Vec<_> = start.iter().zip(shape).map(|(&s, &n)| s..s + n).collect();
         io::read(&ds, path, meta.dtype, &ranges)
     }

@@ -223,22 +223,7 @@ impl ChunkRead for ZarrStore {
     /// One zarrs read of the box (it decodes each overlapped chunk once).
     fn read_region(&self, path: &str, start: &[usize], shape: &[usize]) -> Result<Block> {
         let opened = self.array(path)?;
-        let array_shape = opened.meta.chunks.shape();
-        let fits = start.len() == array_shape.len()
-            && shape.len() == array_shape.len()
-            && (0..start.len()).all(|i| {
-                start[i]
-                    .checked_add(shape[i])
-                    .is_some_and(|e| e <= array_shape[i])
-            });
-        if !fits {
-            return Err(Error::BadRegion {
-                path: path.to_string(),
-                start: start.to_vec(),
-                shape: shape.to_vec(),
-                array_shape,
-            });
-        }
+        opened.meta.check_region(path, start, shape)?;
         let region: Vec<_> = start.iter().zip(shape).map(|(&s, &n)| s..s + n).collect();
         chunk_io::read(&opened.array, opened.meta.dtype, &region, path, &[])
     }

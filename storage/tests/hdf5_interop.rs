@@ -17,36 +17,13 @@ use tessera_storage::{
     ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Error, Hdf5Options, Hdf5Store,
 };
 
-const SETUP: &str = "create it from the workspace root with \
-    `python3 -m venv target/py-venv && target/py-venv/bin/pip install h5py numpy zarr`, \
-    or point TESSERA_PYTHON at a Python that has h5py and numpy";
+mod common;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the storage crate sits in the workspace")
-        .to_path_buf()
-}
+use common::SETUP;
 
 /// The interpreter to run the interop script with; a failing test if there is none.
 fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("TESSERA_PYTHON") {
-        let p = PathBuf::from(p);
-        assert!(
-            p.exists(),
-            "TESSERA_PYTHON={} does not exist; {SETUP}",
-            p.display()
-        );
-        return p;
-    }
-    let venv = workspace().join("target/py-venv/bin/python");
-    assert!(
-        venv.exists(),
-        "the HDF5 interop tests need Python with h5py: TESSERA_PYTHON is unset and {} \
-         does not exist; {SETUP}",
-        venv.display()
-    );
-    venv
+    common::python("h5py")
 }
 
 /// Run the script; panic with its output unless it succeeds.

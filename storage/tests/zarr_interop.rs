@@ -17,37 +17,13 @@ use tessera_storage::{
     ArrayMetadata, ChunkRead, ChunkWrite, Compression, WriteOptions, ZarrFormat, ZarrStore,
 };
 
-const SETUP: &str = "create it from the workspace root with \
-    `python3 -m venv target/py-venv && target/py-venv/bin/pip install zarr numpy h5py` \
-    (or `bash storage/tests/interop/setup-venv.sh`), or point TESSERA_PYTHON at a Python \
-    that has zarr 3 and numpy";
+mod common;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap_or_else(|| panic!("the storage crate sits in the workspace"))
-        .to_path_buf()
-}
+use common::SETUP;
 
 /// The interpreter to run the interop script with; a failing test if there is none.
 fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("TESSERA_PYTHON") {
-        let p = PathBuf::from(p);
-        assert!(
-            p.exists(),
-            "TESSERA_PYTHON={} does not exist; {SETUP}",
-            p.display()
-        );
-        return p;
-    }
-    let venv = workspace().join("target/py-venv/bin/python");
-    assert!(
-        venv.exists(),
-        "the zarr interop tests need Python with zarr-python: TESSERA_PYTHON is unset and {} \
-         does not exist; {SETUP}",
-        venv.display()
-    );
-    venv
+    common::python("zarr-python")
 }
 
 fn script() -> PathBuf {

@@ -7,8 +7,11 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use tessera::storage::{ArrayMetadata, ChunkRead, ChunkWrite, MemoryStore, Store};
-use tessera::{random, s, Array, Chunks, DType, IndexItem, Scheduler, SyncScheduler, Threaded};
+use tessera::{random, s, Array, Chunks, DType, IndexItem};
 use tessera_chunk_core::Block;
+
+mod common;
+use common::schedulers;
 
 /// A memory store that counts chunk reads.
 #[derive(Default)]
@@ -45,10 +48,6 @@ impl tessera::storage::ChunkList for Counting {
     fn list_arrays(&self) -> tessera::storage::Result<Vec<String>> {
         self.inner.list_arrays()
     }
-}
-
-fn schedulers() -> Vec<Box<dyn Scheduler>> {
-    vec![Box::new(SyncScheduler), Box::new(Threaded::new(3))]
 }
 
 proptest! {

@@ -5,25 +5,10 @@
 
 use ndarray::{ArrayD, Ix2, IxDyn};
 use proptest::prelude::*;
-use tessera::{Array, Chunks, Scheduler, SyncScheduler, TensorAxes, Threaded};
+use tessera::{Array, Chunks, TensorAxes};
 
-/// Cut `d` into chunks using `cuts` as lengths, last one trimmed; empty axes get `[0]`.
-fn split(d: usize, cuts: &[usize]) -> Vec<usize> {
-    if d == 0 {
-        return vec![0];
-    }
-    let mut out = Vec::new();
-    let mut left = d;
-    for &c in cuts.iter().cycle() {
-        if left == 0 {
-            break;
-        }
-        let c = c.min(left);
-        out.push(c);
-        left -= c;
-    }
-    out
-}
+mod common;
+use common::{schedulers, split};
 
 /// A random chunking of every axis of `shape`.
 fn chunking(shape: Vec<usize>) -> impl Strategy<Value = Vec<Vec<usize>>> {
@@ -46,10 +31,6 @@ fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
 
 fn array(d: &ArrayD<f64>, chunks: &[Vec<usize>]) -> Array<f64> {
     tessera::from_array(d.clone(), Chunks::new(chunks.to_vec()).unwrap()).unwrap()
-}
-
-fn schedulers() -> Vec<Box<dyn Scheduler>> {
-    vec![Box::new(SyncScheduler), Box::new(Threaded::new(3))]
 }
 
 /// `tensordot` in plain ndarray: permute, reshape to matrices, `dot`, reshape back.

@@ -3,7 +3,10 @@
 
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
-use tessera::{Array, Chunks, ReduceOp, ReduceOptions, Scheduler, SyncScheduler, Threaded};
+use tessera::{Array, Chunks, ReduceOp, ReduceOptions, SyncScheduler};
+
+mod common;
+use common::{schedulers, split};
 
 /// A shape of 0–4 axes (lengths 0–6) with a random chunking of each axis.
 fn shape_and_chunks() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>)> {
@@ -34,24 +37,6 @@ fn shape_and_two_chunkings() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize
     })
 }
 
-/// Cut `d` into chunks using `cuts` as lengths, last one trimmed; empty axes get `[0]`.
-fn split(d: usize, cuts: &[usize]) -> Vec<usize> {
-    if d == 0 {
-        return vec![0];
-    }
-    let mut out = Vec::new();
-    let mut left = d;
-    for &c in cuts.iter().cycle() {
-        if left == 0 {
-            break;
-        }
-        let c = c.min(left);
-        out.push(c);
-        left -= c;
-    }
-    out
-}
-
 fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
     let mut state = seed
         .wrapping_mul(6364136223846793005)
@@ -62,10 +47,6 @@ fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
             .wrapping_add(1442695040888963407);
         ((state >> 33) % 2000) as f64 / 100.0 - 10.0
     })
-}
-
-fn schedulers() -> Vec<Box<dyn Scheduler>> {
-    vec![Box::new(SyncScheduler), Box::new(Threaded::new(3))]
 }
 
 fn close(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {

@@ -9,31 +9,13 @@ use std::sync::Arc;
 use ndarray::{ArrayD, ArrayViewD, Dimension, Ix2, IxDyn};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
-use tessera::{Array, Boundary, Chunks, Scheduler, SyncScheduler, Threaded};
+use tessera::{Array, Boundary, Chunks, Scheduler, SyncScheduler};
 use tessera_chunk_core::Block;
 use tessera_graph::{Kernel, KernelError, KernelRef, Params};
 use tessera_ops::overlap::ensure_minimum_chunksize;
 
-fn schedulers() -> Vec<Box<dyn Scheduler>> {
-    vec![Box::new(SyncScheduler), Box::new(Threaded::new(3))]
-}
-
-fn split(d: usize, cuts: &[usize]) -> Vec<usize> {
-    if d == 0 {
-        return vec![0];
-    }
-    let mut out = Vec::new();
-    let mut left = d;
-    for &c in cuts.iter().cycle() {
-        if left == 0 {
-            break;
-        }
-        let c = c.min(left);
-        out.push(c);
-        left -= c;
-    }
-    out
-}
+mod common;
+use common::{schedulers, split};
 
 fn arange(shape: &[usize]) -> ArrayD<f64> {
     let n: usize = shape.iter().product();

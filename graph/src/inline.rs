@@ -44,16 +44,17 @@ fn steps_of(kernel: &KernelRef, inputs: usize, label: &str) -> Vec<Step> {
 /// Inline every cheap source into the tasks that read it.
 pub fn inline_sources(g: TaskGraph) -> Result<TaskGraph> {
     let n = g.len();
-    if !(0..n).any(|i| inlinable(&g, i)) {
+    let inline: Vec<bool> = (0..n).map(|i| inlinable(&g, i)).collect();
+    if !inline.contains(&true) {
         return Ok(g);
     }
     let outputs: Vec<Key> = g.outputs.iter().map(|&o| g.tasks[o].key.clone()).collect();
     let mut tasks = Vec::with_capacity(n);
     for (i, task) in g.tasks.iter().enumerate() {
-        if inlinable(&g, i) {
+        if inline[i] {
             continue;
         }
-        if !g.deps[i].iter().any(|&d| inlinable(&g, d)) {
+        if !g.deps[i].iter().any(|&d| inline[d]) {
             tasks.push(task.clone());
             continue;
         }
@@ -65,7 +66,7 @@ pub fn inline_sources(g: TaskGraph) -> Result<TaskGraph> {
         let mut arg_of_input: Vec<Arg> = Vec::with_capacity(g.deps[i].len());
         for &d in &g.deps[i] {
             let source = &g.tasks[d];
-            if inlinable(&g, d) {
+            if inline[d] {
                 let known = step_of_source
                     .iter()
                     .find(|(s, _)| *s == d)

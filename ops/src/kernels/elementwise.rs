@@ -330,6 +330,17 @@ impl BinaryScalar {
             with_f64_op!(self.op, f => x.mapv_inplace(|x| f(x, v)), comparison => ());
         }
     }
+
+    /// `x op s` (or `s op x`) over a float64 array, into a new array (one pass);
+    /// `None` for comparisons.
+    fn map_f64(&self, x: &ArcArray<f64, IxDyn>) -> Option<ArrayD<f64>> {
+        let v: f64 = self.scalar.cast();
+        if self.scalar_left {
+            with_f64_op!(self.op, f => Some(x.mapv(|x| f(v, x))), comparison => None)
+        } else {
+            with_f64_op!(self.op, f => Some(x.mapv(|x| f(x, v))), comparison => None)
+        }
+    }
 }
 
 impl Kernel for BinaryScalar {
@@ -346,11 +357,11 @@ impl Kernel for BinaryScalar {
         let [a] = inputs else {
             return Err(arity(self.id(), 1, inputs.len()));
         };
-        if let (Block::F64(x), false) = (a, self.op.is_comparison()) {
+        if let Block::F64(x) = a {
             // The hot case (float arrays and float scalars): one pass, no broadcasting machinery.
-            let mut out = x.to_owned().into_shared();
-            self.apply_f64(&mut out);
-            return Ok(Block::F64(out));
+            if let Some(out) = self.map_f64(x) {
+                return Ok(Block::from_array(out));
+            }
         }
         let s = with_dtype!(a.dtype(), T => Block::from_array(ArrayD::from_elem(IxDyn(&[]), self.scalar.cast::<T>())),
             other => return Err(KernelError::new(format!("no scalar of dtype {other}"))));

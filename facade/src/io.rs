@@ -132,6 +132,25 @@ pub fn store_with(
         }
         .into());
     }
+    let mut created = Vec::with_capacity(arrays.len());
+    let written = write_all(arrays, targets, scheduler, callbacks, &mut created);
+    if written.is_err() {
+        // Never leave half-written arrays behind: remove what this call made.
+        for (target, path) in created {
+            let _ = target.delete_array(path);
+        }
+    }
+    written
+}
+
+/// The body of [`store_with`]; pushes each array it creates to `created`.
+fn write_all<'a>(
+    arrays: &[DynArray],
+    targets: &'a [(Arc<dyn Store>, &'a str)],
+    scheduler: &dyn Scheduler,
+    callbacks: &[&dyn Callbacks],
+    created: &mut Vec<(&'a Arc<dyn Store>, &'a str)>,
+) -> Result<Vec<u64>> {
     let mut roots = Vec::with_capacity(arrays.len());
     for (x, (target, path)) in arrays.iter().zip(targets) {
         let blocks = regular_blocks(x.expr())?;
@@ -140,6 +159,7 @@ pub fn store_with(
             dtype: x.dtype(),
         };
         target.create_array(path, &meta)?;
+        created.push((target, path));
         let writes = io::write(&blocks, target.clone(), path)?;
         roots.push(tessera_graph::passes::optimize(writes.layer())?);
     }
@@ -153,6 +173,25 @@ pub fn store_with(
         .iter()
         .map(|b| Ok(b.as_array::<u64>()?.sum()))
         .collect()
+}
+
+/// Run `write`, and when it fails remove `path` if it did not exist before
+/// (the directory or file a `to_zarr` / `to_hdf5` made for the array).
+#[cfg(any(feature = "zarr", feature = "hdf5"))]
+fn removing_new_path_on_error<R>(
+    path: &std::path::Path,
+    write: impl FnOnce() -> Result<R>,
+) -> Result<R> {
+    let existed = path.symlink_metadata().is_ok();
+    let result = write();
+    if result.is_err() && !existed {
+        let _ = if path.is_dir() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+    }
+    result
 }
 
 /// `x` in regular blocks of its `chunksize` (a store's grid), rechunked if needed.
@@ -202,17 +241,19 @@ mod zarr {
         /// zarr-python does. Returns the number of chunks written.
         pub fn to_zarr(&self, dir: impl AsRef<Path>, array_path: &str) -> Result<u64> {
             let dir = dir.as_ref();
-            let store = if array_path.is_empty() || dir.is_dir() {
-                std::fs::create_dir_all(dir).map_err(|e| tessera_storage::Error::Io {
-                    op: "create directory".into(),
-                    path: dir.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-                ZarrStore::open(dir)?
-            } else {
-                ZarrStore::create(dir)?
-            };
-            self.to_store(Arc::new(store), array_path)
+            super::removing_new_path_on_error(dir, || {
+                let store = if array_path.is_empty() || dir.is_dir() {
+                    std::fs::create_dir_all(dir).map_err(|e| tessera_storage::Error::Io {
+                        op: "create directory".into(),
+                        path: dir.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
+                    ZarrStore::open(dir)?
+                } else {
+                    ZarrStore::create(dir)?
+                };
+                self.to_store(Arc::new(store), array_path)
+            })
         }
     }
 }
@@ -255,12 +296,14 @@ mod hdf5 {
         /// (created when missing), chunk by chunk; returns the chunks written.
         pub fn to_hdf5(&self, path: impl AsRef<Path>, dataset: &str) -> Result<u64> {
             let path = path.as_ref();
-            let store = if path.exists() {
-                Hdf5Store::open_rw(path)?
-            } else {
-                Hdf5Store::create(path)?
-            };
-            self.to_store(Arc::new(store), dataset)
+            super::removing_new_path_on_error(path, || {
+                let store = if path.exists() {
+                    Hdf5Store::open_rw(path)?
+                } else {
+                    Hdf5Store::create(path)?
+                };
+                self.to_store(Arc::new(store), dataset)
+            })
         }
     }
 }

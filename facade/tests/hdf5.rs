@@ -3,6 +3,8 @@
 //! in-memory one; bad paths and dtypes are errors.
 #![cfg(feature = "hdf5")]
 
+mod common;
+
 use tessera::{random, Array, IndexItem};
 
 #[test]
@@ -56,4 +58,22 @@ fn bad_hdf5_requests_are_errors() {
     let bytes = std::fs::read(&file).unwrap();
     std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
     assert!(tessera::from_hdf5::<i32>(&truncated, "x").is_err());
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let failing = common::failing_after_some_blocks();
+    let new_file = dir.path().join("new.h5");
+    assert!(failing.to_hdf5(&new_file, "x").is_err());
+    assert!(!new_file.exists(), "the file to_hdf5 made is removed");
+    let kept = dir.path().join("kept.h5");
+    tessera::ones::<f64>(4, 2)
+        .unwrap()
+        .to_hdf5(&kept, "a")
+        .unwrap();
+    assert!(failing.to_hdf5(&kept, "b").is_err());
+    let store = tessera::storage::Hdf5Store::open(&kept).unwrap();
+    use tessera::storage::ChunkList;
+    assert_eq!(store.list_arrays().unwrap(), vec!["a".to_string()]);
 }

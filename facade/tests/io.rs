@@ -42,6 +42,9 @@ impl ChunkWrite for Counting {
     ) -> tessera::storage::Result<()> {
         self.inner.write_chunk(path, index, block)
     }
+    fn delete_array(&self, path: &str) -> tessera::storage::Result<()> {
+        self.inner.delete_array(path)
+    }
 }
 
 impl tessera::storage::ChunkList for Counting {

@@ -2,6 +2,8 @@
 //! any chunking, as root arrays and in groups; a mean over a stored array
 //! matches the in-memory one; bad paths and dtypes are errors.
 
+mod common;
+
 use tessera::{random, Array, IndexItem};
 
 #[test]
@@ -52,4 +54,28 @@ fn bad_zarr_requests_are_errors() {
     );
     let no_array = tessera::from_zarr::<i32>(dir.path().join("x.zarr"), "missing/a").err();
     assert!(no_array.is_some_and(|e| e.to_string().contains("missing/a")));
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = common::failing_after_some_blocks();
+    let new_dir = dir.path().join("new.zarr");
+    assert!(x.to_zarr(&new_dir, "").is_err());
+    assert!(!new_dir.exists(), "the directory to_zarr made is removed");
+    // In an existing store: the failed array goes, the other one stays.
+    let kept = dir.path().join("kept.zarr");
+    tessera::ones::<f64>(4, 2)
+        .unwrap()
+        .to_zarr(&kept, "a")
+        .unwrap();
+    assert!(x.to_zarr(&kept, "b").is_err());
+    let store = tessera::storage::ZarrStore::open(&kept).unwrap();
+    use tessera::storage::ChunkList;
+    assert_eq!(store.list_arrays().unwrap(), vec!["a".to_string()]);
+    // The path is free for a write that works.
+    tessera::ones::<f64>(4, 2)
+        .unwrap()
+        .to_zarr(&kept, "b")
+        .unwrap();
 }

@@ -99,6 +99,14 @@ impl ChunkWrite for MemoryStore {
         array.chunks.insert(index.to_vec(), block.clone());
         Ok(())
     }
+
+    fn delete_array(&self, path: &str) -> Result<()> {
+        let mut arrays = self.arrays.write().map_err(|_| poisoned(path))?;
+        if arrays.remove(path).is_none() {
+            return Err(self.no_such(path, &arrays));
+        }
+        Ok(())
+    }
 }
 
 impl ChunkList for MemoryStore {

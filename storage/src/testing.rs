@@ -258,6 +258,39 @@ pub fn region_reads_match_chunks(store: &dyn Store) {
     assert!(store.read_region("r", &[0, 0], &[1, 1]).is_err());
 }
 
+/// A deleted array is gone with its chunks; its siblings stay; its path can be
+/// created again; deleting what is not there is an error.
+pub fn deletes_arrays(store: &dyn Store) {
+    let m = meta(&[6], &[4], DType::I64);
+    for path in ["g/x", "g/y"] {
+        store
+            .create_array(path, &m)
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .write_chunk(path, &[0], &sample(DType::I64, &[4], 1))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    store.delete_array("g/x").unwrap_or_else(|e| panic!("{e}"));
+    let listed = store.list_arrays().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(listed, vec!["g/y".to_string()]);
+    assert!(store.metadata("g/x").is_err());
+    assert!(store.read_chunk("g/x", &[0]).is_err());
+    assert_eq!(
+        store
+            .read_chunk("g/y", &[0])
+            .unwrap_or_else(|e| panic!("{e}")),
+        sample(DType::I64, &[4], 1)
+    );
+    assert!(store.delete_array("g/x").is_err());
+    assert!(store.delete_array("nothing").is_err());
+    // The path is free again, and the new array does not see the old chunks.
+    store
+        .create_array("g/x", &meta(&[6], &[4], DType::I64))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let fresh = store.read_chunk("g/x", &[0]);
+    assert!(fresh.map_or(true, |b| b != sample(DType::I64, &[4], 1)));
+}
+
 /// Run the whole kit; `fresh` makes an empty store for each test.
 pub fn run_all(fresh: &dyn Fn() -> Box<dyn Store>) {
     write_read_round_trip(fresh().as_ref());
@@ -267,4 +300,5 @@ pub fn run_all(fresh: &dyn Fn() -> Box<dyn Store>) {
     nested_paths(fresh().as_ref());
     concurrent_writes(fresh().as_ref());
     region_reads_match_chunks(fresh().as_ref());
+    deletes_arrays(fresh().as_ref());
 }

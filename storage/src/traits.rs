@@ -84,6 +84,9 @@ pub trait ChunkWrite: Send + Sync {
     fn create_array(&self, path: &str, meta: &ArrayMetadata) -> Result<()>;
     /// Write the chunk at grid `index`; its shape and dtype must match the grid.
     fn write_chunk(&self, path: &str, index: &[usize], block: &Block) -> Result<()>;
+    /// Remove the array at `path` with every chunk written to it (an error
+    /// if there is none): a failed write takes back what it created.
+    fn delete_array(&self, path: &str) -> Result<()>;
 }
 
 /// List the arrays of a store.

@@ -2,7 +2,7 @@
 //! the chunk cutter of their random chunkings. (Each test binary uses a part.)
 #![allow(dead_code)]
 
-use tessera::{Scheduler, SyncScheduler, Threaded};
+use tessera::{Array, Scheduler, SyncScheduler, Threaded};
 
 /// The schedulers every operation is checked on.
 pub fn schedulers() -> Vec<Box<dyn Scheduler>> {
@@ -25,4 +25,18 @@ pub fn split(d: usize, cuts: &[usize]) -> Vec<usize> {
         left -= c;
     }
     out
+}
+
+/// An array whose block starting at row 30 fails (its kernel returns a wrong shape).
+pub fn failing_after_some_blocks() -> Array<f64> {
+    tessera::arange::<f64>(0.0, 60.0, 1.0, 10)
+        .unwrap()
+        .map_blocks(|b| {
+            if b[[0]] >= 30.0 {
+                ndarray::ArrayD::zeros(ndarray::IxDyn(&[1]))
+            } else {
+                b.to_owned()
+            }
+        })
+        .unwrap()
 }

@@ -262,6 +262,15 @@ impl ChunkWrite for Hdf5Store {
         let ranges = meta.chunks.block_range(index)?;
         io::write(&ds, path, &ranges, block)
     }
+
+    /// Unlinks the dataset (HDF5 does not give the file space back).
+    fn delete_array(&self, path: &str) -> Result<()> {
+        let _lock = hdf5_lock();
+        self.check_writable(path)?;
+        self.dataset(path)?;
+        let norm = paths::normalize(path)?;
+        self.file.unlink(&norm).map_err(|e| backend(path, e))
+    }
 }
 
 impl ChunkList for Hdf5Store {

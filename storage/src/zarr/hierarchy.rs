@@ -71,6 +71,25 @@ pub(crate) fn node_dir(root: &Path, path: &str) -> PathBuf {
     }
 }
 
+/// Remove the files of the array at `path`: its directory, or, for the root
+/// array, everything in the root directory (an array node has no children).
+pub(crate) fn remove_array(root: &Path, path: &str) -> Result<()> {
+    let dir = node_dir(root, path);
+    if !path.is_empty() {
+        return fs::remove_dir_all(&dir).map_err(|e| io("remove", &dir, &e));
+    }
+    for entry in fs::read_dir(&dir).map_err(|e| io("list", &dir, &e))? {
+        let entry = entry.map_err(|e| io("list", &dir, &e))?.path();
+        let removed = if entry.is_dir() {
+            fs::remove_dir_all(&entry)
+        } else {
+            fs::remove_file(&entry)
+        };
+        removed.map_err(|e| io("remove", &entry, &e))?;
+    }
+    Ok(())
+}
+
 /// The node at `path`, if any: `zarr.json` (v3) wins over `.zarray` / `.zgroup` (v2).
 pub(crate) fn read_node(root: &Path, path: &str) -> Result<Option<Node>> {
     let dir = node_dir(root, path);

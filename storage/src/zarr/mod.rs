@@ -163,11 +163,7 @@ impl ZarrStore {
             return Ok(found);
         }
         let Some(Node::Array(doc)) = hierarchy::read_node(&self.root, &key)? else {
-            return Err(Error::NoSuchArray {
-                path: path.to_string(),
-                store: self.describe(),
-                existing: hierarchy::list_arrays(&self.root).unwrap_or_default(),
-            });
+            return Err(self.no_such_array(path));
         };
         let array = Array::open(self.storage.clone(), &hierarchy::node_path(&key)).map_err(
             |e| match e {
@@ -190,6 +186,15 @@ impl ZarrStore {
             format: metadata::format_of(&doc),
         });
         Ok(self.remember(key, opened))
+    }
+
+    /// `NoSuchArray` for `path`, listing the arrays that do exist.
+    fn no_such_array(&self, path: &str) -> Error {
+        Error::NoSuchArray {
+            path: path.to_string(),
+            store: self.describe(),
+            existing: hierarchy::list_arrays(&self.root).unwrap_or_default(),
+        }
     }
 
     fn remember(&self, key: String, opened: Arc<Opened>) -> Arc<Opened> {
@@ -297,6 +302,18 @@ impl ChunkWrite for ZarrStore {
             .map_err(|e| errors::array("write", path, index, e))?;
         let full: Vec<usize> = full.iter().map(|d| d.get() as usize).collect();
         chunk_io::write(&opened.array, index, block, &full, path)
+    }
+
+    fn delete_array(&self, path: &str) -> Result<()> {
+        let key = hierarchy::normalize(path)?;
+        let Some(Node::Array(_)) = hierarchy::read_node(&self.root, &key)? else {
+            return Err(self.no_such_array(path));
+        };
+        self.opened
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&key);
+        hierarchy::remove_array(&self.root, &key)
     }
 }
 

@@ -410,3 +410,96 @@ fn dask_fixtures_pass() {
         "{values_only} cases compared by values only"
     );
 }
+
+/// The error's message, which must say what was wrong.
+fn message<T: tessera::Element>(r: tessera::Result<Array<T>>) -> String {
+    match r {
+        Ok(y) => panic!("expected an error, got an array of shape {:?}", y.shape()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bad_input_is_a_typed_error_that_says_what_was_wrong() {
+    let x = tessera::ones::<f64>([4, 3], 2).unwrap();
+    let m = message(x.take(&[0, 4], 0));
+    assert!(
+        m.contains("index 4") && m.contains("axis 0") && m.contains("length 4"),
+        "{m}"
+    );
+    let m = message(x.take(&[-4], 1));
+    assert!(m.contains("index -4") && m.contains("length 3"), "{m}");
+    assert!(message(x.take(&[0], 2)).contains("axis 2"));
+
+    let m = message(x.compress(&[true, false], 0));
+    assert!(m.contains("2 elements") && m.contains("length 4"), "{m}");
+    let lazy = tessera::from_array(ndarray::Array1::from(vec![true; 5]).into_dyn(), 2).unwrap();
+    let m = message(x.compress_lazy(&lazy, 0));
+    assert!(m.contains("5 elements") && m.contains("length 4"), "{m}");
+    let flat = tessera::ones::<bool>([4, 3], 2).unwrap();
+    assert!(message(x.compress_lazy(&flat, 0)).contains("1-dimensional"));
+
+    let b = tessera::ones::<bool>([4], 2).unwrap();
+    assert!(message(b.diff(1, 0)).contains("booleans"));
+    assert!(message(x.diff(1, 2)).contains("axis 2"));
+    let m = message(x.squeeze(Some(0)));
+    assert!(m.contains("axis 0 has length 4"), "{m}");
+    assert!(message(x.expand_dims_axes(&[0, -4])).contains("repeated"));
+    assert!(message(x.expand_dims(3)).contains("axis 3"));
+    assert!(message(x.moveaxes(&[0, 1], &[1])).contains("2 source axes but 1"));
+    assert!(message(x.moveaxes(&[0, 0], &[0, 1])).contains("repeated"));
+    assert!(message(x.roll_axes(&[1, 2], &[0])).contains("2 shifts for 1 axes"));
+    assert!(message(x.roll(1, Some(-3))).contains("axis -3"));
+    assert!(message(x.flip(5)).contains("axis 5"));
+
+    let y = tessera::ones::<f64>([2, 2], 1).unwrap();
+    let m = message(tessera::block(&Nested::List(vec![
+        Nested::List(vec![(&x).into()]),
+        (&y).into(),
+    ])));
+    assert!(
+        m.contains("depths are mismatched") && m.contains("arrays[1]"),
+        "{m}"
+    );
+    let m = message(tessera::block::<f64>(&Nested::List(vec![
+        Nested::List(vec![]),
+        Nested::List(vec![]),
+    ])));
+    assert!(m.contains("arrays[0] is an empty list"), "{m}");
+    // Rows of different widths cannot be stacked.
+    assert!(tessera::block_2d(&[vec![&x], vec![&y]]).is_err());
+}
+
+#[test]
+fn take_keeps_the_dtype_and_reads_each_block_once_per_output_block() {
+    let data: Vec<i64> = (0..100).collect();
+    let x = tessera::from_array(ndarray::Array1::from(data).into_dyn(), 10).unwrap();
+    let idx: Vec<i64> = (0..100).step_by(3).collect();
+    let y = x.take(&idx, 0).unwrap();
+    // Dask's docstring case: runs of the average block length, merged under the tolerance.
+    assert_eq!(y.chunks().axes(), &[vec![10, 10, 10, 4]]);
+    assert_eq!(y.num_layers(), 2);
+    assert_eq!(
+        y.compute().unwrap().iter().copied().collect::<Vec<_>>(),
+        idx
+    );
+    // The whole axis in order is the array itself; an empty list an empty axis.
+    let all: Vec<i64> = (0..100).collect();
+    assert_eq!(x.take(&all, 0).unwrap().num_layers(), 1);
+    assert_eq!(x.take(&[], 0).unwrap().chunks().axes(), &[vec![0]]);
+
+    let b = tessera::from_array(ndarray::arr1(&[true, false, true]).into_dyn(), 1).unwrap();
+    let got = b.take(&[2, 1, -1], 0).unwrap().compute().unwrap();
+    assert_eq!(
+        got.iter().copied().collect::<Vec<_>>(),
+        vec![true, false, true]
+    );
+    let d = b
+        .astype::<i32>()
+        .unwrap()
+        .diff(1, 0)
+        .unwrap()
+        .compute()
+        .unwrap();
+    assert_eq!(d.iter().copied().collect::<Vec<_>>(), vec![-1, 1]);
+}

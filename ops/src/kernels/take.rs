@@ -96,3 +96,50 @@ fn gather<T: Element>(
         .map(Block::from_array)
         .map_err(|e| KernelError::new(format!("take could not join its lanes: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn block(v: &[i32], shape: &[usize]) -> Block {
+        Block::from_array(ndarray::ArrayD::from_shape_vec(IxDyn(shape), v.to_vec()).unwrap())
+    }
+
+    #[test]
+    fn gathers_lanes_from_several_blocks_after_a_round_trip() {
+        let k = TakeBlock {
+            axis: 1,
+            source: vec![1, 0, 1],
+            local: vec![0, 1, 1],
+        };
+        let k = crate::registry::round_trip(&(Arc::new(k) as tessera_graph::KernelRef)).unwrap();
+        let a = block(&[1, 2, 3, 4], &[2, 2]);
+        let b = block(&[10, 20, 30, 40], &[2, 2]);
+        let out = k.run(&[a, b]).unwrap();
+        let want = block(&[10, 2, 20, 30, 4, 40], &[2, 3]);
+        assert_eq!(
+            out.as_array::<i32>().unwrap(),
+            want.as_array::<i32>().unwrap()
+        );
+    }
+
+    #[test]
+    fn bad_parameters_are_errors_not_panics() {
+        let a = block(&[1, 2, 3], &[3]);
+        let run = |source: Vec<usize>, local: Vec<usize>, axis| {
+            TakeBlock {
+                axis,
+                source,
+                local,
+            }
+            .run(std::slice::from_ref(&a))
+        };
+        assert!(run(vec![0], vec![3], 0).is_err());
+        assert!(run(vec![1], vec![0], 0).is_err());
+        assert!(run(vec![0], vec![0], 1).is_err());
+        assert!(run(vec![0, 0], vec![0], 0).is_err());
+        let empty = run(vec![], vec![], 0).unwrap();
+        assert_eq!(empty.shape(), &[0]);
+    }
+}

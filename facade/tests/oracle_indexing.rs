@@ -82,7 +82,7 @@ fn case() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>, usize)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn take_and_masks_match_ndarray(
@@ -323,7 +323,6 @@ fn tessera_form(chunks: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
 
 /// Where tessera deliberately answers differently from Dask, and why; `None` to follow Dask.
 fn deliberate(input: &Value) -> Option<&'static str> {
-    let fn_ = input["fn"].as_str()?;
     let shape: Vec<i64> = input["shape"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_i64).collect())
@@ -333,7 +332,13 @@ fn deliberate(input: &Value) -> Option<&'static str> {
             .get((if a < 0 { a + shape.len() as i64 } else { a }) as usize)
             .copied()
     };
-    match fn_ {
+    let ints_of = |v: &Value| -> Vec<i64> {
+        match v {
+            Value::Array(a) => a.iter().filter_map(Value::as_i64).collect(),
+            v => v.as_i64().into_iter().collect(),
+        }
+    };
+    match input["fn"].as_str()? {
         // The brief: a mask of the wrong length is an error (NumPy's IndexError); Dask broadcasts a lazy one of length 0 or 1.
         "lazy_mask"
             if axis_len(input["axis"].as_i64()?)
@@ -345,8 +350,19 @@ fn deliberate(input: &Value) -> Option<&'static str> {
         "diff" if input["n"].as_i64()? == 0 && axis_len(input["axis"].as_i64()?).is_none() => {
             Some("error")
         }
+        // Dask cannot flatten some empty arrays (NotImplementedError); tessera rolls them: same shape, no values.
+        "roll" if input["axis"].is_null() && shape.contains(&0) => Some("implemented"),
         // Flattened roll ends in a reshape: its chunks are tessera's reshape's, which differ from Dask's reshape_rechunk.
         "roll" if input["axis"].is_null() => Some("values"),
+        // Rolling an empty axis: Dask's count of zero-length blocks there comes from its concatenate's
+        // chunk unification of empty arrays, which tessera does not copy; shape and values are compared.
+        "roll"
+            if ints_of(&input["axis"])
+                .iter()
+                .any(|&a| axis_len(a) == Some(0)) =>
+        {
+            Some("values")
+        }
         _ => None,
     }
 }
@@ -368,6 +384,21 @@ fn dask_fixtures_pass() {
         } else {
             case.get("output")
         };
+        if rule == Some("implemented") {
+            let shape: Vec<usize> = ints(&input["shape"])
+                .into_iter()
+                .map(|d| d as usize)
+                .collect();
+            match got {
+                Ok(y) if y.shape() == shape && y.compute().is_ok() => {}
+                Ok(y) => failed.push(format!(
+                    "{id}: shape {:?}, want the input's {shape:?}",
+                    y.shape()
+                )),
+                Err(e) => failed.push(format!("{id}: error {e}, want the input's shape")),
+            }
+            continue;
+        }
         match (want, got) {
             (Some(out), Ok(y)) => {
                 let want_chunks = tessera_form(chunks_of(&out["chunks"]));

@@ -27,6 +27,7 @@ pub mod config;
 mod creation;
 mod dyn_array;
 mod error;
+mod indexing;
 mod io;
 mod joins;
 mod linalg;
@@ -43,6 +44,7 @@ pub use creation::{
 };
 pub use dyn_array::DynArray;
 pub use error::{Error, Result};
+pub use indexing::{block, block_2d, Nested};
 #[cfg(feature = "hdf5")]
 pub use io::{from_hdf5, from_hdf5_with_chunks};
 pub use io::{from_store, from_store_with_chunks, store, store_with};

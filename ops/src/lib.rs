@@ -14,6 +14,7 @@ pub mod elementwise;
 mod error;
 mod expr;
 pub mod from_array;
+pub mod indexing;
 pub mod io;
 pub mod join;
 pub mod kernels;

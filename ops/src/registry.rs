@@ -68,6 +68,10 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             "tessera.overlap".into(),
             from_json::<crate::kernels::overlap::OverlapBlock>,
         );
+        map.insert(
+            "tessera.take".into(),
+            from_json::<crate::kernels::take::TakeBlock>,
+        );
         RwLock::new(map)
     })
 }

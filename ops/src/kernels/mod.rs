@@ -11,6 +11,7 @@ pub mod range;
 pub mod reduce;
 pub mod reshape;
 pub mod slice;
+pub mod take;
 pub mod transpose;
 
 use tessera_graph::{KernelError, Params};

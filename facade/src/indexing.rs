@@ -1,0 +1,209 @@
+//! Integer and boolean indexing along an axis, `block`, and the axis
+//! routines (`diff`, `roll`, `flip`, `squeeze`, `expand_dims`, `moveaxis`).
+
+use tessera_chunk_core::Element;
+use tessera_ops::indexing;
+
+use crate::array::Array;
+use crate::error::Result;
+
+impl<T: Element> Array<T> {
+    fn indexed(expr: Result<tessera_ops::Expr, tessera_ops::Error>) -> Result<Array<T>> {
+        Array::from_expr(expr?)
+    }
+
+    /// Elements at `indices` along `axis` (`x[:, [3, 0, -1]]`, `da.take`);
+    /// negative indices count from the end.
+    ///
+    /// ```
+    /// let x = tessera::arange::<i64>(0.0, 10.0, 1.0, 4).unwrap();
+    /// let y = x.take(&[7, 1, -1], 0).unwrap();
+    /// assert_eq!(y.compute().unwrap().into_raw_vec_and_offset().0, vec![7, 1, 9]);
+    /// ```
+    pub fn take(&self, indices: &[i64], axis: i64) -> Result<Array<T>> {
+        Self::indexed(indexing::take(self.expr(), indices, axis))
+    }
+
+    /// Elements where `mask` is true along `axis` (`x[:, mask]` with a NumPy
+    /// mask); the mask needs one bool per element of the axis.
+    ///
+    /// ```
+    /// let x = tessera::arange::<i64>(0.0, 5.0, 1.0, 2).unwrap();
+    /// let y = x.compress(&[true, false, false, true, true], 0).unwrap();
+    /// assert_eq!(y.compute().unwrap().into_raw_vec_and_offset().0, vec![0, 3, 4]);
+    /// ```
+    pub fn compress(&self, mask: &[bool], axis: i64) -> Result<Array<T>> {
+        Self::indexed(indexing::compress(self.expr(), mask, axis))
+    }
+
+    /// Elements where the lazy 1-d `mask` is true along `axis` (`x[:, mask]`
+    /// with a Dask bool array). Dask leaves the result's chunk lengths
+    /// unknown; tessera's are always known, so this **computes the mask now**
+    /// (with the default scheduler) and gives one block per block of the two
+    /// aligned cuts, as long as its count of true values.
+    pub fn compress_lazy(&self, mask: &Array<bool>, axis: i64) -> Result<Array<T>> {
+        if mask.ndim() != 1 {
+            return Err(tessera_ops::Error::InvalidArgument {
+                op: "boolean mask".into(),
+                reason: format!(
+                    "the mask has shape {:?}; a mask for one axis is 1-dimensional",
+                    mask.shape()
+                ),
+            }
+            .into());
+        }
+        let axis_n = tessera_chunk_core::normalize_axis(axis, self.ndim())?;
+        let (got, want) = (mask.shape()[0], self.shape()[axis_n]);
+        // Checked before computing: a wrong mask should not cost a computation.
+        if got != want {
+            return Err(tessera_ops::Error::InvalidArgument {
+                op: "boolean mask".into(),
+                reason: format!(
+                    "the mask has {got} elements but axis {axis_n} has length {want}; give one bool per element"
+                ),
+            }
+            .into());
+        }
+        let values: Vec<bool> = mask.compute()?.iter().copied().collect();
+        Self::indexed(indexing::mask_blocks(
+            self.expr(),
+            &values,
+            mask.chunks().axis(0),
+            axis,
+        ))
+    }
+
+    /// The `n`-th discrete difference along `axis` (`da.diff`).
+    pub fn diff(&self, n: usize, axis: i64) -> Result<Array<T>> {
+        Self::indexed(indexing::diff(self.expr(), n, axis))
+    }
+
+    /// Roll elements by `shift` along `axis`, or over the flattened array for `None` (`da.roll`).
+    ///
+    /// ```
+    /// let x = tessera::arange::<i64>(0.0, 5.0, 1.0, 2).unwrap();
+    /// let y = x.roll(2, None).unwrap();
+    /// assert_eq!(y.compute().unwrap().into_raw_vec_and_offset().0, vec![3, 4, 0, 1, 2]);
+    /// ```
+    pub fn roll(&self, shift: i64, axis: Option<i64>) -> Result<Array<T>> {
+        let axes = axis.map(|a| vec![a]);
+        Self::indexed(indexing::roll(self.expr(), &[shift], axes.as_deref()))
+    }
+
+    /// Roll along several axes, one shift per axis.
+    pub fn roll_axes(&self, shifts: &[i64], axes: &[i64]) -> Result<Array<T>> {
+        Self::indexed(indexing::roll(self.expr(), shifts, Some(axes)))
+    }
+
+    /// Reverse the order of elements along `axis` (`da.flip`).
+    pub fn flip(&self, axis: i64) -> Result<Array<T>> {
+        Self::indexed(indexing::flip(self.expr(), Some(&[axis])))
+    }
+
+    /// Reverse along several axes, or all of them for `None`.
+    pub fn flip_axes(&self, axes: Option<&[i64]>) -> Result<Array<T>> {
+        Self::indexed(indexing::flip(self.expr(), axes))
+    }
+
+    /// Reverse the rows (axis 0), as `np.flipud`.
+    pub fn flipud(&self) -> Result<Array<T>> {
+        self.flip(0)
+    }
+
+    /// Reverse the columns (axis 1), as `np.fliplr`.
+    pub fn fliplr(&self) -> Result<Array<T>> {
+        self.flip(1)
+    }
+
+    /// Drop `axis` (which must have length 1), or every axis of length 1 for `None` (`da.squeeze`).
+    ///
+    /// ```
+    /// let x = tessera::ones::<f64>([1, 4, 1], 2).unwrap();
+    /// assert_eq!(x.squeeze(None).unwrap().shape(), vec![4]);
+    /// assert!(x.squeeze(Some(1)).is_err());
+    /// ```
+    pub fn squeeze(&self, axis: Option<i64>) -> Result<Array<T>> {
+        let axes = axis.map(|a| vec![a]);
+        Self::indexed(indexing::squeeze(self.expr(), axes.as_deref()))
+    }
+
+    /// Drop several axes of length 1.
+    pub fn squeeze_axes(&self, axes: &[i64]) -> Result<Array<T>> {
+        Self::indexed(indexing::squeeze(self.expr(), Some(axes)))
+    }
+
+    /// Insert an axis of length 1 at `axis` of the result (`da.expand_dims`).
+    pub fn expand_dims(&self, axis: i64) -> Result<Array<T>> {
+        Self::indexed(indexing::expand_dims(self.expr(), &[axis]))
+    }
+
+    /// Insert axes of length 1 at each of `axes` of the result.
+    pub fn expand_dims_axes(&self, axes: &[i64]) -> Result<Array<T>> {
+        Self::indexed(indexing::expand_dims(self.expr(), axes))
+    }
+
+    /// Move axis `source` to position `destination` (`da.moveaxis`).
+    ///
+    /// ```
+    /// let x = tessera::ones::<f64>([2, 3, 4], 2).unwrap();
+    /// assert_eq!(x.moveaxis(0, -1).unwrap().shape(), vec![3, 4, 2]);
+    /// ```
+    pub fn moveaxis(&self, source: i64, destination: i64) -> Result<Array<T>> {
+        Self::indexed(indexing::moveaxis(self.expr(), &[source], &[destination]))
+    }
+
+    /// Move several axes at once; the others keep their order.
+    pub fn moveaxes(&self, source: &[i64], destination: &[i64]) -> Result<Array<T>> {
+        Self::indexed(indexing::moveaxis(self.expr(), source, destination))
+    }
+}
+
+/// A nested list of arrays for [`block`]: `[[a, b], [c]]` is
+/// `Nested::List(vec![Nested::List(vec![a.into(), b.into()]), Nested::List(vec![c.into()])])`.
+pub enum Nested<'a, T: Element> {
+    /// A leaf array.
+    Array(&'a Array<T>),
+    /// A list of items, all nested equally deep.
+    List(Vec<Nested<'a, T>>),
+}
+
+impl<'a, T: Element> From<&'a Array<T>> for Nested<'a, T> {
+    fn from(a: &'a Array<T>) -> Self {
+        Nested::Array(a)
+    }
+}
+
+impl<T: Element> Nested<'_, T> {
+    fn to_ops(&self) -> indexing::Nested {
+        match self {
+            Nested::Array(a) => indexing::Nested::Array(a.expr().clone()),
+            Nested::List(items) => {
+                indexing::Nested::List(items.iter().map(Nested::to_ops).collect())
+            }
+        }
+    }
+}
+
+/// Assemble an array from nested lists of arrays (`da.block`): innermost
+/// lists join along the last axis, the next ones out along the axis before.
+pub fn block<T: Element>(arrays: &Nested<'_, T>) -> Result<Array<T>> {
+    Array::from_expr(indexing::block(&arrays.to_ops())?)
+}
+
+/// `block` for the common two-level case: rows of arrays, a block matrix.
+///
+/// ```
+/// let a = tessera::ones::<f64>([2, 2], 1).unwrap();
+/// let b = tessera::zeros::<f64>([2, 3], 2).unwrap();
+/// let m = tessera::block_2d(&[vec![&a, &b], vec![&b, &a]]).unwrap();
+/// assert_eq!(m.shape(), vec![4, 5]);
+/// assert_eq!(m.compute().unwrap()[[3, 4]], 1.0);
+/// ```
+pub fn block_2d<T: Element>(rows: &[Vec<&Array<T>>]) -> Result<Array<T>> {
+    let nested = Nested::List(
+        rows.iter()
+            .map(|r| Nested::List(r.iter().map(|&a| Nested::Array(a)).collect()))
+            .collect(),
+    );
+    block(&nested)
+}

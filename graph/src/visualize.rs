@@ -64,10 +64,11 @@ impl GraphView {
             .zip(&priority)
             .map(|(t, &p)| ViewNode {
                 id: t.key.to_string(),
-                label: t.key.to_string(),
+                // The colour names the layer; the label says which block.
+                label: tessera_chunk_core::py_tuple(&t.key.index),
                 group: layer_label(&t.key.layer).to_string(),
                 priority: Some(p),
-                detail: format!("kernel {}, order {p}", t.kernel.id()),
+                detail: format!("{}: kernel {}, order {p}", t.key, t.kernel.id()),
             })
             .collect();
         let edges = graph
@@ -153,10 +154,15 @@ impl GraphView {
                 (ColorBy::Order, Some(p)) => order_color(p, max_priority),
                 _ => palette(groups.iter().position(|g| *g == n.group).unwrap_or(0)).to_string(),
             };
+            // A static picture has no legend: task nodes name their layer.
+            let label = match n.priority {
+                Some(_) => format!("{}\n{}", n.group, n.label),
+                None => n.label.clone(),
+            };
             let _ = writeln!(
                 out,
                 "  n{i} [label=\"{}\", tooltip=\"{}\", fillcolor=\"{color}\"];",
-                dot_escape(&n.label),
+                dot_escape(&label),
                 dot_escape(&n.detail)
             );
         }

@@ -131,6 +131,55 @@ pub fn run_dot(dot_command: &str, dot: &str) -> Result<String> {
         .map_err(|_| Error::Diagnostics(format!("Graphviz {dot_command:?} wrote non-UTF-8 SVG")))
 }
 
+/// Node positions of a layered drawing, inputs at the bottom as in the DOT
+/// picture: a node sits one level above its highest input, and within a level
+/// nodes are ordered by the mean position of their inputs (fewer crossings).
+fn layered_positions(view: &GraphView) -> Vec<(f64, f64)> {
+    let n = view.nodes.len();
+    let mut inputs: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(from, to) in &view.edges {
+        inputs[to].push(from);
+    }
+    // Nodes come inputs first, so one pass finds every level.
+    let mut level = vec![0usize; n];
+    for i in 0..n {
+        level[i] = inputs[i]
+            .iter()
+            .filter(|&&d| d < i)
+            .map(|&d| level[d] + 1)
+            .max()
+            .unwrap_or(0);
+    }
+    let levels = level.iter().copied().max().map_or(0, |m| m + 1);
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); levels];
+    for i in 0..n {
+        rows[level[i]].push(i);
+    }
+    let widest = rows.iter().map(Vec::len).max().unwrap_or(1) as f64;
+    let (dx, dy) = (60.0, 70.0);
+    let mut x = vec![0.0f64; n];
+    for row in &mut rows {
+        let key = |i: usize| -> f64 {
+            let ins = &inputs[i];
+            if ins.is_empty() {
+                i as f64
+            } else {
+                ins.iter().map(|&d| x[d]).sum::<f64>() / ins.len() as f64
+            }
+        };
+        let mut keyed: Vec<(f64, usize)> = row.iter().map(|&i| (key(i), i)).collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let left = (widest - keyed.len() as f64) * dx / 2.0;
+        for (pos, &(_, i)) in keyed.iter().enumerate() {
+            x[i] = left + pos as f64 * dx;
+        }
+        *row = keyed.into_iter().map(|(_, i)| i).collect();
+    }
+    (0..n)
+        .map(|i| (x[i], (levels - 1 - level[i]) as f64 * dy))
+        .collect()
+}
+
 /// The interactive page: the graph as cytoscape elements, coloured by layer
 /// or, when the view has them, by order priority (a switch on the page).
 pub fn graph_html(view: &GraphView, title: &str) -> String {
@@ -141,15 +190,20 @@ pub fn graph_html(view: &GraphView, title: &str) -> String {
         .filter_map(|n| n.priority)
         .max()
         .unwrap_or(0);
+    let positions = layered_positions(view);
     let nodes = view.nodes.iter().enumerate().map(|(i, n)| {
         let layer_color = palette(groups.iter().position(|g| *g == n.group).unwrap_or(0));
-        serde_json::json!({ "data": {
+        let (x, y) = positions[i];
+        serde_json::json!({ "position": { "x": x, "y": y }, "data": {
             "id": format!("n{i}"),
             "label": n.label,
             "group": n.group,
             "detail": n.detail,
             "priority": n.priority,
             "layerColor": layer_color,
+            // Boxes sized to their text (cytoscape does not size nodes to labels).
+            "w": 14 + 6 * n.label.lines().map(|l| l.chars().count()).max().unwrap_or(1),
+            "h": 8 + 12 * n.label.lines().count().max(1),
             "orderColor": n.priority.map_or_else(|| layer_color.to_string(), |p| order_color(p, max_priority)),
         }})
     });
@@ -188,11 +242,11 @@ var cy = cytoscape({{
   elements: {elements},
   wheelSensitivity: 0.3,
   style: [
-    {{ selector: 'node', style: {{ 'background-color': 'data(layerColor)', 'label': 'data(label)', 'font-size': 9, 'text-wrap': 'wrap', 'text-valign': 'center', 'color': '#111', 'text-outline-color': '#fff', 'text-outline-width': 1.5, 'shape': 'round-rectangle', 'width': 30, 'height': 18, 'min-zoomed-font-size': 6 }} }},
+    {{ selector: 'node', style: {{ 'background-color': 'data(layerColor)', 'label': 'data(label)', 'font-size': 9, 'text-wrap': 'wrap', 'text-valign': 'center', 'color': '#111', 'text-outline-color': '#fff', 'text-outline-width': 1, 'shape': 'round-rectangle', 'width': 'data(w)', 'height': 'data(h)', 'min-zoomed-font-size': 5 }} }},
     {{ selector: 'edge', style: {{ 'width': 1, 'line-color': '#999', 'target-arrow-color': '#999', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.6, 'curve-style': 'bezier' }} }},
     {{ selector: 'node:selected', style: {{ 'border-width': 3, 'border-color': '#000' }} }}
   ],
-  layout: {{ name: 'breadthfirst', directed: true, spacingFactor: 1.1, animate: false }}
+  layout: {{ name: 'preset', fit: true, padding: 20 }}
 }});
 cy.on('tap', 'node', function (e) {{
   var d = e.target.data();

@@ -143,59 +143,55 @@ fn resources(profile: &Profile) -> String {
             .max()
             .unwrap_or_default(),
     );
+    let times: Vec<Duration> = profile.samples.iter().map(|s| s.time).collect();
+    let cpu: Vec<f64> = profile.samples.iter().map(|s| s.cpu_percent).collect();
+    let rss: Vec<f64> = profile.samples.iter().map(|s| s.rss_bytes as f64).collect();
     let mut out = String::new();
-    let charts: [(
-        &str,
-        &str,
-        Box<dyn Fn(usize) -> f64>,
-        Box<dyn Fn(f64) -> String>,
-    ); 2] = [
-        (
-            "CPU",
-            "#e15759",
-            Box::new(|i| profile.samples[i].cpu_percent),
-            Box::new(|v| format!("{v:.0} %")),
-        ),
-        (
-            "memory",
-            "#4e79a7",
-            Box::new(|i| profile.samples[i].rss_bytes as f64),
-            Box::new(|v| format_bytes(v as u64)),
-        ),
-    ];
-    for (name, color, value, label) in charts {
-        let top = (0..profile.samples.len())
-            .map(&value)
-            .fold(0.0f64, f64::max)
-            .max(1.0);
-        let _ = writeln!(
-            out,
-            "<svg width=\"{WIDTH}\" height=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
-            CHART + 30.0
-        );
-        let points: Vec<String> = profile
-            .samples
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                format!(
-                    "{:.1},{:.1}",
-                    x_of(s.time, wall),
-                    4.0 + (CHART - 4.0) * (1.0 - value(i) / top)
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "<text x=\"4\" y=\"14\">{name}</text><text x=\"4\" y=\"30\">max {}</text>\n<line x1=\"{LEFT}\" y1=\"4\" x2=\"{}\" y2=\"4\" stroke=\"#eee\" />\n<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\" />",
-            escape(&label(top)),
-            WIDTH - 10.0,
-            points.join(" ")
-        );
-        time_axis(&mut out, CHART, wall);
-        out.push_str("</svg>\n");
-    }
+    line_chart(&mut out, "CPU", "#e15759", &times, &cpu, wall, |v| {
+        format!("{v:.0} %")
+    });
+    line_chart(&mut out, "memory", "#4e79a7", &times, &rss, wall, |v| {
+        format_bytes(v as u64)
+    });
     out
+}
+
+/// One line chart of `values` at `times`, scaled to its maximum.
+fn line_chart(
+    out: &mut String,
+    name: &str,
+    color: &str,
+    times: &[Duration],
+    values: &[f64],
+    wall: Duration,
+    label: fn(f64) -> String,
+) {
+    let top = values.iter().copied().fold(0.0f64, f64::max).max(1.0);
+    let _ = writeln!(
+        out,
+        "<svg width=\"{WIDTH}\" height=\"{}\" xmlns=\"http://www.w3.org/2000/svg\">",
+        CHART + 30.0
+    );
+    let points: Vec<String> = times
+        .iter()
+        .zip(values)
+        .map(|(&t, &v)| {
+            format!(
+                "{:.1},{:.1}",
+                x_of(t, wall),
+                4.0 + (CHART - 4.0) * (1.0 - v / top)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "<text x=\"4\" y=\"14\">{name}</text><text x=\"4\" y=\"30\">max {}</text>\n<line x1=\"{LEFT}\" y1=\"4\" x2=\"{}\" y2=\"4\" stroke=\"#eee\" />\n<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\" />",
+        escape(&label(top)),
+        WIDTH - 10.0,
+        points.join(" ")
+    );
+    time_axis(out, CHART, wall);
+    out.push_str("</svg>\n");
 }
 
 fn share_table(shares: &[TimeShare], what: &str) -> String {

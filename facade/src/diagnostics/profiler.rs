@@ -243,7 +243,7 @@ impl Profile {
                     }),
                 }
             }
-            shares.sort_by(|a, b| b.total.cmp(&a.total));
+            shares.sort_by_key(|s| std::cmp::Reverse(s.total));
             shares
         };
         let busy: Duration = self.tasks.iter().map(TaskRecord::duration).sum();

@@ -288,7 +288,7 @@ fn svg_nd(axes: &[Vec<usize>], size: f64) -> String {
     let mut rest_sizes: &[f64] = &sizes;
     let (mut out, mut left, mut total_height) = (Vec::new(), 0.0f64, 0.0f64);
     while !rest.is_empty() {
-        let n = if rest.len() % 3 == 0 {
+        let n = if rest.len().is_multiple_of(3) {
             3
         } else {
             rest.len() % 3

@@ -253,7 +253,12 @@ cy.on('tap', 'node', function (e) {{
   document.getElementById('info').textContent = d.label + ' \u2014 ' + d.detail + ' \u2014 ' + e.target.indegree() + ' inputs, ' + e.target.outdegree() + ' readers';
 }});
 var sel = document.getElementById('color');
-if (sel) {{ sel.addEventListener('change', function () {{ cy.style().selector('node').style('background-color', 'data(' + sel.value + ')').update(); }}); }}
+function recolor() {{ cy.style().selector('node').style('background-color', 'data(' + sel.value + ')').update(); }}
+if (sel) {{
+  sel.addEventListener('change', recolor);
+  // graph.html#order opens coloured by order priority.
+  if (location.hash === '#order') {{ sel.value = 'orderColor'; recolor(); }}
+}}
 </script>"#,
         escape(title),
         view.nodes.len(),

@@ -2,7 +2,8 @@
 //!
 //! `cargo run --release --example tour` (add `-- --full` for the tutorial's
 //! 30000 x 30000 array, `-- --html DIR` to write the HTML repr of each array
-//! shown, the graph view of the rechunked array and the profile of its sum).
+//! shown, the graph view of the rechunked array and the profile of its sum;
+//! `-- --no-zarr` skips the last section, which writes 3.2 GB to the temp dir).
 //! Long computations show a progress bar when stderr is a terminal.
 
 use std::path::{Path, PathBuf};
@@ -164,7 +165,9 @@ fn main() -> tessera::Result<()> {
             );
         }
     }
-    zarr_section()?;
+    if !args.iter().any(|a| a == "--no-zarr") {
+        zarr_section()?;
+    }
     Ok(())
 }
 

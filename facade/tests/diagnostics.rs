@@ -522,12 +522,26 @@ fn visualize_writes_dot_html_and_svg() {
         .unwrap()
         .sum::<f64>()
         .unwrap();
-    let graph = y.task_graph().unwrap();
+    // By default the graph as built, one task per block per layer (Dask's default).
+    let graph = y.raw_task_graph().unwrap();
     let edges: usize = graph.deps.iter().map(Vec::len).sum();
 
     y.visualize(dir.path().join("g.dot")).unwrap();
     let dot = std::fs::read_to_string(dir.path().join("g.dot")).unwrap();
     assert_eq!(dot_counts(&dot), (graph.len(), edges));
+
+    // Optimised: the tasks compute runs.
+    let optimized = y.task_graph().unwrap();
+    assert!(optimized.len() < graph.len());
+    let options = VisualizeOptions {
+        optimize: true,
+        ..VisualizeOptions::default()
+    };
+    y.visualize_with(dir.path().join("o.dot"), &options)
+        .unwrap();
+    let dot = std::fs::read_to_string(dir.path().join("o.dot")).unwrap();
+    let optimized_edges: usize = optimized.deps.iter().map(Vec::len).sum();
+    assert_eq!(dot_counts(&dot), (optimized.len(), optimized_edges));
 
     let layers = VisualizeOptions {
         layers: true,

@@ -40,6 +40,21 @@ pub struct ProgressBar {
     bar: indicatif::ProgressBar,
     /// Whether anything is drawn (the steady tick is started only then).
     drawn: bool,
+    /// Where to draw, set up when a computation starts.
+    draw: Draw,
+}
+
+/// The draw target `draw` asks for, in this process's situation.
+fn target(draw: Draw) -> ProgressDrawTarget {
+    match draw {
+        // indicatif hides a terminal target by itself when stderr is not a terminal.
+        Draw::IfTerminal => ProgressDrawTarget::stderr(),
+        Draw::Never => ProgressDrawTarget::hidden(),
+        Draw::Always if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
+            ProgressDrawTarget::stderr()
+        }
+        Draw::Always => ProgressDrawTarget::term_like_with_hz(Box::new(LogLines), 1),
+    }
 }
 
 impl ProgressBar {
@@ -50,17 +65,9 @@ impl ProgressBar {
 
     /// A bar labelled `label`, drawn as `draw` says.
     pub fn with_draw(label: &str, draw: Draw) -> Self {
-        let target = match draw {
-            // indicatif hides a terminal target by itself when stderr is not a terminal.
-            Draw::IfTerminal => ProgressDrawTarget::stderr(),
-            Draw::Never => ProgressDrawTarget::hidden(),
-            Draw::Always if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
-                ProgressDrawTarget::stderr()
-            }
-            Draw::Always => ProgressDrawTarget::term_like_with_hz(Box::new(LogLines), 1),
-        };
-        let drawn = !target.is_hidden();
-        let bar = indicatif::ProgressBar::with_draw_target(Some(0), target);
+        // Hidden until a computation starts: a bar drawn before it knows its
+        // total would show "0/0" as complete.
+        let bar = indicatif::ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
         let style = ProgressStyle::with_template(TEMPLATE)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             // indicatif's `per_sec` prints four decimals; whole tasks per second read better.
@@ -72,7 +79,11 @@ impl ProgressBar {
             );
         bar.set_style(style);
         bar.set_message(label.to_string());
-        ProgressBar { bar, drawn }
+        ProgressBar {
+            bar,
+            drawn: !target(draw).is_hidden(),
+            draw,
+        }
     }
 
     /// Whether the bar is drawn anywhere.
@@ -101,6 +112,7 @@ impl Callbacks for ProgressBar {
         self.bar.set_length(total_tasks as u64);
         self.bar.reset();
         if self.drawn {
+            self.bar.set_draw_target(target(self.draw));
             // Keeps the elapsed time moving while long tasks run.
             self.bar.enable_steady_tick(Duration::from_millis(250));
         }

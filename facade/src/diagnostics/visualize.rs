@@ -23,7 +23,8 @@ pub struct VisualizeOptions {
     pub layers: bool,
     /// Colour DOT nodes by layer or by order priority (the HTML view can switch).
     pub color: ColorBy,
-    /// Draw the graph `compute` runs (after fusion) rather than one task per block per layer.
+    /// Draw the graph `compute` runs (after fusion and pushdown) instead of
+    /// one task per block per layer (Dask's `optimize_graph`, off by default as there).
     pub optimize: bool,
     /// The Graphviz program making SVG (`"dot"` on `PATH`).
     pub dot_command: String,
@@ -34,7 +35,7 @@ impl Default for VisualizeOptions {
         VisualizeOptions {
             layers: false,
             color: ColorBy::Layer,
-            optimize: true,
+            optimize: false,
             dot_command: "dot".into(),
         }
     }
@@ -155,6 +156,13 @@ fn layered_positions(view: &GraphView) -> Vec<(f64, f64)> {
     for i in 0..n {
         rows[level[i]].push(i);
     }
+    if view.edges.is_empty() {
+        // Independent tasks: a square grid rather than one endless row.
+        let cols = (n as f64).sqrt().ceil().max(1.0) as usize;
+        return (0..n)
+            .map(|i| ((i % cols) as f64 * 60.0, (i / cols) as f64 * 40.0))
+            .collect();
+    }
     let widest = rows.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let (dx, dy) = (60.0, 70.0);
     let mut x = vec![0.0f64; n];
@@ -226,7 +234,7 @@ pub fn graph_html(view: &GraphView, title: &str) -> String {
         .collect();
     let has_order = view.nodes.iter().any(|n| n.priority.is_some());
     let switch = if has_order {
-        "<label>colour by <select id=\"color\"><option value=\"layerColor\">layer</option><option value=\"orderColor\">order priority</option></select></label>"
+        "<label>colour by <select id=\"color\"><option value=\"layerColor\">layer</option><option value=\"orderColor\">order priority (dark runs first)</option></select></label>"
     } else {
         ""
     };

@@ -156,8 +156,9 @@ impl TermLike for LogLines {
         writeln!(std::io::stderr().lock(), "{s}")
     }
     fn write_str(&self, s: &str) -> std::io::Result<()> {
-        // indicatif ends a frame without a newline; a log wants one per frame.
-        if s.is_empty() {
+        // indicatif ends a frame without a newline and pads it with spaces to
+        // the width; a log wants one line per frame and no padding lines.
+        if s.trim().is_empty() {
             return Ok(());
         }
         writeln!(std::io::stderr().lock(), "{s}")

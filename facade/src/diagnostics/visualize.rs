@@ -133,8 +133,9 @@ pub fn run_dot(dot_command: &str, dot: &str) -> Result<String> {
 }
 
 /// Node positions of a layered drawing, inputs at the bottom as in the DOT
-/// picture: a node sits one level above its highest input, and within a level
-/// nodes are ordered by the mean position of their inputs (fewer crossings).
+/// picture: a node sits one level above its highest input; within a level
+/// nodes are ordered by the mean position of their inputs (fewer crossings),
+/// and a level wider than the page wraps into a band of rows.
 fn layered_positions(view: &GraphView) -> Vec<(f64, f64)> {
     let n = view.nodes.len();
     let mut inputs: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -156,16 +157,11 @@ fn layered_positions(view: &GraphView) -> Vec<(f64, f64)> {
     for i in 0..n {
         rows[level[i]].push(i);
     }
-    if view.edges.is_empty() {
-        // Independent tasks: a square grid rather than one endless row.
-        let cols = (n as f64).sqrt().ceil().max(1.0) as usize;
-        return (0..n)
-            .map(|i| ((i % cols) as f64 * 60.0, (i / cols) as f64 * 40.0))
-            .collect();
-    }
-    let widest = rows.iter().map(Vec::len).max().unwrap_or(1) as f64;
-    let (dx, dy) = (60.0, 70.0);
+    // About twice as wide as tall overall, whatever the graph's shape.
+    let cols = ((n as f64).sqrt() * 2.0).ceil().max(8.0) as usize;
+    let (dx, row_gap, band_gap) = (60.0, 40.0, 60.0);
     let mut x = vec![0.0f64; n];
+    let mut sub_row = vec![0usize; n];
     for row in &mut rows {
         let key = |i: usize| -> f64 {
             let ins = &inputs[i];
@@ -177,14 +173,22 @@ fn layered_positions(view: &GraphView) -> Vec<(f64, f64)> {
         };
         let mut keyed: Vec<(f64, usize)> = row.iter().map(|&i| (key(i), i)).collect();
         keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let left = (widest - keyed.len() as f64) * dx / 2.0;
+        let left = (cols - keyed.len().min(cols)) as f64 * dx / 2.0;
         for (pos, &(_, i)) in keyed.iter().enumerate() {
-            x[i] = left + pos as f64 * dx;
+            x[i] = left + (pos % cols) as f64 * dx;
+            sub_row[i] = pos / cols;
         }
         *row = keyed.into_iter().map(|(_, i)| i).collect();
     }
+    // Bands from the top: the last level first.
+    let mut band_top = vec![0.0f64; levels];
+    let mut y = 0.0;
+    for l in (0..levels).rev() {
+        band_top[l] = y;
+        y += rows[l].len().div_ceil(cols) as f64 * row_gap + band_gap;
+    }
     (0..n)
-        .map(|i| (x[i], (levels - 1 - level[i]) as f64 * dy))
+        .map(|i| (x[i], band_top[level[i]] + sub_row[i] as f64 * row_gap))
         .collect()
 }
 

@@ -639,3 +639,37 @@ fn progress_counts_reach_the_total_on_every_scheduler() {
         .is_err());
     assert!(bad.position() < bad.length().unwrap());
 }
+
+/// A buffer the test keeps a handle on while the bar writes into it.
+#[derive(Clone, Default)]
+struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn progress_written_to_a_log_ends_with_the_full_count() {
+    let x = tessera::ones::<f64>([12, 8], [3, 2]).unwrap();
+    let sum = x.sum::<f64>().unwrap();
+    let total = sum.task_graph().unwrap().len();
+    let log = Shared::default();
+    let bar = ProgressBar::to_writer("summing", log.clone());
+    assert!(bar.is_drawn());
+    // Nothing is drawn before a computation starts (no "0/0" bar).
+    assert!(log.0.lock().unwrap().is_empty());
+    sum.compute_with_callbacks(&tessera::Threaded::new(2), &[&bar])
+        .unwrap();
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    let last = text.lines().rfind(|l| !l.trim().is_empty()).unwrap();
+    assert!(last.starts_with("summing ["), "{text}");
+    assert!(last.contains(&format!("{total}/{total} tasks")), "{text}");
+    // Plain lines: no cursor movement or clearing escapes in a log.
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+}

@@ -2,6 +2,7 @@
 //! `dask.diagnostics.ProgressBar`): tasks done of total, elapsed, rate.
 
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use indicatif::{ProgressDrawTarget, ProgressState, ProgressStyle, TermLike};
@@ -41,20 +42,41 @@ pub struct ProgressBar {
     /// Whether anything is drawn (the steady tick is started only then).
     drawn: bool,
     /// Where to draw, set up when a computation starts.
-    draw: Draw,
+    sink: Sink,
 }
 
-/// The draw target `draw` asks for, in this process's situation.
-fn target(draw: Draw) -> ProgressDrawTarget {
-    match draw {
+/// Where a bar goes.
+#[derive(Clone)]
+enum Sink {
+    /// stderr, as a [`Draw`] says.
+    Stderr(Draw),
+    /// Log lines into a writer.
+    Writer(SharedWriter),
+}
+
+/// A writer shared by the bar's redraws.
+type SharedWriter = Arc<Mutex<Box<dyn Write + Send>>>;
+
+/// The draw target `sink` asks for, in this process's situation.
+fn target(sink: &Sink) -> ProgressDrawTarget {
+    match sink {
         // indicatif hides a terminal target by itself when stderr is not a terminal.
-        Draw::IfTerminal => ProgressDrawTarget::stderr(),
-        Draw::Never => ProgressDrawTarget::hidden(),
-        Draw::Always if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
+        Sink::Stderr(Draw::IfTerminal) => ProgressDrawTarget::stderr(),
+        Sink::Stderr(Draw::Never) => ProgressDrawTarget::hidden(),
+        Sink::Stderr(Draw::Always) if std::io::IsTerminal::is_terminal(&std::io::stderr()) => {
             ProgressDrawTarget::stderr()
         }
-        Draw::Always => ProgressDrawTarget::term_like_with_hz(Box::new(LogLines), 1),
+        Sink::Stderr(Draw::Always) => {
+            let stderr: Box<dyn Write + Send> = Box::new(std::io::stderr());
+            log_lines(Arc::new(Mutex::new(stderr)))
+        }
+        Sink::Writer(w) => log_lines(w.clone()),
     }
+}
+
+/// One plain line per redraw, once a second.
+fn log_lines(writer: SharedWriter) -> ProgressDrawTarget {
+    ProgressDrawTarget::term_like_with_hz(Box::new(LogLines(writer)), 1)
 }
 
 impl ProgressBar {
@@ -65,6 +87,17 @@ impl ProgressBar {
 
     /// A bar labelled `label`, drawn as `draw` says.
     pub fn with_draw(label: &str, draw: Draw) -> Self {
+        Self::with_sink(label, Sink::Stderr(draw))
+    }
+
+    /// A bar written as plain progress lines (about one a second, and the
+    /// last state) into `writer`: a log file, a buffer.
+    pub fn to_writer(label: &str, writer: impl Write + Send + 'static) -> Self {
+        let writer: Box<dyn Write + Send> = Box::new(writer);
+        Self::with_sink(label, Sink::Writer(Arc::new(Mutex::new(writer))))
+    }
+
+    fn with_sink(label: &str, sink: Sink) -> Self {
         // Hidden until a computation starts: a bar drawn before it knows its
         // total would show "0/0" as complete.
         let bar = indicatif::ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
@@ -81,8 +114,8 @@ impl ProgressBar {
         bar.set_message(label.to_string());
         ProgressBar {
             bar,
-            drawn: !target(draw).is_hidden(),
-            draw,
+            drawn: !target(&sink).is_hidden(),
+            sink,
         }
     }
 
@@ -112,7 +145,7 @@ impl Callbacks for ProgressBar {
         self.bar.set_length(total_tasks as u64);
         self.bar.reset();
         if self.drawn {
-            self.bar.set_draw_target(target(self.draw));
+            self.bar.set_draw_target(target(&self.sink));
             // Keeps the elapsed time moving while long tasks run.
             self.bar.enable_steady_tick(Duration::from_millis(250));
         }
@@ -131,10 +164,24 @@ impl Callbacks for ProgressBar {
     }
 }
 
-/// stderr when it is not a terminal: every redraw becomes one plain line, no
-/// cursor movement, so a log file reads as a list of progress reports.
-#[derive(Debug)]
-struct LogLines;
+/// A writer that is not a terminal: every redraw becomes one plain line, no
+/// cursor movement, so a log reads as a list of progress reports.
+struct LogLines(SharedWriter);
+
+impl std::fmt::Debug for LogLines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LogLines")
+    }
+}
+
+impl LogLines {
+    fn line(&self, s: &str) -> std::io::Result<()> {
+        match self.0.lock() {
+            Ok(mut w) => writeln!(w, "{s}"),
+            Err(_) => Ok(()),
+        }
+    }
+}
 
 impl TermLike for LogLines {
     fn width(&self) -> u16 {
@@ -153,7 +200,7 @@ impl TermLike for LogLines {
         Ok(())
     }
     fn write_line(&self, s: &str) -> std::io::Result<()> {
-        writeln!(std::io::stderr().lock(), "{s}")
+        self.line(s)
     }
     fn write_str(&self, s: &str) -> std::io::Result<()> {
         // indicatif ends a frame without a newline and pads it with spaces to
@@ -161,12 +208,15 @@ impl TermLike for LogLines {
         if s.trim().is_empty() {
             return Ok(());
         }
-        writeln!(std::io::stderr().lock(), "{s}")
+        self.line(s)
     }
     fn clear_line(&self) -> std::io::Result<()> {
         Ok(())
     }
     fn flush(&self) -> std::io::Result<()> {
-        std::io::stderr().flush()
+        match self.0.lock() {
+            Ok(mut w) => w.flush(),
+            Err(_) => Ok(()),
+        }
     }
 }

@@ -448,6 +448,7 @@ proptest! {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn resources_are_sampled_during_a_long_computation() {
     let x = tessera::random::random([2000, 2000], 250, 1).unwrap();
     let s = x.std(0).unwrap();
@@ -588,6 +589,27 @@ fn svg_without_graphviz_is_a_clear_error() {
         "{err}"
     );
     assert!(!dir.path().join("g.svg").exists());
+}
+
+#[test]
+fn huge_task_graphs_are_refused_with_the_way_out() {
+    // 61,528,336 chunks: never materialised, refused at once.
+    let x = tessera::ones::<f64>([1_000_000, 1_000_000, 1000], "auto").unwrap();
+    let err = x.visualize("huge.dot").unwrap_err().to_string();
+    assert!(
+        err.contains("61528336 tasks") && err.contains("layers: true"),
+        "{err}"
+    );
+    assert!(!Path::new("huge.dot").exists());
+    // The layer view of the same array is one node.
+    let dir = tempfile::tempdir().unwrap();
+    let layers = VisualizeOptions {
+        layers: true,
+        ..VisualizeOptions::default()
+    };
+    x.visualize_with(dir.path().join("l.dot"), &layers).unwrap();
+    let dot = std::fs::read_to_string(dir.path().join("l.dot")).unwrap();
+    assert_eq!(dot_counts(&dot), (1, 0));
 }
 
 #[test]

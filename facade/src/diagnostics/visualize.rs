@@ -28,6 +28,9 @@ pub struct VisualizeOptions {
     pub optimize: bool,
     /// The Graphviz program making SVG (`"dot"` on `PATH`).
     pub dot_command: String,
+    /// The most tasks a task view may draw: a larger picture is unreadable
+    /// and costly to build, so it is refused with an error naming the layer view.
+    pub max_tasks: usize,
 }
 
 impl Default for VisualizeOptions {
@@ -37,6 +40,7 @@ impl Default for VisualizeOptions {
             color: ColorBy::Layer,
             optimize: false,
             dot_command: "dot".into(),
+            max_tasks: 50_000,
         }
     }
 }
@@ -65,6 +69,17 @@ fn format_of(path: &Path) -> Result<Format> {
 pub fn graph_view(expr: &Expr, options: &VisualizeOptions) -> Result<GraphView> {
     if options.layers {
         return Ok(GraphView::layers(expr.layer()));
+    }
+    // One task per block per layer: known before anything is materialised.
+    let tasks: usize = tessera_graph::layers(std::slice::from_ref(expr.layer()))
+        .iter()
+        .map(|l| l.chunks().num_blocks())
+        .sum();
+    if tasks > options.max_tasks {
+        return Err(Error::Diagnostics(format!(
+            "the task graph has {tasks} tasks, more than the {} a picture may show: draw the layer graph (VisualizeOptions {{ layers: true, .. }}), rechunk to fewer chunks, or raise max_tasks",
+            options.max_tasks
+        )));
     }
     let graph = if options.optimize {
         let optimized = tessera_graph::passes::optimize(expr.layer())?;

@@ -1,18 +1,88 @@
 //! The Dask array tutorial, step by step, in tessera.
 //!
-//! `cargo run --release --example tour` (add `-- --full` for the tutorial's 30000 x 30000 array).
+//! `cargo run --release --example tour` (add `-- --full` for the tutorial's
+//! 30000 x 30000 array, `-- --html DIR` to write the HTML repr of each array
+//! shown, the graph view of the rechunked array and the profile of its sum;
+//! `-- --no-zarr` skips the last section, which writes 3.2 GB to the temp dir).
+//! Long computations show a progress bar when stderr is a terminal.
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
-use ndarray::Axis;
+use ndarray::{ArrayD, Axis};
+use tessera::diagnostics::{repr_page, ProgressBar};
 use tessera::{chunks, random, Array, Element};
 
+/// Where `--html DIR` writes, if given.
+static HTML_DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+
+fn html_dir() -> Option<&'static Path> {
+    HTML_DIR.get().and_then(|d| d.as_deref())
+}
+
+/// Print an array and its summary table; with `--html`, also write its HTML repr.
 fn show<T: Element>(title: &str, x: &Array<T>) {
     println!("\n## {title}\n{x}\n{}", x.summary());
+    if let Some(dir) = html_dir() {
+        let name: String = title
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect::<String>()
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let path = dir.join(format!("repr-{name}.html"));
+        let page = repr_page(&format!("{title}: {x}"), &x.to_html());
+        match std::fs::write(&path, page) {
+            Ok(()) => println!("(HTML repr written to {})", path.display()),
+            Err(e) => eprintln!("cannot write {}: {e}", path.display()),
+        }
+    }
+}
+
+/// Compute with the default scheduler and a progress bar labelled `label`.
+fn compute<T: Element>(x: &Array<T>, label: &str) -> tessera::Result<ArrayD<T>> {
+    let scheduler = tessera::config::get()?.scheduler();
+    x.compute_with_callbacks(scheduler.as_ref(), &[&ProgressBar::new(label)])
+}
+
+/// The value of a 0-d array, computed with a progress bar.
+fn compute_scalar(x: &Array<f64>, label: &str) -> tessera::Result<f64> {
+    Ok(compute(x, label)?
+        .iter()
+        .next()
+        .copied()
+        .unwrap_or(f64::NAN))
 }
 
 fn main() -> tessera::Result<()> {
-    let full = std::env::args().any(|a| a == "--full");
+    let args: Vec<String> = std::env::args().collect();
+    let full = args.iter().any(|a| a == "--full");
+    let html = match args.iter().position(|a| a == "--html") {
+        Some(i) => match args.get(i + 1) {
+            Some(dir) => Some(PathBuf::from(dir)),
+            None => {
+                eprintln!("--html needs a directory: --html DIR");
+                std::process::exit(2);
+            }
+        },
+        None => None,
+    };
+    if let Some(dir) = &html {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("cannot create {}: {e}", dir.display());
+            std::process::exit(2);
+        }
+    }
+    let _ = HTML_DIR.set(html);
     println!("# tessera tour: Dask arrays, natively");
 
     // Blocked algorithms: ten ones in two chunks of five.
@@ -36,7 +106,7 @@ fn main() -> tessera::Result<()> {
     let y = x.mean_axis(0)?;
     show("its mean over axis 0", &y);
     let t = Instant::now();
-    let yd = y.compute()?;
+    let yd = compute(&y, "mean")?;
     let t_tessera = t.elapsed().as_secs_f64();
     println!(
         "tessera: {:.3} s on {} threads; mean[0..3] = {:?}",
@@ -66,12 +136,15 @@ fn main() -> tessera::Result<()> {
     show("rechunk({0: -1, 1: 100, 2: \"auto\"})", &r);
     println!("chunksize = {:?}\nchunks = {}", r.chunksize(), r.chunks());
     let t = Instant::now();
-    let s = r.sum::<f64>()?.compute_scalar()?;
+    let s = compute_scalar(&r.sum::<f64>()?, "sum")?;
     println!(
         "sum = {s:.1} (expected about {:.1}) in {:.2} s",
         1e9 * 0.5,
         t.elapsed().as_secs_f64()
     );
+    if let Some(dir) = html_dir() {
+        write_graph_and_profile(&r, dir)?;
+    }
 
     // The chunk-size advice, on real numbers.
     println!("\n## chunk-size advice: 100 MB to 1 GB chunks, 10^4 to 10^5 tasks at most, 2x cores chunks at least");
@@ -92,7 +165,9 @@ fn main() -> tessera::Result<()> {
             );
         }
     }
-    zarr_section()?;
+    if !args.iter().any(|a| a == "--no-zarr") {
+        zarr_section()?;
+    }
     Ok(())
 }
 
@@ -114,9 +189,8 @@ fn zarr_section() -> tessera::Result<()> {
     println!("\n## Zarr: chunked data on disk ({})", dir.0.display());
     let data = random::random(n, 6_250_000, 7)?;
     let t = Instant::now();
-    data.to_zarr(dir.0.join("random.zarr"), "")?;
-    data.rechunk(10_000)?
-        .to_zarr(dir.0.join("random_sc.zarr"), "")?;
+    write_zarr(&data, &dir.0.join("random.zarr"))?;
+    write_zarr(&data.rechunk(10_000)?, &dir.0.join("random_sc.zarr"))?;
     println!(
         "wrote random.zarr (32 chunks) and random_sc.zarr (20,000 chunks) in {:.2} s",
         t.elapsed().as_secs_f64()
@@ -125,8 +199,36 @@ fn zarr_section() -> tessera::Result<()> {
         let a = tessera::from_zarr::<f64>(dir.0.join(name), "")?;
         show(&format!("from_zarr(\"{name}\")"), &a);
         let t = Instant::now();
-        let m = a.mean()?.compute_scalar()?;
+        let m = compute_scalar(&a.mean()?, "mean")?;
         println!("mean = {m:.6} in {:.3} s", t.elapsed().as_secs_f64());
     }
+    Ok(())
+}
+
+/// `x.to_zarr(dir, "")` with a progress bar.
+fn write_zarr(x: &Array<f64>, dir: &Path) -> tessera::Result<u64> {
+    std::fs::create_dir_all(dir).map_err(|e| tessera::storage::Error::Io {
+        op: "create directory".into(),
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let store = Arc::new(tessera::storage::ZarrStore::open(dir)?);
+    let scheduler = tessera::config::get()?.scheduler();
+    let bar = ProgressBar::new("to_zarr");
+    x.to_store_with(store, "", scheduler.as_ref(), &[&bar])
+}
+
+/// `--html`: the graph view of the rechunked array and the profile of its sum.
+fn write_graph_and_profile(r: &Array<f64>, dir: &Path) -> tessera::Result<()> {
+    let graph = dir.join("graph.html");
+    r.visualize(&graph)?;
+    println!("(graph view written to {})", graph.display());
+    let sum = r.sum::<f64>()?;
+    let scheduler = tessera::config::get()?.scheduler();
+    let (_, profile) = sum.compute_profiled(scheduler.as_ref())?;
+    print!("{}", profile.summary());
+    let report = dir.join("profile.html");
+    profile.to_html(&report)?;
+    println!("(profile written to {})", report.display());
     Ok(())
 }

@@ -23,6 +23,9 @@ pub enum Error {
     /// Configuration (environment variables, settings).
     #[error("configuration: {0}")]
     Config(String),
+    /// Diagnostics output (reports, graph pictures, running Graphviz).
+    #[error("{0}")]
+    Diagnostics(String),
 }
 
 /// Result alias for tessera.

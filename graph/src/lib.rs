@@ -17,6 +17,7 @@ mod order;
 pub mod passes;
 mod task;
 mod task_graph;
+mod visualize;
 
 pub use error::{Error, Result};
 pub use fused::{Arg, Fused, Step};
@@ -31,3 +32,4 @@ pub use layer::{
 pub use order::{order, peak_live};
 pub use task::Task;
 pub use task_graph::TaskGraph;
+pub use visualize::{layer_label, order_color, palette, ColorBy, GraphView, ViewNode};

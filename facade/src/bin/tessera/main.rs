@@ -8,7 +8,6 @@ mod error;
 mod format;
 mod info;
 mod metadata;
-mod progress;
 mod random;
 mod rechunk;
 mod reduce;

@@ -4,12 +4,12 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 use ndarray::ArrayD;
+use tessera::diagnostics::{Draw, ProgressBar};
 use tessera::storage::Store;
 use tessera::{Array, Element, Scheduler, SyncScheduler, Threaded};
 
 use crate::args::RunArgs;
 use crate::error::Result;
-use crate::progress::Progress;
 
 /// `--scheduler`: where tasks run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -43,9 +43,19 @@ impl Runner {
         })
     }
 
+    /// The library's progress bar: on stderr when it is a terminal, unless `--no-progress`.
+    fn bar(&self, label: &str) -> ProgressBar {
+        let draw = if self.progress {
+            Draw::IfTerminal
+        } else {
+            Draw::Never
+        };
+        ProgressBar::with_draw(label, draw)
+    }
+
     /// Compute `array`, with a progress bar labelled `label`.
     pub fn compute<T: Element>(&self, array: &Array<T>, label: &str) -> Result<ArrayD<T>> {
-        let bar = Progress::new(label, self.progress);
+        let bar = self.bar(label);
         Ok(array.compute_with_callbacks(self.scheduler.as_ref(), &[&bar])?)
     }
 
@@ -57,7 +67,7 @@ impl Runner {
         path: &str,
         label: &str,
     ) -> Result<u64> {
-        let bar = Progress::new(label, self.progress);
+        let bar = self.bar(label);
         Ok(array.to_store_with(store, path, self.scheduler.as_ref(), &[&bar])?)
     }
 }

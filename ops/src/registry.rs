@@ -68,6 +68,10 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             "tessera.overlap".into(),
             from_json::<crate::kernels::overlap::OverlapBlock>,
         );
+        map.insert(
+            "tessera.einsum".into(),
+            from_json::<crate::kernels::einsum::EinsumBlock>,
+        );
         RwLock::new(map)
     })
 }

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use ndarray::{concatenate, ArrayD, Axis, Ix2, IxDyn, Slice};
 use proptest::prelude::*;
 use serde_json::Value;
-use tessera::{AdjustChunks, Array, Block, BlockwiseOptions, Chunks, KernelError, MapBlocksOptions};
+use tessera::{
+    AdjustChunks, Array, Block, BlockwiseOptions, Chunks, KernelError, MapBlocksOptions, Scheduler,
+};
 
 mod common;
 use common::{schedulers, split};
@@ -139,11 +141,7 @@ const EINSUM: &[&str] = &[
 fn einsum_shapes(sub: &str, lens: &[usize]) -> Vec<Vec<usize>> {
     let ins = sub.split("->").next().unwrap();
     ins.split(',')
-        .map(|t| {
-            t.chars()
-                .map(|c| lens["bijkl".find(c).unwrap()])
-                .collect()
-        })
+        .map(|t| t.chars().map(|c| lens["bijkl".find(c).unwrap()]).collect())
         .collect()
 }
 
@@ -205,8 +203,7 @@ proptest! {
             shape[at] = l;
             b.broadcast(IxDyn(&shape)).unwrap().to_owned()
         };
-        let g = grow.clone();
-        let y = x.map_blocks_with(move |b| g(b.to_owned()), &opts).unwrap();
+        let y = x.map_blocks_with(move |b| grow(b.to_owned()), &opts).unwrap();
         let mut want_chunks = chunks.clone();
         want_chunks.insert(at, vec![l]);
         prop_assert_eq!(y.chunks().axes(), want_chunks.as_slice());
@@ -374,7 +371,13 @@ fn dask_fixtures() {
         }
     }
     assert!(cases.len() >= 200);
-    assert!(failed.is_empty(), "{} of {} failed:\n{}", failed.len(), cases.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} of {} failed:\n{}",
+        failed.len(),
+        cases.len(),
+        failed.join("\n")
+    );
 }
 
 fn chunks_of(v: &Value) -> Chunks {
@@ -385,13 +388,18 @@ fn chunks_of(v: &Value) -> Chunks {
 fn fixture_operand(chunks: Chunks, k: usize) -> ArrayD<f64> {
     let shape = chunks.shape();
     let n: usize = shape.iter().product();
-    ArrayD::from_shape_vec(IxDyn(&shape), (0..n).map(|i| ((i * (k + 1)) % 7) as f64 - 3.0).collect())
-        .unwrap()
+    ArrayD::from_shape_vec(
+        IxDyn(&shape),
+        (0..n).map(|i| ((i * (k + 1)) % 7) as f64 - 3.0).collect(),
+    )
+    .unwrap()
 }
 
 fn adjust_of(v: &Value) -> AdjustChunks {
     match v {
-        Value::Array(a) => AdjustChunks::Blocks(a.iter().map(|x| x.as_u64().unwrap() as usize).collect()),
+        Value::Array(a) => {
+            AdjustChunks::Blocks(a.iter().map(|x| x.as_u64().unwrap() as usize).collect())
+        }
         // Left unfilled by the generator in cases Dask refuses for another reason.
         Value::Null => AdjustChunks::Each(1),
         x => AdjustChunks::Each(x.as_u64().unwrap() as usize),
@@ -404,7 +412,9 @@ fn fixture_map_blocks(input: &Value) -> Result<Value, tessera::Error> {
     let opts = MapBlocksOptions {
         drop_axis: serde_json::from_value(input["drop_axis"].clone()).unwrap(),
         new_axis: serde_json::from_value(input["new_axis"].clone()).unwrap(),
-        chunks: input["out_chunks"].as_array().map(|a| a.iter().map(adjust_of).collect()),
+        chunks: input["out_chunks"]
+            .as_array()
+            .map(|a| a.iter().map(adjust_of).collect()),
     };
     let y = x.map_blocks_with(|b| b.to_owned(), &opts)?;
     Ok(serde_json::json!({"chunks": y.chunks()}))
@@ -414,21 +424,45 @@ fn fixture_blockwise(input: &Value) -> Result<Value, tessera::Error> {
     let mut arrays = Vec::new();
     for (k, arg) in input["args"].as_array().unwrap().iter().enumerate() {
         let chunks = chunks_of(&arg[0]);
-        arrays.push((tessera::from_array(fixture_operand(chunks.clone(), k), chunks)?, arg[1].as_str().unwrap().to_string()));
+        arrays.push((
+            tessera::from_array(fixture_operand(chunks.clone(), k), chunks)?,
+            arg[1].as_str().unwrap().to_string(),
+        ));
     }
     let letter = |k: &String| k.chars().next().unwrap();
     let opts = BlockwiseOptions {
-        new_axes: input["new_axes"].as_object().unwrap().iter().map(|(k, v)| {
-            (letter(k), match v {
-                Value::Array(a) => a.iter().map(|x| x.as_u64().unwrap() as usize).collect(),
-                x => vec![x.as_u64().unwrap() as usize],
+        new_axes: input["new_axes"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    letter(k),
+                    match v {
+                        Value::Array(a) => a.iter().map(|x| x.as_u64().unwrap() as usize).collect(),
+                        x => vec![x.as_u64().unwrap() as usize],
+                    },
+                )
             })
-        }).collect(),
-        adjust_chunks: input["adjust_chunks"].as_object().unwrap().iter().map(|(k, v)| (letter(k), adjust_of(v))).collect(),
+            .collect(),
+        adjust_chunks: input["adjust_chunks"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (letter(k), adjust_of(v)))
+            .collect(),
         concatenate: true,
     };
-    let inputs: Vec<(&dyn tessera::Operand, &str)> = arrays.iter().map(|(a, i)| (a as &dyn tessera::Operand, i.as_str())).collect();
-    let y = tessera::blockwise_fn::<f64>(|b: &[Block]| Ok(b[0].clone()), input["out"].as_str().unwrap(), &inputs, &opts)?;
+    let inputs: Vec<(&dyn tessera::Operand, &str)> = arrays
+        .iter()
+        .map(|(a, i)| (a as &dyn tessera::Operand, i.as_str()))
+        .collect();
+    let y = tessera::blockwise_fn::<f64>(
+        |b: &[Block]| Ok(b[0].clone()),
+        input["out"].as_str().unwrap(),
+        &inputs,
+        &opts,
+    )?;
     Ok(serde_json::json!({"chunks": y.chunks()}))
 }
 
@@ -445,15 +479,360 @@ fn fixture_einsum(input: &Value) -> Result<Value, tessera::Error> {
             other => panic!("dtype {other}"),
         });
     }
-    let ops: Vec<&dyn tessera::Operand> = arrays.iter().map(|a| a as &dyn tessera::Operand).collect();
+    let ops: Vec<&dyn tessera::Operand> =
+        arrays.iter().map(|a| a as &dyn tessera::Operand).collect();
     let sub = input["subscripts"].as_str().unwrap();
-    let y = tessera_ops::einsum::einsum(sub, &ops.iter().map(|o| o.operand().clone()).collect::<Vec<_>>(), None)?;
+    let y = tessera_ops::einsum::einsum(
+        sub,
+        &ops.iter().map(|o| o.operand().clone()).collect::<Vec<_>>(),
+        None,
+    )?;
     let y = tessera::DynArray::from_expr(y);
     let values: Value = match y.dtype() {
-        tessera::DType::F64 => serde_json::json!(y.typed::<f64>()?.compute()?.iter().collect::<Vec<_>>()),
-        tessera::DType::I64 => serde_json::json!(y.typed::<i64>()?.compute()?.iter().collect::<Vec<_>>()),
-        tessera::DType::I32 => serde_json::json!(y.typed::<i32>()?.compute()?.iter().collect::<Vec<_>>()),
+        tessera::DType::F64 => {
+            serde_json::json!(y.typed::<f64>()?.compute()?.iter().collect::<Vec<_>>())
+        }
+        tessera::DType::I64 => {
+            serde_json::json!(y.typed::<i64>()?.compute()?.iter().collect::<Vec<_>>())
+        }
+        tessera::DType::I32 => {
+            serde_json::json!(y.typed::<i32>()?.compute()?.iter().collect::<Vec<_>>())
+        }
         other => panic!("result dtype {other}"),
     };
     Ok(serde_json::json!({"chunks": y.chunks(), "dtype": y.dtype().to_string(), "result": values}))
+}
+
+fn msg<T>(r: tessera::Result<T>) -> String {
+    match r {
+        Ok(_) => panic!("expected an error"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn first_block(b: &[Block]) -> Result<Block, KernelError> {
+    b.first()
+        .cloned()
+        .ok_or_else(|| KernelError::new("no block"))
+}
+
+#[test]
+fn bad_blockwise_indices_say_what_is_wrong() {
+    let a = tessera::ones::<f64>([4, 6], 2).unwrap();
+    let b = tessera::ones::<f64>([5, 3], 2).unwrap();
+    let o = BlockwiseOptions::default();
+    let e = msg(tessera::blockwise_fn::<f64>(
+        first_block,
+        "ik",
+        &[(&a, "ij")],
+        &o,
+    ));
+    assert!(
+        e.contains("unknown index 'k'") && e.contains("new axis"),
+        "{e}"
+    );
+    let e = msg(tessera::blockwise_fn::<f64>(
+        first_block,
+        "ii",
+        &[(&a, "ij")],
+        &o,
+    ));
+    assert!(e.contains("'i' appears twice in the output"), "{e}");
+    let e = msg(tessera::blockwise_fn::<f64>(
+        first_block,
+        "ij",
+        &[(&a, "ijk")],
+        &o,
+    ));
+    assert!(
+        e.contains("input 0 has 2 dimensions") && e.contains("names 3"),
+        "{e}"
+    );
+    let e = msg(tessera::blockwise_fn::<f64>(
+        first_block,
+        "ik",
+        &[(&a, "ij"), (&b, "jk")],
+        &o,
+    ));
+    assert!(
+        e.contains("index 'j' has length 6 in input 0 (axis 1) but 5 in input 1 (axis 0)"),
+        "{e}"
+    );
+    let e = msg(tessera::blockwise_fn::<f64>(
+        first_block,
+        "",
+        &[(&a, "jj")],
+        &o,
+    ));
+    assert!(e.contains("repeated in input 0 and contracted"), "{e}");
+    let adjust = BlockwiseOptions {
+        adjust_chunks: vec![('i', AdjustChunks::Blocks(vec![1, 1, 1]))],
+        ..Default::default()
+    };
+    let e = msg(tessera::blockwise_fn::<f64>(
+        first_block,
+        "ij",
+        &[(&a, "ij")],
+        &adjust,
+    ));
+    assert!(
+        e.contains("has 2 blocks, adjust_chunks specified with 3"),
+        "{e}"
+    );
+    let adjust = BlockwiseOptions {
+        adjust_chunks: vec![('q', AdjustChunks::Each(1))],
+        ..Default::default()
+    };
+    let e = msg(tessera::blockwise_fn::<f64>(
+        first_block,
+        "ij",
+        &[(&a, "ij")],
+        &adjust,
+    ));
+    assert!(e.contains("adjust_chunks names index 'q'"), "{e}");
+    for new_axes in [
+        vec![('j', vec![2])],
+        vec![('z', vec![])],
+        vec![('y', vec![2])],
+    ] {
+        let opts = BlockwiseOptions {
+            new_axes,
+            ..Default::default()
+        };
+        let e = msg(tessera::blockwise_fn::<f64>(
+            first_block,
+            "ijz",
+            &[(&a, "ij")],
+            &opts,
+        ));
+        assert!(e.contains("new axis"), "{e}");
+    }
+    // The kernel's dtype is the declared one: a mismatch is a compute error, not a panic.
+    let y = tessera::blockwise_fn::<i32>(first_block, "ij", &[(&a, "ij")], &o).unwrap();
+    assert!(y.compute().is_err());
+}
+
+#[test]
+fn bad_map_blocks_axes_say_what_is_wrong() {
+    let x = tessera::ones::<f64>([4, 6], 2).unwrap();
+    let id = |b: ndarray::ArrayViewD<'_, f64>| b.to_owned();
+    let opts = |drop: Vec<i64>, new: Option<Vec<usize>>, chunks: Option<Vec<AdjustChunks>>| {
+        MapBlocksOptions {
+            drop_axis: drop,
+            new_axis: new,
+            chunks,
+        }
+    };
+    let e = msg(x.map_blocks_with(id, &opts(vec![2], None, None)));
+    assert!(
+        e.contains("drop_axis 2 is out of range") && e.contains("-2 to 1"),
+        "{e}"
+    );
+    let e = msg(x.map_blocks_with(id, &opts(vec![-3], None, None)));
+    assert!(e.contains("drop_axis -3"), "{e}");
+    let e = msg(x.map_blocks_with(id, &opts(vec![], Some(vec![3]), None)));
+    assert!(
+        e.contains("new_axis 3 is out of range") && e.contains("0 to 2"),
+        "{e}"
+    );
+    let e = msg(x.map_blocks_with(id, &opts(vec![], Some(vec![1, 1]), None)));
+    assert!(e.contains("given twice"), "{e}");
+    let e = msg(x.map_blocks_with(id, &opts(vec![], None, Some(vec![AdjustChunks::Each(1)]))));
+    assert!(e.contains("chunks have 1 dimensions; expected 2"), "{e}");
+    let map = AdjustChunks::Map(Arc::new(|c| c));
+    let e = msg(x.map_blocks_with(
+        id,
+        &opts(
+            vec![],
+            Some(vec![0]),
+            Some(vec![map, AdjustChunks::Each(2), AdjustChunks::Each(2)]),
+        ),
+    ));
+    assert!(e.contains("new axis 0 must be lengths"), "{e}");
+    let e = msg(x.map_blocks_with(
+        id,
+        &opts(
+            vec![],
+            None,
+            Some(vec![AdjustChunks::Blocks(vec![1]), AdjustChunks::Each(2)]),
+        ),
+    ));
+    assert!(
+        e.contains("has 2 blocks, adjust_chunks specified with 1"),
+        "{e}"
+    );
+    // A closure that returns the wrong rank fails the computation with a message.
+    let y = x
+        .map_blocks_with(|b| b.to_owned(), &opts(vec![1], None, None))
+        .unwrap();
+    let e = msg(y.compute());
+    assert!(
+        e.contains("returned a 2-d block") && e.contains("1-d output"),
+        "{e}"
+    );
+    // Dask's implicit leading new axes: more chunks than output axes.
+    let z = x
+        .map_blocks_with(
+            |b| b.to_owned().insert_axis(Axis(0)),
+            &opts(
+                vec![],
+                None,
+                Some(vec![
+                    AdjustChunks::Each(1),
+                    AdjustChunks::Each(2),
+                    AdjustChunks::Each(2),
+                ]),
+            ),
+        )
+        .unwrap();
+    assert_eq!(z.chunks().axes(), &[vec![1], vec![2, 2], vec![2, 2, 2]]);
+    assert_eq!(z.compute().unwrap().sum(), 24.0);
+}
+
+#[test]
+fn bad_einsum_input_says_what_is_wrong() {
+    let a = tessera::ones::<f64>([4, 6], 2).unwrap();
+    let b = tessera::ones::<f64>([5, 3], 2).unwrap();
+    let e = msg(tessera::einsum::<f64>("ij,jk->ik", &[&a]));
+    assert!(e.contains("2 operand terms but 1 operands"), "{e}");
+    let e = msg(tessera::einsum::<f64>("ij,jk->ik", &[&a, &b]));
+    assert!(
+        e.contains("index 'j' has length 6 in operand 0 (axis 1) but 5 in operand 1 (axis 0)"),
+        "{e}"
+    );
+    let e = msg(tessera::einsum::<f64>("ijk->i", &[&a]));
+    assert!(e.contains("operand 0 has 2 dimensions"), "{e}");
+    let e = msg(tessera::einsum::<f64>("ij->q", &[&a]));
+    assert!(e.contains("'q'") && e.contains("does not appear"), "{e}");
+    let e = msg(tessera::einsum::<f64>("ij->jj", &[&a]));
+    assert!(e.contains("more than once"), "{e}");
+    let e = msg(tessera::einsum::<f64>("i$->i", &[&a]));
+    assert!(e.contains("'$'"), "{e}");
+    let e = msg(tessera::einsum::<f64>("...->", &[&a]));
+    assert!(e.contains("ellipses"), "{e}");
+    let e = msg(tessera::einsum::<f64>("", &[]));
+    assert!(e.contains("no operands"), "{e}");
+    let e = msg(tessera::einsum::<f32>("ij->i", &[&a]));
+    assert!(e.contains("float64") && e.contains("float32"), "{e}");
+    let e = msg(tessera::einsum::<f64>("ij->i->j", &[&a]));
+    assert!(e.contains("one '->'"), "{e}");
+}
+
+#[test]
+fn einsum_dtypes_follow_dask() {
+    let d = data(&[3, 4], 9);
+    let c = Chunks::regular(&[3, 4], &[2, 3]).unwrap();
+    let xi = tessera::from_array(d.mapv(|v| v as i32), c.clone()).unwrap();
+    let xf = tessera::from_array(d.mapv(|v| v as f32), c).unwrap();
+    // Nothing contracted: the operand dtype; contracted: NumPy's sum dtype.
+    let t = tessera::einsum::<i32>("ij->ji", &[&xi]).unwrap();
+    assert_eq!(t.compute().unwrap(), d.t().mapv(|v| v as i32));
+    let s = tessera::einsum::<i64>("ij,ij->", &[&xi, &xi]).unwrap();
+    assert_eq!(s.compute_scalar().unwrap(), d.mapv(|v| v * v).sum() as i64);
+    let f = tessera::einsum::<f32>("ij,kj->ik", &[&xf, &xf]).unwrap();
+    let want = matrix(d.clone())
+        .dot(&matrix(d.clone()).t())
+        .mapv(|v| v as f32)
+        .into_dyn();
+    assert_eq!(f.compute().unwrap(), want);
+    // Mixed operands promote (int32 with float32 is float64, as NumPy).
+    let m = tessera::einsum::<f64>("ij,ij->ij", &[&xi, &xf]).unwrap();
+    assert_eq!(m.compute().unwrap(), d.mapv(|v| v * v));
+}
+
+#[test]
+fn einsum_sums_contracted_blocks_as_a_tree() {
+    let a = tessera::ones::<f64>([4, 80], [2, 2]).unwrap();
+    let b = tessera::ones::<f64>([80, 3], [2, 3]).unwrap();
+    let c = tessera::einsum::<f64>("ij,jk", &[&a, &b]).unwrap();
+    assert_eq!(c.chunks().axes(), &[vec![2, 2], vec![3]]);
+    let g = c.task_graph().unwrap();
+    assert!(g.deps.iter().all(|d| d.len() <= 4));
+    for s in schedulers() {
+        assert_eq!(
+            c.compute_with(s.as_ref()).unwrap(),
+            ArrayD::from_elem(IxDyn(&[4, 3]), 80.0)
+        );
+    }
+    // Dask's layers: the products, then sum-partial levels and the aggregate (40 -> 10 -> 3 -> 1).
+    let labels: std::collections::BTreeSet<String> = c
+        .raw_task_graph()
+        .unwrap()
+        .tasks
+        .iter()
+        .map(|t| t.key.layer.split('-').next().unwrap().to_string())
+        .collect();
+    assert!(
+        labels.contains("einsum") && labels.contains("sum"),
+        "{labels:?}"
+    );
+}
+
+#[test]
+fn blockwise_without_contraction_fuses() {
+    let a = tessera::ones::<f64>([6, 4], [2, 2]).unwrap();
+    let y = tessera::blockwise_fn::<f64>(
+        |b: &[Block]| Ok(Block::from_array(f64_block(&b[0])?.t().to_owned())),
+        "ji",
+        &[(&a, "ij")],
+        &BlockwiseOptions::default(),
+    )
+    .unwrap();
+    let z = (&y + 1.0).unwrap();
+    assert_eq!(z.chunks().axes(), &[vec![2, 2], vec![2, 2, 2]]);
+    // One task per block after fusion: the transpose kernel and the addition run together.
+    assert_eq!(z.task_graph().unwrap().tasks.len(), 6);
+    assert_eq!(z.compute().unwrap(), ArrayD::from_elem(IxDyn(&[4, 6]), 2.0));
+}
+
+/// A user kernel that travels: row sums of a block (`map_blocks(..., drop_axis=1)`).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct RowSums {
+    scale: f64,
+}
+
+impl tessera::Kernel for RowSums {
+    fn id(&self) -> &str {
+        "test.row_sums"
+    }
+    fn params(&self) -> tessera::Params {
+        tessera::Params::Json(serde_json::to_string(self).unwrap())
+    }
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        let b = f64_block(&inputs[0])?;
+        Ok(Block::from_array(
+            b.sum_axis(Axis(1)).mapv(|v| v * self.scale),
+        ))
+    }
+}
+
+#[test]
+fn registered_kernels_travel() {
+    tessera_ops::registry::register_kernel::<RowSums>("test.row_sums");
+    // A generated source: from_array's literal blocks stay in-process by design.
+    let x = tessera::random::random([7, 9], [3, 4], 3).unwrap();
+    let d = x.compute().unwrap();
+    let opts = MapBlocksOptions {
+        drop_axis: vec![1],
+        ..Default::default()
+    };
+    let y: Array<f64> = x
+        .map_blocks_kernel_with(Arc::new(RowSums { scale: 2.0 }), &opts)
+        .unwrap();
+    let e = tessera::einsum::<f64>("i,i->", &[&y, &y]).unwrap();
+    let rows = d.sum_axis(Axis(1)).mapv(|v| v * 2.0);
+    let want = rows.mapv(|v| v * v).sum();
+    assert!((e.compute_scalar().unwrap() - want).abs() < 1e-12 * want);
+    // Every task's kernel survives (id, params) and back.
+    for z in [&y, &e] {
+        let g = z.task_graph().unwrap();
+        let mut travelled = g.clone();
+        for t in &mut travelled.tasks {
+            t.kernel = tessera_ops::registry::round_trip(&t.kernel).unwrap();
+        }
+        assert_eq!(
+            tessera::SyncScheduler.run(&g, &[]).unwrap(),
+            tessera::SyncScheduler.run(&travelled, &[]).unwrap()
+        );
+    }
 }

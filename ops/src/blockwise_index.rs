@@ -265,7 +265,11 @@ fn unified(s: &Spec<'_>, i: Ind) -> Result<Vec<usize>> {
         })
         .collect();
     let a = seen.iter().find(|o| o.len != 1);
-    if let Some((a, b)) = a.and_then(|a| seen.iter().find(|o| o.len != 1 && o.len != a.len).map(|b| (a, b))) {
+    if let Some((a, b)) = a.and_then(|a| {
+        seen.iter()
+            .find(|o| o.len != 1 && o.len != a.len)
+            .map(|b| (a, b))
+    }) {
         return Err(invalid(
             s.op,
             format!(
@@ -476,10 +480,7 @@ impl GatherTasks {
                 .map(|a| match a {
                     Source::Out(pos) => out.get(*pos).copied().unwrap_or(0),
                     Source::First => 0,
-                    Source::Contracted(i) => order
-                        .iter()
-                        .position(|j| j == i)
-                        .map_or(0, |k| at[k]),
+                    Source::Contracted(i) => order.iter().position(|j| j == i).map_or(0, |k| at[k]),
                 })
                 .collect();
             keys.push(Key::new(name.clone(), index));

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use tessera_chunk_core::{result_type, sum_dtype, Chunks, DType};
+use tessera_chunk_core::{result_type, sum_dtype, Chunks};
 
 use crate::blockwise_index::{build, show_letter, AdjustChunks, Ind, Spec};
 use crate::elementwise::astype;
@@ -241,7 +241,9 @@ fn check_lengths(ops: &[Expr], subs: &Subscripts) -> Result<()> {
 /// bounds the fan-in of the sum over contracted blocks (default 4).
 pub fn einsum(subscripts: &str, operands: &[Expr], split_every: Option<usize>) -> Result<Expr> {
     if operands.is_empty() {
-        return Err(invalid("no operands given; einsum needs at least one".into()));
+        return Err(invalid(
+            "no operands given; einsum needs at least one".into(),
+        ));
     }
     let ndims: Vec<usize> = operands.iter().map(Expr::ndim).collect();
     let subs = parse(subscripts, &ndims)?;
@@ -311,19 +313,6 @@ pub fn einsum(subscripts: &str, operands: &[Expr], split_every: Option<usize>) -
         split_every,
     };
     reduce(&products, ReduceOp::Sum, &opts)
-}
-
-/// The dtype `einsum` gives for operands of these dtypes.
-pub fn einsum_dtype(dtypes: &[DType], contracts: bool) -> Option<DType> {
-    let promoted = dtypes
-        .iter()
-        .skip(1)
-        .fold(*dtypes.first()?, |d, &x| result_type(d, x));
-    Some(if contracts {
-        sum_dtype(promoted)
-    } else {
-        promoted
-    })
 }
 
 #[cfg(test)]

@@ -117,14 +117,28 @@ fn pair<T: Numeric + MatElement>(
         .copied()
         .filter(|c| b.letters.contains(c))
         .collect();
-    let batch: Vec<char> = shared.iter().copied().filter(|c| keep.contains(c)).collect();
+    let batch: Vec<char> = shared
+        .iter()
+        .copied()
+        .filter(|c| keep.contains(c))
+        .collect();
     let contr: Vec<char> = shared
         .iter()
         .copied()
         .filter(|c| !keep.contains(c))
         .collect();
-    let free_a: Vec<char> = a.letters.iter().copied().filter(|c| !shared.contains(c)).collect();
-    let free_b: Vec<char> = b.letters.iter().copied().filter(|c| !shared.contains(c)).collect();
+    let free_a: Vec<char> = a
+        .letters
+        .iter()
+        .copied()
+        .filter(|c| !shared.contains(c))
+        .collect();
+    let free_b: Vec<char> = b
+        .letters
+        .iter()
+        .copied()
+        .filter(|c| !shared.contains(c))
+        .collect();
     let len = |t: &Term<T>, c: &char| {
         t.letters
             .iter()
@@ -152,11 +166,7 @@ fn pair<T: Numeric + MatElement>(
         .into_shape_with_order((nb, k, n))
         .map_err(|e| bad(e.to_string()))?;
     let mut c = Array3::<T>::from_elem((nb, m, n), T::ZERO);
-    for ((mut out, x), y) in c
-        .outer_iter_mut()
-        .zip(a3.outer_iter())
-        .zip(b3.outer_iter())
-    {
+    for ((mut out, x), y) in c.outer_iter_mut().zip(a3.outer_iter()).zip(b3.outer_iter()) {
         out.assign(&T::matmul(x, y));
     }
     let letters: Vec<char> = [&batch[..], &free_a, &free_b].concat();
@@ -282,19 +292,36 @@ mod tests {
         let a = array![[1.0, 2.0], [3.0, 4.0]].into_dyn();
         let b = array![[5.0, 6.0], [7.0, 8.0]].into_dyn();
         let want: Array2<f64> = array![[19.0, 22.0], [43.0, 50.0]];
-        assert_eq!(run(&["ij", "jk"], "ik", vec![a.clone(), b.clone()]), want.into_dyn());
+        assert_eq!(
+            run(&["ij", "jk"], "ik", vec![a.clone(), b.clone()]),
+            want.into_dyn()
+        );
         assert_eq!(run(&["ii"], "", vec![a.clone()]).sum(), 5.0);
-        assert_eq!(run(&["ii"], "i", vec![a.clone()]), array![1.0, 4.0].into_dyn());
+        assert_eq!(
+            run(&["ii"], "i", vec![a.clone()]),
+            array![1.0, 4.0].into_dyn()
+        );
         assert_eq!(run(&["ij"], "ji", vec![a.clone()]), a.t().into_owned());
-        let ab = ndarray::stack(Axis(0), &[a.view(), b.view()]).unwrap().into_dyn();
+        let ab = ndarray::stack(Axis(0), &[a.view(), b.view()])
+            .unwrap()
+            .into_dyn();
         let got = run(&["bij", "bjk"], "bik", vec![ab.clone(), ab.clone()]);
         assert_eq!(got.index_axis(Axis(0), 1), b.dot_2d(&b));
         // Three operands, an index only one has, and an outer product.
         let v = array![1.0, 2.0].into_dyn();
-        let got = run(&["i", "ij", "jk"], "k", vec![v.clone(), a.clone(), b.clone()]);
-        let want = array![1.0, 2.0].dot(&array![[1.0, 2.0], [3.0, 4.0]]).dot(&array![[5.0, 6.0], [7.0, 8.0]]);
+        let got = run(
+            &["i", "ij", "jk"],
+            "k",
+            vec![v.clone(), a.clone(), b.clone()],
+        );
+        let want = array![1.0, 2.0]
+            .dot(&array![[1.0, 2.0], [3.0, 4.0]])
+            .dot(&array![[5.0, 6.0], [7.0, 8.0]]);
         assert_eq!(got, want.into_dyn());
-        assert_eq!(run(&["i", "j"], "ij", vec![v.clone(), v.clone()]), array![[1.0, 2.0], [2.0, 4.0]].into_dyn());
+        assert_eq!(
+            run(&["i", "j"], "ij", vec![v.clone(), v.clone()]),
+            array![[1.0, 2.0], [2.0, 4.0]].into_dyn()
+        );
     }
 
     trait Dot2 {
@@ -320,8 +347,12 @@ mod tests {
         let out = k.run(&[a.clone(), b.clone()]).unwrap();
         assert_eq!(out.shape(), &[2, 4, 1]);
         assert_eq!(out.as_array::<f64>().unwrap()[[1, 3, 0]], 3.0);
-        assert!(k.run(&[a.clone()]).is_err());
-        assert!(k.run(&[b.clone(), a.clone()]).unwrap_err().message.contains("lengths"));
+        assert!(k.run(std::slice::from_ref(&a)).is_err());
+        assert!(k
+            .run(&[b.clone(), a.clone()])
+            .unwrap_err()
+            .message
+            .contains("lengths"));
         let c = Block::from_array(ArrayD::<i32>::ones(IxDyn(&[3, 4])));
         assert!(k.run(&[a, c]).unwrap_err().message.contains("dtype"));
     }

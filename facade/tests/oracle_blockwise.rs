@@ -88,13 +88,19 @@ fn naive_einsum(sub: &str, ops: &[&ArrayD<f64>]) -> ArrayD<f64> {
             once
         }
     };
+    // Each letter's length: the longest of its axes (length 1 broadcasts, as in NumPy).
     let mut letters: Vec<char> = Vec::new();
     let mut lens: Vec<usize> = Vec::new();
     for (t, op) in terms.iter().zip(ops) {
         for (ax, &c) in t.iter().enumerate() {
-            if !letters.contains(&c) {
-                letters.push(c);
-                lens.push(op.shape()[ax]);
+            let n = op.shape()[ax];
+            match letters.iter().position(|l| *l == c) {
+                Some(p) if lens[p] == 1 => lens[p] = n,
+                Some(_) => {}
+                None => {
+                    letters.push(c);
+                    lens.push(n);
+                }
             }
         }
     }
@@ -111,7 +117,11 @@ fn naive_einsum(sub: &str, ops: &[&ArrayD<f64>]) -> ArrayD<f64> {
         }
         let mut prod = 1.0;
         for (t, op) in terms.iter().zip(ops) {
-            let idx: Vec<usize> = t.iter().map(|c| at[pos(c)]).collect();
+            let idx: Vec<usize> = t
+                .iter()
+                .enumerate()
+                .map(|(ax, c)| if op.shape()[ax] == 1 { 0 } else { at[pos(c)] })
+                .collect();
             prod *= op[IxDyn(&idx)];
         }
         let oi: Vec<usize> = out.iter().map(|c| at[pos(c)]).collect();
@@ -137,11 +147,26 @@ const EINSUM: &[&str] = &[
     "ij,kl->ijkl",
 ];
 
-/// Shapes of an einsum's operands from one length per letter.
-fn einsum_shapes(sub: &str, lens: &[usize]) -> Vec<Vec<usize>> {
+/// Shapes of an einsum's operands from one length per letter; where bit
+/// `k * 5 + letter` of `ones` is set, operand `k` has length 1 there (it
+/// broadcasts), unless the letter repeats within the operand.
+fn einsum_shapes(sub: &str, lens: &[usize], ones: u64) -> Vec<Vec<usize>> {
     let ins = sub.split("->").next().unwrap();
     ins.split(',')
-        .map(|t| t.chars().map(|c| lens["bijkl".find(c).unwrap()]).collect())
+        .enumerate()
+        .map(|(k, t)| {
+            t.chars()
+                .map(|c| {
+                    let l = "bijkl".find(c).unwrap();
+                    let repeated = t.matches(c).count() > 1;
+                    if !repeated && ones >> (k * 5 + l) & 1 == 1 {
+                        1
+                    } else {
+                        lens[l]
+                    }
+                })
+                .collect()
+        })
         .collect()
 }
 
@@ -322,10 +347,12 @@ proptest! {
 
     #[test]
     fn einsum_matches_brute_force(
-        (sub, lens, chunk_seed, seed) in (0..EINSUM.len(), prop::collection::vec(0usize..5, 5), any::<u64>(), any::<u64>()),
+        (sub, lens, chunk_seed, seed, ones) in (0..EINSUM.len(), prop::collection::vec(0usize..5, 5), any::<u64>(), any::<u64>(), any::<u64>()),
     ) {
         let sub = EINSUM[sub];
-        let shapes = einsum_shapes(sub, &lens);
+        // About one axis in eight has length 1 and broadcasts.
+        let ones = ones & (ones >> 1) & (ones >> 2);
+        let shapes = einsum_shapes(sub, &lens, ones);
         let datas: Vec<ArrayD<f64>> = shapes.iter().enumerate().map(|(k, s)| data(s, seed ^ k as u64)).collect();
         let mut cs = chunk_seed | 1;
         let arrays: Vec<Array<f64>> = shapes.iter().zip(&datas).map(|(s, d)| {

@@ -216,22 +216,30 @@ fn tolerance_chunks(ops: &[Expr], subs: &Subscripts) -> Result<Vec<Expr>> {
         .collect()
 }
 
-/// Check every index has one length across all its axes.
+/// Check every index has one length across all its axes (NumPy's einsum
+/// broadcasts length 1 between operands; a repeated index within one operand
+/// is a diagonal and needs equal lengths).
 fn check_lengths(ops: &[Expr], subs: &Subscripts) -> Result<()> {
+    // (letter, length, operand, axis) of every axis.
     let mut seen: Vec<(char, usize, usize, usize)> = Vec::new();
     for (k, (x, term)) in ops.iter().zip(&subs.inputs).enumerate() {
         let shape = x.shape();
         for (ax, &c) in term.iter().enumerate() {
-            match seen.iter().find(|(d, ..)| *d == c) {
-                Some(&(_, len, k0, ax0)) if len != shape[ax] => {
-                    return Err(invalid(format!(
-                        "index {c:?} has length {len} in operand {k0} (axis {ax0}) but {} in operand {k} (axis {ax}); an index must have one length",
-                        shape[ax]
-                    )))
-                }
-                Some(_) => {}
-                None => seen.push((c, shape[ax], k, ax)),
+            let len = shape[ax];
+            let clash = seen.iter().find(|&&(d, l, k0, _)| {
+                d == c && l != len && (k0 == k || (l != 1 && len != 1))
+            });
+            if let Some(&(_, l, k0, ax0)) = clash {
+                let why = if k0 == k {
+                    "a repeated index takes a diagonal and needs equal lengths"
+                } else {
+                    "an index must have one length (or length 1, which broadcasts)"
+                };
+                return Err(invalid(format!(
+                    "index {c:?} has length {l} in operand {k0} (axis {ax0}) but {len} in operand {k} (axis {ax}); {why}"
+                )));
             }
+            seen.push((c, len, k, ax));
         }
     }
     Ok(())

@@ -102,6 +102,43 @@ fn arrange<T: Numeric>(t: &Term<T>, want: &[char]) -> ArrayD<T> {
         .into_owned()
 }
 
+/// Stretch length-1 axes of shared letters to the other term's length (NumPy's einsum broadcasting).
+fn broadcast_shared<T: Numeric>(a: Term<T>, b: Term<T>, shared: &[char]) -> (Term<T>, Term<T>) {
+    let target = |t: &Term<T>, other: &Term<T>| -> Vec<usize> {
+        t.letters
+            .iter()
+            .zip(t.data.shape())
+            .map(|(c, &n)| {
+                let m = other
+                    .letters
+                    .iter()
+                    .position(|l| l == c)
+                    .filter(|_| shared.contains(c))
+                    .map_or(n, |p| other.data.shape()[p]);
+                if n == 1 {
+                    m
+                } else {
+                    n
+                }
+            })
+            .collect()
+    };
+    let stretch = |t: Term<T>, shape: Vec<usize>| -> Term<T> {
+        if t.data.shape() == shape.as_slice() {
+            return t;
+        }
+        match t.data.broadcast(IxDyn(&shape)) {
+            Some(v) => Term {
+                data: v.to_owned(),
+                letters: t.letters,
+            },
+            None => t,
+        }
+    };
+    let (sa, sb) = (target(&a, &b), target(&b, &a));
+    (stretch(a, sa), stretch(b, sb))
+}
+
 /// The product of two terms, keeping the letters in `keep` (batch axes,
 /// then the free axes of `a`, then those of `b`).
 fn pair<T: Numeric + MatElement>(
@@ -117,6 +154,7 @@ fn pair<T: Numeric + MatElement>(
         .copied()
         .filter(|c| b.letters.contains(c))
         .collect();
+    let (a, b) = broadcast_shared(a, b, &shared);
     let batch: Vec<char> = shared
         .iter()
         .copied()
@@ -322,6 +360,17 @@ mod tests {
             run(&["i", "j"], "ij", vec![v.clone(), v.clone()]),
             array![[1.0, 2.0], [2.0, 4.0]].into_dyn()
         );
+    }
+
+    #[test]
+    fn length_one_axes_broadcast_like_numpy() {
+        let one = ArrayD::from_elem(IxDyn(&[1]), 2.0);
+        let three = array![1.0, 2.0, 3.0].into_dyn();
+        assert_eq!(run(&["i", "i"], "", vec![one.clone(), three.clone()]).sum(), 12.0);
+        assert_eq!(run(&["i", "i"], "i", vec![three.clone(), one]), array![2.0, 4.0, 6.0].into_dyn());
+        let col = ArrayD::<f64>::ones(IxDyn(&[2, 1]));
+        let m = ArrayD::<f64>::ones(IxDyn(&[3, 4]));
+        assert_eq!(run(&["ij", "jk"], "ik", vec![col, m]), ArrayD::from_elem(IxDyn(&[2, 4]), 3.0));
     }
 
     trait Dot2 {

@@ -863,3 +863,111 @@ fn registered_kernels_travel() {
         );
     }
 }
+
+/// Without concatenation a task reads, per input, every block along the
+/// input's contracted indices in C order of those indices; inputs in order.
+#[test]
+fn unconcatenated_blocks_come_in_c_order() {
+    let d = data(&[2, 4, 6], 11);
+    let a = array(&d, &[vec![1, 1], vec![2, 2], vec![3, 3]]);
+    let w = tessera::from_array(
+        ndarray::arr1(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).into_dyn(),
+        Chunks::new(vec![vec![3, 3]]).unwrap(),
+    )
+    .unwrap();
+    let opts = BlockwiseOptions {
+        concatenate: false,
+        ..Default::default()
+    };
+    // sum over j, k of a[i, j, k] * w[k], from the blocks as they come.
+    let y = tessera::blockwise_fn::<f64>(
+        |bl: &[Block]| {
+            let (blocks, weights) = bl.split_at(4);
+            let mut acc = ArrayD::<f64>::zeros(IxDyn(&[1]));
+            for (n, b) in blocks.iter().enumerate() {
+                // Block n is (j, k) = (n / 2, n % 2): it pairs with weight block k.
+                let wk = f64_block(&weights[n % 2])?;
+                let b = f64_block(b)?;
+                acc[0] += (&b * &wk).sum();
+            }
+            Ok(Block::from_array(acc))
+        },
+        "i",
+        &[(&a, "ijk"), (&w, "k")],
+        &opts,
+    )
+    .unwrap();
+    let g = y.raw_task_graph().unwrap();
+    let task = g
+        .tasks
+        .iter()
+        .find(|t| t.key.layer.starts_with("blockwise") && t.key.index == [1])
+        .unwrap();
+    let deps: Vec<Vec<usize>> = task.deps.iter().map(|k| k.index.clone()).collect();
+    let want_deps: Vec<Vec<usize>> = vec![
+        vec![1, 0, 0],
+        vec![1, 0, 1],
+        vec![1, 1, 0],
+        vec![1, 1, 1],
+        vec![0],
+        vec![1],
+    ];
+    assert_eq!(deps, want_deps);
+    let weights = ndarray::arr1(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    let want = ArrayD::from_shape_fn(IxDyn(&[2]), |i| {
+        let mut s = 0.0;
+        for j in 0..4 {
+            for k in 0..6 {
+                s += d[[i[0], j, k]] * weights[k];
+            }
+        }
+        s
+    });
+    for s in schedulers() {
+        assert_eq!(y.compute_with(s.as_ref()).unwrap(), want);
+    }
+}
+
+/// Contracted blocks are joined inside the task, as Dask's `concatenate=True`:
+/// one layer, one task per output block (Dask: 3 layers, 4 tasks here).
+#[test]
+fn contraction_is_one_layer_like_dask() {
+    let a = tessera::ones::<f64>([4, 6], 2).unwrap();
+    let b = tessera::ones::<f64>([6, 5], [2, 5]).unwrap();
+    let c = tessera::blockwise_fn::<f64>(
+        |bl: &[Block]| {
+            let [x, y] = bl else {
+                return Err(KernelError::new("two blocks"));
+            };
+            Ok(Block::from_array(
+                matrix(f64_block(x)?).dot(&matrix(f64_block(y)?)).into_dyn(),
+            ))
+        },
+        "ik",
+        &[(&a, "ij"), (&b, "jk")],
+        &BlockwiseOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(c.num_layers(), 3);
+    assert_eq!(c.summary().count_text, "2 chunks in 3 graph layers");
+    let g = c.raw_task_graph().unwrap();
+    let own: Vec<_> = g
+        .tasks
+        .iter()
+        .filter(|t| t.key.layer.starts_with("blockwise"))
+        .collect();
+    assert_eq!(own.len(), 2);
+    assert!(own.iter().all(|t| t.deps.len() == 6));
+    assert_eq!(c.compute().unwrap(), ArrayD::from_elem(IxDyn(&[4, 5]), 6.0));
+    let rows = a
+        .map_blocks_with(
+            |b| b.sum_axis(Axis(1)),
+            &MapBlocksOptions {
+                drop_axis: vec![1],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(rows.summary().count_text, "2 chunks in 2 graph layers");
+    assert_eq!(rows.compute().unwrap(), ArrayD::from_elem(IxDyn(&[4]), 6.0));
+}

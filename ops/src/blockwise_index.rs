@@ -6,10 +6,11 @@
 //! into one (`concatenate`) or one after another.
 //!
 //! Inputs sharing an index are unified first (Dask's `unify_chunks`: the
-//! common refinement of their chunks; a length-1 axis broadcasts). With
-//! `concatenate` the contracted axes are rechunked to one chunk and the
-//! product is a plain [`Blockwise`] layer (fusable); without it a gather
-//! layer hands the kernel all blocks along the contracted indices.
+//! common refinement of their chunks; a length-1 axis broadcasts). Without
+//! contracted blocks to gather the layer is a plain [`Blockwise`] (fusable);
+//! otherwise one gather layer, as Dask's, whose task reads all blocks along
+//! the contracted indices and, with `concatenate`, runs a [`Fused`] task:
+//! an [`Assemble`] step per input, then the kernel.
 
 use std::any::Any;
 use std::fmt;
@@ -17,12 +18,13 @@ use std::sync::Arc;
 
 use tessera_chunk_core::{unify_chunks, Chunks, DType};
 use tessera_graph::{
-    BlockMap, BlockTasks, Blockwise, GeneralLayer, KernelRef, Key, LayerKind, LayerRef,
-    Result as GraphResult,
+    Arg, BlockMap, BlockTasks, Blockwise, Fused, GeneralLayer, KernelRef, Key, LayerKind,
+    LayerRef, Result as GraphResult, Step,
 };
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
+use crate::kernels::assemble::{Assemble, Piece};
 use crate::rechunk::rechunk_to;
 
 /// How the kernel changes the chunk lengths along an output index (Dask's `adjust_chunks`).
@@ -314,7 +316,7 @@ pub(crate) fn build(s: &Spec<'_>, kernel: KernelRef, dtype: DType, label: &str) 
             .map_or(&[][..], |(_, c)| c.as_slice())
     };
     let contracted = |i: Ind| !s.out.contains(&i);
-    // Each input on the unified chunks; with `concatenate`, one chunk along contracted indices.
+    // Each input on the unified chunks.
     let mut inputs = Vec::with_capacity(s.inputs.len());
     for (x, ind) in &s.inputs {
         let shape = x.shape();
@@ -324,8 +326,6 @@ pub(crate) fn build(s: &Spec<'_>, kernel: KernelRef, dtype: DType, label: &str) 
             .map(|(ax, &i)| {
                 if shape[ax] == 1 {
                     x.chunks().axis(ax).to_vec()
-                } else if contracted(i) && s.concatenate {
-                    vec![shape[ax]]
                 } else {
                     lookup(i).to_vec()
                 }
@@ -421,6 +421,12 @@ pub(crate) fn build(s: &Spec<'_>, kernel: KernelRef, dtype: DType, label: &str) 
             kernel,
             sources,
             grids,
+            concatenate: s.concatenate.then(|| {
+                inputs
+                    .iter()
+                    .map(|(x, _)| (x.chunks().clone(), x.dtype()))
+                    .collect()
+            }),
         }),
     )))
 }
@@ -445,6 +451,8 @@ struct GatherTasks {
     sources: Vec<Vec<Source>>,
     /// Blocks along each contracted index.
     grids: Vec<(Ind, usize)>,
+    /// With concatenation: each input's chunks and dtype, to assemble its blocks.
+    concatenate: Option<Vec<(Chunks, DType)>>,
 }
 
 impl GatherTasks {
@@ -488,18 +496,81 @@ impl GatherTasks {
     }
 }
 
+/// The step joining the blocks at `keys` of an input with `chunks` into one block.
+fn assemble_step(chunks: &Chunks, dtype: DType, keys: &[Key], first: usize) -> GraphResult<Step> {
+    let mut lo: Vec<usize> = vec![usize::MAX; chunks.ndim()];
+    let mut hi: Vec<usize> = vec![0; chunks.ndim()];
+    let mut ranges = Vec::with_capacity(keys.len());
+    for k in keys {
+        let r = chunks.block_range(&k.index)?;
+        for (ax, r) in r.iter().enumerate() {
+            lo[ax] = lo[ax].min(r.start);
+            hi[ax] = hi[ax].max(r.end);
+        }
+        ranges.push(r);
+    }
+    let pieces = ranges
+        .iter()
+        .map(|r| Piece {
+            from: r.iter().map(|r| 0..r.len()).collect(),
+            to: r
+                .iter()
+                .zip(&lo)
+                .map(|(r, &l)| r.start - l..r.end - l)
+                .collect(),
+        })
+        .collect();
+    let shape = lo.iter().zip(&hi).map(|(&l, &h)| h.saturating_sub(l)).collect();
+    Ok(Step {
+        kernel: Arc::new(Assemble {
+            shape,
+            dtype,
+            pieces,
+        }),
+        args: (first..first + keys.len()).map(Arg::Input).collect(),
+        label: "concatenate".into(),
+    })
+}
+
 impl BlockTasks for GatherTasks {
     fn block_task(
         &self,
         inputs: &[LayerRef],
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
-        let mut keys = Vec::new();
+        let mut per_input: Vec<Vec<Key>> = Vec::with_capacity(self.sources.len());
         for (k, src) in self.sources.iter().enumerate() {
             let name = tessera_graph::input_name(inputs, k)?;
+            let mut keys = Vec::new();
             self.input_keys(&name, src, index, &mut keys);
+            per_input.push(keys);
         }
-        Ok((self.kernel.clone(), keys))
+        let Some(layouts) = &self.concatenate else {
+            return Ok((self.kernel.clone(), per_input.concat()));
+        };
+        // Dask's concatenate=True: the blocks of each input are joined in the task.
+        let mut steps = Vec::new();
+        let mut args = Vec::with_capacity(per_input.len());
+        let mut first = 0;
+        for (keys, (chunks, dtype)) in per_input.iter().zip(layouts) {
+            if keys.len() == 1 {
+                args.push(Arg::Input(first));
+            } else {
+                steps.push(assemble_step(chunks, *dtype, keys, first)?);
+                args.push(Arg::Step(steps.len() - 1));
+            }
+            first += keys.len();
+        }
+        let deps = per_input.concat();
+        if steps.is_empty() {
+            return Ok((self.kernel.clone(), deps));
+        }
+        steps.push(Step {
+            kernel: self.kernel.clone(),
+            args,
+            label: "blockwise".into(),
+        });
+        Ok((Arc::new(Fused { steps }), deps))
     }
     fn as_any(&self) -> &dyn Any {
         self

@@ -388,6 +388,7 @@ fn dask_fixtures() {
             (Err(_), Some(_)) => true,
             (Ok(v), None) => {
                 v["chunks"] == want["chunks"]
+                    && v["layers"] == want["layers"]
                     && want.get("dtype").is_none_or(|d| *d == v["dtype"])
                     && want.get("result").is_none_or(|r| *r == v["result"])
             }
@@ -411,13 +412,15 @@ fn chunks_of(v: &Value) -> Chunks {
     serde_json::from_value(v.clone()).unwrap()
 }
 
-/// The generator's data for operand `k`: `(arange * (k + 1)) % 7 - 3`.
+/// The generator's data for operand `k`: `(arange * (k + 1) + k) % 7 - 3`.
 fn fixture_operand(chunks: Chunks, k: usize) -> ArrayD<f64> {
     let shape = chunks.shape();
     let n: usize = shape.iter().product();
     ArrayD::from_shape_vec(
         IxDyn(&shape),
-        (0..n).map(|i| ((i * (k + 1)) % 7) as f64 - 3.0).collect(),
+        (0..n)
+            .map(|i| ((i * (k + 1) + k) % 7) as f64 - 3.0)
+            .collect(),
     )
     .unwrap()
 }
@@ -444,7 +447,7 @@ fn fixture_map_blocks(input: &Value) -> Result<Value, tessera::Error> {
             .map(|a| a.iter().map(adjust_of).collect()),
     };
     let y = x.map_blocks_with(|b| b.to_owned(), &opts)?;
-    Ok(serde_json::json!({"chunks": y.chunks()}))
+    Ok(serde_json::json!({"chunks": y.chunks(), "layers": y.num_layers()}))
 }
 
 fn fixture_blockwise(input: &Value) -> Result<Value, tessera::Error> {
@@ -490,7 +493,7 @@ fn fixture_blockwise(input: &Value) -> Result<Value, tessera::Error> {
         &inputs,
         &opts,
     )?;
-    Ok(serde_json::json!({"chunks": y.chunks()}))
+    Ok(serde_json::json!({"chunks": y.chunks(), "layers": y.num_layers()}))
 }
 
 fn fixture_einsum(input: &Value) -> Result<Value, tessera::Error> {
@@ -498,11 +501,11 @@ fn fixture_einsum(input: &Value) -> Result<Value, tessera::Error> {
     for (k, arg) in input["args"].as_array().unwrap().iter().enumerate() {
         let chunks = chunks_of(&arg[0]);
         let d = fixture_operand(chunks.clone(), k);
-        let x = tessera::from_array(d, chunks)?;
+        let dyn_of = |e: &tessera_ops::Expr| tessera::DynArray::from_expr(e.clone());
         arrays.push(match arg[1].as_str().unwrap() {
-            "float64" => tessera::DynArray::from_expr(x.expr().clone()),
-            "int32" => tessera::DynArray::from_expr(x.astype::<i32>()?.expr().clone()),
-            "int64" => tessera::DynArray::from_expr(x.astype::<i64>()?.expr().clone()),
+            "float64" => dyn_of(tessera::from_array(d, chunks)?.expr()),
+            "int32" => dyn_of(tessera::from_array(d.mapv(|v| v as i32), chunks)?.expr()),
+            "int64" => dyn_of(tessera::from_array(d.mapv(|v| v as i64), chunks)?.expr()),
             other => panic!("dtype {other}"),
         });
     }
@@ -527,7 +530,12 @@ fn fixture_einsum(input: &Value) -> Result<Value, tessera::Error> {
         }
         other => panic!("result dtype {other}"),
     };
-    Ok(serde_json::json!({"chunks": y.chunks(), "dtype": y.dtype().to_string(), "result": values}))
+    Ok(serde_json::json!({
+        "chunks": y.chunks(),
+        "layers": y.num_layers(),
+        "dtype": y.dtype().to_string(),
+        "result": values
+    }))
 }
 
 fn msg<T>(r: tessera::Result<T>) -> String {

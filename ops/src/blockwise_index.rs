@@ -18,8 +18,8 @@ use std::sync::Arc;
 
 use tessera_chunk_core::{unify_chunks, Chunks, DType};
 use tessera_graph::{
-    Arg, BlockMap, BlockTasks, Blockwise, Fused, GeneralLayer, KernelRef, Key, LayerKind,
-    LayerRef, Result as GraphResult, Step,
+    Arg, BlockMap, BlockTasks, Blockwise, Fused, GeneralLayer, KernelRef, Key, LayerKind, LayerRef,
+    Result as GraphResult, Step,
 };
 
 use crate::error::{Error, Result};
@@ -520,7 +520,11 @@ fn assemble_step(chunks: &Chunks, dtype: DType, keys: &[Key], first: usize) -> G
                 .collect(),
         })
         .collect();
-    let shape = lo.iter().zip(&hi).map(|(&l, &h)| h.saturating_sub(l)).collect();
+    let shape = lo
+        .iter()
+        .zip(&hi)
+        .map(|(&l, &h)| h.saturating_sub(l))
+        .collect();
     Ok(Step {
         kernel: Arc::new(Assemble {
             shape,

@@ -16,7 +16,6 @@ use std::sync::Arc;
 use tessera_chunk_core::{result_type, sum_dtype, Chunks};
 
 use crate::blockwise_index::{build, show_letter, AdjustChunks, Ind, Spec};
-use crate::elementwise::astype;
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::kernels::einsum::EinsumBlock;
@@ -226,9 +225,9 @@ fn check_lengths(ops: &[Expr], subs: &Subscripts) -> Result<()> {
         let shape = x.shape();
         for (ax, &c) in term.iter().enumerate() {
             let len = shape[ax];
-            let clash = seen.iter().find(|&&(d, l, k0, _)| {
-                d == c && l != len && (k0 == k || (l != 1 && len != 1))
-            });
+            let clash = seen
+                .iter()
+                .find(|&&(d, l, k0, _)| d == c && l != len && (k0 == k || (l != 1 && len != 1)));
             if let Some(&(_, l, k0, ax0)) = clash {
                 let why = if k0 == k {
                     "a repeated index takes a diagonal and needs equal lengths"
@@ -266,10 +265,8 @@ pub fn einsum(subscripts: &str, operands: &[Expr], split_every: Option<usize>) -
         )));
     }
     let work = sum_dtype(promoted);
-    let mut ops = operands
-        .iter()
-        .map(|x| astype(x, work))
-        .collect::<Result<Vec<_>>>()?;
+    // Blocks are cast inside the kernel, so the graph has Dask's layers.
+    let mut ops = operands.to_vec();
     if ops.len() > 1 && !subs.output.is_empty() {
         ops = tolerance_chunks(&ops, &subs)?;
     }
@@ -305,14 +302,16 @@ pub fn einsum(subscripts: &str, operands: &[Expr], split_every: Option<usize>) -
         inputs: subs.inputs.iter().map(|t| t.iter().collect()).collect(),
         output: subs.output.iter().collect(),
         extra: contracted.len(),
-    };
-    let products = build(&spec, Arc::new(kernel), work, "einsum")?;
-    if contracted.is_empty() {
-        return if work == promoted {
-            Ok(products)
+        work,
+        out: if contracted.is_empty() {
+            promoted
         } else {
-            astype(&products, promoted)
-        };
+            work
+        },
+    };
+    let products = build(&spec, Arc::new(kernel.clone()), kernel.out, "einsum")?;
+    if contracted.is_empty() {
+        return Ok(products);
     }
     let n = subs.output.len();
     let opts = ReduceOptions {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{Block, DType};
 use tessera_graph::{Kernel, KernelError, Params};
 
+use super::elementwise::cast_block;
 use super::json_params;
 use super::linalg::MatElement;
 use crate::numeric::Numeric;
@@ -25,6 +26,10 @@ pub struct EinsumBlock {
     pub output: String,
     /// Length-1 axes appended to the result (one per contracted index).
     pub extra: usize,
+    /// The dtype the blocks are cast to and multiplied in.
+    pub work: DType,
+    /// The dtype of the result block.
+    pub out: DType,
 }
 
 /// An operand with one letter per axis.
@@ -296,22 +301,20 @@ impl Kernel for EinsumBlock {
         if inputs.len() != self.inputs.len() {
             return Err(super::arity(self.id(), self.inputs.len(), inputs.len()));
         }
-        let dtype = inputs.first().map_or(DType::F64, Block::dtype);
-        if let Some(b) = inputs.iter().find(|b| b.dtype() != dtype) {
-            return Err(bad(format!(
-                "blocks of one dtype expected, got {dtype} and {}",
-                b.dtype()
-            )));
-        }
-        match dtype {
-            DType::F64 => self.typed::<f64>(inputs),
-            DType::F32 => self.typed::<f32>(inputs),
-            DType::I64 => self.typed::<i64>(inputs),
-            DType::U64 => self.typed::<u64>(inputs),
+        let inputs = inputs
+            .iter()
+            .map(|b| cast_block(b, self.work))
+            .collect::<Result<Vec<_>, _>>()?;
+        let r = match self.work {
+            DType::F64 => self.typed::<f64>(&inputs),
+            DType::F32 => self.typed::<f32>(&inputs),
+            DType::I64 => self.typed::<i64>(&inputs),
+            DType::U64 => self.typed::<u64>(&inputs),
             other => Err(bad(format!(
-                "blocks of float64, float32, int64 or uint64 expected, got {other}"
+                "products run in float64, float32, int64 or uint64, not {other}"
             ))),
-        }
+        }?;
+        cast_block(&r, self.out)
     }
 }
 
@@ -366,11 +369,20 @@ mod tests {
     fn length_one_axes_broadcast_like_numpy() {
         let one = ArrayD::from_elem(IxDyn(&[1]), 2.0);
         let three = array![1.0, 2.0, 3.0].into_dyn();
-        assert_eq!(run(&["i", "i"], "", vec![one.clone(), three.clone()]).sum(), 12.0);
-        assert_eq!(run(&["i", "i"], "i", vec![three.clone(), one]), array![2.0, 4.0, 6.0].into_dyn());
+        assert_eq!(
+            run(&["i", "i"], "", vec![one.clone(), three.clone()]).sum(),
+            12.0
+        );
+        assert_eq!(
+            run(&["i", "i"], "i", vec![three.clone(), one]),
+            array![2.0, 4.0, 6.0].into_dyn()
+        );
         let col = ArrayD::<f64>::ones(IxDyn(&[2, 1]));
         let m = ArrayD::<f64>::ones(IxDyn(&[3, 4]));
-        assert_eq!(run(&["ij", "jk"], "ik", vec![col, m]), ArrayD::from_elem(IxDyn(&[2, 4]), 3.0));
+        assert_eq!(
+            run(&["ij", "jk"], "ik", vec![col, m]),
+            ArrayD::from_elem(IxDyn(&[2, 4]), 3.0)
+        );
     }
 
     trait Dot2 {
@@ -390,6 +402,8 @@ mod tests {
             inputs: vec!["ij".into(), "jk".into()],
             output: "ik".into(),
             extra: 1,
+            work: DType::F64,
+            out: DType::F64,
         };
         let a = Block::from_array(ArrayD::<f64>::ones(IxDyn(&[2, 3])));
         let b = Block::from_array(ArrayD::<f64>::ones(IxDyn(&[3, 4])));
@@ -402,7 +416,23 @@ mod tests {
             .unwrap_err()
             .message
             .contains("lengths"));
+        // Other dtypes are cast to the work dtype; the result to the output dtype.
         let c = Block::from_array(ArrayD::<i32>::ones(IxDyn(&[3, 4])));
-        assert!(k.run(&[a, c]).unwrap_err().message.contains("dtype"));
+        let k32 = EinsumBlock {
+            out: DType::I32,
+            ..k.clone()
+        };
+        let out = k32.run(&[a, c]).unwrap();
+        assert_eq!(out.dtype(), DType::I32);
+        assert_eq!(out.as_array::<i32>().unwrap()[[0, 0, 0]], 3);
+        let bad = EinsumBlock {
+            work: DType::I8,
+            ..k
+        };
+        assert!(bad
+            .run(&[b.clone(), b])
+            .unwrap_err()
+            .message
+            .contains("int8"));
     }
 }

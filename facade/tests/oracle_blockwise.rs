@@ -979,3 +979,78 @@ fn contraction_is_one_layer_like_dask() {
     assert_eq!(rows.summary().count_text, "2 chunks in 2 graph layers");
     assert_eq!(rows.compute().unwrap(), ArrayD::from_elem(IxDyn(&[4]), 6.0));
 }
+
+/// A small deterministic generator for random index patterns.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any index pattern: with NumPy's einsum of the (concatenated) blocks as
+    /// the kernel, blockwise must equal einsum of the whole arrays, because
+    /// each task sees whole contracted axes and matching output blocks.
+    #[test]
+    fn blockwise_with_an_einsum_kernel_matches_brute_force(seed in any::<u64>()) {
+        let mut rng = Rng(seed | 1);
+        let pool = ['i', 'j', 'k', 'l'];
+        let lens: Vec<usize> = (0..4).map(|_| rng.below(5)).collect();
+        let n_in = 1 + rng.below(3);
+        let mut terms: Vec<String> = Vec::new();
+        let mut datas = Vec::new();
+        let mut arrays = Vec::new();
+        for k in 0..n_in {
+            let mut letters: Vec<char> = pool.to_vec();
+            for a in (1..letters.len()).rev() {
+                letters.swap(a, rng.below(a + 1));
+            }
+            letters.truncate(1 + rng.below(3));
+            let shape: Vec<usize> = letters
+                .iter()
+                .map(|c| if rng.below(8) == 0 { 1 } else { lens[pool.iter().position(|p| p == c).unwrap()] })
+                .collect();
+            let chunks: Vec<Vec<usize>> = shape.iter().map(|&d| split(d, &[1 + rng.below(3), 1 + rng.below(2)])).collect();
+            let d = data(&shape, seed ^ k as u64);
+            arrays.push(array(&d, &chunks));
+            datas.push(d);
+            terms.push(letters.into_iter().collect());
+        }
+        let mut used: Vec<char> = Vec::new();
+        for t in &terms {
+            for c in t.chars() {
+                if !used.contains(&c) {
+                    used.push(c);
+                }
+            }
+        }
+        let mut out: Vec<char> = used.iter().copied().filter(|_| rng.below(3) > 0).collect();
+        for a in (1..out.len()).rev() {
+            out.swap(a, rng.below(a + 1));
+        }
+        let out: String = out.into_iter().collect();
+        let kernel = tessera_ops::kernels::einsum::EinsumBlock {
+            inputs: terms.clone(),
+            output: out.clone(),
+            extra: 0,
+            work: tessera::DType::F64,
+            out: tessera::DType::F64,
+        };
+        let inputs: Vec<(&dyn tessera::Operand, &str)> = arrays
+            .iter()
+            .zip(&terms)
+            .map(|(a, t)| (a as &dyn tessera::Operand, t.as_str()))
+            .collect();
+        let y = tessera::blockwise::<f64>(Arc::new(kernel), &out, &inputs, &BlockwiseOptions::default()).unwrap();
+        let sub = format!("{}->{out}", terms.join(","));
+        let refs: Vec<&ArrayD<f64>> = datas.iter().collect();
+        check(&y, &naive_einsum(&sub, &refs))?;
+    }
+}

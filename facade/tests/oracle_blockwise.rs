@@ -684,6 +684,16 @@ fn bad_map_blocks_axes_say_what_is_wrong() {
         ),
     ));
     assert!(e.contains("new axis 0 must be lengths"), "{e}");
+    let empty = AdjustChunks::Blocks(vec![]);
+    let e = msg(x.map_blocks_with(
+        id,
+        &opts(
+            vec![],
+            Some(vec![2]),
+            Some(vec![AdjustChunks::Each(2), AdjustChunks::Each(2), empty]),
+        ),
+    ));
+    assert!(e.contains("new axis 2 has no chunks"), "{e}");
     let e = msg(x.map_blocks_with(
         id,
         &opts(

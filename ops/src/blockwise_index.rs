@@ -81,7 +81,7 @@ pub(crate) struct Spec<'a> {
     pub new_axes: Vec<(Ind, Vec<usize>)>,
     pub adjust: Vec<(Ind, AdjustChunks)>,
     pub concatenate: bool,
-    /// How to name an index in messages.
+    /// How to name an index in messages (empty: the index has no name users know).
     pub show: fn(Ind) -> String,
 }
 
@@ -360,8 +360,11 @@ pub(crate) fn build(s: &Spec<'_>, kernel: KernelRef, dtype: DType, label: &str) 
                     return Err(invalid(
                         s.op,
                         format!(
-                            "dimension {pos} (index {}) has {} blocks, adjust_chunks specified with {} blocks",
-                            (s.show)(*i),
+                            "dimension {pos}{} has {} blocks, adjust_chunks specified with {} blocks",
+                            match (s.show)(*i) {
+                                name if name.is_empty() => String::new(),
+                                name => format!(" (index {name})"),
+                            },
                             axis.len(),
                             b.len()
                         ),

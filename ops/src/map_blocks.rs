@@ -124,6 +124,12 @@ pub fn map_blocks_with(
         let lengths = match chunks.and_then(|c| c.get(ax)) {
             None => vec![1],
             Some(AdjustChunks::Each(n)) => vec![*n],
+            Some(AdjustChunks::Blocks(b)) if b.is_empty() => {
+                return Err(invalid(
+                    op,
+                    format!("new axis {ax} has no chunks; give its length, e.g. Each(3)"),
+                ))
+            }
             Some(AdjustChunks::Blocks(b)) => b.clone(),
             Some(AdjustChunks::Map(_)) => {
                 return Err(invalid(
@@ -157,7 +163,8 @@ pub fn map_blocks_with(
         new_axes,
         adjust,
         concatenate: true,
-        show: |i| format!("{i}"),
+        // map_blocks' indices are internal numbers; messages name dimensions instead.
+        show: |_| String::new(),
     };
     build(&spec, kernel, dtype, label)
 }

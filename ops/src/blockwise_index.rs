@@ -56,7 +56,8 @@ pub struct BlockwiseOptions {
     /// Output chunk lengths the kernel produces, per output index.
     pub adjust_chunks: Vec<(char, AdjustChunks)>,
     /// Concatenate the blocks along contracted indices into one block (the
-    /// default); otherwise the kernel gets them one by one.
+    /// default here, as in Dask's `map_blocks`; Dask's `blockwise` defaults
+    /// to lists of blocks); otherwise the kernel gets them one by one.
     pub concatenate: bool,
 }
 
@@ -445,9 +446,10 @@ enum Source {
     Contracted(Ind),
 }
 
-/// Tasks of a blockwise without concatenation: each output block reads, per
+/// Tasks of a blockwise with contracted blocks: each output block reads, per
 /// input, every block along the input's contracted indices (C order over
-/// those indices, in the order they first occur in the input's index).
+/// those indices, in the order they first occur in the input's index); with
+/// concatenation the task joins them before the kernel runs.
 #[derive(Debug)]
 struct GatherTasks {
     kernel: KernelRef,

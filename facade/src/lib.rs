@@ -22,6 +22,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod array;
+mod blockwise;
 mod chunking;
 pub mod config;
 mod creation;
@@ -40,6 +41,7 @@ mod repr;
 mod shape;
 
 pub use array::Array;
+pub use blockwise::{blockwise, blockwise_fn, einsum, Operand};
 pub use creation::{
     arange, empty, from_array, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
 };
@@ -58,9 +60,14 @@ pub use repr::Summary;
 pub use shape::IntoShape;
 /// The chunk logic underneath (normalisation, geometry, byte parsing).
 pub use tessera_chunk_core as chunk_core;
+/// What user kernels (`map_blocks`, `blockwise`) are made of.
+pub use tessera_chunk_core::Block;
 pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };
+pub use tessera_graph::{Kernel, KernelError, KernelRef, Params};
+pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
+pub use tessera_ops::map_blocks::MapBlocksOptions;
 pub use tessera_ops::{BinaryOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
 pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.

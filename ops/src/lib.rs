@@ -9,7 +9,9 @@
 #[cfg(feature = "blas")]
 extern crate blas_src;
 
+pub mod blockwise_index;
 pub mod creation;
+pub mod einsum;
 pub mod elementwise;
 mod error;
 mod expr;

@@ -72,6 +72,10 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             "tessera.take".into(),
             from_json::<crate::kernels::take::TakeBlock>,
         );
+        map.insert(
+            "tessera.einsum".into(),
+            from_json::<crate::kernels::einsum::EinsumBlock>,
+        );
         RwLock::new(map)
     })
 }

@@ -2,6 +2,7 @@
 
 pub mod assemble;
 pub mod counter_rng;
+pub mod einsum;
 pub mod elementwise;
 pub mod full;
 pub mod linalg;

@@ -25,6 +25,7 @@ mod array;
 mod chunking;
 pub mod config;
 mod creation;
+mod statistics;
 mod dyn_array;
 mod error;
 mod io;

@@ -10,6 +10,7 @@
 extern crate blas_src;
 
 pub mod creation;
+pub mod cumulative;
 pub mod elementwise;
 mod error;
 mod expr;
@@ -31,6 +32,7 @@ pub mod slicing;
 
 pub use error::{Error, Result};
 pub use expr::Expr;
+pub use kernels::cumulative::CumOp;
 pub use kernels::elementwise::{BinaryOp, UnaryOp};
 pub use kernels::random::Distribution;
 pub use kernels::reduce::ReduceOp;

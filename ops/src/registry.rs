@@ -14,7 +14,7 @@ use crate::kernels::{assemble, elementwise, full, random, range, reduce, transpo
 /// Rebuilds a kernel from its JSON parameters.
 pub type KernelConstructor = fn(&str) -> Result<KernelRef, KernelError>;
 
-fn from_json<K: Kernel + DeserializeOwned + 'static>(json: &str) -> Result<KernelRef, KernelError> {
+pub(crate) fn from_json<K: Kernel + DeserializeOwned + 'static>(json: &str) -> Result<KernelRef, KernelError> {
     serde_json::from_str::<K>(json)
         .map(|k| Arc::new(k) as KernelRef)
         .map_err(|e| KernelError::new(format!("bad kernel parameters: {e}")))
@@ -68,6 +68,9 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             "tessera.overlap".into(),
             from_json::<crate::kernels::overlap::OverlapBlock>,
         );
+        for (id, ctor) in crate::kernels::reduction_family() {
+            map.insert(id.to_string(), ctor);
+        }
         RwLock::new(map)
     })
 }

@@ -2,6 +2,7 @@
 
 pub mod assemble;
 pub mod counter_rng;
+pub mod cumulative;
 pub mod elementwise;
 pub mod full;
 pub mod linalg;
@@ -27,4 +28,19 @@ pub(crate) fn json_params<T: serde::Serialize>(p: &T) -> Params {
 /// The error for a kernel given the wrong number of inputs.
 pub(crate) fn arity(id: &str, want: usize, got: usize) -> KernelError {
     KernelError::new(format!("{id} takes {want} input blocks, got {got}"))
+}
+
+/// The kernels of the reduction family (cumulative, arg, histogram, topk, unique), for the registry.
+pub(crate) fn reduction_family() -> Vec<(&'static str, crate::registry::KernelConstructor)> {
+    use crate::registry::from_json;
+    vec![
+        (
+            "tessera.cumulative_block",
+            from_json::<cumulative::CumulativeBlock>,
+        ),
+        (
+            "tessera.cumulative_carry",
+            from_json::<cumulative::CumulativeCarry>,
+        ),
+    ]
 }

@@ -59,7 +59,7 @@ pub use tessera_chunk_core as chunk_core;
 pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };
-pub use tessera_ops::{BinaryOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
+pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
 pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.
 pub use tessera_storage as storage;

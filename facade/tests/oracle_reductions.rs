@@ -125,3 +125,166 @@ proptest! {
         }
     }
 }
+
+/// NumPy's argmin/argmax of a sequence: the first NaN, else the first extreme.
+fn np_arg(values: &[f64], max: bool) -> i64 {
+    if let Some(i) = values.iter().position(|v| v.is_nan()) {
+        return i as i64;
+    }
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if (max && v > values[best]) || (!max && v < values[best]) {
+            best = i;
+        }
+    }
+    best as i64
+}
+
+/// `f` over each lane along `axis` (`None`: over the flattened array, giving 0-d).
+fn per_lane<T: Clone>(d: &ArrayD<f64>, axis: Option<usize>, f: impl Fn(&[f64]) -> T) -> ArrayD<T> {
+    match axis {
+        None => ArrayD::from_elem(IxDyn(&[]), f(&d.iter().copied().collect::<Vec<_>>())),
+        Some(ax) => d.map_axis(Axis(ax), |lane| f(&lane.to_vec())),
+    }
+}
+
+/// Input chunks with `axis` removed (`None`: all removed): Dask's reduction output chunks.
+fn reduced(chunks: &[Vec<usize>], axis: Option<usize>) -> Vec<Vec<usize>> {
+    match axis {
+        None => vec![],
+        Some(ax) => chunks.iter().enumerate().filter(|(a, _)| *a != ax).map(|(_, c)| c.clone()).collect(),
+    }
+}
+
+fn non_nan(v: &[f64]) -> Vec<f64> {
+    v.iter().copied().filter(|x| !x.is_nan()).collect()
+}
+
+fn np_nanvar(v: &[f64], ddof: u32) -> f64 {
+    let v = non_nan(v);
+    let dof = v.len() as f64 - f64::from(ddof);
+    if dof <= 0.0 {
+        return f64::NAN;
+    }
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / dof
+}
+
+/// The axis a test reduces: `None` when `pick` says so or the array is 0-d.
+fn pick_axis(shape: &[usize], pick: usize, flatten: bool) -> (Option<usize>, Option<i64>) {
+    if flatten || shape.is_empty() {
+        return (None, None);
+    }
+    let ax = pick % shape.len();
+    // Half the time the same axis counted from the end.
+    let given = if pick % 2 == 0 { ax as i64 } else { ax as i64 - shape.len() as i64 };
+    (Some(ax), Some(given))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn argmin_and_argmax_match_numpy(
+        (shape, chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+        pick in any::<usize>(),
+        flatten in any::<bool>(),
+        keepdims in any::<bool>(),
+    ) {
+        let d = floats(&shape, seed, 9);
+        // Few distinct values: ties everywhere, so the first index must win.
+        let ints = data(&shape, seed ^ 7, |r| (r % 4) as i32);
+        let (axis, given) = pick_axis(&shape, pick, flatten);
+        let (x, xi) = (lazy(&d, &chunks), lazy(&ints, &chunks));
+        let empty = match axis { None => d.is_empty(), Some(ax) => shape[ax] == 0 };
+        for (op, max) in [(tessera::ArgOp::Min, false), (tessera::ArgOp::Max, true)] {
+            let got = x.arg_reduction(op, given, keepdims);
+            let got_i = xi.arg_reduction(op, given, false);
+            if empty {
+                let msg = got.unwrap_err().to_string();
+                prop_assert!(msg.contains("empty sequence"), "{msg}");
+                prop_assert!(got_i.is_err());
+                continue;
+            }
+            let (got, got_i) = (got.unwrap(), got_i.unwrap());
+            let mut want = per_lane(&d, axis, |v| np_arg(v, max));
+            let want_i = per_lane(&ints.mapv(f64::from), axis, |v| np_arg(v, max));
+            let mut want_chunks = reduced(&chunks, axis);
+            if keepdims {
+                let ax_list: Vec<usize> = axis.map_or((0..shape.len()).collect(), |a| vec![a]);
+                for &a in &ax_list {
+                    want = want.insert_axis(Axis(a));
+                }
+                want_chunks = (0..shape.len()).map(|a| if ax_list.contains(&a) { vec![1] } else { chunks[a].clone() }).collect();
+            }
+            prop_assert_eq!(got.chunks().axes(), want_chunks.as_slice());
+            let red = reduced(&chunks, axis);
+            prop_assert_eq!(got_i.chunks().axes(), red.as_slice());
+            for s in schedulers() {
+                prop_assert_eq!(&got.compute_with(s.as_ref()).unwrap(), &want, "{:?} {:?} of {:?} in {:?}", op, given, shape, chunks);
+                prop_assert_eq!(&got_i.compute_with(s.as_ref()).unwrap(), &want_i);
+            }
+        }
+    }
+
+    #[test]
+    fn nan_reductions_match_numpy(
+        (shape, chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+        pick in any::<usize>(),
+        flatten in any::<bool>(),
+        nan_one_in in prop::sample::select(vec![2u64, 3, 7]),
+    ) {
+        let d = floats(&shape, seed, nan_one_in);
+        let x = lazy(&d, &chunks);
+        let (axis, given) = pick_axis(&shape, pick, flatten);
+        let want_chunks = reduced(&chunks, axis);
+        let empty = match axis { None => d.is_empty(), Some(ax) => shape[ax] == 0 };
+        type Oracle = Box<dyn Fn(&[f64]) -> f64>;
+        let cases: Vec<(&str, tessera::Result<Array<f64>>, Oracle)> = vec![
+            ("nansum", x.nansum(given), Box::new(|v| non_nan(v).iter().sum())),
+            ("nanprod", x.nanprod(given), Box::new(|v| non_nan(v).iter().product())),
+            ("nanmin", x.nanmin(given), Box::new(|v| non_nan(v).iter().copied().reduce(f64::min).unwrap_or(f64::NAN))),
+            ("nanmax", x.nanmax(given), Box::new(|v| non_nan(v).iter().copied().reduce(f64::max).unwrap_or(f64::NAN))),
+            ("nanmean", x.nanmean(given), Box::new(|v| { let n = non_nan(v); n.iter().sum::<f64>() / n.len() as f64 })),
+            ("nanvar", x.nanvar(given, 0), Box::new(|v| np_nanvar(v, 0))),
+            ("nanstd", x.nanstd(given, 1), Box::new(|v| np_nanvar(v, 1).sqrt())),
+        ];
+        for (name, got, oracle) in cases {
+            if empty && (name == "nanmin" || name == "nanmax") {
+                prop_assert!(got.is_err(), "{name} of an empty axis must be an error");
+                continue;
+            }
+            let got = got.unwrap();
+            prop_assert_eq!(got.chunks().axes(), want_chunks.as_slice());
+            let want = per_lane(&d, axis, |v| oracle(v));
+            for s in schedulers() {
+                let g = got.compute_with(s.as_ref()).unwrap();
+                prop_assert!(close(&g, &want), "{name} {given:?} of {shape:?} in {chunks:?} ({}): got {g} want {want}", s.name());
+            }
+        }
+    }
+
+    #[test]
+    fn count_nonzero_matches_numpy(
+        (shape, chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+        pick in any::<usize>(),
+        flatten in any::<bool>(),
+    ) {
+        // Zeros, and NaNs (which NumPy counts as non-zero).
+        let d = data(&shape, seed, |r| match r % 4 { 0 | 1 => 0.0, 2 => f64::NAN, _ => r as f64 });
+        let ints = d.mapv(|v| if v.is_nan() { -3i16 } else { v as i16 });
+        let (axis, given) = pick_axis(&shape, pick, flatten);
+        let got = lazy(&d, &chunks).count_nonzero(given).unwrap();
+        let got_i = lazy(&ints, &chunks).count_nonzero(given).unwrap();
+        let want = per_lane(&d, axis, |v| v.iter().filter(|&&x| x != 0.0).count() as i64);
+        let red = reduced(&chunks, axis);
+        prop_assert_eq!(got.chunks().axes(), red.as_slice());
+        for s in schedulers() {
+            prop_assert_eq!(&got.compute_with(s.as_ref()).unwrap(), &want);
+            prop_assert_eq!(&got_i.compute_with(s.as_ref()).unwrap(), &want);
+        }
+    }
+}

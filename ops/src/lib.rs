@@ -9,6 +9,7 @@
 #[cfg(feature = "blas")]
 extern crate blas_src;
 
+pub mod arg_reduction;
 pub mod creation;
 pub mod cumulative;
 pub mod elementwise;
@@ -32,6 +33,7 @@ pub mod slicing;
 
 pub use error::{Error, Result};
 pub use expr::Expr;
+pub use kernels::arg::ArgOp;
 pub use kernels::cumulative::CumOp;
 pub use kernels::elementwise::{BinaryOp, UnaryOp};
 pub use kernels::random::Distribution;

@@ -276,3 +276,20 @@ fn intermediate_dtype(op: ReduceOp, d: DType) -> DType {
         _ => op.result_dtype(d),
     }
 }
+
+/// `np.count_nonzero(x, axis)`: as Dask builds it, `x.astype(bool).astype(int).sum(axis)`
+/// (elementwise casts that fuse into the sum's chunk step); the result is `int64`.
+pub fn count_nonzero(x: &Expr, opts: &ReduceOptions) -> Result<Expr> {
+    if x.dtype().kind() == 'c' {
+        return Err(Error::InvalidArgument {
+            op: "count_nonzero".into(),
+            reason: format!(
+                "count_nonzero of {} arrays is not supported yet; compare with zero first",
+                x.dtype()
+            ),
+        });
+    }
+    let truth = crate::elementwise::astype(x, DType::Bool)?;
+    let ones = crate::elementwise::astype(&truth, DType::I64)?;
+    reduce(&ones, ReduceOp::Sum, opts)
+}

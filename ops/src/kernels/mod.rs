@@ -1,5 +1,6 @@
 //! The kernels ops put in tasks: each a small serialisable struct with a stable id.
 
+pub mod arg;
 pub mod assemble;
 pub mod counter_rng;
 pub mod cumulative;
@@ -42,5 +43,8 @@ pub(crate) fn reduction_family() -> Vec<(&'static str, crate::registry::KernelCo
             "tessera.cumulative_carry",
             from_json::<cumulative::CumulativeCarry>,
         ),
+        ("tessera.arg_chunk", from_json::<arg::ArgChunk>),
+        ("tessera.arg_combine", from_json::<arg::ArgCombine>),
+        ("tessera.arg_aggregate", from_json::<arg::ArgAggregate>),
     ]
 }

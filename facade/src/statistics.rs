@@ -1,11 +1,18 @@
 //! The reduction family beyond sums and means: cumulative scans, arg
 //! reductions, NaN-skipping reductions, counts, histograms, unique values, topk.
 
+use ndarray::Array1;
 use tessera_chunk_core::Element;
-use tessera_ops::{arg_reduction, cumulative, reduction, ArgOp, CumOp, ReduceOp, ReduceOptions};
+use tessera_graph::TaskGraph;
+use tessera_ops::{
+    arg_reduction, cumulative, histogram, reduction, topk, unique, ArgOp, CumOp, ReduceOp,
+    ReduceOptions,
+};
+use tessera_schedulers::Scheduler;
 
 use crate::array::Array;
-use crate::error::Result;
+use crate::config;
+use crate::error::{Error, Result};
 
 fn one_axis(axis: Option<i64>, keepdims: bool) -> ReduceOptions {
     ReduceOptions {
@@ -99,5 +106,57 @@ impl<T: Element> Array<T> {
     /// Standard deviation of the non-NaN elements with `ddof`.
     pub fn nanstd(&self, axis: Option<i64>, ddof: u32) -> Result<Array<f64>> {
         self.nan_reduce(ReduceOp::NanStd { ddof }, axis)
+    }
+
+    /// Counts in `bins` equal bins over `range = (lo, hi)`, as
+    /// `da.histogram(x, bins=bins, range=range)`: a lazy `i64` array of one
+    /// chunk (per-block counts summed), and the `bins + 1` edges
+    /// (`np.linspace(lo, hi, bins + 1)`). Bins are half-open but the last,
+    /// which includes `hi`; NaN and values outside the range are not counted.
+    /// (With `lo == hi` the edges all equal `lo`, as Dask makes them; NumPy's
+    /// own `histogram` widens such a range by 0.5 each way.)
+    ///
+    /// ```
+    /// let x = tessera::from_array(ndarray::arr1(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]).into_dyn(), 4)?;
+    /// let (counts, edges) = x.histogram(3, (0.0, 5.0))?;
+    /// assert_eq!(counts.compute()?.into_raw_vec_and_offset().0, vec![2, 2, 2]);
+    /// assert_eq!(edges.len(), 4);
+    /// # Ok::<(), tessera::Error>(())
+    /// ```
+    pub fn histogram(&self, bins: usize, range: (f64, f64)) -> Result<(Array<i64>, Array1<f64>)> {
+        let (counts, edges) = histogram::histogram(self.expr(), bins, range)?;
+        Ok((Array::from_expr(counts)?, Array1::from(edges)))
+    }
+
+    /// The `k` largest elements along `axis` in descending order (k > 0), or
+    /// the `-k` smallest in ascending order (k < 0), as `da.topk(x, k, axis)`;
+    /// the axis becomes one chunk of length |k|.
+    pub fn topk(&self, k: i64, axis: i64) -> Result<Array<T>> {
+        Array::from_expr(topk::topk(self.expr(), k, axis, None)?)
+    }
+
+    /// The sorted distinct values (one NaN if any), computed now with the
+    /// configured scheduler. The output length depends on the data, so unlike
+    /// other operations this cannot stay lazy with known chunks (Dask returns
+    /// unknown chunks there); it suits results that fit in memory.
+    pub fn unique(&self) -> Result<Array1<T>> {
+        let scheduler = config::get()?.scheduler();
+        self.unique_with(scheduler.as_ref())
+    }
+
+    /// [`Array::unique`] on a given scheduler.
+    pub fn unique_with(&self, scheduler: &dyn Scheduler) -> Result<Array1<T>> {
+        let expr = unique::unique(self.expr())?;
+        let optimized = tessera_graph::passes::optimize(expr.layer())?;
+        let graph = tessera_graph::inline_sources(TaskGraph::from_layer(&optimized)?)?;
+        let blocks = scheduler.run(&graph, &[])?;
+        let [block] = blocks.as_slice() else {
+            return Err(Error::Ops(tessera_ops::Error::InvalidArgument {
+                op: "unique".into(),
+                reason: format!("expected one block of unique values, got {}", blocks.len()),
+            }));
+        };
+        let values = block.as_array::<T>()?;
+        Ok(values.iter().copied().collect())
     }
 }

@@ -16,6 +16,7 @@ pub mod elementwise;
 mod error;
 mod expr;
 pub mod from_array;
+pub mod histogram;
 pub mod io;
 pub mod join;
 pub mod kernels;
@@ -30,6 +31,8 @@ pub mod registry;
 pub mod reshape;
 mod scalar;
 pub mod slicing;
+pub mod topk;
+pub mod unique;
 
 pub use error::{Error, Result};
 pub use expr::Expr;

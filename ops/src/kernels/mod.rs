@@ -6,6 +6,7 @@ pub mod counter_rng;
 pub mod cumulative;
 pub mod elementwise;
 pub mod full;
+pub mod histogram;
 pub mod linalg;
 pub mod overlap;
 pub mod random;
@@ -13,7 +14,9 @@ pub mod range;
 pub mod reduce;
 pub mod reshape;
 pub mod slice;
+pub mod topk;
 pub mod transpose;
+pub mod unique;
 
 use tessera_graph::{KernelError, Params};
 
@@ -46,5 +49,11 @@ pub(crate) fn reduction_family() -> Vec<(&'static str, crate::registry::KernelCo
         ("tessera.arg_chunk", from_json::<arg::ArgChunk>),
         ("tessera.arg_combine", from_json::<arg::ArgCombine>),
         ("tessera.arg_aggregate", from_json::<arg::ArgAggregate>),
+        (
+            "tessera.histogram_block",
+            from_json::<histogram::HistogramBlock>,
+        ),
+        ("tessera.topk", from_json::<topk::TopkBlock>),
+        ("tessera.unique", from_json::<unique::UniqueBlock>),
     ]
 }

@@ -98,7 +98,9 @@ impl<T: Element> Array<T> {
         self.nan_reduce(ReduceOp::NanMean, axis)
     }
 
-    /// Variance of the non-NaN elements with `ddof`; NaN where fewer than `ddof + 1`.
+    /// Variance of the non-NaN elements with `ddof`; NaN where there are fewer
+    /// than `ddof` of them, as Dask's `nanvar` (NumPy also gives NaN, not
+    /// infinity, where there are exactly `ddof`).
     pub fn nanvar(&self, axis: Option<i64>, ddof: u32) -> Result<Array<f64>> {
         self.nan_reduce(ReduceOp::NanVar { ddof }, axis)
     }
@@ -113,8 +115,8 @@ impl<T: Element> Array<T> {
     /// chunk (per-block counts summed), and the `bins + 1` edges
     /// (`np.linspace(lo, hi, bins + 1)`). Bins are half-open but the last,
     /// which includes `hi`; NaN and values outside the range are not counted.
-    /// (With `lo == hi` the edges all equal `lo`, as Dask makes them; NumPy's
-    /// own `histogram` widens such a range by 0.5 each way.)
+    /// With `lo == hi`, elements are counted over `[lo - 0.5, hi + 0.5]` (NumPy's
+    /// rule) while the returned edges all equal `lo`, as Dask returns them.
     ///
     /// ```
     /// let x = tessera::from_array(ndarray::arr1(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]).into_dyn(), 4)?;

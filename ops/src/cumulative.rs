@@ -65,6 +65,14 @@ pub fn cumulative(x: &Expr, op: CumOp, axis: Option<i64>) -> Result<Expr> {
     }
     let (x, axis) = match axis {
         Some(a) => (x.clone(), normalize_axis(a, x.ndim())?),
+        // Dask only flattens arrays of two or more axes, then scans axis 0,
+        // which a 0-d array lacks (NumPy would give one element).
+        None if x.ndim() == 0 => {
+            return Err(Error::InvalidArgument {
+                op: op.label().into(),
+                reason: "a 0-d array has no axis 0 to scan; reshape it to 1-d first".into(),
+            })
+        }
         None if x.ndim() == 1 => (x.clone(), 0),
         None => (flatten_for_scan(x)?, 0),
     };
@@ -96,7 +104,7 @@ pub fn cumulative(x: &Expr, op: CumOp, axis: Option<i64>) -> Result<Expr> {
 }
 
 /// `x.flatten().rechunk(chunks=x.npartitions)`, as Dask's `cumreduction` does
-/// for `axis=None` (0-d arrays become one element).
+/// for `axis=None`.
 fn flatten_for_scan(x: &Expr) -> Result<Expr> {
     let per_block = x.chunks().num_blocks().max(1);
     let flat = crate::join::ravel(x)?;

@@ -51,7 +51,8 @@ pub fn bin_edges(bins: usize, lo: f64, hi: f64) -> Vec<f64> {
 
 /// Counts of `x` in `bins` equal bins over `[lo, hi]` (the last bin closed;
 /// NaN and values outside are not counted): a lazy `int64` array of one
-/// chunk, and the `bins + 1` edges.
+/// chunk, and the `bins + 1` edges. With `lo == hi` the counts are over
+/// `[lo - 0.5, hi + 0.5]` while the edges returned all equal `lo`, as Dask does.
 pub fn histogram(x: &Expr, bins: usize, range: (f64, f64)) -> Result<(Expr, Vec<f64>)> {
     let (lo, hi) = range;
     let invalid = |reason: String| Error::InvalidArgument {
@@ -78,6 +79,13 @@ pub fn histogram(x: &Expr, bins: usize, range: (f64, f64)) -> Result<(Expr, Vec<
         )));
     }
     let edges = bin_edges(bins, lo, hi);
+    // Dask counts each block with `np.histogram(block, bins, range)`, which
+    // widens an empty range by 0.5 each way, but returns the unwidened edges.
+    let counting = if lo == hi {
+        bin_edges(bins, lo - 0.5, hi + 0.5)
+    } else {
+        edges.clone()
+    };
     let blocks = x.chunks().num_blocks();
     let rows = GeneralLayer::new(
         "histogram-sum",
@@ -87,9 +95,7 @@ pub fn histogram(x: &Expr, bins: usize, range: (f64, f64)) -> Result<(Expr, Vec<
         vec![x.layer().clone()],
         Arc::new(RowTasks {
             grid: x.chunks().numblocks(),
-            kernel: Arc::new(HistogramBlock {
-                edges: edges.clone(),
-            }),
+            kernel: Arc::new(HistogramBlock { edges: counting }),
         }),
     );
     let opts = ReduceOptions {

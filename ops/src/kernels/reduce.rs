@@ -53,7 +53,7 @@ pub enum ReduceOp {
     NanMax,
     /// Mean of the non-NaN elements (NaN where there are none).
     NanMean,
-    /// Variance of the non-NaN elements (NaN where fewer than `ddof + 1`).
+    /// Variance of the non-NaN elements (NaN where fewer than `ddof`, as Dask's `nanvar`).
     NanVar {
         /// Delta degrees of freedom.
         ddof: u32,
@@ -599,13 +599,14 @@ fn finalize(op: ReduceOp, merged: Block, input_dtype: DType) -> Result<Block, Ke
         ReduceOp::NanVar { ddof } | ReduceOp::NanStd { ddof } => {
             let m = merged.as_array::<f64>()?;
             let (n, m2) = (m.index_axis(Axis(0), 0), m.index_axis(Axis(0), 2));
-            // NumPy's nanvar: NaN, not infinity, where the degrees of freedom run out.
+            // Dask's moment_agg: NaN where ddof exceeds the count (all-NaN
+            // slices included); a zero denominator divides (inf, or NaN for 0/0).
             let mut var = ndarray::Zip::from(&n).and(&m2).map_collect(|&n, &m2| {
                 let dof = n - f64::from(ddof);
-                if dof > 0.0 {
-                    m2 / dof
-                } else {
+                if dof < 0.0 {
                     f64::NAN
+                } else {
+                    m2 / dof
                 }
             });
             if matches!(op, ReduceOp::NanStd { .. }) {

@@ -4,7 +4,7 @@
 
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
-use tessera::{Array, Chunks, Element};
+use tessera::{Array, Chunks, Element, Scheduler};
 
 mod common;
 use common::{schedulers, split};
@@ -416,4 +416,182 @@ proptest! {
             prop_assert_eq!(xi.unique_with(s.as_ref()).unwrap().to_vec(), want_i.clone());
         }
     }
+}
+
+fn layer_labels(a: &tessera_ops::Expr) -> Vec<String> {
+    let mut labels: Vec<String> = tessera_graph::layers(std::slice::from_ref(a.layer()))
+        .iter()
+        .map(|l| l.label().to_string())
+        .collect();
+    labels.sort();
+    labels
+}
+
+#[test]
+fn graphs_have_dasks_layers_and_chunks() {
+    // The shapes of `dask.array` 2026.8 for the same calls.
+    let y = tessera::ones::<f64>([10, 7, 9], [3, 2, 4]).unwrap();
+    let a = y.argmin(None).unwrap();
+    assert_eq!(a.num_layers(), 4);
+    assert_eq!(
+        layer_labels(a.expr()),
+        ["arg-reduce", "arg_agg-aggregate", "arg_combine-partial", "ones_like"]
+    );
+    let a1 = y.argmax(Some(1)).unwrap();
+    assert_eq!(a1.chunks().axes(), &[vec![3, 3, 3, 1], vec![4, 4, 1]]);
+    assert_eq!(a1.num_layers(), 3);
+    let t = y.topk(2, 1).unwrap();
+    assert_eq!(t.chunks().axes(), &[vec![3, 3, 3, 1], vec![2], vec![4, 4, 1]]);
+    assert_eq!(
+        layer_labels(t.expr()),
+        ["ones_like", "topk", "topk_aggregate-aggregate"]
+    );
+    let t1 = tessera::ones::<f64>(20, 3).unwrap().topk(2, 0).unwrap();
+    assert_eq!(t1.num_layers(), 4);
+    let (h, edges) = y.histogram(5, (0.0, 2.0)).unwrap();
+    assert_eq!(h.chunks().axes(), &[vec![5]]);
+    assert_eq!(h.num_layers(), 6);
+    assert_eq!(edges.to_vec(), vec![0.0, 0.4, 0.8, 1.2000000000000002, 1.6, 2.0]);
+    let c = tessera::ones::<f64>([4, 6], [2, 3]).unwrap();
+    assert_eq!(c.cumsum::<f64>(Some(1)).unwrap().num_layers(), 3);
+    let flat = c.cumsum::<f64>(None).unwrap();
+    assert_eq!(flat.chunks().axes(), &[vec![4; 6]]);
+    assert_eq!(flat.num_layers(), 6);
+    let n = y.nanmin(Some(1)).unwrap();
+    assert_eq!(
+        layer_labels(n.expr()),
+        ["_nanmin_skip-aggregate", "nanmin_skip", "ones_like"]
+    );
+    assert_eq!(y.count_nonzero(None).unwrap().num_layers(), 6);
+}
+
+#[test]
+fn elementwise_chains_fuse_into_the_chunk_steps() {
+    let x = tessera::ones::<f64>([8, 6], [2, 3]).unwrap();
+    let doubled = (&x * 2.0).unwrap();
+    // Blocks: 4 x 2 = 8. Unfused: ones, mul, scan, carry.
+    let c = doubled.cumsum::<f64>(Some(0)).unwrap();
+    assert_eq!(c.raw_task_graph().unwrap().len(), 32);
+    assert_eq!(c.task_graph().unwrap().len(), 16, "ones and mul fuse into the scan");
+    let t = doubled.topk(-3, 0).unwrap();
+    // topk over 4 blocks along axis 0: chunk (fused with ones and mul) and aggregate.
+    assert_eq!(t.task_graph().unwrap().len(), 8 + 2);
+    assert_eq!(t.compute().unwrap(), ArrayD::from_elem(IxDyn(&[3, 6]), 2.0));
+    let s = doubled.nansum::<f64>(None).unwrap();
+    assert!(s.task_graph().unwrap().len() < s.raw_task_graph().unwrap().len());
+    assert_eq!(s.compute_scalar().unwrap(), 96.0);
+}
+
+/// Every task of the unoptimised graphs (one kernel each: fused chains of
+/// inlined `from_array` literals are in-process only) survives (id, params) and back.
+#[test]
+fn every_kernel_travels() {
+    let d = floats(&[7, 5], 3, 4);
+    let x = lazy(&d, &[vec![3, 3, 1], vec![2, 3]]);
+    let (h, _) = x.histogram(4, (-5.0, 5.0)).unwrap();
+    let graphs = vec![
+        x.cumsum::<f64>(None).unwrap().raw_task_graph().unwrap(),
+        x.cumprod::<f64>(Some(1)).unwrap().raw_task_graph().unwrap(),
+        x.argmax(None).unwrap().raw_task_graph().unwrap(),
+        x.argmin(Some(0)).unwrap().raw_task_graph().unwrap(),
+        x.nanvar(Some(1), 1).unwrap().raw_task_graph().unwrap(),
+        x.nanmax(None).unwrap().raw_task_graph().unwrap(),
+        x.count_nonzero(Some(0)).unwrap().raw_task_graph().unwrap(),
+        x.topk(2, 0).unwrap().raw_task_graph().unwrap(),
+        h.raw_task_graph().unwrap(),
+        tessera_graph::TaskGraph::from_layer(tessera_ops::unique::unique(x.expr()).unwrap().layer()).unwrap(),
+    ];
+    for g in graphs {
+        let mut travelled = g.clone();
+        for t in &mut travelled.tasks {
+            t.kernel = tessera_ops::registry::round_trip(&t.kernel)
+                .unwrap_or_else(|e| panic!("{} does not travel: {e}", t.kernel.id()));
+        }
+        let (a, b) = (
+            tessera::SyncScheduler.run(&g, &[]).unwrap(),
+            tessera::SyncScheduler.run(&travelled, &[]).unwrap(),
+        );
+        assert_eq!(a.len(), b.len());
+        for (p, q) in a.iter().zip(&b) {
+            let (p, q) = (p.as_array::<f64>().map(|v| v.to_owned()), q.as_array::<f64>().map(|v| v.to_owned()));
+            match (p, q) {
+                (Ok(p), Ok(q)) => assert!(close(&p, &q)),
+                (Err(_), Err(_)) => {}
+                _ => panic!("a travelled kernel changed the result dtype"),
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_input_is_a_typed_error_that_says_what_was_wrong() {
+    let x = lazy(&floats(&[4, 3], 1, 0), &[vec![2, 2], vec![3]]);
+    let msg = |r: tessera::Result<String>| r.unwrap_err().to_string();
+    let shown = |r: tessera::Result<Array<f64>>| r.map(|a| a.to_string());
+    let shown_i = |r: tessera::Result<Array<i64>>| r.map(|a| a.to_string());
+    assert!(msg(shown(x.cumsum(Some(2)))).contains("axis 2"));
+    assert!(msg(shown(x.cumprod(Some(-3)))).contains("axis -3"));
+    assert!(msg(shown_i(x.argmin(Some(5)))).contains("axis 5"));
+    assert!(msg(shown(x.nanmean(Some(2)))).contains("axis"));
+    assert!(msg(shown_i(x.count_nonzero(Some(-4)))).contains("axis"));
+    assert!(msg(shown(x.topk(2, 3))).contains("axis 3"));
+    let m = msg(shown(x.topk(0, 0)));
+    assert!(m.contains("k must be non-zero"), "{m}");
+    let m = msg(shown(x.topk(-5, 0)));
+    assert!(m.contains("|k| = 5") && m.contains("length 4"), "{m}");
+    let hist = |bins, range| x.histogram(bins, range).map(|(h, _)| h.to_string());
+    assert!(msg(hist(0, (0.0, 1.0))).contains("bins must be at least 1"));
+    assert!(msg(hist(3, (2.0, 1.0))).contains("max must be larger than min"));
+    assert!(msg(hist(3, (f64::NAN, 1.0))).contains("finite"));
+    assert!(msg(hist(3, (0.0, f64::INFINITY))).contains("finite"));
+    let empty = lazy(&ArrayD::<f64>::zeros(IxDyn(&[3, 0])), &[vec![2, 1], vec![0]]);
+    let m = msg(shown_i(empty.argmax(Some(1))));
+    assert!(m.contains("attempt to get argmax of an empty sequence"), "{m}");
+    assert!(msg(shown_i(empty.argmin(None))).contains("empty sequence"));
+    assert_eq!(empty.argmin(Some(0)).unwrap().compute().unwrap().shape(), &[0]);
+    assert!(msg(shown(empty.nanmin(Some(1)))).contains("zero-size"));
+    let z = tessera::from_array(ArrayD::from_elem(IxDyn(&[]), 1.0f64), Chunks::scalar()).unwrap();
+    assert!(msg(shown(z.cumsum(None))).contains("0-d"));
+    let c = tessera::from_array(
+        ArrayD::from_elem(IxDyn(&[4]), tessera::chunk_core::num_complex::Complex::new(1.0f64, 2.0)),
+        2,
+    )
+    .unwrap();
+    for m in [
+        c.argmin(None).map(|a| a.to_string()).unwrap_err().to_string(),
+        c.topk(1, 0).map(|a| a.to_string()).unwrap_err().to_string(),
+        c.cumsum::<tessera::chunk_core::num_complex::Complex<f64>>(None).map(|a| a.to_string()).unwrap_err().to_string(),
+        c.histogram(2, (0.0, 1.0)).map(|(h, _)| h.to_string()).unwrap_err().to_string(),
+        c.count_nonzero(None).map(|a| a.to_string()).unwrap_err().to_string(),
+        c.unique().map(|a| a.to_string()).unwrap_err().to_string(),
+    ] {
+        assert!(m.contains("complex"), "{m}");
+    }
+    // A result read as the wrong element type is a dtype error, not a panic.
+    let m = msg(x.cumsum::<i64>(None).map(|a| a.to_string()));
+    assert!(m.contains("float64"), "{m}");
+}
+
+#[test]
+fn small_cases_give_numpys_answers() {
+    let v = |s: &[f64]| tessera::from_array(ndarray::arr1(s).into_dyn(), 2).unwrap();
+    assert_eq!(v(&[1.0, f64::NAN, 0.0, f64::NAN]).argmin(None).unwrap().compute_scalar().unwrap(), 1);
+    assert_eq!(v(&[1.0, f64::NAN, 5.0]).argmax(None).unwrap().compute_scalar().unwrap(), 1);
+    assert_eq!(v(&[3.0, 1.0, 2.0, 1.0, 0.5]).argmin(None).unwrap().compute_scalar().unwrap(), 4);
+    assert!(v(&[f64::NAN, f64::NAN, f64::NAN]).nanmax(None).unwrap().compute_scalar().unwrap().is_nan());
+    assert!(v(&[f64::NAN, f64::NAN]).nanmean(None).unwrap().compute_scalar().unwrap().is_nan());
+    assert_eq!(v(&[f64::NAN, 2.0, 4.0]).nanmean(None).unwrap().compute_scalar().unwrap(), 3.0);
+    assert_eq!(v(&[f64::NAN, 2.0, 4.0]).nansum::<f64>(None).unwrap().compute_scalar().unwrap(), 6.0);
+    let ints = tessera::from_array(ndarray::arr1(&[3i32, -1, 4, 1, -5]).into_dyn(), 2).unwrap();
+    assert_eq!(ints.cumsum::<i64>(None).unwrap().compute().unwrap().into_raw_vec_and_offset().0, vec![3, 2, 6, 7, 2]);
+    assert_eq!(ints.topk(2, 0).unwrap().compute().unwrap().into_raw_vec_and_offset().0, vec![4, 3]);
+    assert_eq!(ints.topk(-2, 0).unwrap().compute().unwrap().into_raw_vec_and_offset().0, vec![-5, -1]);
+    assert_eq!(ints.unique().unwrap().to_vec(), vec![-5, -1, 1, 3, 4]);
+    let (h, e) = v(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, f64::NAN, 7.0]).histogram(3, (0.0, 5.0)).unwrap();
+    assert_eq!(h.compute().unwrap().into_raw_vec_and_offset().0, vec![2, 2, 2]);
+    assert_eq!(e.to_vec(), vec![0.0, 5.0 / 3.0, 10.0 / 3.0, 5.0]);
+    let flags = tessera::from_array(ndarray::arr1(&[true, false, true]).into_dyn(), 2).unwrap();
+    assert_eq!(flags.count_nonzero(None).unwrap().compute_scalar().unwrap(), 2);
+    assert_eq!(flags.cumsum::<i64>(None).unwrap().compute().unwrap().into_raw_vec_and_offset().0, vec![1, 1, 2]);
+    assert_eq!(flags.argmax(None).unwrap().compute_scalar().unwrap(), 0);
 }

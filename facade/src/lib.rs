@@ -25,7 +25,6 @@ mod array;
 mod chunking;
 pub mod config;
 mod creation;
-mod statistics;
 mod dyn_array;
 mod error;
 mod io;
@@ -37,6 +36,7 @@ mod overlap;
 pub mod random;
 mod repr;
 mod shape;
+mod statistics;
 
 pub use array::Array;
 pub use creation::{

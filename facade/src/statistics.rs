@@ -60,13 +60,27 @@ impl<T: Element> Array<T> {
     }
 
     /// `argmin`/`argmax` with `keepdims`.
-    pub fn arg_reduction(&self, op: ArgOp, axis: Option<i64>, keepdims: bool) -> Result<Array<i64>> {
-        Array::from_expr(arg_reduction::arg_reduce(self.expr(), op, axis, keepdims, None)?)
+    pub fn arg_reduction(
+        &self,
+        op: ArgOp,
+        axis: Option<i64>,
+        keepdims: bool,
+    ) -> Result<Array<i64>> {
+        Array::from_expr(arg_reduction::arg_reduce(
+            self.expr(),
+            op,
+            axis,
+            keepdims,
+            None,
+        )?)
     }
 
     /// Number of non-zero elements along `axis` (`None`: all), as `np.count_nonzero`.
     pub fn count_nonzero(&self, axis: Option<i64>) -> Result<Array<i64>> {
-        Array::from_expr(reduction::count_nonzero(self.expr(), &one_axis(axis, false))?)
+        Array::from_expr(reduction::count_nonzero(
+            self.expr(),
+            &one_axis(axis, false),
+        )?)
     }
 
     fn nan_reduce<U: Element>(&self, op: ReduceOp, axis: Option<i64>) -> Result<Array<U>> {

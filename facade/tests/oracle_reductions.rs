@@ -75,7 +75,7 @@ fn flat<T: Clone>(d: &ArrayD<T>) -> ArrayD<T> {
 /// Dask's chunks of `cumsum(axis=None)` for an array of `size` elements in `npartitions` blocks.
 fn flat_scan_chunks(size: usize, npartitions: usize) -> Vec<usize> {
     let mut out = vec![npartitions; size / npartitions];
-    if size % npartitions > 0 || out.is_empty() {
+    if !size.is_multiple_of(npartitions) || out.is_empty() {
         out.push(size % npartitions);
     }
     out
@@ -159,7 +159,12 @@ fn per_lane<T: Clone>(d: &ArrayD<f64>, axis: Option<usize>, f: impl Fn(&[f64]) -
 fn reduced(chunks: &[Vec<usize>], axis: Option<usize>) -> Vec<Vec<usize>> {
     match axis {
         None => vec![],
-        Some(ax) => chunks.iter().enumerate().filter(|(a, _)| *a != ax).map(|(_, c)| c.clone()).collect(),
+        Some(ax) => chunks
+            .iter()
+            .enumerate()
+            .filter(|(a, _)| *a != ax)
+            .map(|(_, c)| c.clone())
+            .collect(),
     }
 }
 
@@ -185,7 +190,11 @@ fn pick_axis(shape: &[usize], pick: usize, flatten: bool) -> (Option<usize>, Opt
     }
     let ax = pick % shape.len();
     // Half the time the same axis counted from the end.
-    let given = if pick % 2 == 0 { ax as i64 } else { ax as i64 - shape.len() as i64 };
+    let given = if pick.is_multiple_of(2) {
+        ax as i64
+    } else {
+        ax as i64 - shape.len() as i64
+    };
     (Some(ax), Some(given))
 }
 
@@ -306,7 +315,10 @@ fn np_order(a: &f64, b: &f64) -> std::cmp::Ordering {
 }
 
 fn same(a: &[f64], b: &[f64]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
 }
 
 proptest! {
@@ -435,13 +447,21 @@ fn graphs_have_dasks_layers_and_chunks() {
     assert_eq!(a.num_layers(), 4);
     assert_eq!(
         layer_labels(a.expr()),
-        ["arg-reduce", "arg_agg-aggregate", "arg_combine-partial", "ones_like"]
+        [
+            "arg-reduce",
+            "arg_agg-aggregate",
+            "arg_combine-partial",
+            "ones_like"
+        ]
     );
     let a1 = y.argmax(Some(1)).unwrap();
     assert_eq!(a1.chunks().axes(), &[vec![3, 3, 3, 1], vec![4, 4, 1]]);
     assert_eq!(a1.num_layers(), 3);
     let t = y.topk(2, 1).unwrap();
-    assert_eq!(t.chunks().axes(), &[vec![3, 3, 3, 1], vec![2], vec![4, 4, 1]]);
+    assert_eq!(
+        t.chunks().axes(),
+        &[vec![3, 3, 3, 1], vec![2], vec![4, 4, 1]]
+    );
     assert_eq!(
         layer_labels(t.expr()),
         ["ones_like", "topk", "topk_aggregate-aggregate"]
@@ -451,7 +471,10 @@ fn graphs_have_dasks_layers_and_chunks() {
     let (h, edges) = y.histogram(5, (0.0, 2.0)).unwrap();
     assert_eq!(h.chunks().axes(), &[vec![5]]);
     assert_eq!(h.num_layers(), 6);
-    assert_eq!(edges.to_vec(), vec![0.0, 0.4, 0.8, 1.2000000000000002, 1.6, 2.0]);
+    assert_eq!(
+        edges.to_vec(),
+        vec![0.0, 0.4, 0.8, 1.2000000000000002, 1.6, 2.0]
+    );
     let c = tessera::ones::<f64>([4, 6], [2, 3]).unwrap();
     assert_eq!(c.cumsum::<f64>(Some(1)).unwrap().num_layers(), 3);
     let flat = c.cumsum::<f64>(None).unwrap();
@@ -472,7 +495,11 @@ fn elementwise_chains_fuse_into_the_chunk_steps() {
     // Blocks: 4 x 2 = 8. Unfused: ones, mul, scan, carry.
     let c = doubled.cumsum::<f64>(Some(0)).unwrap();
     assert_eq!(c.raw_task_graph().unwrap().len(), 32);
-    assert_eq!(c.task_graph().unwrap().len(), 16, "ones and mul fuse into the scan");
+    assert_eq!(
+        c.task_graph().unwrap().len(),
+        16,
+        "ones and mul fuse into the scan"
+    );
     let t = doubled.topk(-3, 0).unwrap();
     // topk over 4 blocks along axis 0: chunk (fused with ones and mul) and aggregate.
     assert_eq!(t.task_graph().unwrap().len(), 8 + 2);
@@ -499,7 +526,10 @@ fn every_kernel_travels() {
         x.count_nonzero(Some(0)).unwrap().raw_task_graph().unwrap(),
         x.topk(2, 0).unwrap().raw_task_graph().unwrap(),
         h.raw_task_graph().unwrap(),
-        tessera_graph::TaskGraph::from_layer(tessera_ops::unique::unique(x.expr()).unwrap().layer()).unwrap(),
+        tessera_graph::TaskGraph::from_layer(
+            tessera_ops::unique::unique(x.expr()).unwrap().layer(),
+        )
+        .unwrap(),
     ];
     for g in graphs {
         let mut travelled = g.clone();
@@ -513,7 +543,10 @@ fn every_kernel_travels() {
         );
         assert_eq!(a.len(), b.len());
         for (p, q) in a.iter().zip(&b) {
-            let (p, q) = (p.as_array::<f64>().map(|v| v.to_owned()), q.as_array::<f64>().map(|v| v.to_owned()));
+            let (p, q) = (
+                p.as_array::<f64>().map(|v| v.to_owned()),
+                q.as_array::<f64>().map(|v| v.to_owned()),
+            );
             match (p, q) {
                 (Ok(p), Ok(q)) => assert!(close(&p, &q)),
                 (Err(_), Err(_)) => {}
@@ -544,25 +577,49 @@ fn bad_input_is_a_typed_error_that_says_what_was_wrong() {
     assert!(msg(hist(3, (2.0, 1.0))).contains("max must be larger than min"));
     assert!(msg(hist(3, (f64::NAN, 1.0))).contains("finite"));
     assert!(msg(hist(3, (0.0, f64::INFINITY))).contains("finite"));
-    let empty = lazy(&ArrayD::<f64>::zeros(IxDyn(&[3, 0])), &[vec![2, 1], vec![0]]);
+    let empty = lazy(
+        &ArrayD::<f64>::zeros(IxDyn(&[3, 0])),
+        &[vec![2, 1], vec![0]],
+    );
     let m = msg(shown_i(empty.argmax(Some(1))));
-    assert!(m.contains("attempt to get argmax of an empty sequence"), "{m}");
+    assert!(
+        m.contains("attempt to get argmax of an empty sequence"),
+        "{m}"
+    );
     assert!(msg(shown_i(empty.argmin(None))).contains("empty sequence"));
-    assert_eq!(empty.argmin(Some(0)).unwrap().compute().unwrap().shape(), &[0]);
+    assert_eq!(
+        empty.argmin(Some(0)).unwrap().compute().unwrap().shape(),
+        &[0]
+    );
     assert!(msg(shown(empty.nanmin(Some(1)))).contains("zero-size"));
     let z = tessera::from_array(ArrayD::from_elem(IxDyn(&[]), 1.0f64), Chunks::scalar()).unwrap();
     assert!(msg(shown(z.cumsum(None))).contains("0-d"));
     let c = tessera::from_array(
-        ArrayD::from_elem(IxDyn(&[4]), tessera::chunk_core::num_complex::Complex::new(1.0f64, 2.0)),
+        ArrayD::from_elem(
+            IxDyn(&[4]),
+            tessera::chunk_core::num_complex::Complex::new(1.0f64, 2.0),
+        ),
         2,
     )
     .unwrap();
     for m in [
-        c.argmin(None).map(|a| a.to_string()).unwrap_err().to_string(),
+        c.argmin(None)
+            .map(|a| a.to_string())
+            .unwrap_err()
+            .to_string(),
         c.topk(1, 0).map(|a| a.to_string()).unwrap_err().to_string(),
-        c.cumsum::<tessera::chunk_core::num_complex::Complex<f64>>(None).map(|a| a.to_string()).unwrap_err().to_string(),
-        c.histogram(2, (0.0, 1.0)).map(|(h, _)| h.to_string()).unwrap_err().to_string(),
-        c.count_nonzero(None).map(|a| a.to_string()).unwrap_err().to_string(),
+        c.cumsum::<tessera::chunk_core::num_complex::Complex<f64>>(None)
+            .map(|a| a.to_string())
+            .unwrap_err()
+            .to_string(),
+        c.histogram(2, (0.0, 1.0))
+            .map(|(h, _)| h.to_string())
+            .unwrap_err()
+            .to_string(),
+        c.count_nonzero(None)
+            .map(|a| a.to_string())
+            .unwrap_err()
+            .to_string(),
         c.unique().map(|a| a.to_string()).unwrap_err().to_string(),
     ] {
         assert!(m.contains("complex"), "{m}");
@@ -575,23 +632,109 @@ fn bad_input_is_a_typed_error_that_says_what_was_wrong() {
 #[test]
 fn small_cases_give_numpys_answers() {
     let v = |s: &[f64]| tessera::from_array(ndarray::arr1(s).into_dyn(), 2).unwrap();
-    assert_eq!(v(&[1.0, f64::NAN, 0.0, f64::NAN]).argmin(None).unwrap().compute_scalar().unwrap(), 1);
-    assert_eq!(v(&[1.0, f64::NAN, 5.0]).argmax(None).unwrap().compute_scalar().unwrap(), 1);
-    assert_eq!(v(&[3.0, 1.0, 2.0, 1.0, 0.5]).argmin(None).unwrap().compute_scalar().unwrap(), 4);
-    assert!(v(&[f64::NAN, f64::NAN, f64::NAN]).nanmax(None).unwrap().compute_scalar().unwrap().is_nan());
-    assert!(v(&[f64::NAN, f64::NAN]).nanmean(None).unwrap().compute_scalar().unwrap().is_nan());
-    assert_eq!(v(&[f64::NAN, 2.0, 4.0]).nanmean(None).unwrap().compute_scalar().unwrap(), 3.0);
-    assert_eq!(v(&[f64::NAN, 2.0, 4.0]).nansum::<f64>(None).unwrap().compute_scalar().unwrap(), 6.0);
+    assert_eq!(
+        v(&[1.0, f64::NAN, 0.0, f64::NAN])
+            .argmin(None)
+            .unwrap()
+            .compute_scalar()
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        v(&[1.0, f64::NAN, 5.0])
+            .argmax(None)
+            .unwrap()
+            .compute_scalar()
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        v(&[3.0, 1.0, 2.0, 1.0, 0.5])
+            .argmin(None)
+            .unwrap()
+            .compute_scalar()
+            .unwrap(),
+        4
+    );
+    assert!(v(&[f64::NAN, f64::NAN, f64::NAN])
+        .nanmax(None)
+        .unwrap()
+        .compute_scalar()
+        .unwrap()
+        .is_nan());
+    assert!(v(&[f64::NAN, f64::NAN])
+        .nanmean(None)
+        .unwrap()
+        .compute_scalar()
+        .unwrap()
+        .is_nan());
+    assert_eq!(
+        v(&[f64::NAN, 2.0, 4.0])
+            .nanmean(None)
+            .unwrap()
+            .compute_scalar()
+            .unwrap(),
+        3.0
+    );
+    assert_eq!(
+        v(&[f64::NAN, 2.0, 4.0])
+            .nansum::<f64>(None)
+            .unwrap()
+            .compute_scalar()
+            .unwrap(),
+        6.0
+    );
     let ints = tessera::from_array(ndarray::arr1(&[3i32, -1, 4, 1, -5]).into_dyn(), 2).unwrap();
-    assert_eq!(ints.cumsum::<i64>(None).unwrap().compute().unwrap().into_raw_vec_and_offset().0, vec![3, 2, 6, 7, 2]);
-    assert_eq!(ints.topk(2, 0).unwrap().compute().unwrap().into_raw_vec_and_offset().0, vec![4, 3]);
-    assert_eq!(ints.topk(-2, 0).unwrap().compute().unwrap().into_raw_vec_and_offset().0, vec![-5, -1]);
+    assert_eq!(
+        ints.cumsum::<i64>(None)
+            .unwrap()
+            .compute()
+            .unwrap()
+            .into_raw_vec_and_offset()
+            .0,
+        vec![3, 2, 6, 7, 2]
+    );
+    assert_eq!(
+        ints.topk(2, 0)
+            .unwrap()
+            .compute()
+            .unwrap()
+            .into_raw_vec_and_offset()
+            .0,
+        vec![4, 3]
+    );
+    assert_eq!(
+        ints.topk(-2, 0)
+            .unwrap()
+            .compute()
+            .unwrap()
+            .into_raw_vec_and_offset()
+            .0,
+        vec![-5, -1]
+    );
     assert_eq!(ints.unique().unwrap().to_vec(), vec![-5, -1, 1, 3, 4]);
-    let (h, e) = v(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, f64::NAN, 7.0]).histogram(3, (0.0, 5.0)).unwrap();
-    assert_eq!(h.compute().unwrap().into_raw_vec_and_offset().0, vec![2, 2, 2]);
+    let (h, e) = v(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, f64::NAN, 7.0])
+        .histogram(3, (0.0, 5.0))
+        .unwrap();
+    assert_eq!(
+        h.compute().unwrap().into_raw_vec_and_offset().0,
+        vec![2, 2, 2]
+    );
     assert_eq!(e.to_vec(), vec![0.0, 5.0 / 3.0, 10.0 / 3.0, 5.0]);
     let flags = tessera::from_array(ndarray::arr1(&[true, false, true]).into_dyn(), 2).unwrap();
-    assert_eq!(flags.count_nonzero(None).unwrap().compute_scalar().unwrap(), 2);
-    assert_eq!(flags.cumsum::<i64>(None).unwrap().compute().unwrap().into_raw_vec_and_offset().0, vec![1, 1, 2]);
+    assert_eq!(
+        flags.count_nonzero(None).unwrap().compute_scalar().unwrap(),
+        2
+    );
+    assert_eq!(
+        flags
+            .cumsum::<i64>(None)
+            .unwrap()
+            .compute()
+            .unwrap()
+            .into_raw_vec_and_offset()
+            .0,
+        vec![1, 1, 2]
+    );
     assert_eq!(flags.argmax(None).unwrap().compute_scalar().unwrap(), 0);
 }

@@ -6,7 +6,9 @@ use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{normalize_axis, DType};
-use tessera_graph::{BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult};
+use tessera_graph::{
+    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
+};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;

@@ -110,7 +110,7 @@ fn flatten_for_scan(x: &Expr) -> Result<Expr> {
     let flat = crate::join::ravel(x)?;
     let size = flat.size();
     let mut lengths = vec![per_block; size / per_block];
-    if size % per_block > 0 || lengths.is_empty() {
+    if !size.is_multiple_of(per_block) || lengths.is_empty() {
         lengths.push(size % per_block);
     }
     let target = Chunks::new(vec![lengths])?;

@@ -9,7 +9,9 @@ use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{BlockIndices, Chunks};
-use tessera_graph::{BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult};
+use tessera_graph::{
+    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
+};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -33,9 +35,15 @@ impl BlockTasks for UniqueTasks {
             BlockIndices::new(self.grid.clone()).collect()
         } else {
             let i = index.first().copied().unwrap_or(0);
-            BlockIndices::new(self.grid.clone()).skip(i).take(1).collect()
+            BlockIndices::new(self.grid.clone())
+                .skip(i)
+                .take(1)
+                .collect()
         };
-        let deps = blocks.into_iter().map(|b| Key::new(input.clone(), b)).collect();
+        let deps = blocks
+            .into_iter()
+            .map(|b| Key::new(input.clone(), b))
+            .collect();
         Ok((Arc::new(UniqueBlock {}), deps))
     }
     fn as_any(&self) -> &dyn Any {

@@ -107,18 +107,53 @@ fn beats<T: ArgValue>(op: ArgOp, v: T, i: i64, w: T, j: i64) -> bool {
 macro_rules! with_arg_type {
     ($d:expr, $t:ident => $body:expr) => {
         match $d {
-            DType::Bool => { type $t = bool; $body }
-            DType::I8 => { type $t = i8; $body }
-            DType::I16 => { type $t = i16; $body }
-            DType::I32 => { type $t = i32; $body }
-            DType::I64 => { type $t = i64; $body }
-            DType::U8 => { type $t = u8; $body }
-            DType::U16 => { type $t = u16; $body }
-            DType::U32 => { type $t = u32; $body }
-            DType::U64 => { type $t = u64; $body }
-            DType::F32 => { type $t = f32; $body }
-            DType::F64 => { type $t = f64; $body }
-            other => Err(KernelError::new(format!("arg reductions of {other} are not supported; cast to a real dtype"))),
+            DType::Bool => {
+                type $t = bool;
+                $body
+            }
+            DType::I8 => {
+                type $t = i8;
+                $body
+            }
+            DType::I16 => {
+                type $t = i16;
+                $body
+            }
+            DType::I32 => {
+                type $t = i32;
+                $body
+            }
+            DType::I64 => {
+                type $t = i64;
+                $body
+            }
+            DType::U8 => {
+                type $t = u8;
+                $body
+            }
+            DType::U16 => {
+                type $t = u16;
+                $body
+            }
+            DType::U32 => {
+                type $t = u32;
+                $body
+            }
+            DType::U64 => {
+                type $t = u64;
+                $body
+            }
+            DType::F32 => {
+                type $t = f32;
+                $body
+            }
+            DType::F64 => {
+                type $t = f64;
+                $body
+            }
+            other => Err(KernelError::new(format!(
+                "arg reductions of {other} are not supported; cast to a real dtype"
+            ))),
         }
     };
 }
@@ -243,7 +278,9 @@ fn merge<T: ArgValue>(op: ArgOp, parts: &[Block]) -> Result<Block, KernelError> 
         .map(|p| p.as_array::<i64>().map(|a| a.view()))
         .collect::<Result<Vec<_>, _>>()?;
     let Some(first) = arrays.first() else {
-        return Err(KernelError::new("an arg reduction combine step got no inputs"));
+        return Err(KernelError::new(
+            "an arg reduction combine step got no inputs",
+        ));
     };
     let mut bits = first.index_axis(Axis(0), 0).to_owned();
     let mut index = first.index_axis(Axis(0), 1).to_owned();
@@ -267,7 +304,11 @@ fn merge<T: ArgValue>(op: ArgOp, parts: &[Block]) -> Result<Block, KernelError> 
             });
     }
     let shape = bits.shape().to_vec();
-    planes(&shape, bits.into_iter().collect(), index.into_iter().collect())
+    planes(
+        &shape,
+        bits.into_iter().collect(),
+        index.into_iter().collect(),
+    )
 }
 
 /// Merge intermediates (`arg_combine` step).
@@ -326,5 +367,36 @@ impl Kernel for ArgAggregate {
             }
         }
         Ok(Block::from_array(index))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nan_wins_then_the_extreme_then_the_lower_index() {
+        assert!(beats(ArgOp::Min, f64::NAN, 5, 1.0, 0));
+        assert!(!beats(ArgOp::Max, 9.0, 0, f64::NAN, 5));
+        assert!(beats(ArgOp::Max, f64::NAN, 2, f64::NAN, 5));
+        assert!(beats(ArgOp::Min, 1.0, 7, 1.0, 8));
+        assert!(!beats(ArgOp::Min, 1.0, 9, 1.0, 8));
+        assert!(beats(ArgOp::Max, 3u64, 9, 2, 0));
+        // An empty block's slot (index -1) loses to anything.
+        assert!(beats(ArgOp::Min, 100i8, 3, 0, -1));
+        assert!(!beats(ArgOp::Min, 0i8, -1, 100, 3));
+    }
+
+    #[test]
+    fn values_survive_the_bit_planes() {
+        for v in [u64::MAX, 1 << 63, 12345] {
+            assert_eq!(u64::from_bits(ArgValue::to_bits(v)), v);
+        }
+        for v in [i64::MIN, -1, i64::MAX] {
+            assert_eq!(<i64 as ArgValue>::from_bits(ArgValue::to_bits(v)), v);
+        }
+        let x = -0.1f32;
+        assert_eq!(<f32 as ArgValue>::from_bits(ArgValue::to_bits(x)), x);
+        assert!(<f64 as ArgValue>::from_bits(ArgValue::to_bits(f64::NAN)).is_nan());
     }
 }

@@ -61,3 +61,41 @@ impl Kernel for HistogramBlock {
             .map_err(|e| KernelError::new(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bins_are_half_open_but_the_last() {
+        let edges = [0.0, 1.0, 2.0, 3.0];
+        assert_eq!(bin_of(&edges, 0.0), Some(0));
+        assert_eq!(bin_of(&edges, 0.999), Some(0));
+        assert_eq!(bin_of(&edges, 1.0), Some(1));
+        assert_eq!(bin_of(&edges, 3.0), Some(2));
+        assert_eq!(bin_of(&edges, 3.0001), None);
+        assert_eq!(bin_of(&edges, -0.1), None);
+        assert_eq!(bin_of(&edges, f64::NAN), None);
+        // Equal edges (an empty range): everything at the edge is in the last bin.
+        assert_eq!(bin_of(&[2.0, 2.0, 2.0], 2.0), Some(1));
+        assert_eq!(bin_of(&[1.0], 1.0), None);
+    }
+
+    #[test]
+    fn a_block_becomes_one_row_of_counts() {
+        let k = HistogramBlock {
+            edges: vec![0.0, 0.5, 1.0],
+        };
+        let b = Block::from_array(ndarray::arr2(&[[0u8, 1], [1, 7]]).into_dyn());
+        let out = k.run(&[b]).unwrap();
+        assert_eq!(out.shape(), &[1, 2]);
+        assert_eq!(
+            out.as_array::<i64>()
+                .unwrap()
+                .iter()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![1, 2]
+        );
+    }
+}

@@ -292,15 +292,35 @@ fn chunk_numeric<T: Numeric>(
             v,
             axes,
             <T::Acc as Numeric>::ZERO,
-            |x: T| if is_nan(x) { <T::Acc as Numeric>::ZERO } else { x.acc() },
+            |x: T| {
+                if is_nan(x) {
+                    <T::Acc as Numeric>::ZERO
+                } else {
+                    x.acc()
+                }
+            },
             |x, y| x + y,
-            |r| pairwise_sum_by(r, |x: T| if is_nan(x) { <T::Acc as Numeric>::ZERO } else { x.acc() }),
+            |r| {
+                pairwise_sum_by(r, |x: T| {
+                    if is_nan(x) {
+                        <T::Acc as Numeric>::ZERO
+                    } else {
+                        x.acc()
+                    }
+                })
+            },
         )),
         ReduceOp::NanProd => Block::from_array(reduce_axes(
             v,
             axes,
             <T::Acc as Numeric>::ONE,
-            |x: T| if is_nan(x) { <T::Acc as Numeric>::ONE } else { x.acc() },
+            |x: T| {
+                if is_nan(x) {
+                    <T::Acc as Numeric>::ONE
+                } else {
+                    x.acc()
+                }
+            },
             |x, y| x * y,
             |r| {
                 r.iter().fold(<T::Acc as Numeric>::ONE, |acc, &x| {
@@ -314,15 +334,25 @@ fn chunk_numeric<T: Numeric>(
         )),
         ReduceOp::NanMin => {
             let init = nan_or(T::MAX);
-            Block::from_array(reduce_axes(v, axes, init, |x| x, nan_min, |r| {
-                r.iter().fold(init, |m, &x| nan_min(m, x))
-            }))
+            Block::from_array(reduce_axes(
+                v,
+                axes,
+                init,
+                |x| x,
+                nan_min,
+                |r| r.iter().fold(init, |m, &x| nan_min(m, x)),
+            ))
         }
         ReduceOp::NanMax => {
             let init = nan_or(T::MIN);
-            Block::from_array(reduce_axes(v, axes, init, |x| x, nan_max, |r| {
-                r.iter().fold(init, |m, &x| nan_max(m, x))
-            }))
+            Block::from_array(reduce_axes(
+                v,
+                axes,
+                init,
+                |x| x,
+                nan_max,
+                |r| r.iter().fold(init, |m, &x| nan_max(m, x)),
+            ))
         }
         ReduceOp::Mean
         | ReduceOp::Var { .. }
@@ -352,6 +382,7 @@ fn is_nan<T: Numeric>(x: T) -> bool {
 
 /// NaN for float types, `fallback` for integers: the identity of nanmin/nanmax,
 /// so that an all-NaN slice stays NaN.
+#[allow(clippy::eq_op)] // 0 / 0 is the one NaN every float type can spell
 fn nan_or<T: Numeric>(fallback: T) -> T {
     if T::DTYPE.kind() == 'f' {
         T::ZERO / T::ZERO
@@ -386,12 +417,22 @@ fn nan_moments_chunk(
 ) -> Result<Block, KernelError> {
     let ones = |x: f64| if x.is_nan() { 0.0 } else { 1.0 };
     let zeroed = |x: f64| if x.is_nan() { 0.0 } else { x };
-    let count = reduce_axes(a.view(), axes, 0.0, ones, |x, y| x + y, |r| {
-        pairwise_sum_by(r, ones)
-    });
-    let sum = reduce_axes(a.view(), axes, 0.0, zeroed, |x, y| x + y, |r| {
-        pairwise_sum_by(r, zeroed)
-    });
+    let count = reduce_axes(
+        a.view(),
+        axes,
+        0.0,
+        ones,
+        |x, y| x + y,
+        |r| pairwise_sum_by(r, ones),
+    );
+    let sum = reduce_axes(
+        a.view(),
+        axes,
+        0.0,
+        zeroed,
+        |x, y| x + y,
+        |r| pairwise_sum_by(r, zeroed),
+    );
     if op.moments() == 2 {
         return stack_moments(&[count, sum]);
     }
@@ -529,7 +570,9 @@ fn merge_nan_extrema(op: ReduceOp, a: &Block, b: &Block) -> Result<Block, Kernel
             nan_max::<T>
         };
         Ok(Block::from_array(
-            ndarray::Zip::from(a).and(b).map_collect(|&x, &y| pick(x, y)),
+            ndarray::Zip::from(a)
+                .and(b)
+                .map_collect(|&x, &y| pick(x, y)),
         ))
     }
     with_numeric_block!(a, x => merge(op, x, b), bool => Err(KernelError::new("nanmin/nanmax of bool blocks merge as min/max")))

@@ -32,8 +32,9 @@ fn top_lanes<T: Element + PartialOrd>(
         .iter()
         .map(|p| p.as_array::<T>().map(|a| a.view()))
         .collect::<Result<Vec<_>, _>>()?;
-    let joined = ndarray::concatenate(Axis(axis), &views)
-        .map_err(|e| KernelError::new(format!("topk: blocks do not join along axis {axis}: {e}")))?;
+    let joined = ndarray::concatenate(Axis(axis), &views).map_err(|e| {
+        KernelError::new(format!("topk: blocks do not join along axis {axis}: {e}"))
+    })?;
     let len = joined.shape()[axis];
     let keep = (k.unsigned_abs() as usize).min(len);
     // Lanes along the last axis, contiguous.
@@ -118,4 +119,36 @@ fn top_of<T: Element + PartialOrd>(
     sorted: bool,
 ) -> Result<Block, KernelError> {
     top_lanes::<T>(parts, k, axis, sorted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lanes(k: i64, sorted: bool, parts: &[&[f64]]) -> Vec<f64> {
+        let blocks: Vec<Block> = parts
+            .iter()
+            .map(|p| Block::from_array(ndarray::arr1(p).into_dyn()))
+            .collect();
+        let out = TopkBlock { k, axis: 0, sorted }.run(&blocks).unwrap();
+        out.as_array::<f64>().unwrap().iter().copied().collect()
+    }
+
+    #[test]
+    fn joins_parts_and_keeps_the_top() {
+        assert_eq!(lanes(2, true, &[&[1.0, 5.0], &[3.0, 4.0]]), vec![5.0, 4.0]);
+        assert_eq!(
+            lanes(-3, true, &[&[1.0, 5.0], &[3.0, 4.0]]),
+            vec![1.0, 3.0, 4.0]
+        );
+        let mut unsorted = lanes(2, false, &[&[1.0, 5.0, 2.0, 4.0]]);
+        unsorted.sort_by(total_cmp);
+        assert_eq!(unsorted, vec![4.0, 5.0]);
+        // Fewer elements than |k|: all of them.
+        assert_eq!(lanes(3, true, &[&[2.0], &[1.0]]), vec![2.0, 1.0]);
+        // NaN sorts last, so it is the largest.
+        let top = lanes(1, true, &[&[1.0, f64::NAN]]);
+        assert!(top[0].is_nan());
+        assert_eq!(lanes(-1, true, &[&[f64::NAN, 1.0]]), vec![1.0]);
+    }
 }

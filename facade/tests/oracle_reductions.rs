@@ -82,7 +82,7 @@ fn flat_scan_chunks(size: usize, npartitions: usize) -> Vec<usize> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn cumsum_and_cumprod_match_ndarray(
@@ -199,7 +199,7 @@ fn pick_axis(shape: &[usize], pick: usize, flatten: bool) -> (Option<usize>, Opt
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn argmin_and_argmax_match_numpy(
@@ -322,7 +322,7 @@ fn same(a: &[f64], b: &[f64]) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn histogram_matches_numpy(
@@ -737,4 +737,114 @@ fn small_cases_give_numpys_answers() {
         vec![1, 1, 2]
     );
     assert_eq!(flags.argmax(None).unwrap().compute_scalar().unwrap(), 0);
+}
+
+/// `f` over the elements of `axes` for each position of the other axes (C
+/// order), with the reduced axes dropped or kept at length 1.
+fn over_axes(
+    d: &ArrayD<f64>,
+    axes: &[usize],
+    keepdims: bool,
+    f: impl Fn(&[f64]) -> f64,
+) -> ArrayD<f64> {
+    let kept: Vec<usize> = (0..d.ndim()).filter(|a| !axes.contains(a)).collect();
+    let perm: Vec<usize> = kept.iter().chain(axes).copied().collect();
+    let moved = d
+        .view()
+        .permuted_axes(perm)
+        .as_standard_layout()
+        .into_owned();
+    let inner: usize = axes.iter().map(|&a| d.shape()[a]).product();
+    let outer: usize = kept.iter().map(|&a| d.shape()[a]).product();
+    let flat = moved.as_slice().unwrap();
+    let vals: Vec<f64> = (0..outer)
+        .map(|r| f(&flat[r * inner..(r + 1) * inner]))
+        .collect();
+    let shape: Vec<usize> = (0..d.ndim())
+        .filter(|a| keepdims || !axes.contains(a))
+        .map(|a| if axes.contains(&a) { 1 } else { d.shape()[a] })
+        .collect();
+    ArrayD::from_shape_vec(IxDyn(&shape), vals).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn nan_reductions_over_any_axes_with_keepdims_and_split_every(
+        (shape, chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+        axis_mask in any::<u8>(),
+        keepdims in any::<bool>(),
+        split in 2usize..6,
+        op_pick in 0usize..7,
+    ) {
+        let d = floats(&shape, seed, 3);
+        let x = lazy(&d, &chunks);
+        let axes: Vec<usize> = (0..shape.len()).filter(|a| axis_mask & (1 << a) != 0).collect();
+        let (op, oracle): (tessera::ReduceOp, Box<dyn Fn(&[f64]) -> f64>) = match op_pick {
+            0 => (tessera::ReduceOp::NanSum, Box::new(|v| non_nan(v).iter().sum())),
+            1 => (tessera::ReduceOp::NanProd, Box::new(|v| non_nan(v).iter().product())),
+            2 => (tessera::ReduceOp::NanMin, Box::new(|v| non_nan(v).iter().copied().reduce(f64::min).unwrap_or(f64::NAN))),
+            3 => (tessera::ReduceOp::NanMax, Box::new(|v| non_nan(v).iter().copied().reduce(f64::max).unwrap_or(f64::NAN))),
+            4 => (tessera::ReduceOp::NanMean, Box::new(|v| { let n = non_nan(v); n.iter().sum::<f64>() / n.len() as f64 })),
+            5 => (tessera::ReduceOp::NanVar { ddof: 1 }, Box::new(|v| dask_nanvar(v, 1))),
+            _ => (tessera::ReduceOp::NanStd { ddof: 0 }, Box::new(|v| dask_nanvar(v, 0).sqrt())),
+        };
+        let opts = tessera::ReduceOptions { axes: Some(axes.iter().map(|&a| a as i64).collect()), keepdims, split_every: Some(split) };
+        let got: tessera::Result<Array<f64>> = x.reduction(op, &opts);
+        if matches!(op, tessera::ReduceOp::NanMin | tessera::ReduceOp::NanMax) && axes.iter().any(|&a| shape[a] == 0) {
+            prop_assert!(got.is_err());
+            return Ok(());
+        }
+        let got = got.unwrap();
+        let want = over_axes(&d, &axes, keepdims, oracle);
+        for s in schedulers() {
+            let g = got.compute_with(s.as_ref()).unwrap();
+            prop_assert!(close(&g, &want), "{op:?} axes {axes:?} keepdims {keepdims} split {split} of {shape:?} in {chunks:?}: got {g} want {want}");
+        }
+    }
+
+    #[test]
+    fn deep_trees_keep_arg_and_topk_answers(
+        (shape, chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+        pick in any::<usize>(),
+        flatten in any::<bool>(),
+        split in 2usize..4,
+    ) {
+        prop_assume!(!shape.is_empty() && !shape.contains(&0));
+        // Large unsigned values: the value planes must keep all 64 bits.
+        let d = data(&shape, seed, |r| u64::MAX - (r % 5) * 3);
+        let x = lazy(&d, &chunks);
+        let (axis, given) = pick_axis(&shape, pick, flatten);
+        let as_f = d.mapv(|v| (u64::MAX - v) as f64);
+        for (op, max) in [(tessera::ArgOp::Min, false), (tessera::ArgOp::Max, true)] {
+            let a: Array<i64> = Array::from_expr(
+                tessera_ops::arg_reduction::arg_reduce(x.expr(), op, given, false, Some(split)).unwrap(),
+            ).unwrap();
+            // Reversed order on the offsets from u64::MAX: argmax of d is argmin of as_f.
+            let want = per_lane(&as_f, axis, |v| np_arg(v, !max));
+            for s in schedulers() {
+                prop_assert_eq!(&a.compute_with(s.as_ref()).unwrap(), &want);
+            }
+        }
+        let ax = axis.unwrap_or(0);
+        let k = (pick % shape[ax]) as i64 + 1;
+        let t: Array<u64> = Array::from_expr(
+            tessera_ops::topk::topk(x.expr(), k, ax as i64, Some(split)).unwrap(),
+        ).unwrap();
+        let mut want = d.clone();
+        want.slice_axis_inplace(Axis(ax), ndarray::Slice::from(0..k as usize));
+        for (mut out, lane) in want.lanes_mut(Axis(ax)).into_iter().zip(d.lanes(Axis(ax))) {
+            let mut v = lane.to_vec();
+            v.sort_unstable_by(|a, b| b.cmp(a));
+            for (o, x) in out.iter_mut().zip(v) {
+                *o = x;
+            }
+        }
+        for s in schedulers() {
+            prop_assert_eq!(&t.compute_with(s.as_ref()).unwrap(), &want);
+        }
+    }
 }

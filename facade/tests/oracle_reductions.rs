@@ -258,7 +258,6 @@ proptest! {
         let (axis, given) = pick_axis(&shape, pick, flatten);
         let want_chunks = reduced(&chunks, axis);
         let empty = match axis { None => d.is_empty(), Some(ax) => shape[ax] == 0 };
-        type Oracle = Box<dyn Fn(&[f64]) -> f64>;
         let cases: Vec<(&str, tessera::Result<Array<f64>>, Oracle)> = vec![
             ("nansum", x.nansum(given), Box::new(|v| non_nan(v).iter().sum())),
             ("nanprod", x.nanprod(given), Box::new(|v| non_nan(v).iter().product())),
@@ -739,6 +738,9 @@ fn small_cases_give_numpys_answers() {
     assert_eq!(flags.argmax(None).unwrap().compute_scalar().unwrap(), 0);
 }
 
+/// A NumPy computation over the elements of one output position.
+type Oracle = Box<dyn Fn(&[f64]) -> f64>;
+
 /// `f` over the elements of `axes` for each position of the other axes (C
 /// order), with the reduced axes dropped or kept at length 1.
 fn over_axes(
@@ -782,7 +784,7 @@ proptest! {
         let d = floats(&shape, seed, 3);
         let x = lazy(&d, &chunks);
         let axes: Vec<usize> = (0..shape.len()).filter(|a| axis_mask & (1 << a) != 0).collect();
-        let (op, oracle): (tessera::ReduceOp, Box<dyn Fn(&[f64]) -> f64>) = match op_pick {
+        let (op, oracle): (tessera::ReduceOp, Oracle) = match op_pick {
             0 => (tessera::ReduceOp::NanSum, Box::new(|v| non_nan(v).iter().sum())),
             1 => (tessera::ReduceOp::NanProd, Box::new(|v| non_nan(v).iter().product())),
             2 => (tessera::ReduceOp::NanMin, Box::new(|v| non_nan(v).iter().copied().reduce(f64::min).unwrap_or(f64::NAN))),

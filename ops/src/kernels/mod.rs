@@ -8,6 +8,7 @@ pub mod elementwise;
 pub mod full;
 pub mod histogram;
 pub mod linalg;
+mod nan;
 pub mod overlap;
 pub mod random;
 pub mod range;

@@ -13,6 +13,7 @@ use tessera_graph::{Kernel, KernelError, Params, RowTiling};
 
 use super::elementwise::cast_block;
 use super::json_params;
+use super::nan::{is_nan, merge_nan_extrema, nan_max, nan_min, nan_moments_chunk, nan_or};
 use crate::numeric::{pairwise_sum, pairwise_sum_by, Numeric};
 use crate::with_numeric_block;
 
@@ -162,7 +163,7 @@ impl ReduceOp {
 /// Reduce `a` over `axes` (kept at length 1) with an associative `op`.
 /// `lift` turns an element into an accumulator; `row` reduces a contiguous
 /// run of elements (the fast path, e.g. pairwise summation).
-fn reduce_axes<T: Copy, A: Copy>(
+pub(super) fn reduce_axes<T: Copy, A: Copy>(
     a: ArrayViewD<'_, T>,
     axes: &[usize],
     init: A,
@@ -221,7 +222,7 @@ fn sum_keep<T: Numeric>(a: ArrayViewD<'_, T>, axes: &[usize]) -> ArrayD<T::Acc> 
     )
 }
 
-fn f64_sum_keep(a: ArrayViewD<'_, f64>, axes: &[usize]) -> ArrayD<f64> {
+pub(super) fn f64_sum_keep(a: ArrayViewD<'_, f64>, axes: &[usize]) -> ArrayD<f64> {
     reduce_axes(a, axes, 0.0, |x| x, |x, y| x + y, pairwise_sum)
 }
 
@@ -231,7 +232,7 @@ fn reduced_count(shape: &[usize], axes: &[usize]) -> f64 {
 }
 
 /// Stack moment arrays along a new leading axis.
-fn stack_moments(parts: &[ArrayD<f64>]) -> Result<Block, KernelError> {
+pub(super) fn stack_moments(parts: &[ArrayD<f64>]) -> Result<Block, KernelError> {
     let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
     let stacked = ndarray::stack(Axis(0), &views).map_err(|e| KernelError::new(e.to_string()))?;
     Ok(Block::from_array(stacked))
@@ -374,77 +375,6 @@ fn chunk_numeric<T: Numeric>(
     })
 }
 
-/// NaN test that works for every numeric type (integers are never NaN).
-#[allow(clippy::eq_op)]
-fn is_nan<T: Numeric>(x: T) -> bool {
-    x != x
-}
-
-/// NaN for float types, `fallback` for integers: the identity of nanmin/nanmax,
-/// so that an all-NaN slice stays NaN.
-#[allow(clippy::eq_op)] // 0 / 0 is the one NaN every float type can spell
-fn nan_or<T: Numeric>(fallback: T) -> T {
-    if T::DTYPE.kind() == 'f' {
-        T::ZERO / T::ZERO
-    } else {
-        fallback
-    }
-}
-
-/// Minimum that skips NaN (NumPy's `fmin`).
-fn nan_min<T: Numeric>(a: T, b: T) -> T {
-    if is_nan(a) || b < a {
-        b
-    } else {
-        a
-    }
-}
-
-/// Maximum that skips NaN (NumPy's `fmax`).
-fn nan_max<T: Numeric>(a: T, b: T) -> T {
-    if is_nan(a) || b > a {
-        b
-    } else {
-        a
-    }
-}
-
-/// Moments of the non-NaN elements: counts differ per output element.
-fn nan_moments_chunk(
-    op: ReduceOp,
-    a: ArrayViewD<'_, f64>,
-    axes: &[usize],
-) -> Result<Block, KernelError> {
-    let ones = |x: f64| if x.is_nan() { 0.0 } else { 1.0 };
-    let zeroed = |x: f64| if x.is_nan() { 0.0 } else { x };
-    let count = reduce_axes(
-        a.view(),
-        axes,
-        0.0,
-        ones,
-        |x, y| x + y,
-        |r| pairwise_sum_by(r, ones),
-    );
-    let sum = reduce_axes(
-        a.view(),
-        axes,
-        0.0,
-        zeroed,
-        |x, y| x + y,
-        |r| pairwise_sum_by(r, zeroed),
-    );
-    if op.moments() == 2 {
-        return stack_moments(&[count, sum]);
-    }
-    let mean = ndarray::Zip::from(&sum)
-        .and(&count)
-        .map_collect(|&s, &n| if n > 0.0 { s / n } else { 0.0 });
-    let mut dev = &a - &mean;
-    dev.mapv_inplace(|d| if d.is_nan() { 0.0 } else { d * d });
-    let m2 = f64_sum_keep(dev.view(), axes);
-    stack_moments(&[count, mean, m2])
-}
-
 fn moments_chunk(
     op: ReduceOp,
     a: ArrayViewD<'_, f64>,
@@ -547,35 +477,6 @@ fn merge_pair(op: ReduceOp, a: &Block, b: &Block) -> Result<Block, KernelError> 
         _ => BinaryOp::Maximum,
     };
     apply_binary(bin, a, b)
-}
-
-/// Elementwise NaN-skipping min/max of two intermediates of one dtype and shape.
-fn merge_nan_extrema(op: ReduceOp, a: &Block, b: &Block) -> Result<Block, KernelError> {
-    fn merge<T: Numeric>(
-        op: ReduceOp,
-        a: &ArcArray<T, IxDyn>,
-        b: &Block,
-    ) -> Result<Block, KernelError> {
-        let b = b.as_array::<T>()?;
-        if a.shape() != b.shape() {
-            return Err(KernelError::new(format!(
-                "reduction intermediates of shapes {:?} and {:?} do not match",
-                a.shape(),
-                b.shape()
-            )));
-        }
-        let pick = if op == ReduceOp::NanMin {
-            nan_min::<T>
-        } else {
-            nan_max::<T>
-        };
-        Ok(Block::from_array(
-            ndarray::Zip::from(a)
-                .and(b)
-                .map_collect(|&x, &y| pick(x, y)),
-        ))
-    }
-    with_numeric_block!(a, x => merge(op, x, b), bool => Err(KernelError::new("nanmin/nanmax of bool blocks merge as min/max")))
 }
 
 fn combine_moments(op: ReduceOp, parts: &[Block]) -> Result<Block, KernelError> {

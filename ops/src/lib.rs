@@ -9,14 +9,11 @@
 #[cfg(feature = "blas")]
 extern crate blas_src;
 
-pub mod arg_reduction;
 pub mod creation;
-pub mod cumulative;
 pub mod elementwise;
 mod error;
 mod expr;
 pub mod from_array;
-pub mod histogram;
 pub mod io;
 pub mod join;
 pub mod kernels;
@@ -31,16 +28,22 @@ pub mod registry;
 pub mod reshape;
 mod scalar;
 pub mod slicing;
+
+// The reduction family beyond sums (kernels in `kernels::{arg, cumulative, ...}`).
+pub mod arg_reduction;
+pub mod cumulative;
+pub mod histogram;
 pub mod topk;
 pub mod unique;
 
 pub use error::{Error, Result};
 pub use expr::Expr;
-pub use kernels::arg::ArgOp;
-pub use kernels::cumulative::CumOp;
 pub use kernels::elementwise::{BinaryOp, UnaryOp};
 pub use kernels::random::Distribution;
 pub use kernels::reduce::ReduceOp;
 pub use numeric::{pairwise_sum, pairwise_sum_by, Numeric};
 pub use reduction::ReduceOptions;
 pub use scalar::Scalar;
+
+pub use kernels::arg::ArgOp;
+pub use kernels::cumulative::CumOp;

@@ -44,6 +44,11 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
+        map.extend(
+            crate::kernels::reduction_family()
+                .into_iter()
+                .map(|(id, ctor)| (id.to_string(), ctor)),
+        );
         map.insert(
             "tessera.reduce_combine".into(),
             from_json::<reduce::ReduceCombine>,
@@ -70,9 +75,6 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             "tessera.overlap".into(),
             from_json::<crate::kernels::overlap::OverlapBlock>,
         );
-        for (id, ctor) in crate::kernels::reduction_family() {
-            map.insert(id.to_string(), ctor);
-        }
         RwLock::new(map)
     })
 }

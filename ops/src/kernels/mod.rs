@@ -1,22 +1,25 @@
 //! The kernels ops put in tasks: each a small serialisable struct with a stable id.
 
-pub mod arg;
 pub mod assemble;
 pub mod counter_rng;
-pub mod cumulative;
 pub mod elementwise;
 pub mod full;
-pub mod histogram;
 pub mod linalg;
-mod nan;
 pub mod overlap;
 pub mod random;
 pub mod range;
 pub mod reduce;
 pub mod reshape;
 pub mod slice;
-pub mod topk;
 pub mod transpose;
+
+// The reduction family beyond sums: scans, arg reductions, NaN skipping,
+// histograms, topk, unique.
+pub mod arg;
+pub mod cumulative;
+pub mod histogram;
+mod nan;
+pub mod topk;
 pub mod unique;
 
 use tessera_graph::{KernelError, Params};

@@ -39,6 +39,7 @@ mod overlap;
 pub mod random;
 mod repr;
 mod shape;
+mod statistics;
 
 pub use array::Array;
 pub use blockwise::{blockwise, blockwise_fn, einsum, Operand};
@@ -68,7 +69,7 @@ pub use tessera_chunk_core::{
 pub use tessera_graph::{Kernel, KernelError, KernelRef, Params};
 pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
-pub use tessera_ops::{BinaryOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
+pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
 pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.
 pub use tessera_storage as storage;

@@ -32,6 +32,13 @@ pub mod reshape;
 mod scalar;
 pub mod slicing;
 
+// The reduction family beyond sums (kernels in `kernels::{arg, cumulative, ...}`).
+pub mod arg_reduction;
+pub mod cumulative;
+pub mod histogram;
+pub mod topk;
+pub mod unique;
+
 pub use error::{Error, Result};
 pub use expr::Expr;
 pub use kernels::elementwise::{BinaryOp, UnaryOp};
@@ -40,3 +47,6 @@ pub use kernels::reduce::ReduceOp;
 pub use numeric::{pairwise_sum, pairwise_sum_by, Numeric};
 pub use reduction::ReduceOptions;
 pub use scalar::Scalar;
+
+pub use kernels::arg::ArgOp;
+pub use kernels::cumulative::CumOp;

@@ -47,6 +47,18 @@ fn depth(numblocks: &[usize], axes: &[usize], s: usize) -> usize {
         .fold(1, usize::max)
 }
 
+/// `split_every` or Dask's default, checked.
+pub(crate) fn split_every(given: Option<usize>) -> Result<usize> {
+    let split = given.unwrap_or(DEFAULT_SPLIT_EVERY);
+    if split < 2 {
+        return Err(Error::InvalidArgument {
+            op: "reduction".into(),
+            reason: format!("split_every must be at least 2, got {split}"),
+        });
+    }
+    Ok(split)
+}
+
 /// Builds the tasks of one combine/aggregate level.
 #[derive(Debug)]
 struct LevelTasks {
@@ -98,17 +110,19 @@ impl BlockTasks for LevelTasks {
     }
 }
 
-/// Chunks after a level merging `fan_in` blocks along each reduced axis.
-fn level_chunks(
+/// Chunks after a level merging `fan_in` blocks along each reduced axis, each
+/// of length `size` there (Dask's `output_size`).
+pub(crate) fn level_chunks(
     grid: &[usize],
     shape_chunks: &Chunks,
     axes: &[usize],
     fan_in: usize,
+    size: usize,
 ) -> Result<Chunks> {
     let axes_out: Vec<Vec<usize>> = (0..grid.len())
         .map(|ax| {
             if axes.contains(&ax) {
-                vec![1; grid[ax].div_ceil(fan_in).max(1)]
+                vec![size; grid[ax].div_ceil(fan_in).max(1)]
             } else {
                 shape_chunks.axis(ax).to_vec()
             }
@@ -138,21 +152,13 @@ pub fn reduce(x: &Expr, op: ReduceOp, opts: &ReduceOptions) -> Result<Expr> {
             ),
         });
     }
-    let split = opts.split_every.unwrap_or(DEFAULT_SPLIT_EVERY);
-    if split < 2 {
-        return Err(Error::InvalidArgument {
-            op: "reduction".into(),
-            reason: format!("split_every must be at least 2, got {split}"),
-        });
-    }
+    let split = split_every(opts.split_every)?;
     let (chunk_label, partial_label, agg_label) = op.labels();
-    let fan = fan_in(split, axes.len());
     // chunk: blockwise, reduced axes become length 1 per block.
-    let grid = x.chunks().numblocks();
-    let chunk_chunks = level_chunks(&grid, x.chunks(), &axes, 1)?;
+    let chunk_chunks = level_chunks(&x.chunks().numblocks(), x.chunks(), &axes, 1, 1)?;
     let chunk = Blockwise::new(
         chunk_label,
-        chunk_chunks.clone(),
+        chunk_chunks,
         intermediate_dtype(op, x.dtype()),
         vec![x.layer().clone()],
         vec![BlockMap::identity(x.ndim())],
@@ -161,69 +167,129 @@ pub fn reduce(x: &Expr, op: ReduceOp, opts: &ReduceOptions) -> Result<Expr> {
             axes: axes.clone(),
         }),
     );
-    let mut current = Expr::new(chunk);
-    let levels = depth(&grid, &axes, fan);
-    for _ in 0..levels.saturating_sub(1) {
-        let grid = current.chunks().numblocks();
-        let chunks = level_chunks(&grid, current.chunks(), &axes, fan)?;
-        let tasks = LevelTasks {
-            axes: axes.clone(),
-            fan_in: fan,
-            input_grid: grid,
-            kernel: Arc::new(ReduceCombine { op }),
-            dropped: false,
-        };
-        let layer = GeneralLayer::new(
-            partial_label,
-            LayerKind::Reduction,
-            chunks,
-            current.dtype(),
-            vec![current.layer().clone()],
-            Arc::new(tasks),
-        );
-        current = Expr::new(layer);
-    }
-    let grid = current.chunks().numblocks();
-    let kept = level_chunks(&grid, current.chunks(), &axes, usize::MAX)?;
-    let out_chunks = if opts.keepdims {
-        kept
-    } else {
-        Chunks::new(
-            kept.axes()
-                .iter()
-                .enumerate()
-                .filter(|(ax, _)| !axes.contains(ax))
-                .map(|(_, c)| c.clone())
-                .collect(),
-        )?
-    };
-    let out_dtype = op.result_dtype(x.dtype());
-    let tasks = LevelTasks {
+    let tree = Tree {
         axes: axes.clone(),
-        fan_in: usize::MAX,
-        input_grid: grid,
-        kernel: Arc::new(ReduceAggregate {
+        split_every: split,
+        keepdims: opts.keepdims,
+        output_size: 1,
+        partial_label,
+        aggregate_label: agg_label,
+        out_dtype: op.result_dtype(x.dtype()),
+    };
+    tree.build(
+        Expr::new(chunk),
+        Arc::new(ReduceCombine { op }),
+        Arc::new(ReduceAggregate {
             op,
             axes,
             keepdims: opts.keepdims,
             input_dtype: x.dtype(),
         }),
-        dropped: !opts.keepdims,
-    };
-    Ok(Expr::new(GeneralLayer::new(
-        agg_label,
-        LayerKind::Reduction,
-        out_chunks,
-        out_dtype,
-        vec![current.layer().clone()],
-        Arc::new(tasks),
-    )))
+    )
+}
+
+/// The combine and aggregate levels above a chunk layer: what every tree
+/// reduction shares (sums, arg reductions, topk).
+#[derive(Debug, Clone)]
+pub(crate) struct Tree {
+    /// Reduced axes (normalised).
+    pub axes: Vec<usize>,
+    /// Blocks merged per task, spread over the reduced axes.
+    pub split_every: usize,
+    /// Whether reduced axes stay in the output.
+    pub keepdims: bool,
+    /// Length of a reduced axis in each intermediate and in the output (1, or |k| for topk).
+    pub output_size: usize,
+    /// Label of the combine levels.
+    pub partial_label: &'static str,
+    /// Label of the aggregate level.
+    pub aggregate_label: &'static str,
+    /// The output dtype.
+    pub out_dtype: DType,
+}
+
+impl Tree {
+    /// Stack combine levels on `chunked` (one block per input block) until one
+    /// block per reduced axis is left for the aggregate.
+    pub fn build(&self, chunked: Expr, combine: KernelRef, aggregate: KernelRef) -> Result<Expr> {
+        let axes = &self.axes;
+        let fan = fan_in(self.split_every, axes.len());
+        let size = self.output_size;
+        let mut current = chunked;
+        let levels = depth(&current.chunks().numblocks(), axes, fan);
+        for _ in 0..levels.saturating_sub(1) {
+            let grid = current.chunks().numblocks();
+            let chunks = level_chunks(&grid, current.chunks(), axes, fan, size)?;
+            let tasks = LevelTasks {
+                axes: axes.clone(),
+                fan_in: fan,
+                input_grid: grid,
+                kernel: combine.clone(),
+                dropped: false,
+            };
+            let layer = GeneralLayer::new(
+                self.partial_label,
+                LayerKind::Reduction,
+                chunks,
+                current.dtype(),
+                vec![current.layer().clone()],
+                Arc::new(tasks),
+            );
+            current = Expr::new(layer);
+        }
+        let grid = current.chunks().numblocks();
+        let kept = level_chunks(&grid, current.chunks(), axes, usize::MAX, size)?;
+        let out_chunks = if self.keepdims {
+            kept
+        } else {
+            Chunks::new(
+                kept.axes()
+                    .iter()
+                    .enumerate()
+                    .filter(|(ax, _)| !axes.contains(ax))
+                    .map(|(_, c)| c.clone())
+                    .collect(),
+            )?
+        };
+        let tasks = LevelTasks {
+            axes: axes.clone(),
+            fan_in: usize::MAX,
+            input_grid: grid,
+            kernel: aggregate,
+            dropped: !self.keepdims,
+        };
+        Ok(Expr::new(GeneralLayer::new(
+            self.aggregate_label,
+            LayerKind::Reduction,
+            out_chunks,
+            self.out_dtype,
+            vec![current.layer().clone()],
+            Arc::new(tasks),
+        )))
+    }
 }
 
 /// The dtype of a reduction's intermediate blocks (means and moments carry float64 stacks).
 fn intermediate_dtype(op: ReduceOp, d: DType) -> DType {
     match op {
-        ReduceOp::Mean | ReduceOp::Var { .. } | ReduceOp::Std { .. } => DType::F64,
+        _ if op.moments() > 0 => DType::F64,
         _ => op.result_dtype(d),
     }
+}
+
+/// `np.count_nonzero(x, axis)`: as Dask builds it, `x.astype(bool).astype(int).sum(axis)`
+/// (elementwise casts that fuse into the sum's chunk step); the result is `int64`.
+pub fn count_nonzero(x: &Expr, opts: &ReduceOptions) -> Result<Expr> {
+    if x.dtype().kind() == 'c' {
+        return Err(Error::InvalidArgument {
+            op: "count_nonzero".into(),
+            reason: format!(
+                "count_nonzero of {} arrays is not supported yet; compare with zero first",
+                x.dtype()
+            ),
+        });
+    }
+    let truth = crate::elementwise::astype(x, DType::Bool)?;
+    let ones = crate::elementwise::astype(&truth, DType::I64)?;
+    reduce(&ones, ReduceOp::Sum, opts)
 }

@@ -14,7 +14,9 @@ use crate::kernels::{assemble, elementwise, full, random, range, reduce, transpo
 /// Rebuilds a kernel from its JSON parameters.
 pub type KernelConstructor = fn(&str) -> Result<KernelRef, KernelError>;
 
-fn from_json<K: Kernel + DeserializeOwned + 'static>(json: &str) -> Result<KernelRef, KernelError> {
+pub(crate) fn from_json<K: Kernel + DeserializeOwned + 'static>(
+    json: &str,
+) -> Result<KernelRef, KernelError> {
     serde_json::from_str::<K>(json)
         .map(|k| Arc::new(k) as KernelRef)
         .map_err(|e| KernelError::new(format!("bad kernel parameters: {e}")))
@@ -42,6 +44,11 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
+        map.extend(
+            crate::kernels::reduction_family()
+                .into_iter()
+                .map(|(id, ctor)| (id.to_string(), ctor)),
+        );
         map.insert(
             "tessera.reduce_combine".into(),
             from_json::<reduce::ReduceCombine>,

@@ -13,6 +13,7 @@ use tessera_graph::{Kernel, KernelError, Params, RowTiling};
 
 use super::elementwise::cast_block;
 use super::json_params;
+use super::nan::{is_nan, merge_nan_extrema, nan_max, nan_min, nan_moments_chunk, nan_or};
 use crate::numeric::{pairwise_sum, pairwise_sum_by, Numeric};
 use crate::with_numeric_block;
 
@@ -43,6 +44,26 @@ pub enum ReduceOp {
         /// Delta degrees of freedom.
         ddof: u32,
     },
+    /// Sum treating NaN as zero.
+    NanSum,
+    /// Product treating NaN as one.
+    NanProd,
+    /// Minimum ignoring NaN (NaN where a slice is all NaN).
+    NanMin,
+    /// Maximum ignoring NaN (NaN where a slice is all NaN).
+    NanMax,
+    /// Mean of the non-NaN elements (NaN where there are none).
+    NanMean,
+    /// Variance of the non-NaN elements (NaN where fewer than `ddof`, as Dask's `nanvar`).
+    NanVar {
+        /// Delta degrees of freedom.
+        ddof: u32,
+    },
+    /// Standard deviation of the non-NaN elements.
+    NanStd {
+        /// Delta degrees of freedom.
+        ddof: u32,
+    },
 }
 
 impl ReduceOp {
@@ -56,21 +77,45 @@ impl ReduceOp {
             ReduceOp::Any => ("any", "any-partial", "any-aggregate"),
             ReduceOp::All => ("all", "all-partial", "all-aggregate"),
             ReduceOp::Mean => ("mean_chunk", "mean_combine-partial", "mean_agg-aggregate"),
-            ReduceOp::Var { .. } | ReduceOp::Std { .. } => (
+            ReduceOp::Var { .. }
+            | ReduceOp::Std { .. }
+            | ReduceOp::NanVar { .. }
+            | ReduceOp::NanStd { .. } => (
                 "moment_chunk",
                 "moment_combine-partial",
                 "moment_agg-aggregate",
             ),
+            // Dask's nan reductions: a nan-aware chunk step, then the plain combine.
+            ReduceOp::NanSum => ("nansum", "sum-partial", "sum-aggregate"),
+            ReduceOp::NanProd => ("nanprod", "prod-partial", "prod-aggregate"),
+            ReduceOp::NanMin => (
+                "nanmin_skip",
+                "_nanmin_skip-partial",
+                "_nanmin_skip-aggregate",
+            ),
+            ReduceOp::NanMax => (
+                "nanmax_skip",
+                "_nanmax_skip-partial",
+                "_nanmax_skip-aggregate",
+            ),
+            ReduceOp::NanMean => ("mean_chunk", "mean_combine-partial", "mean_agg-aggregate"),
         }
     }
 
     /// The result dtype for input `d`, as NumPy gives it.
     pub fn result_dtype(self, d: DType) -> DType {
         match self {
-            ReduceOp::Sum | ReduceOp::Prod => tessera_chunk_core::sum_dtype(d),
-            ReduceOp::Min | ReduceOp::Max => d,
+            ReduceOp::Sum | ReduceOp::Prod | ReduceOp::NanSum | ReduceOp::NanProd => {
+                tessera_chunk_core::sum_dtype(d)
+            }
+            ReduceOp::Min | ReduceOp::Max | ReduceOp::NanMin | ReduceOp::NanMax => d,
             ReduceOp::Any | ReduceOp::All => DType::Bool,
-            ReduceOp::Mean | ReduceOp::Var { .. } | ReduceOp::Std { .. } => {
+            ReduceOp::Mean
+            | ReduceOp::Var { .. }
+            | ReduceOp::Std { .. }
+            | ReduceOp::NanMean
+            | ReduceOp::NanVar { .. }
+            | ReduceOp::NanStd { .. } => {
                 if d == DType::F32 {
                     DType::F32
                 } else {
@@ -82,13 +127,34 @@ impl ReduceOp {
 
     /// Whether the reduction has no identity and so refuses empty input (NumPy's min/max).
     pub fn needs_elements(self) -> bool {
-        matches!(self, ReduceOp::Min | ReduceOp::Max)
+        matches!(
+            self,
+            ReduceOp::Min | ReduceOp::Max | ReduceOp::NanMin | ReduceOp::NanMax
+        )
     }
 
-    fn moments(self) -> usize {
+    /// Whether the chunk step skips NaN.
+    fn skips_nan(self) -> bool {
+        matches!(
+            self,
+            ReduceOp::NanSum
+                | ReduceOp::NanProd
+                | ReduceOp::NanMin
+                | ReduceOp::NanMax
+                | ReduceOp::NanMean
+                | ReduceOp::NanVar { .. }
+                | ReduceOp::NanStd { .. }
+        )
+    }
+
+    /// Number of moments stacked in an intermediate (0: intermediates are plain values).
+    pub(crate) fn moments(self) -> usize {
         match self {
-            ReduceOp::Mean => 2,
-            ReduceOp::Var { .. } | ReduceOp::Std { .. } => 3,
+            ReduceOp::Mean | ReduceOp::NanMean => 2,
+            ReduceOp::Var { .. }
+            | ReduceOp::Std { .. }
+            | ReduceOp::NanVar { .. }
+            | ReduceOp::NanStd { .. } => 3,
             _ => 0,
         }
     }
@@ -97,7 +163,7 @@ impl ReduceOp {
 /// Reduce `a` over `axes` (kept at length 1) with an associative `op`.
 /// `lift` turns an element into an accumulator; `row` reduces a contiguous
 /// run of elements (the fast path, e.g. pairwise summation).
-fn reduce_axes<T: Copy, A: Copy>(
+pub(super) fn reduce_axes<T: Copy, A: Copy>(
     a: ArrayViewD<'_, T>,
     axes: &[usize],
     init: A,
@@ -156,7 +222,7 @@ fn sum_keep<T: Numeric>(a: ArrayViewD<'_, T>, axes: &[usize]) -> ArrayD<T::Acc> 
     )
 }
 
-fn f64_sum_keep(a: ArrayViewD<'_, f64>, axes: &[usize]) -> ArrayD<f64> {
+pub(super) fn f64_sum_keep(a: ArrayViewD<'_, f64>, axes: &[usize]) -> ArrayD<f64> {
     reduce_axes(a, axes, 0.0, |x| x, |x, y| x + y, pairwise_sum)
 }
 
@@ -166,7 +232,7 @@ fn reduced_count(shape: &[usize], axes: &[usize]) -> f64 {
 }
 
 /// Stack moment arrays along a new leading axis.
-fn stack_moments(parts: &[ArrayD<f64>]) -> Result<Block, KernelError> {
+pub(super) fn stack_moments(parts: &[ArrayD<f64>]) -> Result<Block, KernelError> {
     let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
     let stacked = ndarray::stack(Axis(0), &views).map_err(|e| KernelError::new(e.to_string()))?;
     Ok(Block::from_array(stacked))
@@ -223,11 +289,87 @@ fn chunk_numeric<T: Numeric>(
             |x, y| x && y,
             |r| r.iter().all(|&x| x != T::ZERO),
         )),
-        ReduceOp::Mean | ReduceOp::Var { .. } | ReduceOp::Std { .. } => {
+        ReduceOp::NanSum => Block::from_array(reduce_axes(
+            v,
+            axes,
+            <T::Acc as Numeric>::ZERO,
+            |x: T| {
+                if is_nan(x) {
+                    <T::Acc as Numeric>::ZERO
+                } else {
+                    x.acc()
+                }
+            },
+            |x, y| x + y,
+            |r| {
+                pairwise_sum_by(r, |x: T| {
+                    if is_nan(x) {
+                        <T::Acc as Numeric>::ZERO
+                    } else {
+                        x.acc()
+                    }
+                })
+            },
+        )),
+        ReduceOp::NanProd => Block::from_array(reduce_axes(
+            v,
+            axes,
+            <T::Acc as Numeric>::ONE,
+            |x: T| {
+                if is_nan(x) {
+                    <T::Acc as Numeric>::ONE
+                } else {
+                    x.acc()
+                }
+            },
+            |x, y| x * y,
+            |r| {
+                r.iter().fold(<T::Acc as Numeric>::ONE, |acc, &x| {
+                    if is_nan(x) {
+                        acc
+                    } else {
+                        acc * x.acc()
+                    }
+                })
+            },
+        )),
+        ReduceOp::NanMin => {
+            let init = nan_or(T::MAX);
+            Block::from_array(reduce_axes(
+                v,
+                axes,
+                init,
+                |x| x,
+                nan_min,
+                |r| r.iter().fold(init, |m, &x| nan_min(m, x)),
+            ))
+        }
+        ReduceOp::NanMax => {
+            let init = nan_or(T::MIN);
+            Block::from_array(reduce_axes(
+                v,
+                axes,
+                init,
+                |x| x,
+                nan_max,
+                |r| r.iter().fold(init, |m, &x| nan_max(m, x)),
+            ))
+        }
+        ReduceOp::Mean
+        | ReduceOp::Var { .. }
+        | ReduceOp::Std { .. }
+        | ReduceOp::NanMean
+        | ReduceOp::NanVar { .. }
+        | ReduceOp::NanStd { .. } => {
             // float64 blocks are read in place; others are widened once.
+            let moments = if op.skips_nan() && T::DTYPE.kind() == 'f' {
+                nan_moments_chunk
+            } else {
+                moments_chunk
+            };
             match Block::from_array(a.clone()).as_array::<f64>() {
-                Ok(f) => moments_chunk(op, f.view(), axes)?,
-                Err(_) => moments_chunk(op, a.mapv(|x| x.to_f64()).view(), axes)?,
+                Ok(f) => moments(op, f.view(), axes)?,
+                Err(_) => moments(op, a.mapv(|x| x.to_f64()).view(), axes)?,
             }
         }
     })
@@ -241,7 +383,7 @@ fn moments_chunk(
     let n = reduced_count(a.shape(), axes);
     let sum = f64_sum_keep(a.view(), axes);
     let count = ArrayD::from_elem(sum.raw_dim(), n);
-    if op == ReduceOp::Mean {
+    if op.moments() == 2 {
         return stack_moments(&[count, sum]);
     }
     // Two passes inside the block: the mean, then squared deviations from it.
@@ -284,7 +426,7 @@ fn chunk_bool(
             |x, y| x && y,
             |r| r.iter().all(|&x| x),
         )),
-        ReduceOp::Min => Block::from_array(reduce_axes(
+        ReduceOp::Min | ReduceOp::NanMin => Block::from_array(reduce_axes(
             v,
             axes,
             true,
@@ -292,7 +434,7 @@ fn chunk_bool(
             |x, y| x && y,
             |r| r.iter().all(|&x| x),
         )),
-        ReduceOp::Max => Block::from_array(reduce_axes(
+        ReduceOp::Max | ReduceOp::NanMax => Block::from_array(reduce_axes(
             v,
             axes,
             false,
@@ -325,10 +467,13 @@ fn combine(op: ReduceOp, parts: &[Block]) -> Result<Block, KernelError> {
 
 fn merge_pair(op: ReduceOp, a: &Block, b: &Block) -> Result<Block, KernelError> {
     use super::elementwise::{apply_binary, BinaryOp};
+    if matches!(op, ReduceOp::NanMin | ReduceOp::NanMax) && a.dtype() != DType::Bool {
+        return merge_nan_extrema(op, a, b);
+    }
     let bin = match op {
-        ReduceOp::Sum => BinaryOp::Add,
-        ReduceOp::Prod => BinaryOp::Mul,
-        ReduceOp::Min | ReduceOp::All => BinaryOp::Minimum,
+        ReduceOp::Sum | ReduceOp::NanSum => BinaryOp::Add,
+        ReduceOp::Prod | ReduceOp::NanProd => BinaryOp::Mul,
+        ReduceOp::Min | ReduceOp::NanMin | ReduceOp::All => BinaryOp::Minimum,
         _ => BinaryOp::Maximum,
     };
     apply_binary(bin, a, b)
@@ -340,7 +485,7 @@ fn combine_moments(op: ReduceOp, parts: &[Block]) -> Result<Block, KernelError> 
         .map(|p| p.as_array::<f64>().map(|a| a.view()))
         .collect::<Result<Vec<_>, _>>()?;
     let mut n = arrays[0].index_axis(Axis(0), 0).to_owned();
-    if op == ReduceOp::Mean {
+    if op.moments() == 2 {
         let mut s = arrays[0].index_axis(Axis(0), 1).to_owned();
         for a in &arrays[1..] {
             n = n + a.index_axis(Axis(0), 0);
@@ -379,7 +524,7 @@ fn combine_moments(op: ReduceOp, parts: &[Block]) -> Result<Block, KernelError> 
 fn finalize(op: ReduceOp, merged: Block, input_dtype: DType) -> Result<Block, KernelError> {
     let out_dtype = op.result_dtype(input_dtype);
     let value = match op {
-        ReduceOp::Mean => {
+        ReduceOp::Mean | ReduceOp::NanMean => {
             let m = merged.as_array::<f64>()?;
             let (n, s) = (m.index_axis(Axis(0), 0), m.index_axis(Axis(0), 1));
             Block::from_array(&s / &n)
@@ -391,6 +536,24 @@ fn finalize(op: ReduceOp, merged: Block, input_dtype: DType) -> Result<Block, Ke
                 .and(&m2)
                 .map_collect(|&n, &m2| m2 / (n - f64::from(ddof)).max(0.0));
             if matches!(op, ReduceOp::Std { .. }) {
+                var.mapv_inplace(f64::sqrt);
+            }
+            Block::from_array(var)
+        }
+        ReduceOp::NanVar { ddof } | ReduceOp::NanStd { ddof } => {
+            let m = merged.as_array::<f64>()?;
+            let (n, m2) = (m.index_axis(Axis(0), 0), m.index_axis(Axis(0), 2));
+            // Dask's moment_agg: NaN where ddof exceeds the count (all-NaN
+            // slices included); a zero denominator divides (inf, or NaN for 0/0).
+            let mut var = ndarray::Zip::from(&n).and(&m2).map_collect(|&n, &m2| {
+                let dof = n - f64::from(ddof);
+                if dof < 0.0 {
+                    f64::NAN
+                } else {
+                    m2 / dof
+                }
+            });
+            if matches!(op, ReduceOp::NanStd { .. }) {
                 var.mapv_inplace(f64::sqrt);
             }
             Block::from_array(var)

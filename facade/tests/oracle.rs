@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use tessera::{Array, Chunks, ReduceOp, ReduceOptions, SyncScheduler};
 
 mod common;
-use common::{schedulers, split};
+use common::{over_axes, schedulers, split};
 
 /// A shape of 0–4 axes (lengths 0–6) with a random chunking of each axis.
 fn shape_and_chunks() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>)> {
@@ -65,49 +65,24 @@ fn array(shape: &[usize], chunks: &[Vec<usize>], seed: u64) -> (ArrayD<f64>, Arr
     (d, x)
 }
 
-/// NumPy-style reduction of `d` over `axes` with ndarray, one axis at a time.
+/// NumPy-style reduction of `d` over `axes` with ndarray.
 fn oracle_reduce(d: &ArrayD<f64>, op: ReduceOp, axes: &[usize], keepdims: bool) -> ArrayD<f64> {
     let mut sorted = axes.to_vec();
     sorted.sort_unstable();
-    let n: usize = sorted.iter().map(|&a| d.shape()[a]).product();
-    // Move reduced axes to the end and flatten them into one.
-    let kept: Vec<usize> = (0..d.ndim()).filter(|a| !sorted.contains(a)).collect();
-    let perm: Vec<usize> = kept.iter().chain(sorted.iter()).copied().collect();
-    let moved = d
-        .view()
-        .permuted_axes(perm)
-        .as_standard_layout()
-        .into_owned();
-    let kept_shape: Vec<usize> = kept.iter().map(|&a| d.shape()[a]).collect();
-    let rows = moved
-        .into_shape_with_order((kept_shape.iter().product::<usize>(), n))
-        .unwrap();
-    let vals: Vec<f64> = rows
-        .axis_iter(Axis(0))
-        .map(|r| {
-            let v: Vec<f64> = r.to_vec();
-            let mean = v.iter().sum::<f64>() / v.len() as f64;
-            let m2 = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>();
-            match op {
-                ReduceOp::Sum => v.iter().sum(),
-                ReduceOp::Prod => v.iter().product(),
-                ReduceOp::Min => v.iter().copied().fold(f64::INFINITY, f64::min),
-                ReduceOp::Max => v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-                ReduceOp::Mean => mean,
-                ReduceOp::Var { ddof } => m2 / (v.len() as f64 - f64::from(ddof)).max(0.0),
-                ReduceOp::Std { ddof } => (m2 / (v.len() as f64 - f64::from(ddof)).max(0.0)).sqrt(),
-                _ => unreachable!(),
-            }
-        })
-        .collect();
-    let out_shape: Vec<usize> = if keepdims {
-        (0..d.ndim())
-            .map(|a| if sorted.contains(&a) { 1 } else { d.shape()[a] })
-            .collect()
-    } else {
-        kept_shape
-    };
-    ArrayD::from_shape_vec(IxDyn(&out_shape), vals).unwrap()
+    over_axes(d, &sorted, keepdims, |v| {
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        let m2 = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>();
+        match op {
+            ReduceOp::Sum => v.iter().sum(),
+            ReduceOp::Prod => v.iter().product(),
+            ReduceOp::Min => v.iter().copied().fold(f64::INFINITY, f64::min),
+            ReduceOp::Max => v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            ReduceOp::Mean => mean,
+            ReduceOp::Var { ddof } => m2 / (v.len() as f64 - f64::from(ddof)).max(0.0),
+            ReduceOp::Std { ddof } => (m2 / (v.len() as f64 - f64::from(ddof)).max(0.0)).sqrt(),
+            _ => unreachable!(),
+        }
+    })
 }
 
 proptest! {

@@ -13,30 +13,7 @@ use tessera::{
 };
 
 mod common;
-use common::{schedulers, split};
-
-/// A random chunking of every axis of `shape`.
-fn chunking(shape: Vec<usize>) -> impl Strategy<Value = Vec<Vec<usize>>> {
-    shape
-        .into_iter()
-        .map(|d| prop::collection::vec(1usize..4, d.max(1)).prop_map(move |cuts| split(d, &cuts)))
-        .collect::<Vec<_>>()
-}
-
-/// Small integers as floats, so every sum is exact whatever the order.
-fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
-    let mut state = seed | 1;
-    ArrayD::from_shape_fn(IxDyn(shape), |_| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % 19) as f64 - 9.0
-    })
-}
-
-fn array(d: &ArrayD<f64>, chunks: &[Vec<usize>]) -> Array<f64> {
-    tessera::from_array(d.clone(), Chunks::new(chunks.to_vec()).unwrap()).unwrap()
-}
+use common::{chunked as array, chunking, schedulers, small_ints as data, split};
 
 fn check(got: &Array<f64>, want: &ArrayD<f64>) -> Result<(), TestCaseError> {
     prop_assert_eq!(got.shape(), want.shape().to_vec());

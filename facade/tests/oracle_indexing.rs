@@ -9,15 +9,11 @@ use proptest::prelude::*;
 use tessera::{Array, Chunks, Nested};
 
 mod common;
-use common::{schedulers, split};
+use common::{chunked as array, schedulers, split};
 
 fn arange(shape: &[usize], start: f64) -> ArrayD<f64> {
     let n: usize = shape.iter().product();
     ArrayD::from_shape_vec(IxDyn(shape), (0..n).map(|v| start + v as f64).collect()).unwrap()
-}
-
-fn array(d: &ArrayD<f64>, chunks: &[Vec<usize>]) -> Array<f64> {
-    tessera::from_array(d.clone(), Chunks::new(chunks.to_vec()).unwrap()).unwrap()
 }
 
 /// Every scheduler gives `want`.

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use tessera::{Array, Chunks, Element, Scheduler};
 
 mod common;
-use common::{schedulers, split};
+use common::{over_axes, schedulers, split};
 
 /// A shape of 0–4 axes (lengths 0–6) with a random chunking of each axis.
 fn shape_and_chunks() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>)> {
@@ -740,34 +740,6 @@ fn small_cases_give_numpys_answers() {
 
 /// A NumPy computation over the elements of one output position.
 type Oracle = Box<dyn Fn(&[f64]) -> f64>;
-
-/// `f` over the elements of `axes` for each position of the other axes (C
-/// order), with the reduced axes dropped or kept at length 1.
-fn over_axes(
-    d: &ArrayD<f64>,
-    axes: &[usize],
-    keepdims: bool,
-    f: impl Fn(&[f64]) -> f64,
-) -> ArrayD<f64> {
-    let kept: Vec<usize> = (0..d.ndim()).filter(|a| !axes.contains(a)).collect();
-    let perm: Vec<usize> = kept.iter().chain(axes).copied().collect();
-    let moved = d
-        .view()
-        .permuted_axes(perm)
-        .as_standard_layout()
-        .into_owned();
-    let inner: usize = axes.iter().map(|&a| d.shape()[a]).product();
-    let outer: usize = kept.iter().map(|&a| d.shape()[a]).product();
-    let flat = moved.as_slice().unwrap();
-    let vals: Vec<f64> = (0..outer)
-        .map(|r| f(&flat[r * inner..(r + 1) * inner]))
-        .collect();
-    let shape: Vec<usize> = (0..d.ndim())
-        .filter(|a| keepdims || !axes.contains(a))
-        .map(|a| if axes.contains(&a) { 1 } else { d.shape()[a] })
-        .collect();
-    ArrayD::from_shape_vec(IxDyn(&shape), vals).unwrap()
-}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]

@@ -2,7 +2,9 @@
 //! the chunk cutter of their random chunkings. (Each test binary uses a part.)
 #![allow(dead_code)]
 
-use tessera::{Array, Scheduler, SyncScheduler, Threaded};
+use ndarray::{ArrayD, IxDyn};
+use proptest::prelude::*;
+use tessera::{Array, Chunks, Scheduler, SyncScheduler, Threaded};
 
 /// The schedulers every operation is checked on.
 pub fn schedulers() -> Vec<Box<dyn Scheduler>> {
@@ -39,4 +41,56 @@ pub fn failing_after_some_blocks() -> Array<f64> {
             }
         })
         .unwrap()
+}
+
+/// A random chunking of every axis of `shape`.
+pub fn chunking(shape: Vec<usize>) -> impl Strategy<Value = Vec<Vec<usize>>> {
+    shape
+        .into_iter()
+        .map(|d| prop::collection::vec(1usize..4, d.max(1)).prop_map(move |cuts| split(d, &cuts)))
+        .collect::<Vec<_>>()
+}
+
+/// Small integers as floats, so every sum is exact whatever the order.
+pub fn small_ints(shape: &[usize], seed: u64) -> ArrayD<f64> {
+    let mut state = seed | 1;
+    ArrayD::from_shape_fn(IxDyn(shape), |_| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % 19) as f64 - 9.0
+    })
+}
+
+/// `d` as a tessera array cut into `chunks`.
+pub fn chunked(d: &ArrayD<f64>, chunks: &[Vec<usize>]) -> Array<f64> {
+    tessera::from_array(d.clone(), Chunks::new(chunks.to_vec()).unwrap()).unwrap()
+}
+
+/// `f` over the elements of `axes` for each position of the other axes (C
+/// order), with the reduced axes dropped or kept at length 1.
+pub fn over_axes(
+    d: &ArrayD<f64>,
+    axes: &[usize],
+    keepdims: bool,
+    f: impl Fn(&[f64]) -> f64,
+) -> ArrayD<f64> {
+    let kept: Vec<usize> = (0..d.ndim()).filter(|a| !axes.contains(a)).collect();
+    let perm: Vec<usize> = kept.iter().chain(axes).copied().collect();
+    let moved = d
+        .view()
+        .permuted_axes(perm)
+        .as_standard_layout()
+        .into_owned();
+    let inner: usize = axes.iter().map(|&a| d.shape()[a]).product();
+    let outer: usize = kept.iter().map(|&a| d.shape()[a]).product();
+    let flat = moved.as_slice().unwrap();
+    let vals: Vec<f64> = (0..outer)
+        .map(|r| f(&flat[r * inner..(r + 1) * inner]))
+        .collect();
+    let shape: Vec<usize> = (0..d.ndim())
+        .filter(|a| keepdims || !axes.contains(a))
+        .map(|a| if axes.contains(&a) { 1 } else { d.shape()[a] })
+        .collect();
+    ArrayD::from_shape_vec(IxDyn(&shape), vals).unwrap()
 }

@@ -16,6 +16,15 @@ pub(super) fn is_nan<T: Numeric>(x: T) -> bool {
     x != x
 }
 
+/// `x` in the accumulator type, or `fill` where `x` is NaN (NaN-skipping sums and products).
+pub(super) fn nan_as<T: Numeric>(x: T, fill: T::Acc) -> T::Acc {
+    if is_nan(x) {
+        fill
+    } else {
+        x.acc()
+    }
+}
+
 /// NaN for float types, `fallback` for integers: the identity of nanmin/nanmax,
 /// so that an all-NaN slice stays NaN.
 #[allow(clippy::eq_op)] // 0 / 0 is the one NaN every float type can spell

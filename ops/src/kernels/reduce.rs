@@ -13,7 +13,7 @@ use tessera_graph::{Kernel, KernelError, Params, RowTiling};
 
 use super::elementwise::cast_block;
 use super::json_params;
-use super::nan::{is_nan, merge_nan_extrema, nan_max, nan_min, nan_moments_chunk, nan_or};
+use super::nan::{merge_nan_extrema, nan_as, nan_max, nan_min, nan_moments_chunk, nan_or};
 use crate::numeric::{pairwise_sum, pairwise_sum_by, Numeric};
 use crate::with_numeric_block;
 
@@ -289,50 +289,28 @@ fn chunk_numeric<T: Numeric>(
             |x, y| x && y,
             |r| r.iter().all(|&x| x != T::ZERO),
         )),
-        ReduceOp::NanSum => Block::from_array(reduce_axes(
-            v,
-            axes,
-            <T::Acc as Numeric>::ZERO,
-            |x: T| {
-                if is_nan(x) {
-                    <T::Acc as Numeric>::ZERO
-                } else {
-                    x.acc()
-                }
-            },
-            |x, y| x + y,
-            |r| {
-                pairwise_sum_by(r, |x: T| {
-                    if is_nan(x) {
-                        <T::Acc as Numeric>::ZERO
-                    } else {
-                        x.acc()
-                    }
-                })
-            },
-        )),
-        ReduceOp::NanProd => Block::from_array(reduce_axes(
-            v,
-            axes,
-            <T::Acc as Numeric>::ONE,
-            |x: T| {
-                if is_nan(x) {
-                    <T::Acc as Numeric>::ONE
-                } else {
-                    x.acc()
-                }
-            },
-            |x, y| x * y,
-            |r| {
-                r.iter().fold(<T::Acc as Numeric>::ONE, |acc, &x| {
-                    if is_nan(x) {
-                        acc
-                    } else {
-                        acc * x.acc()
-                    }
-                })
-            },
-        )),
+        ReduceOp::NanSum => {
+            let zeroed = |x: T| nan_as(x, <T::Acc as Numeric>::ZERO);
+            Block::from_array(reduce_axes(
+                v,
+                axes,
+                <T::Acc as Numeric>::ZERO,
+                zeroed,
+                |x, y| x + y,
+                |r| pairwise_sum_by(r, zeroed),
+            ))
+        }
+        ReduceOp::NanProd => {
+            let one = <T::Acc as Numeric>::ONE;
+            Block::from_array(reduce_axes(
+                v,
+                axes,
+                one,
+                |x: T| nan_as(x, one),
+                |x, y| x * y,
+                |r| r.iter().fold(one, |acc, &x| acc * nan_as(x, one)),
+            ))
+        }
         ReduceOp::NanMin => {
             let init = nan_or(T::MAX);
             Block::from_array(reduce_axes(

@@ -45,7 +45,7 @@ pub fn reshape_shape(shape: &[usize], target: &[i64]) -> Result<Shape> {
     };
     if target.iter().filter(|&&d| d == -1).count() > 1 {
         return Err(bad(
-            "only one length may be -1; give the others explicitly".into(),
+            "only one length may be -1; give the others explicitly".into()
         ));
     }
     if let Some(d) = target.iter().find(|&&d| d < -1) {
@@ -64,7 +64,7 @@ pub fn reshape_shape(shape: &[usize], target: &[i64]) -> Result<Shape> {
         .try_fold(1usize, |a, &d| a.checked_mul(d as usize))
         .ok_or_else(overflow)?;
     let missing = if target.contains(&-1) {
-        if known == 0 || size % known != 0 {
+        if known == 0 || !size.is_multiple_of(known) {
             return Err(bad(format!(
                 "the other lengths multiply to {known}, which does not divide the {size} elements, so -1 has no length"
             )));
@@ -73,7 +73,7 @@ pub fn reshape_shape(shape: &[usize], target: &[i64]) -> Result<Shape> {
     } else {
         if known != size {
             return Err(bad(format!(
-                "the lengths multiply to {known} elements, but the array has {size}; the new shape must keep the element count"
+                "the lengths multiply to {known}, but the array has {size} elements; the new shape must keep the element count"
             )));
         }
         0
@@ -159,19 +159,26 @@ fn drop_empty(axes: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
 /// A plan is only usable when its chunks cover both shapes and paired blocks
 /// hold the same number of elements; Dask's odd corners are refused otherwise.
 fn check_pairing(plan: &ReshapePlan, shape: &[usize], new_shape: &[usize]) -> Result<()> {
-    let sizes = |c: &Chunks| -> Vec<usize> {
-        c.blocks()
-            .map(|b| c.block_shape(&b).map(|s| s.iter().product()).unwrap_or(0))
-            .collect()
-    };
-    if plan.input.shape() != shape || plan.output.shape() != new_shape {
+    let (input, output) = (&plan.input, &plan.output);
+    if input.shape() != shape || output.shape() != new_shape {
         return Err(inconsistent());
     }
     // Dask pairs blocks with `zip`, so for an empty array its plan may have
     // fewer output than input blocks; every block is empty, any pairing holds.
-    let empty = prod(shape) == 0 && plan.output.num_blocks() <= plan.input.num_blocks();
-    if !empty && sizes(&plan.input) != sizes(&plan.output) {
+    if prod(shape) == 0 {
+        if output.num_blocks() > input.num_blocks() {
+            return Err(inconsistent());
+        }
+        return Ok(());
+    }
+    let elements = |c: &Chunks, b: &[usize]| c.block_shape(b).map(|s| prod(&s));
+    if input.num_blocks() != output.num_blocks() {
         return Err(inconsistent());
+    }
+    for (bi, bo) in input.blocks().zip(output.blocks()) {
+        if elements(input, &bi)? != elements(output, &bo)? {
+            return Err(inconsistent());
+        }
     }
     Ok(())
 }
@@ -208,8 +215,13 @@ fn py_ceil_div(a: usize, b: usize) -> usize {
 
 type Axes = Vec<Option<Vec<usize>>>;
 
+/// Per-axis chunk lengths, Dask's tuple of tuples (zero lengths allowed).
+type ChunkLists = Vec<Vec<usize>>;
+
 fn get(axes: &Axes, k: usize) -> Result<&Vec<usize>> {
-    axes.get(k).and_then(Option::as_ref).ok_or_else(inconsistent)
+    axes.get(k)
+        .and_then(Option::as_ref)
+        .ok_or_else(inconsistent)
 }
 
 /// Python's `max(chunks)`, which raises on an empty tuple.
@@ -244,7 +256,7 @@ pub fn reshape_rechunk(
     inshape: &[usize],
     outshape: &[usize],
     inchunks: &[Vec<usize>],
-) -> Result<(Vec<Vec<usize>>, Vec<Vec<usize>>)> {
+) -> Result<(ChunkLists, ChunkLists)> {
     let (nin, nout) = (inshape.len(), outshape.len());
     if inchunks.len() != nin {
         return Err(Error::RankMismatch {
@@ -350,7 +362,7 @@ fn split(
     }
     let l = oleft as usize;
     let cs = prod(&outshape[l + 1..=o]);
-    if cs == 0 || din % cs != 0 {
+    if cs == 0 || !din.is_multiple_of(cs) {
         return Err(inconsistent());
     }
     let contracted = contract_tuple(&inchunks[i], cs);

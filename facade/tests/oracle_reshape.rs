@@ -31,7 +31,7 @@ fn target(shape: &[usize], steps: &[(u8, usize)], minus: Option<usize>) -> Vec<i
             }
             1 if !t.is_empty() => {
                 let i = at % t.len();
-                if let Some(f) = (2..t[i]).find(|f| t[i] % f == 0) {
+                if let Some(f) = (2..t[i]).find(|f| t[i].is_multiple_of(*f)) {
                     let rest = t[i] / f;
                     t.splice(i..=i, [f, rest]);
                 }
@@ -44,8 +44,15 @@ fn target(shape: &[usize], steps: &[(u8, usize)], minus: Option<usize>) -> Vec<i
             }
             4 => {
                 let size: usize = shape.iter().product();
-                let f = (1..=size.max(1)).filter(|f| size % f == 0).nth(at % 3).unwrap_or(1);
-                t = if size == 0 { vec![0, at % 3] } else { vec![size / f, f] };
+                let f = (1..=size.max(1))
+                    .filter(|f| size.is_multiple_of(*f))
+                    .nth(at % 3)
+                    .unwrap_or(1);
+                t = if size == 0 {
+                    vec![0, at % 3]
+                } else {
+                    vec![size / f, f]
+                };
             }
             _ => {}
         }
@@ -60,7 +67,10 @@ fn target(shape: &[usize], steps: &[(u8, usize)], minus: Option<usize>) -> Vec<i
     t
 }
 
-fn case() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>, Vec<(u8, usize)>, Option<usize>)> {
+/// Shape, chunk cuts per axis, target steps, position of a -1.
+type Case = (Vec<usize>, Vec<Vec<usize>>, Vec<(u8, usize)>, Option<usize>);
+
+fn case() -> impl Strategy<Value = Case> {
     prop::collection::vec(0usize..7, 1..=4).prop_flat_map(|shape| {
         let n = shape.len();
         (
@@ -124,7 +134,10 @@ fn dask_chunks_for_splits_merges_and_ones() {
     let y = ch(&[4, 4, 4], &[2, 2, 2]).reshape(&[64]).unwrap();
     assert_eq!(y.chunks().axes(), &[vec![8; 8]]);
     let y = ch(&[6, 5, 4], &[3, 2, 2]).reshape(&[3, 2, 5, 4]).unwrap();
-    assert_eq!(y.chunks().axes(), &[vec![1, 1, 1], vec![2], vec![2, 2, 1], vec![2, 2]]);
+    assert_eq!(
+        y.chunks().axes(),
+        &[vec![1, 1, 1], vec![2], vec![2, 2, 1], vec![2, 2]]
+    );
     let y = ch(&[6, 5, 4], &[3, 2, 2]).reshape(&[30, 4]).unwrap();
     assert_eq!(y.chunks().axes(), &[vec![5; 6], vec![2, 2]]);
     let y = ch(&[1, 6], &[1, 3]).reshape(&[6, 1, 1]).unwrap();
@@ -137,23 +150,30 @@ fn dask_chunks_for_splits_merges_and_ones() {
 #[test]
 fn reshapes_dask_refuses_still_work() {
     let d = arange(&[6, 5, 4]);
-    let x = tessera::from_array(d.clone(), Chunks::regular(&[6, 5, 4], &[3, 2, 2]).unwrap()).unwrap();
+    let x =
+        tessera::from_array(d.clone(), Chunks::regular(&[6, 5, 4], &[3, 2, 2]).unwrap()).unwrap();
     let y = x.reshape(&[4, 5, 6]).unwrap();
     let want = d.to_shape(vec![4, 5, 6]).unwrap().to_owned();
     for s in schedulers() {
         assert_eq!(y.compute_with(s.as_ref()).unwrap(), want);
     }
-    let e = tessera::from_array(arange(&[4, 0]), Chunks::new(vec![vec![2, 2], vec![0]]).unwrap())
-        .unwrap();
-    assert_eq!(e.reshape(&[0, 2, 2]).unwrap().compute().unwrap().shape(), &[0, 2, 2]);
+    let e = tessera::from_array(
+        arange(&[4, 0]),
+        Chunks::new(vec![vec![2, 2], vec![0]]).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        e.reshape(&[0, 2, 2]).unwrap().compute().unwrap().shape(),
+        &[0, 2, 2]
+    );
 }
 
 #[test]
 fn bad_shapes_are_typed_errors_with_reasons() {
-    let x = tessera::from_array(arange(&[6, 4]), Chunks::regular(&[6, 4], &[3, 2]).unwrap())
-        .unwrap();
+    let x =
+        tessera::from_array(arange(&[6, 4]), Chunks::regular(&[6, 4], &[3, 2]).unwrap()).unwrap();
     let cases: [(&[i64], &str); 5] = [
-        (&[5, 5], "the array has 24"),
+        (&[5, 5], "the array has 24 elements"),
         (&[-1, -1], "only one length may be -1"),
         (&[-2, -12], "length -2 is negative"),
         (&[7, -1], "does not divide"),

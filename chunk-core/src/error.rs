@@ -182,6 +182,16 @@ pub enum Error {
         /// What is wrong with the bytes.
         reason: String,
     },
+    /// A target shape that cannot be: two `-1`s, negative lengths, or another element count.
+    #[error("cannot reshape an array of shape {from:?} to {to:?}: {reason}")]
+    InvalidShape {
+        /// The array's shape.
+        from: Vec<usize>,
+        /// The shape asked for.
+        to: Vec<i64>,
+        /// What is wrong and what would be right.
+        reason: String,
+    },
     /// A shape whose element count overflows `usize`.
     #[error("shape {shape:?} has more elements than fit in memory addressing")]
     ShapeOverflow {

@@ -1,5 +1,5 @@
 //! Geometry of operations that rearrange or join whole arrays: transpose,
-//! flatten (as Dask's `ravel`, for `concatenate(axis=None)`), concatenate and
+//! flatten (Dask's `ravel`, a [`reshape_plan`], for `concatenate(axis=None)`), concatenate and
 //! stack — output chunks, dtypes and which source block makes each output block.
 
 use crate::broadcast::{result_type, unify_axis};
@@ -7,6 +7,7 @@ use crate::chunks::{Chunks, Shape};
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::reduce::normalize_axis;
+use crate::reshape::{reshape_plan, ReshapePlan};
 
 /// The permutation `transpose(axes)` applies. `None` reverses the axes; so
 /// does an empty list, as in Dask (`x.transpose(())` reverses any array).
@@ -37,164 +38,21 @@ pub fn transpose_chunks(chunks: &Chunks, axes: Option<&[i64]>) -> Result<Chunks>
     Chunks::new(perm.iter().map(|&a| chunks.axis(a).to_vec()).collect())
 }
 
-/// How Dask flattens an array (`x.ravel()`): first rechunk to `input`, then
-/// input block `k` (C order) reshaped is output block `k`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FlattenPlan {
-    /// Chunks to rechunk the array to before reshaping blocks.
-    pub input: Chunks,
-    /// Chunks of the flat result.
-    pub output: Chunks,
-}
+/// How Dask flattens an array (`x.ravel()`): a [`ReshapePlan`] to one axis.
+pub type FlattenPlan = ReshapePlan;
 
-/// Plan `x.ravel()` exactly as Dask's `reshape_rechunk` does for a 1-d target.
+/// Plan `x.ravel()` exactly as Dask's `reshape(x, (-1,))` does.
 ///
 /// Dask refuses (NotImplementedError / TypeError) to flatten an empty array
 /// of several blocks; so does this.
 pub fn flatten_plan(chunks: &Chunks) -> Result<FlattenPlan> {
-    let shape = chunks.shape();
-    let size = chunks.size()?;
-    if chunks.ndim() == 1 {
-        return Ok(FlattenPlan {
-            input: chunks.clone(),
-            output: chunks.clone(),
-        });
-    }
-    if chunks.num_blocks() == 1 {
-        return Ok(FlattenPlan {
-            input: chunks.clone(),
-            output: Chunks::single(&[size]),
-        });
-    }
-    let Some(ii) = shape.iter().rposition(|&d| d != 1).filter(|_| size > 0) else {
-        return Err(Error::Unsupported {
+    reshape_plan(chunks, &[-1]).map_err(|e| match e {
+        Error::Unsupported { .. } => Error::Unsupported {
             op: "flattening".into(),
-            reason: format!("the array of shape {shape:?} is empty and has several chunks (Dask cannot reshape it either); rechunk it to one chunk first"),
-        });
-    };
-    let inchunks = chunks.axes();
-    if shape[ii] == size {
-        return Ok(FlattenPlan {
-            input: chunks.clone(),
-            output: Chunks::new(vec![inchunks[ii].clone()])?,
-        });
-    }
-    // The axes from `ileft` to `ii` multiply up to the whole size; axes before are 1s.
-    let mut ileft = ii;
-    while ileft > 0 && shape[ileft..=ii].iter().product::<usize>() < size {
-        ileft -= 1;
-    }
-    // Lower axes already cut into single rows: blocks move as they are.
-    if (0..ii).all(|i| inchunks[i].len() == shape[i]) {
-        let repeat: usize = inchunks[ileft..ii].iter().map(Vec::len).product();
-        let out = inchunks[ii].repeat(repeat);
-        return Ok(FlattenPlan {
-            input: chunks.clone(),
-            output: Chunks::new(vec![out])?,
-        });
-    }
-    let mut rin: Vec<Vec<usize>> = inchunks.to_vec();
-    for i in ileft + 1..=ii {
-        rin[i] = vec![shape[i]];
-    }
-    let reduction: usize = inchunks[ileft + 1..=ii].iter().map(Vec::len).product();
-    rin[ileft] = expand_tuple(&inchunks[ileft], reduction);
-    let max_in = max_chunk(inchunks, ileft, ii);
-    smooth_chunks(ileft, ii, max_in, &mut rin);
-    let mut out = vec![1usize];
-    for axis in &rin[ileft..=ii] {
-        out = out
-            .iter()
-            .flat_map(|&o| axis.iter().map(move |&c| o * c))
-            .collect();
-    }
-    // Dask can split a chunk into more pieces than it has elements, leaving
-    // empty chunks; a non-empty axis cannot hold those, so they are dropped.
-    out.retain(|&c| c > 0);
-    for axis in &mut rin {
-        axis.retain(|&c| c > 0);
-    }
-    Ok(FlattenPlan {
-        input: Chunks::new(rin)?,
-        output: Chunks::new(vec![out])?,
+            reason: format!("the array of shape {:?} is empty and has several chunks (Dask cannot reshape it either); rechunk it to one chunk first", chunks.shape()),
+        },
+        e => e,
     })
-}
-
-/// Dask's `_cal_max_chunk_size`: product of the largest chunk of each axis.
-fn max_chunk(chunks: &[Vec<usize>], start: usize, stop: usize) -> usize {
-    chunks[start..=stop]
-        .iter()
-        .map(|c| c.iter().copied().max().unwrap_or(0))
-        .product()
-}
-
-/// Dask's `expand_tuple`, float arithmetic included so that pieces match.
-fn expand_tuple(chunks: &[usize], factor: usize) -> Vec<usize> {
-    if factor == 1 {
-        return chunks.to_vec();
-    }
-    let mut out = Vec::new();
-    for &c in chunks {
-        let mut x = c;
-        let part = (c as f64 / factor as f64).max(1.0);
-        let step = part as usize;
-        while x as f64 >= 2.0 * part {
-            out.push(step);
-            x -= step;
-        }
-        if x > 0 {
-            out.push(x);
-        }
-    }
-    out
-}
-
-/// Dask's `_smooth_chunks`: split the first axis that is not all ones so
-/// that merged chunks stay near the largest input chunk.
-fn smooth_chunks(ileft_orig: usize, ii: usize, max_in: usize, rin: &mut [Vec<usize>]) {
-    let max_result = max_chunk(rin, ileft_orig, ii);
-    if max_in == max_result || max_in == 0 {
-        return;
-    }
-    let mut ileft = ileft_orig;
-    while ileft <= ii && rin[ileft].iter().all(|&x| x == 1) {
-        ileft += 1;
-    }
-    if ileft > ii {
-        return;
-    }
-    let factor = max_result.div_ceil(max_in);
-    if let [elem] = rin[ileft][..] {
-        let factor = factor.min(elem).max(1);
-        let ceil_elem = elem.div_ceil(factor);
-        let mut pieces = vec![ceil_elem; factor];
-        for p in pieces.iter_mut().take(ceil_elem * factor - elem) {
-            *p -= 1;
-        }
-        let all_ones = pieces.iter().all(|&x| x == 1);
-        rin[ileft] = pieces;
-        if all_ones && ileft < ii {
-            smooth_chunks(ileft_orig, ii, max_in, rin);
-        }
-    } else {
-        let widest = rin[ileft].iter().copied().max().unwrap_or(1).max(1);
-        let other_max = max_result / widest;
-        let mut result = Vec::new();
-        for &elem in &rin[ileft] {
-            if elem * other_max <= max_in {
-                result.push(elem);
-                continue;
-            }
-            let factor = (elem * other_max).div_ceil(max_in);
-            let ceil_elem = elem.div_ceil(factor);
-            let mut pieces = vec![ceil_elem; factor];
-            for p in pieces.iter_mut().take(ceil_elem * factor - elem) {
-                *p = p.saturating_sub(1);
-            }
-            result.extend(pieces);
-        }
-        rin[ileft] = result;
-    }
 }
 
 /// Which kind of join a [`JoinPlan`] describes.

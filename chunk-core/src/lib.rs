@@ -19,6 +19,7 @@ mod join;
 mod normalize;
 mod rechunk_plan;
 mod reduce;
+mod reshape;
 mod slicing;
 mod spec;
 
@@ -36,5 +37,6 @@ pub use normalize::*;
 pub use num_complex;
 pub use rechunk_plan::*;
 pub use reduce::*;
+pub use reshape::*;
 pub use slicing::*;
 pub use spec::*;

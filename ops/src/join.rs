@@ -1,11 +1,14 @@
-//! Joining and flattening: `concatenate`, `stack`, `ravel`. Each source is
+//! Joining and reshaping: `concatenate`, `stack`, `ravel`, `reshape`. Each source is
 //! rechunked to the plan's chunks first, then every output block is one
 //! source block (reshaped for a new axis).
 
 use std::any::Any;
 use std::sync::Arc;
 
-use tessera_chunk_core::{concatenate_plan, flatten_plan, stack_plan, Chunks, JoinKind, JoinPlan};
+use tessera_chunk_core::{
+    concatenate_plan, reshape_plan, stack_plan, Chunks, Error as ChunkError, JoinKind, JoinPlan,
+    ReshapePlan,
+};
 use tessera_graph::{
     BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
 };
@@ -74,26 +77,19 @@ pub fn stack(operands: &[Expr], axis: i64) -> Result<Expr> {
 }
 
 #[derive(Debug)]
-struct RavelTasks {
-    input_grid: Vec<usize>,
-    output: Chunks,
+struct ReshapeTasks {
+    plan: ReshapePlan,
 }
 
-impl BlockTasks for RavelTasks {
+impl BlockTasks for ReshapeTasks {
     fn block_task(
         &self,
         inputs: &[LayerRef],
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
-        // Output block k is input block k in C order of the input grid.
-        let mut k = index.first().copied().unwrap_or(0);
-        let mut block = vec![0; self.input_grid.len()];
-        for (b, &n) in block.iter_mut().zip(&self.input_grid).rev() {
-            *b = k % n.max(1);
-            k /= n.max(1);
-        }
+        let block = self.plan.source_block(index)?;
         let name = tessera_graph::input_name(inputs, 0)?;
-        let shape = self.output.block_shape(index)?;
+        let shape = self.plan.output.block_shape(index)?;
         Ok((Arc::new(Reshape { shape }), vec![Key::new(name, block)]))
     }
     fn as_any(&self) -> &dyn Any {
@@ -101,120 +97,47 @@ impl BlockTasks for RavelTasks {
     }
 }
 
-/// Flatten to 1-d in C order (`x.ravel()`), rechunking first as Dask does so
-/// each output block is one input block.
+/// Flatten to 1-d in C order (`x.ravel()`, Dask's `x.reshape(-1)`).
 pub fn ravel(x: &Expr) -> Result<Expr> {
-    if x.ndim() == 1 {
+    reshape(x, &[-1])
+}
+
+/// `x.reshape(shape)` (C order); one `-1` stands for the remaining length.
+///
+/// Chunks are Dask's (`reshape_rechunk`): the array is rechunked so input
+/// block `k` holds exactly output block `k`'s elements, then each block is
+/// reshaped. Where Dask refuses (axes not merged or split evenly, or an empty
+/// array of several blocks) tessera still reshapes, in the two passes Dask's
+/// message suggests: flatten, then split the flat array.
+pub fn reshape(x: &Expr, shape: &[i64]) -> Result<Expr> {
+    match reshape_plan(x.chunks(), shape) {
+        Ok(plan) => with_plan(x, plan),
+        Err(ChunkError::Unsupported { .. }) => {
+            let flat = if x.size() == 0 {
+                // One empty block flattens and reshapes without a plan.
+                rechunk_to(x, Chunks::single(&x.shape()))?
+            } else {
+                with_plan(x, reshape_plan(x.chunks(), &[-1])?)?
+            };
+            with_plan(&flat, reshape_plan(flat.chunks(), shape)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Rechunk to `plan.input`, then one reshape task per block; nothing when
+/// the plan changes nothing.
+fn with_plan(x: &Expr, plan: ReshapePlan) -> Result<Expr> {
+    if plan.input == plan.output {
         return Ok(x.clone());
     }
-    // Dask refuses empty arrays of several chunks; one empty chunk flattens fine.
-    let x = if x.size() == 0 && x.chunks().num_blocks() > 1 {
-        &rechunk_to(x, Chunks::single(&x.shape()))?
-    } else {
-        x
-    };
-    let plan = flatten_plan(x.chunks())?;
     let r = rechunk_to(x, plan.input.clone())?;
-    let tasks = RavelTasks {
-        input_grid: plan.input.numblocks(),
-        output: plan.output.clone(),
-    };
     Ok(Expr::new(GeneralLayer::new(
         "reshape",
         LayerKind::Regroup,
-        plan.output,
+        plan.output.clone(),
         x.dtype(),
         vec![r.layer().clone()],
-        Arc::new(tasks),
-    )))
-}
-
-/// `x.reshape(shape)` (C order), for any shape with the same number of
-/// elements: the array is flattened, rechunked so every block holds whole
-/// rows of the new trailing axes, and each block is reshaped. `-1` may stand
-/// for one axis length.
-pub fn reshape(x: &Expr, shape: &[i64]) -> Result<Expr> {
-    let size = x.size();
-    let bad = |reason: String| crate::error::Error::InvalidArgument {
-        op: "reshape".into(),
-        reason,
-    };
-    let unknown = shape.iter().filter(|&&d| d == -1).count();
-    if unknown > 1 || shape.iter().any(|&d| d < -1) {
-        return Err(bad(format!(
-            "{shape:?} is not a shape; use lengths >= 0 and at most one -1"
-        )));
-    }
-    let known: usize = shape
-        .iter()
-        .filter(|&&d| d >= 0)
-        .map(|&d| d as usize)
-        .product();
-    let new_shape: Vec<usize> = shape
-        .iter()
-        .map(|&d| {
-            if d == -1 {
-                size.checked_div(known).unwrap_or(0)
-            } else {
-                d as usize
-            }
-        })
-        .collect();
-    if new_shape.iter().product::<usize>() != size {
-        return Err(bad(format!(
-            "cannot reshape an array of shape {:?} ({size} elements) to {shape:?}",
-            x.shape()
-        )));
-    }
-    if new_shape == x.shape() {
-        return Ok(x.clone());
-    }
-    if new_shape.is_empty() || size == 0 {
-        let flat = ravel(x)?;
-        let single = rechunk_to(&flat, Chunks::single(&[size]))?;
-        return reshape_blocks(&single, Chunks::single(&new_shape));
-    }
-    // Whole rows of the trailing axes per block, about as many elements as the input's blocks.
-    let row: usize = new_shape[1..].iter().product::<usize>().max(1);
-    let target = x.chunks().chunksize().iter().product::<usize>().max(row);
-    let rows_per_block = (target / row).max(1);
-    let lead = Chunks::regular(&new_shape[..1], &[rows_per_block])?;
-    let flat = ravel(x)?;
-    let flat_chunks = Chunks::new(vec![lead.axis(0).iter().map(|&r| r * row).collect()])?;
-    let flat = rechunk_to(&flat, flat_chunks)?;
-    let mut out_axes = vec![lead.axis(0).to_vec()];
-    out_axes.extend(new_shape[1..].iter().map(|&d| vec![d]));
-    reshape_blocks(&flat, Chunks::new(out_axes)?)
-}
-
-/// Block k of a 1-d array becomes block k of `out` (same element counts, C order).
-fn reshape_blocks(flat: &Expr, out: Chunks) -> Result<Expr> {
-    #[derive(Debug)]
-    struct Blocks {
-        out: Chunks,
-    }
-    impl BlockTasks for Blocks {
-        fn block_task(
-            &self,
-            inputs: &[LayerRef],
-            index: &[usize],
-        ) -> GraphResult<(KernelRef, Vec<Key>)> {
-            let k = self.out.linear_index(index);
-            let name = tessera_graph::input_name(inputs, 0)?;
-            let shape = self.out.block_shape(index)?;
-            Ok((Arc::new(Reshape { shape }), vec![Key::new(name, vec![k])]))
-        }
-        fn as_any(&self) -> &dyn Any {
-            self
-        }
-    }
-    let tasks = Blocks { out: out.clone() };
-    Ok(Expr::new(GeneralLayer::new(
-        "reshape",
-        LayerKind::Regroup,
-        out,
-        flat.dtype(),
-        vec![flat.layer().clone()],
-        Arc::new(tasks),
+        Arc::new(ReshapeTasks { plan }),
     )))
 }

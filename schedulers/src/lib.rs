@@ -7,6 +7,7 @@
 mod callbacks;
 mod error;
 pub mod multiprocess;
+pub mod plugin;
 mod state;
 mod sync;
 mod threaded;
@@ -17,6 +18,7 @@ use tessera_graph::TaskGraph;
 pub use callbacks::Callbacks;
 pub use error::{Error, Result};
 pub use multiprocess::Multiprocess;
+pub use plugin::Plugin;
 pub use sync::Sync;
 pub use threaded::Threaded;
 

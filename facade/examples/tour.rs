@@ -12,6 +12,8 @@ fn show<T: Element>(title: &str, x: &Array<T>) {
 }
 
 fn main() -> tessera::Result<()> {
+    // Worker processes of `--scheduler processes` start here and never return.
+    tessera::worker::init();
     let full = std::env::args().any(|a| a == "--full");
     println!("# tessera tour: Dask arrays, natively");
 

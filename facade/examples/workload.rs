@@ -85,6 +85,8 @@ fn mean3x3(b: ndarray::ArrayViewD<'_, f64>) -> ndarray::ArrayD<f64> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Worker processes of `--scheduler processes` start here and never return.
+    tessera::worker::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
     let scheduler_name = args

@@ -36,6 +36,7 @@ mod overlap;
 pub mod random;
 mod repr;
 mod shape;
+pub mod worker;
 
 pub use array::Array;
 pub use creation::{
@@ -59,7 +60,9 @@ pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };
 pub use tessera_ops::{BinaryOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
-pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};
+pub use tessera_schedulers::{
+    Callbacks, Multiprocess, Plugin, Scheduler, Sync as SyncScheduler, Threaded,
+};
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.
 pub use tessera_storage as storage;
 

@@ -8,6 +8,8 @@ use proptest::prelude::*;
 use tessera::{Array, Chunks, TensorAxes};
 
 mod common;
+
+tessera::worker_test!();
 use common::{schedulers, split};
 
 /// A random chunking of every axis of `shape`.

@@ -22,7 +22,7 @@ pub mod worker;
 use std::sync::Mutex;
 
 use tessera_chunk_core::Block;
-use tessera_graph::{Params, TaskGraph};
+use tessera_graph::TaskGraph;
 
 use crate::callbacks::Callbacks;
 use crate::error::{Error, Result};
@@ -106,20 +106,9 @@ fn error(reason: impl Into<String>) -> Error {
 /// An error naming the first task whose kernel cannot leave this process.
 fn check_serialisable(graph: &TaskGraph) -> Result<()> {
     for t in &graph.tasks {
-        if t.kernel.params() != Params::InProcessOnly {
+        let Err(op) = protocol::KernelSpec::of(t.kernel.as_ref()) else {
             continue;
-        }
-        // A fused task is refused for the step that is a closure: name that op.
-        let op = t
-            .kernel
-            .fused_steps()
-            .and_then(|steps| {
-                steps
-                    .iter()
-                    .find(|s| s.kernel.params() == Params::InProcessOnly)
-                    .map(|s| s.kernel.id().to_string())
-            })
-            .unwrap_or_else(|| t.kernel.id().to_string());
+        };
         return Err(error(format!(
             "task {} runs {op:?}, a kernel that cannot travel to a worker process (an \
              in-process closure or an in-memory store); register a named kernel with \

@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
 use tessera_chunk_core::Block;
-use tessera_graph::Params;
+use tessera_graph::{Arg, Params};
 
 /// A block's bytes ([`Block::encode`]) travelling inline or as a shared-memory file.
 #[derive(Debug, Clone)]
@@ -27,14 +27,43 @@ pub(crate) enum Input {
     Remote(Payload),
 }
 
+/// A kernel as it travels: an id with parameters, or a fused chain of such
+/// steps (its own `Params` cannot carry steps whose parameters are blocks).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum KernelSpec {
+    /// A registered kernel.
+    Plain { id: String, params: Params },
+    /// `tessera_graph::Fused` of these steps.
+    Fused(Vec<(KernelSpec, Vec<Arg>, String)>),
+}
+
+impl KernelSpec {
+    /// The spec of `kernel`, or the id of the (innermost) kernel that cannot travel.
+    pub(crate) fn of(kernel: &dyn tessera_graph::Kernel) -> Result<KernelSpec, String> {
+        if let Some(steps) = kernel.fused_steps() {
+            return steps
+                .iter()
+                .map(|s| Ok((KernelSpec::of(s.kernel.as_ref())?, s.args.clone(), s.label.clone())))
+                .collect::<Result<Vec<_>, String>>()
+                .map(KernelSpec::Fused);
+        }
+        match kernel.params() {
+            Params::InProcessOnly => Err(kernel.id().to_string()),
+            params => Ok(KernelSpec::Plain {
+                id: kernel.id().to_string(),
+                params,
+            }),
+        }
+    }
+}
+
 /// Parent → worker.
 #[derive(Debug)]
 pub(crate) enum Request {
     /// Run a task and keep its result under `task`.
     Run {
         task: u64,
-        kernel: String,
-        params: Params,
+        kernel: KernelSpec,
         inputs: Vec<Input>,
     },
     /// Send the result of `task` back.
@@ -96,6 +125,52 @@ impl Enc {
             }
         }
     }
+    fn kernel(&mut self, k: &KernelSpec) -> io::Result<()> {
+        match k {
+            KernelSpec::Plain { id, params } => {
+                self.u8(0);
+                self.bytes(id.as_bytes());
+                match params {
+                    Params::Json(j) => {
+                        self.u8(0);
+                        self.bytes(j.as_bytes());
+                    }
+                    Params::Block(b) => {
+                        self.u8(1);
+                        self.bytes(&b.encode());
+                    }
+                    Params::InProcessOnly => {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidInput,
+                            format!("kernel {id} is an in-process closure"),
+                        ))
+                    }
+                }
+            }
+            KernelSpec::Fused(steps) => {
+                self.u8(1);
+                self.u64(steps.len() as u64);
+                for (spec, args, label) in steps {
+                    self.kernel(spec)?;
+                    self.bytes(label.as_bytes());
+                    self.u64(args.len() as u64);
+                    for a in args {
+                        match a {
+                            Arg::Input(k) => {
+                                self.u8(0);
+                                self.u64(*k as u64);
+                            }
+                            Arg::Step(k) => {
+                                self.u8(1);
+                                self.u64(*k as u64);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
     fn finish(mut self) -> io::Result<Vec<u8>> {
         let len = u32::try_from(self.0.len() - 4).map_err(|_| {
             io::Error::new(io::ErrorKind::InvalidInput, "message larger than 4 GiB")
@@ -135,6 +210,44 @@ impl Dec<'_> {
     fn string(&mut self) -> io::Result<String> {
         String::from_utf8(self.bytes()?.to_vec()).map_err(|_| bad("text is not UTF-8"))
     }
+    fn usize(&mut self) -> io::Result<usize> {
+        usize::try_from(self.u64()?).map_err(|_| bad("index"))
+    }
+    fn kernel(&mut self) -> io::Result<KernelSpec> {
+        match self.u8()? {
+            0 => {
+                let id = self.string()?;
+                let params = match self.u8()? {
+                    0 => Params::Json(self.string()?),
+                    1 => Params::Block(
+                        Block::decode(self.bytes()?).map_err(|e| bad(&e.to_string()))?,
+                    ),
+                    _ => return Err(bad("params kind")),
+                };
+                Ok(KernelSpec::Plain { id, params })
+            }
+            1 => {
+                let n = self.u64()?;
+                let mut steps = Vec::new();
+                for _ in 0..n {
+                    let spec = self.kernel()?;
+                    let label = self.string()?;
+                    let nargs = self.u64()?;
+                    let mut args = Vec::new();
+                    for _ in 0..nargs {
+                        args.push(match self.u8()? {
+                            0 => Arg::Input(self.usize()?),
+                            1 => Arg::Step(self.usize()?),
+                            _ => return Err(bad("argument kind")),
+                        });
+                    }
+                    steps.push((spec, args, label));
+                }
+                Ok(KernelSpec::Fused(steps))
+            }
+            _ => Err(bad("kernel kind")),
+        }
+    }
     fn payload(&mut self) -> io::Result<Payload> {
         match self.u8()? {
             0 => Ok(Payload::Inline(self.bytes()?.to_vec())),
@@ -151,28 +264,11 @@ impl Request {
             Request::Run {
                 task,
                 kernel,
-                params,
                 inputs,
             } => {
                 let mut e = Enc::new(1);
                 e.u64(*task);
-                e.bytes(kernel.as_bytes());
-                match params {
-                    Params::Json(j) => {
-                        e.u8(0);
-                        e.bytes(j.as_bytes());
-                    }
-                    Params::Block(b) => {
-                        e.u8(1);
-                        e.bytes(&b.encode());
-                    }
-                    Params::InProcessOnly => {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidInput,
-                            format!("kernel {kernel} is an in-process closure"),
-                        ))
-                    }
-                }
+                e.kernel(kernel)?;
                 e.u64(inputs.len() as u64);
                 for i in inputs {
                     match i {
@@ -208,14 +304,7 @@ impl Request {
         Ok(match d.u8()? {
             1 => {
                 let task = d.u64()?;
-                let kernel = d.string()?;
-                let params = match d.u8()? {
-                    0 => Params::Json(d.string()?),
-                    1 => Params::Block(
-                        Block::decode(d.bytes()?).map_err(|e| bad(&e.to_string()))?,
-                    ),
-                    _ => return Err(bad("params kind")),
-                };
+                let kernel = d.kernel()?;
                 let n = d.u64()?;
                 let mut inputs = Vec::new();
                 for _ in 0..n {
@@ -228,7 +317,6 @@ impl Request {
                 Request::Run {
                     task,
                     kernel,
-                    params,
                     inputs,
                 }
             }
@@ -403,8 +491,24 @@ mod tests {
     fn requests_and_replies_round_trip() {
         let r = Request::Run {
             task: 7,
-            kernel: "k".into(),
-            params: Params::Json("[1]".into()),
+            kernel: KernelSpec::Fused(vec![
+                (
+                    KernelSpec::Plain {
+                        id: "k".into(),
+                        params: Params::Json("[1]".into()),
+                    },
+                    vec![Arg::Input(0)],
+                    "a".into(),
+                ),
+                (
+                    KernelSpec::Plain {
+                        id: "lit".into(),
+                        params: Params::Block(Block::from_array(ArrayD::from_elem(vec![2], 1u8))),
+                    },
+                    vec![Arg::Step(0), Arg::Input(1)],
+                    "b".into(),
+                ),
+            ]),
             inputs: vec![
                 Input::Local(3),
                 Input::Remote(Payload::Inline(vec![1, 2])),

@@ -9,7 +9,7 @@ use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
 use super::pool::{Event, Pool};
-use super::protocol::{self, Input, Payload, Reply, Request};
+use super::protocol::{self, Input, KernelSpec, Payload, Reply, Request};
 use crate::callbacks::{notify, Callbacks};
 use crate::error::{Error, Result};
 use crate::state::ExecState;
@@ -183,10 +183,11 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         if let Some(m) = notify(self.callbacks, |c| c.on_task_start(&task.key, w)) {
             return Err(callback_error(m));
         }
+        let kernel = KernelSpec::of(task.kernel.as_ref())
+            .map_err(|op| super::error(format!("task {} runs {op:?}, which cannot travel", task.key)))?;
         let req = Request::Run {
             task: i as u64,
-            kernel: task.kernel.id().to_string(),
-            params: task.kernel.params(),
+            kernel,
             inputs,
         };
         self.sent[w].push_back(i);

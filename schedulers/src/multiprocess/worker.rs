@@ -9,9 +9,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use tessera_chunk_core::Block;
-use tessera_graph::{KernelError, KernelRef, Params};
+use tessera_graph::{Fused, KernelError, KernelRef, Params, Step};
 
-use super::protocol::{self, Input, Reply, Request};
+use super::protocol::{self, Input, KernelSpec, Reply, Request};
 
 /// The environment variable marking a process as a worker (its value is the parent's pid).
 pub const WORKER_ENV: &str = "TESSERA_WORKER";
@@ -84,9 +84,8 @@ fn serve(rebuild: Rebuild, replies: File) -> std::io::Result<()> {
             Request::Run {
                 task,
                 kernel,
-                params,
                 inputs,
-            } => match run(rebuild, &kernel, &params, inputs, &mut held) {
+            } => match run(rebuild, &kernel, inputs, &mut held) {
                 Ok(block) => {
                     let nbytes = block.nbytes() as u64;
                     held.insert(task, block);
@@ -129,15 +128,34 @@ fn serve(rebuild: Rebuild, replies: File) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Rebuild a kernel from its travelling form.
+fn build(rebuild: Rebuild, spec: &KernelSpec) -> Result<KernelRef, KernelError> {
+    match spec {
+        KernelSpec::Plain { id, params } => rebuild(id, params),
+        KernelSpec::Fused(steps) => {
+            let steps = steps
+                .iter()
+                .map(|(s, args, label)| {
+                    Ok(Step {
+                        kernel: build(rebuild, s)?,
+                        args: args.clone(),
+                        label: label.clone(),
+                    })
+                })
+                .collect::<Result<Vec<_>, KernelError>>()?;
+            Ok(std::sync::Arc::new(Fused { steps }))
+        }
+    }
+}
+
 /// Run one task; the error says whether the kernel panicked.
 fn run(
     rebuild: Rebuild,
-    kernel: &str,
-    params: &Params,
+    kernel: &KernelSpec,
     inputs: Vec<Input>,
     held: &mut HashMap<u64, Block>,
 ) -> Result<Block, (bool, String)> {
-    let kernel = rebuild(kernel, params).map_err(|e| (false, e.message))?;
+    let kernel = build(rebuild, kernel).map_err(|e| (false, e.message))?;
     let mut blocks = Vec::with_capacity(inputs.len());
     for i in inputs {
         blocks.push(match i {

@@ -124,7 +124,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .find(|(i, a)| !a.starts_with("--") && !is_value(*i));
     let Some((_, workload)) = workload else {
         return Err(
-            "usage: workload NAME [--quick] [--scheduler sync|threads|processes] [--data-dir DIR]".into(),
+            "usage: workload NAME [--quick] [--scheduler sync|threads|processes] [--data-dir DIR]"
+                .into(),
         );
     };
     let s = scheduler.as_ref();

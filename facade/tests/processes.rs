@@ -80,7 +80,10 @@ fn registered_user_kernels_travel_to_workers() {
         .map_blocks_kernel::<f64>(Arc::new(Scale { factor: 2.5 }), None)
         .unwrap();
     let total = (&y + 1.0).unwrap().sum::<f64>().unwrap();
-    assert_eq!(y.compute_with(pool().as_ref()).unwrap(), d.mapv(|v| v * 2.5));
+    assert_eq!(
+        y.compute_with(pool().as_ref()).unwrap(),
+        d.mapv(|v| v * 2.5)
+    );
     let got = total.compute_with(pool().as_ref()).unwrap();
     assert_eq!(got.iter().next().copied(), Some(d.sum() * 2.5 + 20.0));
 }
@@ -99,7 +102,10 @@ fn a_panicking_or_aborting_user_kernel_is_an_error_naming_its_task() {
         let err = y.compute_with(&mp).unwrap_err();
         assert!(t0.elapsed() < Duration::from_secs(5));
         let msg = err.to_string();
-        assert!(msg.contains("('map_blocks-") && msg.contains(", 1)"), "{msg}");
+        assert!(
+            msg.contains("('map_blocks-") && msg.contains(", 1)"),
+            "{msg}"
+        );
         if abort {
             assert!(msg.contains("died") && msg.contains("SIGABRT"), "{msg}");
         } else {
@@ -116,7 +122,10 @@ fn a_closure_is_refused_before_any_work_naming_the_op() {
     let y = x.map_blocks(|b| b.to_owned()).unwrap();
     let mp = Multiprocess::new(2);
     let msg = y.compute_with(&mp).unwrap_err().to_string();
-    assert!(msg.contains("\"map_blocks\"") && msg.contains("cannot travel"), "{msg}");
+    assert!(
+        msg.contains("\"map_blocks\"") && msg.contains("cannot travel"),
+        "{msg}"
+    );
     assert!(mp.worker_pids().is_empty());
 }
 
@@ -124,16 +133,28 @@ fn a_closure_is_refused_before_any_work_naming_the_op() {
 fn tessera_scheduler_names_processes_and_plugins() {
     // The only test of this binary touching the environment.
     std::env::set_var("TESSERA_SCHEDULER", "processes");
-    assert_eq!(Config::from_env().unwrap().scheduler, SchedulerKind::Processes);
+    assert_eq!(
+        Config::from_env().unwrap().scheduler,
+        SchedulerKind::Processes
+    );
     std::env::set_var("TESSERA_SCHEDULER", "plugin:/no/such/libfifo.so");
     let c = Config::from_env().unwrap();
-    assert_eq!(c.scheduler, SchedulerKind::Plugin("/no/such/libfifo.so".into()));
+    assert_eq!(
+        c.scheduler,
+        SchedulerKind::Plugin("/no/such/libfifo.so".into())
+    );
     let e = c.scheduler().map(|_| ()).unwrap_err().to_string();
-    assert!(e.contains("no plugin library at /no/such/libfifo.so"), "{e}");
+    assert!(
+        e.contains("no plugin library at /no/such/libfifo.so"),
+        "{e}"
+    );
     for bad in ["plugin:", "fork"] {
         std::env::set_var("TESSERA_SCHEDULER", bad);
         let e = Config::from_env().unwrap_err().to_string();
-        assert!(e.contains("\"processes\"") && e.contains("plugin:/path/to/lib.so"), "{e}");
+        assert!(
+            e.contains("\"processes\"") && e.contains("plugin:/path/to/lib.so"),
+            "{e}"
+        );
     }
     std::env::remove_var("TESSERA_SCHEDULER");
 }
@@ -146,7 +167,14 @@ fn child_computes_and_exits() {
         return;
     }
     let x = tessera::ones::<f64>(100, 10).unwrap();
-    assert_eq!(x.sum::<f64>().unwrap().compute_with(pool().as_ref()).unwrap().sum(), 100.0);
+    assert_eq!(
+        x.sum::<f64>()
+            .unwrap()
+            .compute_with(pool().as_ref())
+            .unwrap()
+            .sum(),
+        100.0
+    );
     println!("PIDS {}", std::process::id());
     // Time for the parent to see the workers alive.
     std::thread::sleep(Duration::from_millis(500));
@@ -172,10 +200,9 @@ fn workers_of(parent: u32) -> Vec<u32> {
             d.flatten()
                 .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
                 .filter(|&pid| {
-                    std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|env| {
-                        env.split(|&b| b == 0)
-                            .any(|kv| kv == needle.as_bytes())
-                    }) && alive(pid)
+                    std::fs::read(format!("/proc/{pid}/environ"))
+                        .is_ok_and(|env| env.split(|&b| b == 0).any(|kv| kv == needle.as_bytes()))
+                        && alive(pid)
                 })
                 .collect()
         })
@@ -193,7 +220,10 @@ fn no_worker_outlives_the_program_that_started_it() {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut parent_pid = None;
-    for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+    for line in std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+    {
         if let Some(p) = line.strip_prefix("PIDS ") {
             parent_pid = p.trim().parse::<u32>().ok();
             // Its workers exist while it runs.
@@ -204,14 +234,21 @@ fn no_worker_outlives_the_program_that_started_it() {
     let parent = parent_pid.unwrap_or_else(|| panic!("the child printed no pid"));
     let t0 = Instant::now();
     while !workers_of(parent).is_empty() {
-        assert!(t0.elapsed() < Duration::from_secs(5), "orphan workers: {:?}", workers_of(parent));
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "orphan workers: {:?}",
+            workers_of(parent)
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     // And this test binary's own workers are its children only.
     let me = std::process::id();
     for pid in workers_of(me) {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let ppid = stat.rsplit(')').next().and_then(|r| r.split_whitespace().nth(1));
+        let ppid = stat
+            .rsplit(')')
+            .next()
+            .and_then(|r| r.split_whitespace().nth(1));
         assert_eq!(ppid, Some(me.to_string().as_str()));
     }
 }

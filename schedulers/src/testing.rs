@@ -139,9 +139,12 @@ pub fn abort_kernel() -> Arc<dyn Kernel> {
 /// scheduler test binary passes to `serve_if_worker`.
 pub fn rebuild(id: &str, params: &Params) -> Result<Arc<dyn Kernel>, KernelError> {
     let Params::Json(json) = params else {
-        return Err(KernelError::new(format!("test kernel {id} needs JSON parameters")));
+        return Err(KernelError::new(format!(
+            "test kernel {id} needs JSON parameters"
+        )));
     };
-    let bad = |e: &dyn std::fmt::Display| KernelError::new(format!("{id}: bad parameters {json:?}: {e}"));
+    let bad =
+        |e: &dyn std::fmt::Display| KernelError::new(format!("{id}: bad parameters {json:?}: {e}"));
     Ok(match id {
         "test.const" => Arc::new(Const(json.parse().map_err(|e| bad(&e))?)),
         "test.add" => Arc::new(Add),

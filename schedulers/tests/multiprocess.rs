@@ -89,7 +89,11 @@ fn a_worker_killed_mid_task_is_an_error_naming_the_task() {
         run.join().unwrap()
     })
     .expect_err("a killed worker must fail the run");
-    assert!(t0.elapsed() < Duration::from_secs(3), "took {:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        t0.elapsed()
+    );
     match &err {
         Error::WorkerDied { key, pid, reason } => {
             assert_eq!(&*key.layer, "sleep");
@@ -116,7 +120,11 @@ fn a_kernel_that_aborts_the_process_is_an_error_naming_the_task() {
     let key = g.tasks[victim].key.clone();
     let t0 = Instant::now();
     let err = mp.run(&g, &[]).expect_err("an abort must fail the run");
-    assert!(t0.elapsed() < Duration::from_secs(5), "took {:?}", t0.elapsed());
+    assert!(
+        t0.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        t0.elapsed()
+    );
     match &err {
         Error::WorkerDied { key: k, reason, .. } => {
             assert_eq!(k, &key);
@@ -137,8 +145,14 @@ fn a_closure_kernel_is_refused_before_any_work_naming_the_op() {
     ));
     let err = mp.run(&g, &[]).expect_err("closures cannot travel");
     let msg = err.to_string();
-    assert!(msg.contains("my_closure_op") && msg.contains("cannot travel"), "{msg}");
-    assert!(mp.worker_pids().is_empty(), "no worker is started for a refused graph");
+    assert!(
+        msg.contains("my_closure_op") && msg.contains("cannot travel"),
+        "{msg}"
+    );
+    assert!(
+        mp.worker_pids().is_empty(),
+        "no worker is started for a refused graph"
+    );
 }
 
 #[test]

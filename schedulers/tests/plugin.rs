@@ -13,8 +13,20 @@ use tessera_schedulers::{testing, Plugin, Scheduler};
 fn rustc_cdylib(src: &Path, out: &Path) {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let status = std::process::Command::new(rustc)
-        .args(["--edition", "2021", "--crate-type", "cdylib", "-O", "--crate-name"])
-        .arg(out.file_stem().and_then(|s| s.to_str()).unwrap_or("plugin").trim_start_matches("lib"))
+        .args([
+            "--edition",
+            "2021",
+            "--crate-type",
+            "cdylib",
+            "-O",
+            "--crate-name",
+        ])
+        .arg(
+            out.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("plugin")
+                .trim_start_matches("lib"),
+        )
         .arg(src)
         .arg("-o")
         .arg(out)
@@ -61,15 +73,26 @@ fn the_fifo_plugin_passes_the_kit() {
 
 #[test]
 fn a_missing_file_is_an_error_naming_it() {
-    let e = Plugin::load("/no/such/libplugin.so").unwrap_err().to_string();
-    assert!(e.contains("no plugin library at /no/such/libplugin.so"), "{e}");
+    let e = Plugin::load("/no/such/libplugin.so")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("no plugin library at /no/such/libplugin.so"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_library_without_the_entry_symbol_is_refused() {
-    let lib = library("nosymbol", "#[no_mangle] pub extern \"C\" fn something_else() -> i32 { 1 }");
+    let lib = library(
+        "nosymbol",
+        "#[no_mangle] pub extern \"C\" fn something_else() -> i32 { 1 }",
+    );
     let e = Plugin::load(&lib).unwrap_err().to_string();
-    assert!(e.contains("does not export the entry symbol `tessera_scheduler_plugin`"), "{e}");
+    assert!(
+        e.contains("does not export the entry symbol `tessera_scheduler_plugin`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -87,7 +110,10 @@ pub extern "C" fn tessera_scheduler_plugin() -> *const Table { &T }
 "#,
     );
     let e = Plugin::load(&lib).unwrap_err().to_string();
-    assert!(e.contains("ABI version 999") && e.contains("version 1"), "{e}");
+    assert!(
+        e.contains("ABI version 999") && e.contains("version 1"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -98,9 +124,15 @@ fn a_plugin_that_never_runs_a_task_times_out() {
         .unwrap()
         .with_timeout(Duration::from_millis(300));
     let t0 = Instant::now();
-    let e = p.run(&testing::tree_sum_graph(4), &[]).unwrap_err().to_string();
+    let e = p
+        .run(&testing::tree_sum_graph(4), &[])
+        .unwrap_err()
+        .to_string();
     assert!(t0.elapsed() < Duration::from_secs(3));
-    assert!(e.contains("made no progress for 300ms") && e.contains("7 tasks not completed"), "{e}");
+    assert!(
+        e.contains("made no progress for 300ms") && e.contains("7 tasks not completed"),
+        "{e}"
+    );
     // Another plugin instance still works.
     testing::computes_tree_sums(&Plugin::load(fifo()).unwrap());
 }

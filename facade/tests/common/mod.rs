@@ -31,12 +31,21 @@ pub fn in_process_schedulers() -> Vec<Arc<dyn Scheduler>> {
 pub fn fifo_plugin() -> Arc<dyn Scheduler> {
     static FIFO: OnceLock<Arc<dyn Scheduler>> = OnceLock::new();
     FIFO.get_or_init(|| {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schedulers/plugins/fifo/src/lib.rs");
+        let src =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../schedulers/plugins/fifo/src/lib.rs");
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
         let out = dir.join(format!("libfifo-{}.so", std::process::id()));
         let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
         let status = std::process::Command::new(rustc)
-            .args(["--edition", "2021", "--crate-type", "cdylib", "-O", "--crate-name", "fifo"])
+            .args([
+                "--edition",
+                "2021",
+                "--crate-type",
+                "cdylib",
+                "-O",
+                "--crate-name",
+                "fifo",
+            ])
             .arg(&src)
             .arg("-o")
             .arg(&out)

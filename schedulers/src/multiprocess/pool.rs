@@ -55,7 +55,8 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 }
 
 fn spawn(w: usize, events: &Sender<Event>) -> Result<WorkerProc, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find the current binary: {e}"))?;
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find the current binary: {e}"))?;
     let (read_end, write_end) = pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
     let raw_write = {
         use std::os::fd::AsRawFd;
@@ -116,12 +117,7 @@ fn spawn(w: usize, events: &Sender<Event>) -> Result<WorkerProc, String> {
     Ok(WorkerProc { child, stdin, pid })
 }
 
-fn read_replies(
-    w: usize,
-    pipe: File,
-    hello: Sender<Option<u32>>,
-    events: Sender<Event>,
-) {
+fn read_replies(w: usize, pipe: File, hello: Sender<Option<u32>>, events: Sender<Event>) {
     let mut r = BufReader::with_capacity(1 << 16, pipe);
     let mut hello = Some(hello);
     loop {

@@ -43,7 +43,13 @@ impl KernelSpec {
         if let Some(steps) = kernel.fused_steps() {
             return steps
                 .iter()
-                .map(|s| Ok((KernelSpec::of(s.kernel.as_ref())?, s.args.clone(), s.label.clone())))
+                .map(|s| {
+                    Ok((
+                        KernelSpec::of(s.kernel.as_ref())?,
+                        s.args.clone(),
+                        s.label.clone(),
+                    ))
+                })
                 .collect::<Result<Vec<_>, String>>()
                 .map(KernelSpec::Fused);
         }
@@ -183,7 +189,10 @@ impl Enc {
 struct Dec<'a>(&'a [u8]);
 
 fn bad(what: &str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, format!("malformed message: {what}"))
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("malformed message: {what}"),
+    )
 }
 
 impl Dec<'_> {

@@ -85,7 +85,11 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         for &o in &graph.outputs {
             is_output[o] = true;
         }
-        let readers_left = graph.dependents.iter().map(|d| distinct(d).count()).collect();
+        let readers_left = graph
+            .dependents
+            .iter()
+            .map(|d| distinct(d).count())
+            .collect();
         Driver {
             pool,
             graph,
@@ -135,7 +139,11 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         let bytes: Vec<u64> = (0..workers).map(|w| self.bytes_on(i, w)).collect();
         let best_local = (0..workers).max_by_key(|&w| (bytes[w], std::cmp::Reverse(self.load[w])));
         let w = match best_local {
-            Some(w) if bytes[w] as usize > protocol::SHM_THRESHOLD && self.load[w] < LOCAL_DEPTH => w,
+            Some(w)
+                if bytes[w] as usize > protocol::SHM_THRESHOLD && self.load[w] < LOCAL_DEPTH =>
+            {
+                w
+            }
             _ => (0..workers)
                 .filter(|&w| self.load[w] < DEPTH)
                 .max_by_key(|&w| (bytes[w], std::cmp::Reverse(self.load[w])))
@@ -175,7 +183,10 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                 inputs.push(Input::Local(d as u64));
             } else {
                 let p = self.cache.get(&d).cloned().ok_or_else(|| {
-                    super::error(format!("the input {} of {} went missing", task.deps[0], task.key))
+                    super::error(format!(
+                        "the input {} of {} went missing",
+                        task.deps[0], task.key
+                    ))
                 })?;
                 inputs.push(Input::Remote(p));
             }
@@ -183,8 +194,12 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         if let Some(m) = notify(self.callbacks, |c| c.on_task_start(&task.key, w)) {
             return Err(callback_error(m));
         }
-        let kernel = KernelSpec::of(task.kernel.as_ref())
-            .map_err(|op| super::error(format!("task {} runs {op:?}, which cannot travel", task.key)))?;
+        let kernel = KernelSpec::of(task.kernel.as_ref()).map_err(|op| {
+            super::error(format!(
+                "task {} runs {op:?}, which cannot travel",
+                task.key
+            ))
+        })?;
         let req = Request::Run {
             task: i as u64,
             kernel,
@@ -210,12 +225,17 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
             .map_err(|_| super::error("every worker's reply pipe is closed"))?;
         match event {
             Event::Gone(w, why) => Err(self.died(w, &why)),
-            Event::Reply(w, Reply::Done { task, nbytes }) => self.finished(w, task as usize, nbytes),
-            Event::Reply(_, Reply::Failed {
-                task,
-                panicked,
-                message,
-            }) => {
+            Event::Reply(w, Reply::Done { task, nbytes }) => {
+                self.finished(w, task as usize, nbytes)
+            }
+            Event::Reply(
+                _,
+                Reply::Failed {
+                    task,
+                    panicked,
+                    message,
+                },
+            ) => {
                 let key = self.key(task)?;
                 Err(if panicked {
                     Error::TaskPanicked { key, message }
@@ -252,7 +272,11 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
             .tasks
             .get(task as usize)
             .map(|t| t.key.clone())
-            .ok_or_else(|| super::error(format!("a worker named task {task}, which is not in the graph")))
+            .ok_or_else(|| {
+                super::error(format!(
+                    "a worker named task {task}, which is not in the graph"
+                ))
+            })
     }
 
     fn finished(&mut self, w: usize, i: usize, nbytes: u64) -> Result<()> {
@@ -265,7 +289,9 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         self.owner[i] = Some(w);
         self.nbytes[i] = nbytes;
         let key = &self.graph.tasks[i].key;
-        if let Some(m) = notify(self.callbacks, |c| c.on_task_finish(key, w, &self.placeholder)) {
+        if let Some(m) = notify(self.callbacks, |c| {
+            c.on_task_finish(key, w, &self.placeholder)
+        }) {
             return Err(callback_error(m));
         }
         let _ = self.state.complete(i, self.placeholder.clone());
@@ -312,9 +338,7 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
             if self.cache.contains_key(&o) || !self.fetching.insert(o) {
                 continue;
             }
-            let w = self
-                .owner[o]
-                .ok_or_else(|| super::error("an output was never computed"))?;
+            let w = self.owner[o].ok_or_else(|| super::error("an output was never computed"))?;
             self.send(w, &Request::Fetch { task: o as u64 })?;
         }
         while !self.fetching.is_empty() {

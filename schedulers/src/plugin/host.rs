@@ -116,7 +116,10 @@ impl Ctx {
             return abi::CANCELLED;
         }
         let Some(i) = usize::try_from(task).ok().filter(|&i| i < self.graph.len()) else {
-            return self.misuse(format!("it asked to run task {task}, but there are {}", self.graph.len()));
+            return self.misuse(format!(
+                "it asked to run task {task}, but there are {}",
+                self.graph.len()
+            ));
         };
         let inputs = {
             let Ok(mut s) = self.slots.lock() else {
@@ -129,13 +132,20 @@ impl Ctx {
             let deps = &self.graph.deps[i];
             if let Some(&d) = deps.iter().find(|&&d| s.phase[d] != 2) {
                 let (key, dep) = (&self.graph.tasks[i].key, &self.graph.tasks[d].key);
-                return self.misuse(format!("it ran task {key} before its dependency {dep} completed"));
+                return self.misuse(format!(
+                    "it ran task {key} before its dependency {dep} completed"
+                ));
             }
             s.phase[i] = 1;
             let mut inputs = Vec::with_capacity(deps.len());
             for (pos, &d) in deps.iter().enumerate() {
-                let last = s.readers_left[d] == 1 && !self.is_output[d] && !deps[pos + 1..].contains(&d);
-                let b = if last { s.results[d].take() } else { s.results[d].clone() };
+                let last =
+                    s.readers_left[d] == 1 && !self.is_output[d] && !deps[pos + 1..].contains(&d);
+                let b = if last {
+                    s.results[d].take()
+                } else {
+                    s.results[d].clone()
+                };
                 if let Some(b) = b {
                     inputs.push(b);
                 }

@@ -89,7 +89,10 @@ impl Plugin {
         // SAFETY: the entry function takes no arguments and returns a static table.
         let table = unsafe { entry() };
         if table.is_null() {
-            return Err(error(format!("{}: the entry symbol returned no table", path.display())));
+            return Err(error(format!(
+                "{}: the entry symbol returned no table",
+                path.display()
+            )));
         }
         // SAFETY: non-null, and the ABI says it stays valid while loaded.
         let version = unsafe { (*table).abi_version };
@@ -107,7 +110,9 @@ impl Plugin {
             "unnamed".to_string()
         } else {
             // SAFETY: the ABI requires a static NUL-terminated name.
-            unsafe { CStr::from_ptr(name_ptr) }.to_string_lossy().into_owned()
+            unsafe { CStr::from_ptr(name_ptr) }
+                .to_string_lossy()
+                .into_owned()
         };
         Ok(Plugin {
             path,
@@ -178,7 +183,8 @@ impl Scheduler for Plugin {
         };
         let (tx, rx) = channel();
         let ctx = Arc::new(Ctx::new(graph.clone(), tx.clone()));
-        let (loaded, options, thread_ctx) = (self.loaded.clone(), self.options.clone(), ctx.clone());
+        let (loaded, options, thread_ctx) =
+            (self.loaded.clone(), self.options.clone(), ctx.clone());
         // The plugin runs on a thread of its own so that one that hangs can be
         // abandoned after the timeout; it owns everything it can reach.
         std::thread::Builder::new()
@@ -203,7 +209,8 @@ impl Scheduler for Plugin {
             .map_err(|e| error(format!("cannot start the plugin's thread: {e}")))?;
         let outcome = self.watch(&ctx, &rx, callbacks);
         if outcome.is_err() {
-            ctx.cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
+            ctx.cancelled
+                .store(true, std::sync::atomic::Ordering::SeqCst);
         }
         let ok = outcome.is_ok();
         let ended = notify(callbacks, |c| c.on_end(ok));
@@ -235,7 +242,9 @@ impl Plugin {
                         self.name,
                         self.timeout,
                         left.len(),
-                        left.first().map(|&i| format!(", e.g. {}", key(i))).unwrap_or_default()
+                        left.first()
+                            .map(|&i| format!(", e.g. {}", key(i)))
+                            .unwrap_or_default()
                     )));
                 }
                 Err(RecvTimeoutError::Disconnected) => {

@@ -74,7 +74,11 @@ impl Host {
     }
 }
 
-extern "C" fn run(graph: *const TesseraGraph, host: *const TesseraHost, options: *const c_char) -> i32 {
+extern "C" fn run(
+    graph: *const TesseraGraph,
+    host: *const TesseraHost,
+    options: *const c_char,
+) -> i32 {
     if graph.is_null() || host.is_null() {
         return 1;
     }
@@ -82,7 +86,9 @@ extern "C" fn run(graph: *const TesseraGraph, host: *const TesseraHost, options:
         String::new()
     } else {
         // SAFETY: the host passes a NUL-terminated string valid during run.
-        unsafe { CStr::from_ptr(options) }.to_string_lossy().into_owned()
+        unsafe { CStr::from_ptr(options) }
+            .to_string_lossy()
+            .into_owned()
     };
     let mut threads = 2usize;
     for opt in options.split(',').map(str::trim) {
@@ -107,7 +113,9 @@ extern "C" fn run(graph: *const TesseraGraph, host: *const TesseraHost, options:
         )
     };
     let waiting_on: Vec<u64> = (0..n).map(|i| dep_start[i + 1] - dep_start[i]).collect();
-    let ready = (0..n as u64).filter(|&i| waiting_on[i as usize] == 0).collect();
+    let ready = (0..n as u64)
+        .filter(|&i| waiting_on[i as usize] == 0)
+        .collect();
     let queue = Mutex::new(Queue {
         ready,
         waiting_on,
@@ -146,7 +154,9 @@ extern "C" fn run(graph: *const TesseraGraph, host: *const TesseraHost, options:
                     }
                     q.done += 1;
                     let t = task as usize;
-                    for &j in &dependents[dependent_start[t] as usize..dependent_start[t + 1] as usize] {
+                    for &j in
+                        &dependents[dependent_start[t] as usize..dependent_start[t + 1] as usize]
+                    {
                         let w = &mut q.waiting_on[j as usize];
                         *w -= 1;
                         if *w == 0 {

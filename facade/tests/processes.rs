@@ -252,3 +252,31 @@ fn no_worker_outlives_the_program_that_started_it() {
         assert_eq!(ppid, Some(me.to_string().as_str()));
     }
 }
+
+#[test]
+fn zarr_reads_and_writes_travel_to_workers_by_locator() {
+    use tessera::storage::{Store, ZarrStore};
+    let dir = tempfile::tempdir().unwrap();
+    let x = tessera::random::random(vec![30, 20], vec![7, 6], 5).unwrap();
+    let want = x.compute_with(&tessera::SyncScheduler).unwrap();
+    let store: Arc<dyn Store> = Arc::new(ZarrStore::create(dir.path()).unwrap());
+    let mp = pool();
+    // The writes run in the workers, which reopen the store from its path.
+    let written = x
+        .to_store_with(store.clone(), "g/x", mp.as_ref(), &[])
+        .unwrap();
+    assert_eq!(written, 20);
+    let back: tessera::Array<f64> = tessera::from_zarr(dir.path(), "g/x").unwrap();
+    assert_eq!(back.compute_with(mp.as_ref()).unwrap(), want);
+    // A slice of the read (pushed into the reads) and a reduction over it.
+    let s = back
+        .slice(&[tessera::IndexItem::slice(Some(3), Some(25), None)])
+        .unwrap();
+    let total = s.sum::<f64>().unwrap().compute_with(mp.as_ref()).unwrap();
+    let expected: f64 = want.slice(ndarray::s![3..25, ..]).sum();
+    let got = total.iter().next().copied().unwrap_or(f64::NAN);
+    assert!(
+        (got - expected).abs() < 1e-9 * expected.abs().max(1.0),
+        "{got} vs {expected}"
+    );
+}

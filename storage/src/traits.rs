@@ -76,6 +76,10 @@ pub trait ChunkRead: Send + Sync {
     fn describe(&self) -> String {
         "a store".to_string()
     }
+    /// Where another process can open this store to read it (`None`: it cannot).
+    fn read_locator(&self) -> Option<crate::Locator> {
+        None
+    }
 }
 
 /// Create arrays and write their chunks.
@@ -84,6 +88,10 @@ pub trait ChunkWrite: Send + Sync {
     fn create_array(&self, path: &str, meta: &ArrayMetadata) -> Result<()>;
     /// Write the chunk at grid `index`; its shape and dtype must match the grid.
     fn write_chunk(&self, path: &str, index: &[usize], block: &Block) -> Result<()>;
+    /// Where another process can open this store to write chunks (`None`: it cannot).
+    fn write_locator(&self) -> Option<crate::Locator> {
+        None
+    }
 }
 
 /// List the arrays of a store.

@@ -231,6 +231,13 @@ impl ChunkRead for ZarrStore {
     fn describe(&self) -> String {
         format!("zarr:{}", self.root.display())
     }
+
+    fn read_locator(&self) -> Option<crate::Locator> {
+        Some(crate::Locator {
+            driver: "zarr".into(),
+            path: self.root.clone(),
+        })
+    }
 }
 
 impl ChunkWrite for ZarrStore {
@@ -297,6 +304,10 @@ impl ChunkWrite for ZarrStore {
             .map_err(|e| errors::array("write", path, index, e))?;
         let full: Vec<usize> = full.iter().map(|d| d.get() as usize).collect();
         chunk_io::write(&opened.array, index, block, &full, path)
+    }
+
+    fn write_locator(&self) -> Option<crate::Locator> {
+        self.read_locator()
     }
 }
 

@@ -240,3 +240,56 @@ fn workers_die_with_their_parent() {
     parent.wait().unwrap();
     assert_gone(&pids);
 }
+
+/// Records which worker ran each task.
+#[derive(Default)]
+struct Placement(std::sync::Mutex<std::collections::HashMap<Key, usize>>);
+
+impl tessera_schedulers::Callbacks for Placement {
+    fn on_task_start(&self, key: &Key, worker: usize) {
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(key.clone(), worker);
+        }
+    }
+}
+
+#[test]
+fn tasks_run_where_their_input_bytes_are() {
+    // 12 big blocks (160 kB each), each summed by its own task: every sum
+    // runs in the worker that made its block, so no block leaves a worker.
+    let n = 12;
+    let mut tasks = Vec::new();
+    let mut sums = Vec::new();
+    for i in 0..n {
+        let fill = Task {
+            key: Key::new("fill", vec![i]),
+            kernel: testing::fill_kernel(20_000, 1.0),
+            deps: vec![],
+        };
+        let sum = Task {
+            key: Key::new("sum", vec![i]),
+            kernel: testing::add_kernel(),
+            deps: vec![fill.key.clone()],
+        };
+        sums.push(sum.key.clone());
+        tasks.push(fill);
+        tasks.push(sum);
+    }
+    let g = TaskGraph::from_tasks(tasks, &sums).unwrap();
+    let mp = Multiprocess::new(2);
+    let placement = Placement::default();
+    let out = mp.run(&g, &[&placement]).unwrap();
+    assert!(out
+        .iter()
+        .all(|b| b.as_array::<f64>().unwrap().sum() == 20_000.0));
+    let m = placement.0.lock().unwrap();
+    for i in 0..n {
+        assert_eq!(
+            m[&Key::new("sum", vec![i])],
+            m[&Key::new("fill", vec![i])],
+            "sum {i} ran away from its block"
+        );
+    }
+    // Both workers were used.
+    assert!(m.values().any(|&w| w == 0) && m.values().any(|&w| w == 1));
+}

@@ -13,6 +13,12 @@
 //! most of its input bytes, and only blocks needed elsewhere (by another
 //! worker, or as outputs) are sent back to the parent — unlike Dask's
 //! multiprocessing scheduler, which returns every result to the parent.
+//! (So [`Callbacks::on_task_finish`] gets an empty 0-d placeholder block here.)
+//!
+//! A worker that dies (killed, aborted) fails the run with
+//! [`Error::WorkerDied`] naming the task it was running; any failure kills
+//! the pool and the next run starts a new one. Workers exit by themselves
+//! when the parent process dies.
 
 mod pool;
 mod protocol;

@@ -293,3 +293,21 @@ fn tasks_run_where_their_input_bytes_are() {
     // Both workers were used.
     assert!(m.values().any(|&w| w == 0) && m.values().any(|&w| w == 1));
 }
+
+#[test]
+fn a_worker_killed_between_runs_is_replaced() {
+    let mp = Multiprocess::new(2);
+    testing::computes_tree_sums(&mp);
+    let pids = mp.worker_pids();
+    // SAFETY: kill(2) on a pid this test's pool started.
+    assert_eq!(unsafe { libc::kill(pids[1] as i32, libc::SIGKILL) }, 0);
+    assert_gone(&pids[1..]);
+    // Give its reader thread a moment to report the closed pipe.
+    std::thread::sleep(Duration::from_millis(100));
+    testing::computes_tree_sums(&mp);
+    let new = mp.worker_pids();
+    assert!(!new.contains(&pids[1]), "the dead worker was replaced");
+    drop(mp);
+    assert_gone(&new);
+    assert_gone(&pids);
+}

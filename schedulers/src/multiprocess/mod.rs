@@ -133,6 +133,9 @@ impl Scheduler for Multiprocess {
     fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
         check_serialisable(graph)?;
         let mut guard = self.lock_pool()?;
+        if guard.as_mut().is_some_and(|p| !p.healthy()) {
+            *guard = None;
+        }
         if guard.is_none() {
             *guard = Some(pool::Pool::start(self.workers).map_err(error)?);
         }

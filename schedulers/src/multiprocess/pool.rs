@@ -200,6 +200,19 @@ impl Pool {
         })
     }
 
+    /// Whether every worker is still there and nothing is pending: a worker
+    /// that died between runs (or a stray reply) shows up here, and the
+    /// caller starts a new pool instead of failing the next run.
+    pub(crate) fn healthy(&mut self) -> bool {
+        loop {
+            match self.events.try_recv() {
+                Ok(_) => return false,
+                Err(std::sync::mpsc::TryRecvError::Empty) => return true,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => return false,
+            }
+        }
+    }
+
     /// Send a request to worker `w`.
     pub(crate) fn send(&mut self, w: usize, req: &Request) -> std::io::Result<()> {
         let frame = req.encode()?;

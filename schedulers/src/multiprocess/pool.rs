@@ -204,13 +204,10 @@ impl Pool {
     /// that died between runs (or a stray reply) shows up here, and the
     /// caller starts a new pool instead of failing the next run.
     pub(crate) fn healthy(&mut self) -> bool {
-        loop {
-            match self.events.try_recv() {
-                Ok(_) => return false,
-                Err(std::sync::mpsc::TryRecvError::Empty) => return true,
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => return false,
-            }
-        }
+        matches!(
+            self.events.try_recv(),
+            Err(std::sync::mpsc::TryRecvError::Empty)
+        )
     }
 
     /// Send a request to worker `w`.

@@ -50,7 +50,7 @@ fn show<T: Element>(title: &str, x: &Array<T>) {
 
 /// Compute with the default scheduler and a progress bar labelled `label`.
 fn compute<T: Element>(x: &Array<T>, label: &str) -> tessera::Result<ArrayD<T>> {
-    let scheduler = tessera::config::get()?.scheduler();
+    let scheduler = tessera::config::get()?.scheduler()?;
     x.compute_with_callbacks(scheduler.as_ref(), &[&ProgressBar::new(label)])
 }
 
@@ -64,6 +64,8 @@ fn compute_scalar(x: &Array<f64>, label: &str) -> tessera::Result<f64> {
 }
 
 fn main() -> tessera::Result<()> {
+    // Worker processes of `--scheduler processes` start here and never return.
+    tessera::worker::init();
     let args: Vec<String> = std::env::args().collect();
     let full = args.iter().any(|a| a == "--full");
     let html = match args.iter().position(|a| a == "--html") {
@@ -213,7 +215,7 @@ fn write_zarr(x: &Array<f64>, dir: &Path) -> tessera::Result<u64> {
         reason: e.to_string(),
     })?;
     let store = Arc::new(tessera::storage::ZarrStore::open(dir)?);
-    let scheduler = tessera::config::get()?.scheduler();
+    let scheduler = tessera::config::get()?.scheduler()?;
     let bar = ProgressBar::new("to_zarr");
     x.to_store_with(store, "", scheduler.as_ref(), &[&bar])
 }
@@ -224,7 +226,7 @@ fn write_graph_and_profile(r: &Array<f64>, dir: &Path) -> tessera::Result<()> {
     r.visualize(&graph)?;
     println!("(graph view written to {})", graph.display());
     let sum = r.sum::<f64>()?;
-    let scheduler = tessera::config::get()?.scheduler();
+    let scheduler = tessera::config::get()?.scheduler()?;
     let (_, profile) = sum.compute_profiled(scheduler.as_ref())?;
     print!("{}", profile.summary());
     let report = dir.join("profile.html");

@@ -2,7 +2,7 @@
 //! one JSON line in the Dask script's schema. `cargo xtask bench` runs it as
 //! its own process per workload so peak RSS is the workload's own.
 //!
-//! `cargo run --release --example workload -- WORKLOAD [--quick] [--scheduler sync|threads]`
+//! `cargo run --release --example workload -- WORKLOAD [--quick] [--scheduler sync|threads|processes]`
 
 use std::time::Instant;
 
@@ -85,6 +85,8 @@ fn mean3x3(b: ndarray::ArrayViewD<'_, f64>) -> ndarray::ArrayD<f64> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Worker processes of `--scheduler processes` start here and never return.
+    tessera::worker::init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
     let scheduler_name = args
@@ -95,7 +97,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let scheduler: Box<dyn Scheduler> = match scheduler_name.as_str() {
         "sync" => Box::new(SyncScheduler),
         "threads" => Box::new(Threaded::default()),
-        other => return Err(format!("unknown scheduler {other:?}; use sync or threads").into()),
+        "processes" => {
+            // One worker per core, as Dask's processes scheduler; the pool is
+            // started before the clock (it is kept across computes).
+            let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+            let pool = tessera::Multiprocess::new(workers);
+            pool.start()?;
+            Box::new(pool)
+        }
+        other => {
+            return Err(
+                format!("unknown scheduler {other:?}; use sync, threads or processes").into(),
+            )
+        }
     };
     let data_dir = args
         .windows(2)
@@ -110,7 +124,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .find(|(i, a)| !a.starts_with("--") && !is_value(*i));
     let Some((_, workload)) = workload else {
         return Err(
-            "usage: workload NAME [--quick] [--scheduler sync|threads] [--data-dir DIR]".into(),
+            "usage: workload NAME [--quick] [--scheduler sync|threads|processes] [--data-dir DIR]"
+                .into(),
         );
     };
     let s = scheduler.as_ref();

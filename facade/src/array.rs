@@ -107,7 +107,7 @@ impl<T: Element> Array<T> {
 
     /// Compute with the configured default scheduler.
     pub fn compute(&self) -> Result<ArrayD<T>> {
-        let scheduler = config::get()?.scheduler();
+        let scheduler = config::get()?.scheduler()?;
         self.compute_with(scheduler.as_ref())
     }
 
@@ -150,7 +150,7 @@ impl<T: Element> Array<T> {
     /// Compute every block now and return an array backed by them (`x.persist()`):
     /// later computations start from the stored blocks.
     pub fn persist(&self) -> Result<Array<T>> {
-        let scheduler = config::get()?.scheduler();
+        let scheduler = config::get()?.scheduler()?;
         let graph = self.task_graph()?;
         let blocks = scheduler.run(&graph, &[])?;
         Array::from_expr(tessera_ops::map_blocks::materialized(

@@ -1,21 +1,27 @@
 //! Settings: the chunk-size limit for "auto" chunks, the default scheduler and
 //! its workers. Defaults can be overridden by environment variables read once:
-//! `TESSERA_CHUNK_SIZE` (e.g. `"64MiB"`), `TESSERA_SCHEDULER` (`sync` or
-//! `threads`), `TESSERA_NUM_WORKERS`.
+//! `TESSERA_CHUNK_SIZE` (e.g. `"64MiB"`), `TESSERA_SCHEDULER` (`sync`,
+//! `threads`, `processes` or `plugin:/path/to/lib.so`), `TESSERA_NUM_WORKERS`.
 
-use std::sync::{Arc, OnceLock, RwLock};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-use tessera_schedulers::{Scheduler, Sync, Threaded};
+use tessera_schedulers::{Multiprocess, Plugin, Scheduler, Sync, Threaded};
 
 use crate::error::{Error, Result};
 
 /// Which scheduler runs `compute()` when none is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchedulerKind {
     /// Everything on the calling thread.
     Sync,
     /// A pool of worker threads (the default).
     Threads,
+    /// A pool of worker processes (see [`crate::worker`] for the `init` call it needs).
+    Processes,
+    /// A plugin loaded from this shared library.
+    Plugin(PathBuf),
 }
 
 /// tessera's settings.
@@ -25,7 +31,7 @@ pub struct Config {
     pub chunk_size: u64,
     /// The default scheduler.
     pub scheduler: SchedulerKind,
-    /// Worker threads for the threaded scheduler.
+    /// Worker threads (or processes) for the threaded (or multiprocess) scheduler.
     pub num_workers: usize,
 }
 
@@ -51,11 +57,15 @@ impl Config {
             c.scheduler = match v.as_str() {
                 "sync" | "synchronous" | "single-threaded" => SchedulerKind::Sync,
                 "threads" | "threading" | "threaded" => SchedulerKind::Threads,
-                _ => {
-                    return Err(Error::Config(format!(
-                        "TESSERA_SCHEDULER={v:?} is not a scheduler; use \"sync\" or \"threads\""
-                    )))
-                }
+                "processes" | "multiprocessing" => SchedulerKind::Processes,
+                _ => match v.strip_prefix("plugin:") {
+                    Some(path) if !path.is_empty() => SchedulerKind::Plugin(path.into()),
+                    _ => {
+                        return Err(Error::Config(format!(
+                            "TESSERA_SCHEDULER={v:?} is not a scheduler; use \"sync\", \"threads\", \"processes\" or \"plugin:/path/to/lib.so\""
+                        )))
+                    }
+                },
             };
         }
         if let Ok(v) = std::env::var("TESSERA_NUM_WORKERS") {
@@ -68,13 +78,28 @@ impl Config {
         Ok(c)
     }
 
-    /// The scheduler these settings ask for.
-    pub fn scheduler(&self) -> Arc<dyn Scheduler> {
-        match self.scheduler {
+    /// The scheduler these settings ask for (a plugin that cannot be loaded is an error).
+    /// Process pools are shared: one per worker count, started on first use.
+    pub fn scheduler(&self) -> Result<Arc<dyn Scheduler>> {
+        Ok(match &self.scheduler {
             SchedulerKind::Sync => Arc::new(Sync),
             SchedulerKind::Threads => Arc::new(Threaded::new(self.num_workers)),
-        }
+            SchedulerKind::Processes => process_pool(self.num_workers),
+            SchedulerKind::Plugin(path) => Arc::new(Plugin::load(path)?),
+        })
     }
+}
+
+/// The shared pool of `workers` processes: starting processes for every
+/// `compute()` would cost more than most computations.
+pub fn process_pool(workers: usize) -> Arc<dyn Scheduler> {
+    static POOLS: OnceLock<Mutex<HashMap<usize, Arc<Multiprocess>>>> = OnceLock::new();
+    let pools = POOLS.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut pools = pools.lock().unwrap_or_else(|p| p.into_inner());
+    pools
+        .entry(workers)
+        .or_insert_with(|| Arc::new(Multiprocess::new(workers)))
+        .clone()
 }
 
 fn global() -> &'static RwLock<Option<Config>> {

@@ -57,7 +57,7 @@ impl<T: Element> Array<T> {
     /// Stored chunks are regular: blocks are rechunked to this array's
     /// `chunksize` first when they are not (never two tasks on one chunk).
     pub fn to_store(&self, store: Arc<dyn Store>, path: &str) -> Result<u64> {
-        let scheduler = config::get()?.scheduler();
+        let scheduler = config::get()?.scheduler()?;
         self.to_store_with(store, path, scheduler.as_ref(), &[])
     }
 
@@ -109,7 +109,7 @@ impl<T: Element> Array<T> {
 /// `arrays[i]` goes to a new array at `targets[i]`; work they share (a common
 /// input) is done once. Returns the number of chunks written per array.
 pub fn store(arrays: &[DynArray], targets: &[(Arc<dyn Store>, &str)]) -> Result<Vec<u64>> {
-    let scheduler = config::get()?.scheduler();
+    let scheduler = config::get()?.scheduler()?;
     store_with(arrays, targets, scheduler.as_ref(), &[])
 }
 

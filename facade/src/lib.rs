@@ -40,6 +40,7 @@ pub mod random;
 mod repr;
 mod shape;
 mod statistics;
+pub mod worker;
 
 pub use array::Array;
 pub use blockwise::{blockwise, blockwise_fn, einsum, Operand};
@@ -70,7 +71,9 @@ pub use tessera_graph::{Kernel, KernelError, KernelRef, Params};
 pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
 pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
-pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};
+pub use tessera_schedulers::{
+    Callbacks, Multiprocess, Plugin, Scheduler, Sync as SyncScheduler, Threaded,
+};
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.
 pub use tessera_storage as storage;
 

@@ -156,7 +156,7 @@ impl<T: Element> Array<T> {
     /// other operations this cannot stay lazy with known chunks (Dask returns
     /// unknown chunks there); it suits results that fit in memory.
     pub fn unique(&self) -> Result<Array1<T>> {
-        let scheduler = config::get()?.scheduler();
+        let scheduler = config::get()?.scheduler()?;
         self.unique_with(scheduler.as_ref())
     }
 

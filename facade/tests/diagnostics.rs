@@ -15,6 +15,8 @@ use tessera::diagnostics::{
 use tessera::{Array, ChunkSpec, Chunks, DynArray, ReduceOp, Scheduler};
 
 mod common;
+
+tessera::worker_test!();
 use common::{schedulers, split};
 
 // ---------------------------------------------------------------------------

@@ -7,6 +7,34 @@ mod common;
 
 use tessera::{random, Array, IndexItem};
 
+tessera::worker_test!();
+
+#[test]
+fn hdf5_reads_run_in_worker_processes_writes_stay_in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("procs.h5");
+    let x = random::random([40, 12], [9, 5], 3).unwrap();
+    let want = x.compute().unwrap();
+    x.to_hdf5(&file, "x").unwrap();
+    let mp = tessera::Multiprocess::new(2);
+    // Reads reopen the file (read-only) in each worker.
+    let back: Array<f64> = tessera::from_hdf5(&file, "x").unwrap();
+    assert_eq!(back.compute_with(&mp).unwrap(), want);
+    let s = back.sum::<f64>().unwrap().compute_with(&mp).unwrap();
+    assert!((s.sum() - want.sum()).abs() < 1e-9);
+    // Writes stay in one process (HDF5 files must not have several writers).
+    let store: std::sync::Arc<dyn tessera::storage::Store> =
+        std::sync::Arc::new(tessera::storage::Hdf5Store::create(dir.path().join("w.h5")).unwrap());
+    let e = x
+        .to_store_with(store, "y", &mp, &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("tessera.write_chunk") && e.contains("cannot travel"),
+        "{e}"
+    );
+}
+
 #[test]
 fn hdf5_round_trips_in_any_chunking() {
     let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,8 @@ use tessera::{random, s, Array, Chunks, DType, IndexItem};
 use tessera_chunk_core::Block;
 
 mod common;
+
+tessera::worker_test!();
 use common::schedulers;
 
 /// A memory store that counts chunk reads.
@@ -71,7 +73,14 @@ proptest! {
         prop_assert_eq!(written as usize, x.npartitions());
         let back: Array<f64> = tessera::from_store_with_chunks(store.clone(), "g/x", vec![read_chunk; shape.len()]).unwrap();
         for s in schedulers() {
-            prop_assert_eq!(back.compute_with(s.as_ref()).unwrap(), want.clone());
+            let got = back.compute_with(s.as_ref());
+            if s.name() == "processes" {
+                // An in-memory store cannot travel to a worker process: a clear error, up front.
+                let e = got.unwrap_err().to_string();
+                prop_assert!(e.contains("tessera.read_region") && e.contains("cannot travel"), "{}", e);
+            } else {
+                prop_assert_eq!(got.unwrap(), want.clone());
+            }
         }
         // A slice of the read: only the region is read, same values as slicing in memory.
         let first = lo.min(shape[0]);

@@ -8,6 +8,8 @@ use proptest::prelude::*;
 use tessera::{Array, Chunks, TensorAxes};
 
 mod common;
+
+tessera::worker_test!();
 use common::{chunked as array, chunking, schedulers, small_ints as data};
 
 /// `tensordot` in plain ndarray: permute, reshape to matrices, `dot`, reshape back.

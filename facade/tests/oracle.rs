@@ -6,6 +6,8 @@ use proptest::prelude::*;
 use tessera::{Array, Chunks, ReduceOp, ReduceOptions, SyncScheduler};
 
 mod common;
+
+tessera::worker_test!();
 use common::{over_axes, schedulers, split};
 
 /// A shape of 0–4 axes (lengths 0–6) with a random chunking of each axis.

@@ -9,6 +9,8 @@ use proptest::prelude::*;
 use tessera::{Array, Chunks, Nested};
 
 mod common;
+
+tessera::worker_test!();
 use common::{chunked as array, schedulers, split};
 
 fn arange(shape: &[usize], start: f64) -> ArrayD<f64> {

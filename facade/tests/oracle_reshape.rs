@@ -10,6 +10,8 @@ use tessera::{Chunks, Error};
 use tessera_chunk_core::reshape_plan;
 
 mod common;
+
+tessera::worker_test!();
 use common::{schedulers, split};
 
 fn arange(shape: &[usize]) -> ArrayD<i64> {

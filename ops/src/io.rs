@@ -50,8 +50,19 @@ impl Kernel for ReadRegion {
     }
     fn params(&self) -> Params {
         // A store handle lives in this process; stores that can be reopened
-        // elsewhere will travel by locator.
-        Params::InProcessOnly
+        // elsewhere (on disk) travel by locator, in-memory ones cannot.
+        let Some(loc) = self.store.read_locator() else {
+            return Params::InProcessOnly;
+        };
+        let p = StoreOpParams {
+            driver: loc.driver,
+            store: loc.path,
+            path: self.path.clone(),
+            start: self.start.clone(),
+            shape: self.shape.clone(),
+            out_shape: self.out_shape.clone(),
+        };
+        serde_json::to_string(&p).map_or(Params::InProcessOnly, Params::Json)
     }
     fn run(&self, _inputs: &[Block]) -> Result<Block, KernelError> {
         let block = self
@@ -69,6 +80,64 @@ impl Kernel for ReadRegion {
     fn is_cheap(&self) -> bool {
         true
     }
+}
+
+/// How a read or a chunk write travels: the store's locator and what to do
+/// in it (`start`/`shape`/`out_shape` of a read; `start` is a write's chunk index).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoreOpParams {
+    driver: String,
+    store: std::path::PathBuf,
+    path: String,
+    start: Vec<usize>,
+    #[serde(default)]
+    shape: Vec<usize>,
+    #[serde(default)]
+    out_shape: Vec<usize>,
+}
+
+fn store_op_params(json: &str) -> Result<(StoreOpParams, tessera_storage::Locator), KernelError> {
+    let p: StoreOpParams = serde_json::from_str(json)
+        .map_err(|e| KernelError::new(format!("bad store operation parameters: {e}")))?;
+    let loc = tessera_storage::Locator {
+        driver: p.driver.clone(),
+        path: p.store.clone(),
+    };
+    Ok((p, loc))
+}
+
+/// Rebuild a region read from its parameters, reopening its store (the registry's constructor).
+pub(crate) fn read_region_from_json(json: &str) -> Result<KernelRef, KernelError> {
+    let (p, loc) = store_op_params(json)?;
+    let store = tessera_storage::reopen_read(&loc).map_err(|e| KernelError::new(e.to_string()))?;
+    Ok(Arc::new(ReadRegion {
+        store,
+        path: p.path,
+        start: p.start,
+        shape: p.shape,
+        out_shape: p.out_shape,
+    }))
+}
+
+/// Rebuild a chunk write from its parameters, reopening its store (the registry's constructor).
+pub(crate) fn write_chunk_from_json(json: &str) -> Result<KernelRef, KernelError> {
+    let (p, loc) = store_op_params(json)?;
+    let store = tessera_storage::reopen_write(&loc).map_err(|e| KernelError::new(e.to_string()))?;
+    Ok(Arc::new(WriteChunk {
+        store,
+        path: p.path,
+        index: p.start,
+    }))
+}
+
+/// Rebuild the opened-array marker (it has no parameters).
+pub(crate) fn opened_from_json(_json: &str) -> Result<KernelRef, KernelError> {
+    Ok(Arc::new(Opened))
+}
+
+/// Rebuild the written-chunk count (it has no parameters).
+pub(crate) fn count_written_from_json(_json: &str) -> Result<KernelRef, KernelError> {
+    Ok(Arc::new(CountWritten))
 }
 
 /// The opened array, as Dask's `original-array` layer: a single tiny task that
@@ -252,7 +321,18 @@ impl Kernel for WriteChunk {
         "tessera.write_chunk"
     }
     fn params(&self) -> Params {
-        Params::InProcessOnly
+        let Some(loc) = self.store.write_locator() else {
+            return Params::InProcessOnly;
+        };
+        let p = StoreOpParams {
+            driver: loc.driver,
+            store: loc.path,
+            path: self.path.clone(),
+            start: self.index.clone(),
+            shape: Vec::new(),
+            out_shape: Vec::new(),
+        };
+        serde_json::to_string(&p).map_or(Params::InProcessOnly, Params::Json)
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [block] = inputs else {

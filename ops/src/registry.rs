@@ -83,6 +83,20 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             "tessera.einsum".into(),
             from_json::<crate::kernels::einsum::EinsumBlock>,
         );
+        // Store reads and writes reopen their store (on disk) from a locator.
+        map.insert(
+            "tessera.read_region".into(),
+            crate::io::read_region_from_json,
+        );
+        map.insert(
+            "tessera.write_chunk".into(),
+            crate::io::write_chunk_from_json,
+        );
+        map.insert("tessera.opened".into(), crate::io::opened_from_json);
+        map.insert(
+            "tessera.count_written".into(),
+            crate::io::count_written_from_json,
+        );
         RwLock::new(map)
     })
 }

@@ -22,6 +22,16 @@ pub enum Error {
         /// The panic payload, when it was text.
         message: String,
     },
+    /// A worker process died (killed, aborted, crashed) while running a task.
+    #[error("task {key} was running in worker process {pid}, which died: {reason}")]
+    WorkerDied {
+        /// The task.
+        key: Key,
+        /// The worker's process id.
+        pid: u32,
+        /// How it ended.
+        reason: String,
+    },
     /// A scheduler could not be set up or used as asked.
     #[error("scheduler {scheduler}: {reason}")]
     Scheduler {

@@ -1,10 +1,13 @@
 //! tessera-schedulers: one execution loop — ready tasks by priority, results
 //! released after their last reader, the first error cancelling the rest —
-//! driven by several executors.
+//! driven by several executors: on the calling thread, on a thread pool, on
+//! worker processes, or by a plugin loaded from a shared library.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod callbacks;
 mod error;
+pub mod multiprocess;
+pub mod plugin;
 mod state;
 mod sync;
 mod threaded;
@@ -14,6 +17,8 @@ use tessera_graph::TaskGraph;
 
 pub use callbacks::Callbacks;
 pub use error::{Error, Result};
+pub use multiprocess::Multiprocess;
+pub use plugin::Plugin;
 pub use sync::Sync;
 pub use threaded::Threaded;
 

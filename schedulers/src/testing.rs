@@ -66,6 +66,103 @@ impl Kernel for Broken {
     }
 }
 
+/// Test kernel: sleeps `ms` milliseconds, then returns 1.0 (for killing a worker mid-task).
+#[derive(Debug)]
+struct Sleep(u64);
+
+impl Kernel for Sleep {
+    fn id(&self) -> &str {
+        "test.sleep"
+    }
+    fn params(&self) -> Params {
+        Params::Json(self.0.to_string())
+    }
+    fn run(&self, _: &[Block]) -> Result<Block, KernelError> {
+        std::thread::sleep(std::time::Duration::from_millis(self.0));
+        Ok(Block::from_array(arr0(1.0f64).into_dyn()))
+    }
+}
+
+/// Test kernel: aborts the whole process (what a crash in native code does).
+#[derive(Debug)]
+struct Abort;
+
+impl Kernel for Abort {
+    fn id(&self) -> &str {
+        "test.abort"
+    }
+    fn params(&self) -> Params {
+        Params::Json("null".into())
+    }
+    fn run(&self, _: &[Block]) -> Result<Block, KernelError> {
+        std::process::abort()
+    }
+}
+
+/// Test kernel: a 1-d block of `len` copies of `value`.
+#[derive(Debug)]
+struct Fill(usize, f64);
+
+impl Kernel for Fill {
+    fn id(&self) -> &str {
+        "test.fill"
+    }
+    fn params(&self) -> Params {
+        Params::Json(format!("{} {}", self.0, self.1))
+    }
+    fn run(&self, _: &[Block]) -> Result<Block, KernelError> {
+        Ok(Block::from_array(ArrayD::from_elem(vec![self.0], self.1)))
+    }
+}
+
+/// A kernel making a 1-d block of `len` copies of `value`.
+pub fn fill_kernel(len: usize, value: f64) -> Arc<dyn Kernel> {
+    Arc::new(Fill(len, value))
+}
+
+/// A kernel summing all elements of its inputs into a scalar.
+pub fn add_kernel() -> Arc<dyn Kernel> {
+    Arc::new(Add)
+}
+
+/// A kernel sleeping `ms` milliseconds before returning 1.0.
+pub fn sleep_kernel(ms: u64) -> Arc<dyn Kernel> {
+    Arc::new(Sleep(ms))
+}
+
+/// A kernel that aborts the process running it.
+pub fn abort_kernel() -> Arc<dyn Kernel> {
+    Arc::new(Abort)
+}
+
+/// Rebuild the kit's kernels from `(id, params)`: what a worker process of a
+/// scheduler test binary passes to `serve_if_worker`.
+pub fn rebuild(id: &str, params: &Params) -> Result<Arc<dyn Kernel>, KernelError> {
+    let Params::Json(json) = params else {
+        return Err(KernelError::new(format!(
+            "test kernel {id} needs JSON parameters"
+        )));
+    };
+    let bad =
+        |e: &dyn std::fmt::Display| KernelError::new(format!("{id}: bad parameters {json:?}: {e}"));
+    Ok(match id {
+        "test.const" => Arc::new(Const(json.parse().map_err(|e| bad(&e))?)),
+        "test.add" => Arc::new(Add),
+        "test.broken" => Arc::new(Broken {
+            panic: json.parse().map_err(|e| bad(&e))?,
+        }),
+        "test.sleep" => Arc::new(Sleep(json.parse().map_err(|e| bad(&e))?)),
+        "test.abort" => Arc::new(Abort),
+        "test.fill" => {
+            let mut it = json.split(' ');
+            let len = it.next().unwrap_or("").parse().map_err(|e| bad(&e))?;
+            let value = it.next().unwrap_or("").parse().map_err(|e| bad(&e))?;
+            Arc::new(Fill(len, value))
+        }
+        _ => return Err(KernelError::new(format!("no test kernel {id:?}"))),
+    })
+}
+
 fn task(name: &str, i: usize, kernel: Arc<dyn Kernel>, deps: Vec<Key>) -> Task {
     Task {
         key: Key::new(name, vec![i]),

@@ -6,6 +6,7 @@
 mod error;
 #[cfg(feature = "hdf5")]
 mod hdf5;
+mod locator;
 #[cfg(feature = "memory")]
 mod memory;
 mod region;
@@ -16,6 +17,7 @@ mod zarr;
 pub use error::{Error, Result};
 #[cfg(feature = "hdf5")]
 pub use hdf5::{Hdf5Options, Hdf5Store};
+pub use locator::{reopen_read, reopen_write, Locator};
 #[cfg(feature = "memory")]
 pub use memory::MemoryStore;
 pub use traits::{ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Store};

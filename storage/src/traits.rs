@@ -76,6 +76,10 @@ pub trait ChunkRead: Send + Sync {
     fn describe(&self) -> String {
         "a store".to_string()
     }
+    /// Where another process can open this store to read it (`None`: it cannot).
+    fn read_locator(&self) -> Option<crate::Locator> {
+        None
+    }
 }
 
 /// Create arrays and write their chunks.
@@ -87,6 +91,10 @@ pub trait ChunkWrite: Send + Sync {
     /// Remove the array at `path` with every chunk written to it (an error
     /// if there is none): a failed write takes back what it created.
     fn delete_array(&self, path: &str) -> Result<()>;
+    /// Where another process can open this store to write chunks (`None`: it cannot).
+    fn write_locator(&self) -> Option<crate::Locator> {
+        None
+    }
 }
 
 /// List the arrays of a store.

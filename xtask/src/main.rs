@@ -38,7 +38,7 @@ enum Command {
         /// Full sizes (the default).
         #[arg(long)]
         full: bool,
-        /// Scheduler for both engines: sync or threads.
+        /// Scheduler for both engines: sync, threads or processes.
         #[arg(long, default_value = "threads")]
         scheduler: String,
         /// Also run Dask's reference scripts, interleaved.

@@ -111,7 +111,7 @@ impl<T: Element> Array<T> {
     /// Compute with the default scheduler and a progress bar on stderr (when it is a terminal).
     #[cfg(feature = "progress")]
     pub fn compute_with_progress(&self) -> Result<ArrayD<T>> {
-        let scheduler = crate::config::get()?.scheduler();
+        let scheduler = crate::config::get()?.scheduler()?;
         let bar = ProgressBar::new("compute");
         self.compute_with_callbacks(scheduler.as_ref(), &[&bar])
     }

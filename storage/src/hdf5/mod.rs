@@ -233,6 +233,15 @@ impl ChunkRead for Hdf5Store {
     fn describe(&self) -> String {
         format!("hdf5:{}", self.path.display())
     }
+
+    /// Reads can happen in any process; writes stay in this one (HDF5 files
+    /// must not be written by several processes at once).
+    fn read_locator(&self) -> Option<crate::Locator> {
+        Some(crate::Locator {
+            driver: "hdf5".into(),
+            path: self.path.clone(),
+        })
+    }
 }
 
 impl ChunkWrite for Hdf5Store {

@@ -236,6 +236,13 @@ impl ChunkRead for ZarrStore {
     fn describe(&self) -> String {
         format!("zarr:{}", self.root.display())
     }
+
+    fn read_locator(&self) -> Option<crate::Locator> {
+        Some(crate::Locator {
+            driver: "zarr".into(),
+            path: self.root.clone(),
+        })
+    }
 }
 
 impl ChunkWrite for ZarrStore {
@@ -314,6 +321,10 @@ impl ChunkWrite for ZarrStore {
             .unwrap_or_else(PoisonError::into_inner)
             .remove(&key);
         hierarchy::remove_array(&self.root, &key)
+    }
+
+    fn write_locator(&self) -> Option<crate::Locator> {
+        self.read_locator()
     }
 }
 

@@ -21,6 +21,8 @@ use clap::Parser;
 
 /// Parse the command line, run the command, print its output or one `error:` line (exit code 2).
 fn main() -> ExitCode {
+    // Worker processes of `--scheduler processes` start here and never return.
+    tessera::worker::init();
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return args::report_parse_error(&e),

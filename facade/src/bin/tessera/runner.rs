@@ -35,7 +35,7 @@ impl Runner {
         let scheduler: Arc<dyn Scheduler> = match args.scheduler {
             Some(SchedulerArg::Sync) => Arc::new(SyncScheduler),
             Some(SchedulerArg::Threads) => Arc::new(Threaded::new(config.num_workers)),
-            None => config.scheduler(),
+            None => config.scheduler()?,
         };
         Ok(Runner {
             scheduler,

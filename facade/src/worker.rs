@@ -1,0 +1,62 @@
+//! Worker processes of the multiprocess scheduler.
+//!
+//! `Multiprocess` starts its workers by running the current binary again:
+//! kernels are code compiled into *your* binary, and only it can rebuild them
+//! from the `(id, parameters)` a task travels as. So a program that may use
+//! `TESSERA_SCHEDULER=processes` (or [`crate::Multiprocess`]) calls
+//! [`init`] first thing in `main`, after registering its own kernels:
+//!
+//! ```no_run
+//! fn main() -> Result<(), tessera::Error> {
+//!     tessera::worker::init(); // a worker never returns from here
+//!     let x = tessera::ones::<f64>(1000, 100)?;
+//!     let p = tessera::Multiprocess::new(2);
+//!     println!("{}", x.sum::<f64>()?.compute_with(&p)?);
+//!     Ok(())
+//! }
+//! ```
+//!
+//! A test binary has libtest's `main`, so it contains one
+//! [`worker_test!`](crate::worker_test) instead: workers are started as
+//! `<test binary> __tessera_worker --exact`, which runs only that test, and
+//! the test becomes the worker. In a normal test run it passes at once.
+//!
+//! Workers exit when the parent process dies (they watch it), so none are
+//! left behind even if the parent is killed.
+
+use tessera_graph::{KernelError, KernelRef, Params};
+
+pub use tessera_schedulers::multiprocess::{is_worker, WORKER_ARGS, WORKER_ENV};
+
+/// Turn this process into a worker and never return, when it was started as
+/// one; otherwise return at once (cheap: one environment lookup).
+pub fn init() {
+    tessera_schedulers::multiprocess::serve_if_worker(rebuild);
+}
+
+/// Kernels are rebuilt from tessera's registry (with the kernels the program registered).
+fn rebuild(id: &str, params: &Params) -> Result<KernelRef, KernelError> {
+    tessera_ops::registry::rebuild_kernel(id, params)
+}
+
+/// Define the test `__tessera_worker` that makes a test binary usable by
+/// the multiprocess scheduler (see [`crate::worker`]). An optional block runs
+/// first in workers and in the test alike, e.g. to register kernels.
+#[macro_export]
+macro_rules! worker_test {
+    () => {
+        /// Serves tasks when this test binary runs as a tessera worker; passes otherwise.
+        #[test]
+        fn __tessera_worker() {
+            $crate::worker::init();
+        }
+    };
+    ($setup:block) => {
+        /// Serves tasks when this test binary runs as a tessera worker; passes otherwise.
+        #[test]
+        fn __tessera_worker() {
+            $setup
+            $crate::worker::init();
+        }
+    };
+}

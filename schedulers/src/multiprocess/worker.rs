@@ -1,0 +1,175 @@
+//! The worker side: a process started by the pool serves requests read from
+//! its stdin and answers on file descriptor 3, keeping the results it made.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::os::fd::FromRawFd;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+use tessera_chunk_core::Block;
+use tessera_graph::{Fused, KernelError, KernelRef, Params, Step};
+
+use super::protocol::{self, Input, KernelSpec, Reply, Request};
+
+/// The environment variable marking a process as a worker (its value is the parent's pid).
+pub const WORKER_ENV: &str = "TESSERA_WORKER";
+
+/// The file descriptor a worker answers on (stdout stays the user's).
+pub(crate) const REPLY_FD: i32 = 3;
+
+/// Rebuilds a kernel from its id and parameters (the facade passes the ops registry).
+pub type Rebuild = fn(&str, &Params) -> Result<KernelRef, KernelError>;
+
+/// Whether this process was started as a worker by a [`super::Multiprocess`] pool.
+pub fn is_worker() -> bool {
+    std::env::var_os(WORKER_ENV).is_some()
+}
+
+/// If this process was started as a worker, serve tasks until the parent goes
+/// away and exit; otherwise return at once. Kernels are rebuilt with `rebuild`.
+pub fn serve_if_worker(rebuild: Rebuild) {
+    let Some(parent) = std::env::var(WORKER_ENV)
+        .ok()
+        .and_then(|v| v.parse::<i32>().ok())
+    else {
+        return;
+    };
+    watch_parent(parent);
+    // SAFETY: the pool opened descriptor 3 for this process as the write end
+    // of its reply pipe, and nothing else in the process owns it.
+    let replies = unsafe { File::from_raw_fd(REPLY_FD) };
+    let code = match serve(rebuild, replies) {
+        Ok(()) => 0,
+        Err(e) => {
+            tracing::error!("tessera worker {}: {e}", std::process::id());
+            1
+        }
+    };
+    std::process::exit(code);
+}
+
+/// Exit when the parent dies, even in the middle of a long kernel: the
+/// kernel cannot be interrupted, so a watchdog thread checks the parent pid.
+/// (`PR_SET_PDEATHSIG` is not used: it fires when the parent *thread* that
+/// spawned the worker exits, and pools outlive the threads that start them.
+/// The read loop also ends on EOF of stdin when the parent is gone.)
+fn watch_parent(parent: i32) {
+    let _ = std::thread::Builder::new()
+        .name("tessera-worker-watchdog".into())
+        .spawn(move || loop {
+            // SAFETY: getppid has no preconditions.
+            if unsafe { libc::getppid() } != parent {
+                std::process::exit(2);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        });
+}
+
+fn serve(rebuild: Rebuild, replies: File) -> std::io::Result<()> {
+    let mut out = BufWriter::new(replies);
+    let mut input = BufReader::with_capacity(1 << 16, std::io::stdin().lock());
+    protocol::send(
+        &mut out,
+        &Reply::Hello {
+            pid: std::process::id(),
+        }
+        .encode()?,
+    )?;
+    let mut held: HashMap<u64, Block> = HashMap::new();
+    let mut shm_seq = 0u64;
+    while let Some(req) = protocol::read_request(&mut input)? {
+        let reply = match req {
+            Request::Run {
+                task,
+                kernel,
+                inputs,
+            } => match run(rebuild, &kernel, inputs, &mut held) {
+                Ok(block) => {
+                    let nbytes = block.nbytes() as u64;
+                    held.insert(task, block);
+                    Reply::Done { task, nbytes }
+                }
+                Err((panicked, message)) => Reply::Failed {
+                    task,
+                    panicked,
+                    message,
+                },
+            },
+            Request::Fetch { task } => match held.get(&task) {
+                Some(block) => {
+                    shm_seq += 1;
+                    let name = format!("tessera-{}-{}-{shm_seq}", std::process::id(), task);
+                    match protocol::to_payload(block, &name) {
+                        Ok(payload) => Reply::Data { task, payload },
+                        Err(e) => Reply::Missing {
+                            task,
+                            message: format!("could not write shared memory: {e}"),
+                        },
+                    }
+                }
+                None => Reply::Missing {
+                    task,
+                    message: "the worker does not hold this result".into(),
+                },
+            },
+            Request::Release { task } => {
+                held.remove(&task);
+                continue;
+            }
+            Request::Clear => {
+                held.clear();
+                continue;
+            }
+        };
+        protocol::send(&mut out, &reply.encode()?)?;
+    }
+    Ok(())
+}
+
+/// Rebuild a kernel from its travelling form.
+fn build(rebuild: Rebuild, spec: &KernelSpec) -> Result<KernelRef, KernelError> {
+    match spec {
+        KernelSpec::Plain { id, params } => rebuild(id, params),
+        KernelSpec::Fused(steps) => {
+            let steps = steps
+                .iter()
+                .map(|(s, args, label)| {
+                    Ok(Step {
+                        kernel: build(rebuild, s)?,
+                        args: args.clone(),
+                        label: label.clone(),
+                    })
+                })
+                .collect::<Result<Vec<_>, KernelError>>()?;
+            Ok(std::sync::Arc::new(Fused { steps }))
+        }
+    }
+}
+
+/// Run one task; the error says whether the kernel panicked.
+fn run(
+    rebuild: Rebuild,
+    kernel: &KernelSpec,
+    inputs: Vec<Input>,
+    held: &mut HashMap<u64, Block>,
+) -> Result<Block, (bool, String)> {
+    let kernel = build(rebuild, kernel).map_err(|e| (false, e.message))?;
+    let mut blocks = Vec::with_capacity(inputs.len());
+    for i in inputs {
+        blocks.push(match i {
+            Input::Local(t) => held
+                .get(&t)
+                .cloned()
+                .ok_or_else(|| (false, format!("input {t} is not held by this worker")))?,
+            Input::Remote(p) => protocol::from_payload(&p)
+                .map_err(|e| (false, format!("could not read an input: {e}")))?,
+        });
+    }
+    match catch_unwind(AssertUnwindSafe(|| kernel.run_owned(blocks))) {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) => Err((false, e.message)),
+        Err(payload) => Err((true, crate::state::panic_message(payload.as_ref()))),
+    }
+}

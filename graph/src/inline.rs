@@ -50,10 +50,13 @@ pub fn inline_sources(g: TaskGraph) -> Result<TaskGraph> {
     }
     let outputs: Vec<Key> = g.outputs.iter().map(|&o| g.tasks[o].key.clone()).collect();
     let mut tasks = Vec::with_capacity(n);
+    let mut sizes = Vec::with_capacity(n);
     for (i, task) in g.tasks.iter().enumerate() {
         if inline[i] {
             continue;
         }
+        // A task keeps its key and output; inlined sources live only inside it.
+        sizes.push(g.out_bytes[i]);
         if !g.deps[i].iter().any(|&d| inline[d]) {
             tasks.push(task.clone());
             continue;
@@ -108,5 +111,5 @@ pub fn inline_sources(g: TaskGraph) -> Result<TaskGraph> {
             deps,
         });
     }
-    TaskGraph::from_tasks(tasks, &outputs)
+    TaskGraph::from_sized_tasks(tasks, sizes, &outputs)
 }

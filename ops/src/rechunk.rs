@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use tessera_chunk_core::{plan_rechunk, rechunk_pieces, Chunks, DType};
+use tessera_chunk_core::{old_to_new, plan_rechunk, rechunk_pieces, Chunks, DType};
 use tessera_graph::{
     BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
 };
@@ -61,6 +61,69 @@ pub fn rechunk_to(x: &Expr, new: Chunks) -> Result<Expr> {
     let plan = plan_rechunk(x.chunks(), &new, x.dtype().itemsize().max(1), None, None)?;
     let mut current = x.clone();
     for stage in plan {
+        current = rechunk_stage(&current, stage)?;
+    }
+    Ok(current)
+}
+
+/// Bytes the largest task of a direct rechunk from `old` to `new` holds at
+/// once: the old blocks it reads whole and the new block it makes.
+pub fn rechunk_footprint(old: &Chunks, new: &Chunks, itemsize: usize) -> Result<u64> {
+    let (mut inputs, mut output) = (1u64, 1u64);
+    for (ax, axis) in old_to_new(old, new)?.iter().enumerate() {
+        let lengths = old.axis(ax);
+        let widest = axis
+            .iter()
+            .map(|pieces| pieces.iter().map(|p| lengths[p.old] as u64).sum::<u64>())
+            .max()
+            .unwrap_or(0);
+        inputs *= widest;
+        output *= new.axis(ax).iter().copied().max().unwrap_or(0) as u64;
+    }
+    Ok((inputs + output) * itemsize as u64)
+}
+
+/// The largest task footprint over the stages of `plan`, starting from `old`.
+fn plan_footprint(old: &Chunks, plan: &[Chunks], itemsize: usize) -> Result<u64> {
+    let mut from = old;
+    let mut most = 0;
+    for stage in plan {
+        most = most.max(rechunk_footprint(from, stage, itemsize)?);
+        from = stage;
+    }
+    Ok(most)
+}
+
+/// Rechunk like [`rechunk_to`], but with stages small enough for a memory
+/// budget: every task (the old blocks it reads and its new block) should take
+/// at most a quarter of `memory_limit`, so several run at once and results
+/// waiting for readers still fit. Dask's plan is kept when it already does;
+/// otherwise the intermediate chunk-size limit is halved until the plan
+/// fits or cannot shrink further (then the smallest found is used, and the
+/// scheduler refuses the run if a task still cannot fit).
+pub fn rechunk_within(x: &Expr, new: Chunks, memory_limit: Option<u64>) -> Result<Expr> {
+    let Some(limit) = memory_limit else {
+        return rechunk_to(x, new);
+    };
+    if new.shape() != x.shape() {
+        return rechunk_stage(x, new);
+    }
+    let itemsize = x.dtype().itemsize().max(1);
+    let old = x.chunks();
+    let mut best = plan_rechunk(old, &new, itemsize, None, None)?;
+    let mut best_size = plan_footprint(old, &best, itemsize)?;
+    let target = limit / 4;
+    let mut block_limit = tessera_chunk_core::DEFAULT_CHUNK_LIMIT.min(target);
+    while best_size > target && block_limit >= 1 << 20 {
+        let plan = plan_rechunk(old, &new, itemsize, None, Some(block_limit))?;
+        let size = plan_footprint(old, &plan, itemsize)?;
+        if size < best_size {
+            (best, best_size) = (plan, size);
+        }
+        block_limit /= 2;
+    }
+    let mut current = x.clone();
+    for stage in best {
         current = rechunk_stage(&current, stage)?;
     }
     Ok(current)

@@ -33,6 +33,7 @@ mod linalg;
 mod methods;
 mod operators;
 mod overlap;
+mod plan;
 pub mod random;
 mod repr;
 mod shape;
@@ -51,6 +52,7 @@ pub use io::{from_zarr, from_zarr_with_chunks};
 pub use joins::{concatenate, stack, where_};
 pub use linalg::{tensordot, TensorAxes};
 pub use overlap::{Boundaries, Boundary, Depth};
+pub use plan::Plan;
 pub use repr::Summary;
 pub use shape::IntoShape;
 /// The chunk logic underneath (normalisation, geometry, byte parsing).
@@ -59,7 +61,9 @@ pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };
 pub use tessera_ops::{BinaryOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
-pub use tessera_schedulers::{Callbacks, Scheduler, Sync as SyncScheduler, Threaded};
+pub use tessera_schedulers::{
+    Callbacks, MemoryBudget, MemoryUsage, Scheduler, Sync as SyncScheduler, Threaded,
+};
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.
 pub use tessera_storage as storage;
 

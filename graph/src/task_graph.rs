@@ -28,6 +28,9 @@ pub struct TaskGraph {
     /// shape and dtype (0 when unknown, as for graphs built from bare tasks):
     /// what a memory budget reserves before a task runs.
     pub out_bytes: Vec<u64>,
+    /// Projected bytes a task holds beyond its inputs and output while it
+    /// runs: the blocks of sources inlined into it (0 for most tasks).
+    pub extra_bytes: Vec<u64>,
 }
 
 /// The position of `key` among the tasks, or the error naming who needed it.
@@ -64,17 +67,20 @@ impl TaskGraph {
     /// Build a task graph directly from tasks and output keys (for tests and plugins).
     pub fn from_tasks(tasks: Vec<Task>, outputs: &[Key]) -> Result<Self> {
         let sizes = vec![0; tasks.len()];
-        Self::from_sized_tasks(tasks, sizes, outputs)
+        Self::from_sized_tasks(tasks, sizes.clone(), sizes, outputs)
     }
 
-    /// The same, with the projected output bytes of each task (`out_bytes[i]` for `tasks[i]`).
+    /// The same, with the projected output bytes and extra bytes of each task
+    /// (`out_bytes[i]` for `tasks[i]`; see the fields).
     pub fn from_sized_tasks(
         tasks: Vec<Task>,
         out_bytes: Vec<u64>,
+        extra_bytes: Vec<u64>,
         outputs: &[Key],
     ) -> Result<Self> {
-        let mut out_bytes = out_bytes;
+        let (mut out_bytes, mut extra_bytes) = (out_bytes, extra_bytes);
         out_bytes.resize(tasks.len(), 0);
+        extra_bytes.resize(tasks.len(), 0);
         let index: HashMap<Key, usize> = tasks
             .iter()
             .enumerate()
@@ -105,6 +111,7 @@ impl TaskGraph {
             dependents,
             outputs,
             out_bytes,
+            extra_bytes,
         };
         g.topologically_sorted()
     }
@@ -148,6 +155,7 @@ impl TaskGraph {
                 .collect(),
             outputs: self.outputs.iter().map(|&o| new_index[o]).collect(),
             out_bytes: order.iter().map(|&old| self.out_bytes[old]).collect(),
+            extra_bytes: order.iter().map(|&old| self.extra_bytes[old]).collect(),
         })
     }
 
@@ -185,10 +193,11 @@ impl TaskGraph {
                     stack.push(d.clone());
                 }
             }
-            sizes.push(block_bytes(layer, &key.index));
+            sizes.push(block_bytes(layer, &key.index) * task.kernel.output_scale());
             index.insert(key, tasks.len());
             tasks.push(task);
         }
-        Self::from_sized_tasks(tasks, sizes, outputs)
+        let extra = vec![0; sizes.len()];
+        Self::from_sized_tasks(tasks, sizes, extra, outputs)
     }
 }

@@ -71,11 +71,12 @@ impl MemoryBudget {
                 return Err(Error::OverBudget {
                     key: graph.tasks[i].key.clone(),
                     reason: format!(
-                        "it needs {} at once ({} input chunks of up to {}, an output chunk of {}) but the memory budget is {}; raise the memory limit or use smaller chunks",
+                        "it needs {} at once ({} input chunks of up to {}, an output chunk of {}, {} of sources made inside it) but the memory budget is {}; raise the memory limit or use smaller chunks",
                         format_bytes(needed),
                         graph.deps[i].len(),
                         format_bytes(largest_input),
                         format_bytes(graph.out_bytes[i]),
+                        format_bytes(graph.extra_bytes[i]),
                         format_bytes(limit)
                     ),
                 });
@@ -85,10 +86,11 @@ impl MemoryBudget {
     }
 }
 
-/// Projected bytes task `i` holds while it runs: its input chunks and its output chunk.
+/// Projected bytes task `i` holds while it runs: its input chunks, its
+/// output chunk and the blocks of sources inlined into it.
 pub fn task_footprint(graph: &TaskGraph, i: usize) -> u64 {
     let inputs: u64 = graph.deps[i].iter().map(|&d| graph.out_bytes[d]).sum();
-    inputs + graph.out_bytes[i]
+    inputs + graph.out_bytes[i] + graph.extra_bytes[i]
 }
 
 /// What a run did with its memory, reported to [`crate::Callbacks::on_memory`] at the end.

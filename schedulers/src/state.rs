@@ -150,7 +150,7 @@ impl<'g> ExecState<'g> {
             .filter(|&&d| self.results[d].is_none())
             .map(|&d| self.bytes[d])
             .sum();
-        self.graph.out_bytes[j] + missing
+        self.graph.out_bytes[j] + self.graph.extra_bytes[j] + missing
     }
 
     /// The earliest priority among the readers of `i` not yet started.
@@ -258,7 +258,7 @@ impl<'g> ExecState<'g> {
         let graph = self.graph;
         let deps = &graph.deps[j];
         let mut inputs = Vec::with_capacity(deps.len());
-        let mut reservation = graph.out_bytes[j];
+        let mut reservation = graph.out_bytes[j] + graph.extra_bytes[j];
         for (pos, &d) in deps.iter().enumerate() {
             if self.results[d].is_some() {
                 // Handed over only at its single remaining use (a block read

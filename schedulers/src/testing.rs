@@ -383,7 +383,7 @@ pub fn anomaly_graph(n: usize, len: usize, cheap: bool) -> (TaskGraph, f64) {
     let out = total.key.clone();
     tasks.push(total);
     sizes.push(8);
-    let g = TaskGraph::from_sized_tasks(tasks, sizes, &[out])
+    let g = TaskGraph::from_sized_tasks(tasks, sizes, Vec::new(), &[out])
         .unwrap_or_else(|e| panic!("test graph: {e}"));
     let m = (n as f64 - 1.0) / 2.0;
     let expected = (0..n).map(|i| len as f64 * (i as f64 - m).powi(2)).sum();

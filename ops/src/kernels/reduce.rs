@@ -413,6 +413,9 @@ impl Kernel for ReduceChunk {
     fn id(&self) -> &str {
         "tessera.reduce_chunk"
     }
+    fn output_scale(&self) -> u64 {
+        self.op.moments().max(1) as u64
+    }
     fn params(&self) -> Params {
         json_params(self)
     }
@@ -476,6 +479,9 @@ pub struct ReduceCombine {
 impl Kernel for ReduceCombine {
     fn id(&self) -> &str {
         "tessera.reduce_combine"
+    }
+    fn output_scale(&self) -> u64 {
+        self.op.moments().max(1) as u64
     }
     fn params(&self) -> Params {
         json_params(self)

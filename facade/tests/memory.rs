@@ -199,3 +199,49 @@ fn the_plan_counts_what_the_anomaly_pattern_holds() {
     let u = usage.0.lock().unwrap().unwrap();
     assert!(u.peak <= limit && u.recomputed > 0, "{u:?}");
 }
+
+/// Spilled blocks are removed after a run, also when a kernel panics mid-run.
+#[test]
+fn the_spill_directory_is_emptied_also_after_a_panic() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    static PANIC_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
+    let x = data(&[800, 50], 3);
+    let a = stored(&x, [100, 50]);
+    // Doubled blocks are not cheap to make again: under the budget they spill.
+    let b = a.map_blocks(|v| v.mapv(|e| e * 2.0)).unwrap();
+    let centred = (&b - &b.mean_axis(0).unwrap()).unwrap();
+    let y = centred
+        .map_blocks(|v| {
+            if CALLS.fetch_add(1, Ordering::SeqCst) == PANIC_AT.load(Ordering::SeqCst) {
+                panic!("kernel exploded mid-run");
+            }
+            v.to_owned()
+        })
+        .unwrap()
+        .sum::<f64>()
+        .unwrap();
+    let spill = tempfile::tempdir().unwrap();
+    let budget = MemoryBudget::new(3 * 40_000 + 64).with_spill_dir(spill.path());
+    let expected = 0.0;
+    for s in schedulers() {
+        let usage = Usage::default();
+        let got = y.compute_within(s.as_ref(), &budget, &[&usage]).unwrap();
+        assert!((got.sum() - expected).abs() < 1e-6, "{}", got.sum());
+        let u = usage.0.lock().unwrap().unwrap();
+        assert!(u.spilled_blocks > 0, "{}: {u:?}", s.name());
+        assert_eq!(std::fs::read_dir(spill.path()).unwrap().count(), 0);
+
+        CALLS.store(0, Ordering::SeqCst);
+        PANIC_AT.store(5, Ordering::SeqCst);
+        let err = y.compute_within(s.as_ref(), &budget, &[]).unwrap_err();
+        PANIC_AT.store(usize::MAX, Ordering::SeqCst);
+        assert!(err.to_string().contains("kernel exploded mid-run"), "{err}");
+        assert_eq!(
+            std::fs::read_dir(spill.path()).unwrap().count(),
+            0,
+            "{}: spill left behind",
+            s.name()
+        );
+    }
+}

@@ -61,8 +61,9 @@ pub trait Kernel: Send + Sync + fmt::Debug {
         false
     }
     /// How many blocks of its layer's chunk shape and dtype the output holds
-    /// (a mean's partial results stack 2 moments, a variance's 3): memory
-    /// projections scale the layer's block bytes by it.
+    /// (a mean's partial results stack 2 moments, a variance's 3; 0 when it
+    /// is negligible, as a write's count): memory projections scale the
+    /// layer's block bytes by it.
     fn output_scale(&self) -> u64 {
         1
     }

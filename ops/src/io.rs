@@ -251,6 +251,10 @@ impl Kernel for WriteChunk {
     fn id(&self) -> &str {
         "tessera.write_chunk"
     }
+    fn output_scale(&self) -> u64 {
+        // It returns a count, not a block of its layer's grid.
+        0
+    }
     fn params(&self) -> Params {
         Params::InProcessOnly
     }

@@ -25,8 +25,7 @@ fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
 
 fn close(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {
     a.shape() == b.shape()
-        && a
-            .iter()
+        && a.iter()
             .zip(b.iter())
             .all(|(x, y)| (x - y).abs() <= 1e-9 * (1.0 + x.abs().max(y.abs())))
 }
@@ -70,7 +69,10 @@ fn anomaly(a: &Array<f64>) -> Array<f64> {
 fn oracle(a: &ArrayD<f64>) -> ArrayD<f64> {
     let m = a.mean_axis(Axis(0)).unwrap();
     let c = a - &m;
-    c.mapv(|v| v * v).mean_axis(Axis(0)).unwrap().mapv(f64::sqrt)
+    c.mapv(|v| v * v)
+        .mean_axis(Axis(0))
+        .unwrap()
+        .mapv(f64::sqrt)
 }
 
 /// Row chunks and column chunks of a 2-d shape.
@@ -176,7 +178,10 @@ fn the_plan_projects_tasks_chunks_and_peaks() {
     let text = tight.to_string();
     assert!(text.contains("tasks             10"), "{text}");
     assert!(text.contains("peak per worker   7.81 kiB"), "{text}");
-    assert!(text.contains("fits by recomputing cheap chunks or spilling"), "{text}");
+    assert!(
+        text.contains("fits by recomputing cheap chunks or spilling"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -207,7 +207,10 @@ fn larger_than_memory_runs_stay_under_half_the_data() {
     let (cols_mean, rss) = run_child("rechunk", dir.path());
     eprintln!("rechunk rows to columns: {} MiB peak", mib(rss));
     assert!(rss < bound, "rechunk peak {} MiB", mib(rss));
-    assert!((rows_mean - cols_mean).abs() <= 1e-12, "{rows_mean} vs {cols_mean}");
+    assert!(
+        (rows_mean - cols_mean).abs() <= 1e-12,
+        "{rows_mean} vs {cols_mean}"
+    );
     assert!(write_rss < bound, "writing peak {} MiB", mib(write_rss));
     let spill = dir.path().join("spill");
     let left: Vec<_> = std::fs::read_dir(&spill).unwrap().collect();

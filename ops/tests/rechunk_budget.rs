@@ -32,7 +32,10 @@ fn rows_to_columns_fit_the_budget() {
     let x = tessera_ops::creation::full(rows.clone(), DType::F64, Scalar::Float(0.0), "zeros_like")
         .unwrap();
     let direct = rechunk_footprint(&rows, &cols, 8).unwrap();
-    assert!(direct > 4 << 30, "a direct rechunk reads every row block: {direct}");
+    assert!(
+        direct > 4 << 30,
+        "a direct rechunk reads every row block: {direct}"
+    );
     // Dask's own plan has tasks of 160 MiB: too big for a quarter of 512 MiB.
     let dask = plan_rechunk(&rows, &cols, 8, None, None).unwrap();
     let mut from = rows.clone();
@@ -47,10 +50,16 @@ fn rows_to_columns_fit_the_budget() {
         let chain = stages(y.layer());
         assert_eq!(chain.first(), Some(&rows));
         assert_eq!(chain.last(), Some(&cols));
-        assert!(chain.len() >= 3, "at least one intermediate stage for {limit}");
+        assert!(
+            chain.len() >= 3,
+            "at least one intermediate stage for {limit}"
+        );
         for pair in chain.windows(2) {
             let f = rechunk_footprint(&pair[0], &pair[1], 8).unwrap();
-            assert!(f <= limit / 4, "a stage needs {f} under a budget of {limit}");
+            assert!(
+                f <= limit / 4,
+                "a stage needs {f} under a budget of {limit}"
+            );
         }
     }
 }

@@ -263,8 +263,9 @@ impl<'g> ExecState<'g> {
             if self.results[d].is_some() {
                 // Handed over only at its single remaining use (a block read
                 // twice by this task stays shared).
-                let last =
-                    self.readers_left[d] == 1 && !self.is_output[d] && !deps[pos + 1..].contains(&d);
+                let last = self.readers_left[d] == 1
+                    && !self.is_output[d]
+                    && !deps[pos + 1..].contains(&d);
                 let block = if last {
                     self.held.remove(&d);
                     self.live -= self.bytes[d];

@@ -368,7 +368,12 @@ pub fn anomaly_graph(n: usize, len: usize, cheap: bool) -> (TaskGraph, f64) {
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let c = task("centre", i, Arc::new(Centre), vec![s.clone(), mean_key.clone()]);
+            let c = task(
+                "centre",
+                i,
+                Arc::new(Centre),
+                vec![s.clone(), mean_key.clone()],
+            );
             let ck = c.key.clone();
             tasks.push(c);
             sizes.push(bytes);
@@ -429,7 +434,11 @@ pub fn keeps_memory_budgets(s: &dyn Scheduler) {
             .unwrap_or_else(|e| panic!("{}: {e}", s.name()));
         assert_eq!(scalar(&out), expected);
         let unbounded = free.0.lock().ok().and_then(|u| *u).map_or(0, |u| u.peak);
-        assert!(unbounded >= n as u64 * block, "{}: unbounded peak {unbounded}", s.name());
+        assert!(
+            unbounded >= n as u64 * block,
+            "{}: unbounded peak {unbounded}",
+            s.name()
+        );
         for blocks in [3u64, 5, 8] {
             let limit = blocks * block + 64;
             let spill = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -438,20 +447,42 @@ pub fn keeps_memory_budgets(s: &dyn Scheduler) {
             let out = s
                 .run_within(&g, &budget, &[&usage])
                 .unwrap_or_else(|e| panic!("{} within {blocks} blocks: {e}", s.name()));
-            assert_eq!(scalar(&out), expected, "{} within {blocks} blocks", s.name());
+            assert_eq!(
+                scalar(&out),
+                expected,
+                "{} within {blocks} blocks",
+                s.name()
+            );
             let u = usage
                 .0
                 .lock()
                 .ok()
                 .and_then(|u| *u)
                 .unwrap_or_else(|| panic!("{}: no memory report", s.name()));
-            assert!(u.peak <= limit, "{}: peak {} over {limit}", s.name(), u.peak);
+            assert!(
+                u.peak <= limit,
+                "{}: peak {} over {limit}",
+                s.name(),
+                u.peak
+            );
             if cheap {
-                assert!(u.recomputed > 0 && u.spilled_blocks == 0, "{}: {u:?}", s.name());
+                assert!(
+                    u.recomputed > 0 && u.spilled_blocks == 0,
+                    "{}: {u:?}",
+                    s.name()
+                );
             } else {
-                assert!(u.spilled_blocks > 0 && u.recomputed == 0, "{}: {u:?}", s.name());
+                assert!(
+                    u.spilled_blocks > 0 && u.recomputed == 0,
+                    "{}: {u:?}",
+                    s.name()
+                );
             }
-            assert!(entries(spill.path()).is_empty(), "{}: spill left behind", s.name());
+            assert!(
+                entries(spill.path()).is_empty(),
+                "{}: spill left behind",
+                s.name()
+            );
         }
     }
 }
@@ -489,7 +520,11 @@ pub fn cleans_spills_after_a_panic(s: &dyn Scheduler) {
         Err(Error::TaskPanicked { key, .. }) => assert_eq!(key, g.tasks[victim].key),
         other => panic!("{}: expected the panic, got {other:?}", s.name()),
     }
-    assert!(entries(spill.path()).is_empty(), "{}: spill left behind", s.name());
+    assert!(
+        entries(spill.path()).is_empty(),
+        "{}: spill left behind",
+        s.name()
+    );
 }
 
 /// Run the memory-budget kit (executors built on the shared loop).

@@ -122,11 +122,58 @@ pub fn rechunk_within(x: &Expr, new: Chunks, memory_limit: Option<u64>) -> Resul
         }
         block_limit /= 2;
     }
+    if best_size > limit / 2 {
+        // Old blocks too big for any merge plan: cut them first (each piece
+        // reads one old block), then merge the pieces.
+        let split = split_chunks(old, &new, itemsize, (limit / 16).max(1))?;
+        let mut plan = vec![split.clone()];
+        plan.extend(plan_rechunk(
+            &split,
+            &new,
+            itemsize,
+            None,
+            Some(limit / 16),
+        )?);
+        if plan_footprint(old, &plan, itemsize)? < best_size {
+            best = plan;
+        }
+    }
     let mut current = x.clone();
     for stage in best {
         current = rechunk_stage(&current, stage)?;
     }
     Ok(current)
+}
+
+/// `old` with its blocks cut, along the axes where `new` has smaller chunks
+/// (never below them), until a block holds at most `target` bytes.
+fn split_chunks(old: &Chunks, new: &Chunks, itemsize: usize, target: u64) -> Result<Chunks> {
+    let widest = |c: &Chunks, ax: usize| c.axis(ax).iter().copied().max().unwrap_or(1).max(1);
+    let floor: Vec<usize> = (0..old.ndim()).map(|ax| widest(new, ax)).collect();
+    let mut piece: Vec<usize> = (0..old.ndim()).map(|ax| widest(old, ax)).collect();
+    loop {
+        let bytes: u64 = piece.iter().map(|&n| n as u64).product::<u64>() * itemsize as u64;
+        // The axis furthest above its floor gives way first.
+        let axis = (0..piece.len())
+            .filter(|&ax| piece[ax] > floor[ax])
+            .max_by_key(|&ax| piece[ax] / floor[ax]);
+        match axis {
+            Some(ax) if bytes > target => piece[ax] = (piece[ax] / 2).max(floor[ax]),
+            _ => break,
+        }
+    }
+    let axes = (0..old.ndim())
+        .map(|ax| {
+            old.axis(ax)
+                .iter()
+                .flat_map(|&len| {
+                    let p = piece[ax].max(1);
+                    (0..len.div_ceil(p)).map(move |k| p.min(len - k * p))
+                })
+                .collect()
+        })
+        .collect();
+    Ok(Chunks::new(axes)?)
 }
 
 /// One stage: a layer whose blocks are assembled from pieces of the input's blocks.

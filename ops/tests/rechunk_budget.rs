@@ -75,3 +75,31 @@ fn a_roomy_budget_keeps_dasks_plan() {
     let z = rechunk_within(&x, cols, None).unwrap();
     assert_eq!(stages(z.layer())[1..].to_vec(), dask);
 }
+
+#[test]
+fn blocks_too_big_to_merge_are_cut_first() {
+    // 4 GiB in row blocks of 128 MiB to columns of 64 MiB: any merge plan
+    // reads 4 row blocks at once (640 MiB), more than a 512 MiB budget.
+    let shape = [16384usize, 32768];
+    let rows = Chunks::regular(&shape, &[512, 32768]).unwrap();
+    let cols = Chunks::regular(&shape, &[16384, 512]).unwrap();
+    let limit = 512u64 << 20;
+    let x = tessera_ops::creation::full(rows.clone(), DType::F64, Scalar::Float(0.0), "zeros_like")
+        .unwrap();
+    let chain = stages(
+        rechunk_within(&x, cols.clone(), Some(limit))
+            .unwrap()
+            .layer(),
+    );
+    assert_eq!(chain.last(), Some(&cols));
+    // The first stage cuts each row block into pieces without merging any.
+    assert_eq!(chain[1].axis(0), rows.axis(0));
+    assert!(chain[1].axis(1).len() > 1);
+    for pair in chain.windows(2) {
+        let f = rechunk_footprint(&pair[0], &pair[1], 8).unwrap();
+        assert!(
+            f <= limit * 5 / 8,
+            "a stage needs {f} under a budget of {limit}"
+        );
+    }
+}

@@ -85,6 +85,25 @@ fn mean3x3(b: ndarray::ArrayViewD<'_, f64>) -> ndarray::ArrayD<f64> {
     out
 }
 
+/// Records what a budgeted run did with its memory (reported in the JSON line).
+#[derive(Default)]
+struct Usage(std::sync::Mutex<Option<tessera::MemoryUsage>>);
+
+impl tessera::Callbacks for Usage {
+    fn on_memory(&self, usage: &tessera::MemoryUsage) {
+        if let Ok(mut u) = self.0.lock() {
+            *u = Some(*usage);
+        }
+    }
+}
+
+impl Usage {
+    fn json(&self) -> Value {
+        let u = self.0.lock().ok().and_then(|u| *u).unwrap_or_default();
+        json!({"accounted_peak_mib": u.peak >> 20, "spilled_mib": u.spilled_bytes >> 20, "spilled_blocks": u.spilled_blocks, "recomputed": u.recomputed})
+    }
+}
+
 /// Reduce over axis 0, as Dask's `axis=0`.
 fn axis0() -> tessera::ReduceOptions {
     tessera::ReduceOptions {
@@ -273,7 +292,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let y = a
                     .sub_mean_axis0()?
                     .reduction::<f64>(tessera::ReduceOp::Std { ddof: 0 }, &axis0())?;
-                let result = y.compute_within(s, &budget, &[])?.sum();
+                let usage = Usage::default();
+                let result = y.compute_within(s, &budget, &[&usage])?.sum();
                 let seconds = t0.elapsed().as_secs_f64();
                 let run = Run {
                     seconds,
@@ -282,7 +302,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     tasks_executed: y.task_graph()?.len(),
                 };
                 let cols = prepared["cols"].as_f64().unwrap_or(f64::NAN);
-                (params, run, cols * (1.0f64 / 12.0).sqrt(), json!({}))
+                (params, run, cols * (1.0f64 / 12.0).sqrt(), usage.json())
             } else {
                 let out = dir.join("w7_columns_tessera.zarr");
                 let _ = std::fs::remove_dir_all(&out);
@@ -291,7 +311,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let y = a.rechunk([rows, cols])?;
                 std::fs::create_dir_all(&out)?;
                 let store = std::sync::Arc::new(tessera::storage::ZarrStore::open(&out)?);
-                y.to_store_with(store, "", s, &[])?;
+                let usage = Usage::default();
+                y.to_store_with(store, "", s, &[&usage])?;
                 let seconds = t0.elapsed().as_secs_f64();
                 let tasks = y.raw_task_graph()?.len();
                 let tasks_executed = y.task_graph()?.len();
@@ -306,7 +327,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     tasks_executed,
                 };
                 let expected = prepared["mean"].as_f64().unwrap_or(f64::NAN);
-                (params, run, expected, json!({}))
+                (params, run, expected, usage.json())
             }
         }
         other => {

@@ -124,18 +124,26 @@ pub fn rechunk_within(x: &Expr, new: Chunks, memory_limit: Option<u64>) -> Resul
     }
     if best_size > limit / 2 {
         // Old blocks too big for any merge plan: cut them first (each piece
-        // reads one old block), then merge the pieces.
-        let split = split_chunks(old, &new, itemsize, (limit / 16).max(1))?;
-        let mut plan = vec![split.clone()];
-        plan.extend(plan_rechunk(
-            &split,
-            &new,
-            itemsize,
-            None,
-            Some(limit / 16),
-        )?);
-        if plan_footprint(old, &plan, itemsize)? < best_size {
-            best = plan;
+        // reads one old block), then merge the pieces. Cut at every new
+        // boundary when that makes few enough pieces: each old block is then
+        // read once and each new block made from its own pieces, in one pass.
+        let refined = refine(old, &new)?;
+        let candidate = if refined.num_blocks() <= MAX_PIECES {
+            vec![refined, new.clone()]
+        } else {
+            let split = split_chunks(old, &new, itemsize, (limit / 16).max(1))?;
+            let mut plan = vec![split.clone()];
+            plan.extend(plan_rechunk(
+                &split,
+                &new,
+                itemsize,
+                None,
+                Some(limit / 16),
+            )?);
+            plan
+        };
+        if plan_footprint(old, &candidate, itemsize)? < best_size {
+            best = candidate;
         }
     }
     let mut current = x.clone();
@@ -143,6 +151,40 @@ pub fn rechunk_within(x: &Expr, new: Chunks, memory_limit: Option<u64>) -> Resul
         current = rechunk_stage(&current, stage)?;
     }
     Ok(current)
+}
+
+/// Pieces a budgeted rechunk may cut blocks into (tasks cost microseconds each).
+const MAX_PIECES: usize = 100_000;
+
+/// The common refinement of two chunkings: every boundary of either.
+fn refine(old: &Chunks, new: &Chunks) -> Result<Chunks> {
+    let axes = (0..old.ndim())
+        .map(|ax| {
+            let edges = |c: &Chunks| {
+                c.axis(ax)
+                    .iter()
+                    .scan(0usize, |at, &len| {
+                        *at += len;
+                        Some(*at)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let mut all = edges(old);
+            all.extend(edges(new));
+            all.sort_unstable();
+            all.dedup();
+            let mut last = 0;
+            all.into_iter()
+                .map(|e| {
+                    let len = e - last;
+                    last = e;
+                    len
+                })
+                .filter(|&len| len > 0)
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>();
+    Ok(Chunks::new(axes)?)
 }
 
 /// `old` with its blocks cut, along the axes where `new` has smaller chunks

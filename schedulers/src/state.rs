@@ -329,7 +329,16 @@ impl<'g> ExecState<'g> {
         for &j in &graph.dependents[i] {
             self.waiting_on[j] -= 1;
             if self.waiting_on[j] == 0 {
-                self.ready.push(Reverse((self.priority[j], j)));
+                // A reader of this block alone runs next, while the block is
+                // in memory (pieces cut from a block are made together, not
+                // each after re-reading it).
+                let only_this = graph.deps[j].iter().all(|&d| d == i);
+                let p = if only_this && self.limit != u64::MAX {
+                    self.priority[j].min(self.priority[i])
+                } else {
+                    self.priority[j]
+                };
+                self.ready.push(Reverse((p, j)));
                 newly_ready += 1;
             }
         }

@@ -122,8 +122,8 @@ pub fn rechunk_within(x: &Expr, new: Chunks, memory_limit: Option<u64>) -> Resul
         }
         block_limit /= 2;
     }
-    if best_size > limit / 2 {
-        // Old blocks too big for any merge plan: cut them first (each piece
+    if best_size > limit {
+        // No merge plan fits at all (old blocks too big): cut them first (each piece
         // reads one old block), then merge the pieces. Cut at every new
         // boundary when that makes few enough pieces: each old block is then
         // read once and each new block made from its own pieces, in one pass.

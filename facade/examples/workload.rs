@@ -2,7 +2,8 @@
 //! one JSON line in the Dask script's schema. `cargo xtask bench` runs it as
 //! its own process per workload so peak RSS is the workload's own.
 //!
-//! `cargo run --release --example workload -- WORKLOAD [--quick] [--scheduler sync|threads|processes]`
+//! `cargo run --release --example workload -- WORKLOAD [--quick] [--scheduler sync|threads|processes]
+//! [--data-dir DIR] [--memory-limit BYTES]`
 
 use std::time::Instant;
 
@@ -84,6 +85,45 @@ fn mean3x3(b: ndarray::ArrayViewD<'_, f64>) -> ndarray::ArrayD<f64> {
     out
 }
 
+/// Records what a budgeted run did with its memory (reported in the JSON line).
+#[derive(Default)]
+struct Usage(std::sync::Mutex<Option<tessera::MemoryUsage>>);
+
+impl tessera::Callbacks for Usage {
+    fn on_memory(&self, usage: &tessera::MemoryUsage) {
+        if let Ok(mut u) = self.0.lock() {
+            *u = Some(*usage);
+        }
+    }
+}
+
+impl Usage {
+    fn json(&self) -> Value {
+        let u = self.0.lock().ok().and_then(|u| *u).unwrap_or_default();
+        json!({"accounted_peak_mib": u.peak >> 20, "spilled_mib": u.spilled_bytes >> 20, "spilled_blocks": u.spilled_blocks, "recomputed": u.recomputed})
+    }
+}
+
+/// Reduce over axis 0, as Dask's `axis=0`.
+fn axis0() -> tessera::ReduceOptions {
+    tessera::ReduceOptions {
+        axes: Some(vec![0]),
+        keepdims: false,
+        split_every: None,
+    }
+}
+
+/// `a - a.mean(axis=0)`: the anomaly of each row.
+trait Anomaly: Sized {
+    fn sub_mean_axis0(&self) -> tessera::Result<Self>;
+}
+
+impl Anomaly for Array<f64> {
+    fn sub_mean_axis0(&self) -> tessera::Result<Self> {
+        self - &self.mean_axis(0)?
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Worker processes of `--scheduler processes` start here and never return.
     tessera::worker::init();
@@ -116,8 +156,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .find(|w| w[0] == "--data-dir")
         .map(|w| std::path::PathBuf::from(&w[1]));
     // The workload is the first argument that is neither a flag nor a flag's value.
-    let is_value =
-        |i: usize| i > 0 && ["--scheduler", "--data-dir"].contains(&args[i - 1].as_str());
+    let memory_limit = args
+        .windows(2)
+        .find(|w| w[0] == "--memory-limit")
+        .map(|w| tessera::config::parse_memory_limit(&w[1]))
+        .transpose()?;
+    let is_value = |i: usize| {
+        i > 0 && ["--scheduler", "--data-dir", "--memory-limit"].contains(&args[i - 1].as_str())
+    };
     let workload = args
         .iter()
         .enumerate()
@@ -240,6 +286,64 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let run = timed(&total, s, scalar)?;
             let params = json!({"N": n, "C": c, "depth": 1, "boundary": "reflect", "kernel": "3x3 mean (ndarray rows)"});
             (params, run, (n * n) as f64 / 2.0, json!({}))
+        }
+        "zarr_anomaly_std" | "zarr_rechunk" => {
+            // Data written by bench/dask_w7.py prepare; the budget is the point:
+            // 512 MiB (full, 4 GiB of data) or 128 MiB (quick, 512 MiB).
+            let dir = data_dir
+                .ok_or("W7 workloads need --data-dir (bench/dask_w7.py prepare's data)")?
+                .join(if quick { "quick" } else { "full" });
+            let prepared: Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join("w7.json"))?)?;
+            let limit = memory_limit.unwrap_or(Some(if quick { 128 << 20 } else { 512 << 20 }));
+            let mut config = tessera::config::get()?;
+            config.memory_limit = limit;
+            tessera::config::set(config);
+            let budget = tessera::config::get()?.budget();
+            let t0 = Instant::now();
+            let a = tessera::from_zarr::<f64>(dir.join("w7.zarr"), "")?;
+            let mut params = json!({"shape": a.shape(), "chunks": a.chunksize(), "dtype": "float64", "store": "w7.zarr", "memory_limit": limit});
+            if workload == "zarr_anomaly_std" {
+                let y = a
+                    .sub_mean_axis0()?
+                    .reduction::<f64>(tessera::ReduceOp::Std { ddof: 0 }, &axis0())?;
+                let usage = Usage::default();
+                let result = y.compute_within(s, &budget, &[&usage])?.sum();
+                let seconds = t0.elapsed().as_secs_f64();
+                let run = Run {
+                    seconds,
+                    result,
+                    tasks: y.raw_task_graph()?.len(),
+                    tasks_executed: y.task_graph()?.len(),
+                };
+                let cols = prepared["cols"].as_f64().unwrap_or(f64::NAN);
+                (params, run, cols * (1.0f64 / 12.0).sqrt(), usage.json())
+            } else {
+                let out = dir.join("w7_columns_tessera.zarr");
+                let _ = std::fs::remove_dir_all(&out);
+                let rows = prepared["rows"].as_u64().unwrap_or(0) as usize;
+                let cols = prepared["col_chunk"].as_u64().unwrap_or(512) as usize;
+                let y = a.rechunk([rows, cols])?;
+                std::fs::create_dir_all(&out)?;
+                let store = std::sync::Arc::new(tessera::storage::ZarrStore::open(&out)?);
+                let usage = Usage::default();
+                y.to_store_with(store, "", s, &[&usage])?;
+                let seconds = t0.elapsed().as_secs_f64();
+                let tasks = y.raw_task_graph()?.len();
+                let tasks_executed = y.task_graph()?.len();
+                let back = tessera::from_zarr::<f64>(&out, "")?.mean()?;
+                let result = back.compute_within(s, &budget, &[])?.sum();
+                let _ = std::fs::remove_dir_all(&out);
+                params["new_chunks"] = json!([rows, cols]);
+                let run = Run {
+                    seconds,
+                    result,
+                    tasks,
+                    tasks_executed,
+                };
+                let expected = prepared["mean"].as_f64().unwrap_or(f64::NAN);
+                (params, run, expected, usage.json())
+            }
         }
         other => {
             return Err(format!("workload {other:?} is not implemented in tessera yet").into())

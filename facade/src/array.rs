@@ -7,7 +7,7 @@ use ndarray::{ArrayD, IxDyn, Slice, SliceInfoElem};
 use tessera_chunk_core::{Block, Chunks, DType, Element, Shape};
 use tessera_graph::TaskGraph;
 use tessera_ops::{Expr, ReduceOp, ReduceOptions};
-use tessera_schedulers::{Callbacks, Scheduler};
+use tessera_schedulers::{Callbacks, MemoryBudget, Scheduler};
 
 use crate::config;
 use crate::error::{Error, Result};
@@ -116,14 +116,35 @@ impl<T: Element> Array<T> {
         self.compute_with_callbacks(scheduler, &[])
     }
 
-    /// Compute with a given scheduler and callbacks (progress, profiling).
+    /// Compute with a given scheduler and callbacks (progress, profiling),
+    /// within the configured memory budget.
     pub fn compute_with_callbacks(
         &self,
         scheduler: &dyn Scheduler,
         callbacks: &[&dyn Callbacks],
     ) -> Result<ArrayD<T>> {
+        self.compute_within(scheduler, &config::get()?.budget(), callbacks)
+    }
+
+    /// Compute holding at most `budget` bytes of chunks at once (this compute
+    /// only; `config.memory_limit` sets the default).
+    ///
+    /// ```
+    /// use tessera::{MemoryBudget, Threaded};
+    /// let x = tessera::ones::<f64>(1000, 100).unwrap();
+    /// let y = (&x + 1.0).unwrap().sum::<f64>().unwrap();
+    /// let out = y.compute_within(&Threaded::new(2), &MemoryBudget::new(1 << 20), &[]).unwrap();
+    /// assert_eq!(out.sum(), 2000.0);
+    /// assert!(y.compute_within(&Threaded::new(2), &MemoryBudget::new(100), &[]).is_err());
+    /// ```
+    pub fn compute_within(
+        &self,
+        scheduler: &dyn Scheduler,
+        budget: &MemoryBudget,
+        callbacks: &[&dyn Callbacks],
+    ) -> Result<ArrayD<T>> {
         let graph = self.task_graph()?;
-        let blocks = scheduler.run(&graph, callbacks)?;
+        let blocks = scheduler.run_within(&graph, budget, callbacks)?;
         assemble(self.chunks(), blocks)
     }
 
@@ -150,9 +171,11 @@ impl<T: Element> Array<T> {
     /// Compute every block now and return an array backed by them (`x.persist()`):
     /// later computations start from the stored blocks.
     pub fn persist(&self) -> Result<Array<T>> {
-        let scheduler = config::get()?.scheduler()?;
+        let config = config::get()?;
         let graph = self.task_graph()?;
-        let blocks = scheduler.run(&graph, &[])?;
+        let blocks = config
+            .scheduler()?
+            .run_within(&graph, &config.budget(), &[])?;
         Array::from_expr(tessera_ops::map_blocks::materialized(
             self.chunks().clone(),
             T::DTYPE,

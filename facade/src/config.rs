@@ -1,13 +1,15 @@
 //! Settings: the chunk-size limit for "auto" chunks, the default scheduler and
-//! its workers. Defaults can be overridden by environment variables read once:
-//! `TESSERA_CHUNK_SIZE` (e.g. `"64MiB"`), `TESSERA_SCHEDULER` (`sync`,
-//! `threads`, `processes` or `plugin:/path/to/lib.so`), `TESSERA_NUM_WORKERS`.
+//! its workers, the memory budget. Defaults can be overridden by environment
+//! variables read once: `TESSERA_CHUNK_SIZE` (e.g. `"64MiB"`),
+//! `TESSERA_SCHEDULER` (`sync`, `threads`, `processes` or
+//! `plugin:/path/to/lib.so`), `TESSERA_NUM_WORKERS`, `TESSERA_MEMORY_LIMIT`
+//! (e.g. `"512MiB"`, or `"none"`), `TESSERA_SPILL_DIR`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-use tessera_schedulers::{Multiprocess, Plugin, Scheduler, Sync, Threaded};
+use tessera_schedulers::{MemoryBudget, Multiprocess, Plugin, Scheduler, Sync, Threaded};
 
 use crate::error::{Error, Result};
 
@@ -33,6 +35,44 @@ pub struct Config {
     pub scheduler: SchedulerKind,
     /// Worker threads (or processes) for the threaded (or multiprocess) scheduler.
     pub num_workers: usize,
+    /// Bytes of chunks a computation may hold at once (`None`: no limit).
+    /// Default: half the memory available when the settings are first read.
+    pub memory_limit: Option<u64>,
+    /// Where spilled chunks go (default: the system's temporary directory).
+    pub spill_dir: Option<PathBuf>,
+}
+
+/// Half of the memory the system reports available (Linux `MemAvailable`), if it says.
+pub fn default_memory_limit() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024 / 2)
+}
+
+/// Parse a memory limit as `TESSERA_MEMORY_LIMIT` gives it: a byte size
+/// (`"512MiB"`, `"2GB"`), or `"none"` / `"unlimited"` for no limit.
+///
+/// ```
+/// use tessera::config::parse_memory_limit;
+/// assert_eq!(parse_memory_limit("512MiB").unwrap(), Some(512 << 20));
+/// assert_eq!(parse_memory_limit("none").unwrap(), None);
+/// assert!(parse_memory_limit("0").is_err());
+/// ```
+pub fn parse_memory_limit(text: &str) -> Result<Option<u64>> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("none") || t.eq_ignore_ascii_case("unlimited") {
+        return Ok(None);
+    }
+    match tessera_chunk_core::parse_bytes(t) {
+        Ok(0) => Err(Error::Config(format!(
+            "a memory limit of {text:?} leaves no room for any chunk; give a size such as \"512MiB\", or \"none\""
+        ))),
+        Ok(n) => Ok(Some(n)),
+        Err(e) => Err(Error::Config(format!(
+            "memory limit {text:?}: {e}; give a size such as \"512MiB\", or \"none\""
+        ))),
+    }
 }
 
 impl Default for Config {
@@ -41,6 +81,8 @@ impl Default for Config {
             chunk_size: 128 * 1024 * 1024,
             scheduler: SchedulerKind::Threads,
             num_workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            memory_limit: default_memory_limit(),
+            spill_dir: None,
         }
     }
 }
@@ -75,7 +117,25 @@ impl Config {
                 ))
             })?;
         }
+        if let Ok(v) = std::env::var("TESSERA_MEMORY_LIMIT") {
+            c.memory_limit = parse_memory_limit(&v)
+                .map_err(|e| Error::Config(format!("TESSERA_MEMORY_LIMIT: {e}")))?;
+        }
+        if let Ok(v) = std::env::var("TESSERA_SPILL_DIR") {
+            c.spill_dir = Some(PathBuf::from(v));
+        }
         Ok(c)
+    }
+
+    /// The memory budget these settings ask for.
+    pub fn budget(&self) -> MemoryBudget {
+        let budget = self
+            .memory_limit
+            .map_or_else(MemoryBudget::unlimited, MemoryBudget::new);
+        match &self.spill_dir {
+            Some(dir) => budget.with_spill_dir(dir),
+            None => budget,
+        }
     }
 
     /// The scheduler these settings ask for (a plugin that cannot be loaded is an error).

@@ -103,7 +103,10 @@ impl DynArray {
             block_size_limit,
             balance,
         )?;
-        Ok(DynArray::from_expr(rechunk::rechunk_to(&self.expr, new)?))
+        let limit = crate::config::get()?.memory_limit;
+        Ok(DynArray::from_expr(rechunk::rechunk_within(
+            &self.expr, new, limit,
+        )?))
     }
 
     /// An elementwise binary operation with NumPy's promotion and broadcasting.

@@ -168,7 +168,7 @@ fn write_all<'a>(
         .map(|r| Key::new(r.name().clone(), vec![]))
         .collect();
     let graph = tessera_graph::inline_sources(TaskGraph::from_layers(&roots, &outputs)?)?;
-    let blocks = scheduler.run(&graph, callbacks)?;
+    let blocks = scheduler.run_within(&graph, &config::get()?.budget(), callbacks)?;
     blocks
         .iter()
         .map(|b| Ok(b.as_array::<u64>()?.sum()))

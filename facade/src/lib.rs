@@ -36,6 +36,7 @@ mod linalg;
 mod methods;
 mod operators;
 mod overlap;
+mod plan;
 pub mod random;
 mod repr;
 mod shape;
@@ -58,6 +59,7 @@ pub use io::{from_zarr, from_zarr_with_chunks};
 pub use joins::{concatenate, stack, where_};
 pub use linalg::{tensordot, TensorAxes};
 pub use overlap::{Boundaries, Boundary, Depth};
+pub use plan::Plan;
 pub use repr::Summary;
 pub use shape::IntoShape;
 /// The chunk logic underneath (normalisation, geometry, byte parsing).
@@ -72,7 +74,8 @@ pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
 pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
 pub use tessera_schedulers::{
-    Callbacks, Multiprocess, Plugin, Scheduler, Sync as SyncScheduler, Threaded,
+    Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, Scheduler, Sync as SyncScheduler,
+    Threaded,
 };
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.
 pub use tessera_storage as storage;

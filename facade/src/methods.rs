@@ -67,11 +67,13 @@ impl<T: Element> Array<T> {
         self.reduce_to(ReduceOp::All, None)
     }
 
-    /// Rechunk (`x.rechunk(spec)`), with Dask's rules for `"auto"`, `-1` and axis maps.
+    /// Rechunk (`x.rechunk(spec)`), with Dask's rules for `"auto"`, `-1` and
+    /// axis maps, in stages whose tasks fit the configured memory limit.
     pub fn rechunk(&self, spec: impl Into<ChunkSpec>) -> Result<Array<T>> {
         let new =
             crate::chunking::rechunk_target(self.chunks(), spec.into(), T::DTYPE, None, false)?;
-        Self::wrap(rechunk::rechunk_to(self.expr(), new)?)
+        let limit = crate::config::get()?.memory_limit;
+        Self::wrap(rechunk::rechunk_within(self.expr(), new, limit)?)
     }
 
     /// Reverse the axes (`x.T`).

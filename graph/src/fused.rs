@@ -179,6 +179,9 @@ impl Kernel for Fused {
     fn fused_steps(&self) -> Option<&[Step]> {
         Some(&self.steps)
     }
+    fn output_scale(&self) -> u64 {
+        self.steps.last().map_or(1, |s| s.kernel.output_scale())
+    }
     fn is_cheap(&self) -> bool {
         self.steps.iter().all(|s| s.kernel.is_cheap())
     }

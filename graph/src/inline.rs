@@ -50,12 +50,17 @@ pub fn inline_sources(g: TaskGraph) -> Result<TaskGraph> {
     }
     let outputs: Vec<Key> = g.outputs.iter().map(|&o| g.tasks[o].key.clone()).collect();
     let mut tasks = Vec::with_capacity(n);
+    let mut sizes = Vec::with_capacity(n);
+    let mut extra = Vec::with_capacity(n);
     for (i, task) in g.tasks.iter().enumerate() {
         if inline[i] {
             continue;
         }
+        // A task keeps its key and output; inlined sources live only inside it.
+        sizes.push(g.out_bytes[i]);
         if !g.deps[i].iter().any(|&d| inline[d]) {
             tasks.push(task.clone());
+            extra.push(g.extra_bytes[i]);
             continue;
         }
         // New steps: one per distinct source, then the task's own steps with
@@ -90,6 +95,10 @@ pub fn inline_sources(g: TaskGraph) -> Result<TaskGraph> {
                 arg_of_input.push(Arg::Input(pos));
             }
         }
+        // The sources' blocks now exist inside this task (whole, unless a
+        // tiled reduction makes them in pieces: projected as whole).
+        let inlined: u64 = step_of_source.iter().map(|&(d, _)| g.out_bytes[d]).sum();
+        extra.push(g.extra_bytes[i] + inlined);
         let offset = steps.len();
         for step in steps_of(&task.kernel, g.deps[i].len(), &task.key.layer) {
             let args = step
@@ -108,5 +117,5 @@ pub fn inline_sources(g: TaskGraph) -> Result<TaskGraph> {
             deps,
         });
     }
-    TaskGraph::from_tasks(tasks, &outputs)
+    TaskGraph::from_sized_tasks(tasks, sizes, extra, &outputs)
 }

@@ -60,6 +60,13 @@ pub trait Kernel: Send + Sync + fmt::Debug {
     fn is_cheap(&self) -> bool {
         false
     }
+    /// How many blocks of its layer's chunk shape and dtype the output holds
+    /// (a mean's partial results stack 2 moments, a variance's 3; 0 when it
+    /// is negligible, as a write's count): memory projections scale the
+    /// layer's block bytes by it.
+    fn output_scale(&self) -> u64 {
+        1
+    }
     /// Whether the kernel reads only parts of some of its inputs (an overlap
     /// reads margins of its neighbours): a generated source it reads is then
     /// made once, as a task of its own, not whole inside each such reader.

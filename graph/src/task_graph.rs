@@ -24,6 +24,13 @@ pub struct TaskGraph {
     pub dependents: Vec<Vec<usize>>,
     /// Indices of the requested outputs, in request order.
     pub outputs: Vec<usize>,
+    /// Projected bytes of each task's output block, from its layer's chunk
+    /// shape and dtype (0 when unknown, as for graphs built from bare tasks):
+    /// what a memory budget reserves before a task runs.
+    pub out_bytes: Vec<u64>,
+    /// Projected bytes a task holds beyond its inputs and output while it
+    /// runs: the blocks of sources inlined into it (0 for most tasks).
+    pub extra_bytes: Vec<u64>,
 }
 
 /// The position of `key` among the tasks, or the error naming who needed it.
@@ -35,6 +42,15 @@ fn position(index: &HashMap<Key, usize>, needed_by: &Key, key: &Key) -> Result<u
             task: needed_by.clone(),
             missing: key.clone(),
         })
+}
+
+/// Bytes of block `index` of `layer`'s output.
+fn block_bytes(layer: &LayerRef, index: &[usize]) -> u64 {
+    let elements: u64 = layer
+        .chunks()
+        .block_shape(index)
+        .map_or(0, |shape| shape.iter().map(|&n| n as u64).product());
+    elements * layer.dtype().itemsize() as u64
 }
 
 impl TaskGraph {
@@ -50,6 +66,21 @@ impl TaskGraph {
 
     /// Build a task graph directly from tasks and output keys (for tests and plugins).
     pub fn from_tasks(tasks: Vec<Task>, outputs: &[Key]) -> Result<Self> {
+        let sizes = vec![0; tasks.len()];
+        Self::from_sized_tasks(tasks, sizes.clone(), sizes, outputs)
+    }
+
+    /// The same, with the projected output bytes and extra bytes of each task
+    /// (`out_bytes[i]` for `tasks[i]`; see the fields).
+    pub fn from_sized_tasks(
+        tasks: Vec<Task>,
+        out_bytes: Vec<u64>,
+        extra_bytes: Vec<u64>,
+        outputs: &[Key],
+    ) -> Result<Self> {
+        let (mut out_bytes, mut extra_bytes) = (out_bytes, extra_bytes);
+        out_bytes.resize(tasks.len(), 0);
+        extra_bytes.resize(tasks.len(), 0);
         let index: HashMap<Key, usize> = tasks
             .iter()
             .enumerate()
@@ -79,6 +110,8 @@ impl TaskGraph {
             deps,
             dependents,
             outputs,
+            out_bytes,
+            extra_bytes,
         };
         g.topologically_sorted()
     }
@@ -121,6 +154,8 @@ impl TaskGraph {
                 .map(|&old| remap(&self.dependents[old]))
                 .collect(),
             outputs: self.outputs.iter().map(|&o| new_index[o]).collect(),
+            out_bytes: order.iter().map(|&old| self.out_bytes[old]).collect(),
+            extra_bytes: order.iter().map(|&old| self.extra_bytes[old]).collect(),
         })
     }
 
@@ -140,6 +175,7 @@ impl TaskGraph {
             .collect();
         let mut index: HashMap<Key, usize> = HashMap::new();
         let mut tasks: Vec<Task> = Vec::new();
+        let mut sizes: Vec<u64> = Vec::new();
         let mut stack: Vec<Key> = outputs.to_vec();
         while let Some(key) = stack.pop() {
             if index.contains_key(&key) {
@@ -157,9 +193,11 @@ impl TaskGraph {
                     stack.push(d.clone());
                 }
             }
+            sizes.push(block_bytes(layer, &key.index) * task.kernel.output_scale());
             index.insert(key, tasks.len());
             tasks.push(task);
         }
-        Self::from_tasks(tasks, outputs)
+        let extra = vec![0; sizes.len()];
+        Self::from_sized_tasks(tasks, sizes, extra, outputs)
     }
 }

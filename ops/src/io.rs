@@ -252,8 +252,45 @@ impl BlockTasks for ReadTasks {
         Some((chunks.clone(), self.view(chunks, start, kept)))
     }
     fn rechunked(&self, chunks: &Chunks) -> Option<Arc<dyn BlockTasks>> {
-        (chunks.shape() == self.chunks.shape())
+        (chunks.shape() == self.chunks.shape() && self.rereads(chunks) <= MAX_REREADS)
             .then(|| self.view(chunks.clone(), self.start.clone(), self.kept.clone()))
+    }
+}
+
+/// How often reading in other chunks may decode one stored chunk: past
+/// this, a rechunk reads the stored chunks once and regroups them instead
+/// (rows to columns would otherwise decode every row chunk once per column).
+const MAX_REREADS: usize = 2;
+
+impl ReadTasks {
+    /// The most reads of one stored chunk when reading in `chunks`.
+    fn rereads(&self, chunks: &Chunks) -> usize {
+        let Ok(meta) = self.store.metadata(&self.path) else {
+            return usize::MAX;
+        };
+        let mut most = 1usize;
+        for (k, &axis) in self.kept.iter().enumerate() {
+            let stored = meta.chunks.axis(axis);
+            let offset = self.start[axis];
+            let mut reads = vec![0usize; stored.len()];
+            let (mut begin, mut stored_edges) = (offset, Vec::with_capacity(stored.len()));
+            let mut edge = 0;
+            for &len in stored {
+                stored_edges.push(edge..edge + len);
+                edge += len;
+            }
+            for &len in chunks.axis(k) {
+                let end = begin + len;
+                for (j, r) in stored_edges.iter().enumerate() {
+                    if r.start < end && begin < r.end {
+                        reads[j] += 1;
+                    }
+                }
+                begin = end;
+            }
+            most = most.saturating_mul(reads.into_iter().max().unwrap_or(1).max(1));
+        }
+        most
     }
 }
 
@@ -319,6 +356,10 @@ impl fmt::Debug for WriteChunk {
 impl Kernel for WriteChunk {
     fn id(&self) -> &str {
         "tessera.write_chunk"
+    }
+    fn output_scale(&self) -> u64 {
+        // It returns a count, not a block of its layer's grid.
+        0
     }
     fn params(&self) -> Params {
         let Some(loc) = self.store.write_locator() else {

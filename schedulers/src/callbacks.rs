@@ -12,6 +12,8 @@ pub trait Callbacks: Send + Sync {
     fn on_task_start(&self, _key: &Key, _worker: usize) {}
     /// A worker finished a task successfully.
     fn on_task_finish(&self, _key: &Key, _worker: usize, _output: &Block) {}
+    /// Before `on_end` of a successful run: what the run did with its memory.
+    fn on_memory(&self, _usage: &crate::MemoryUsage) {}
     /// After the last task, or after the first error.
     fn on_end(&self, _ok: bool) {}
 }

@@ -40,6 +40,20 @@ pub enum Error {
         /// What went wrong and what to do.
         reason: String,
     },
+    /// A task cannot fit in the memory budget even on its own.
+    #[error("task {key} does not fit in the memory budget: {reason}")]
+    OverBudget {
+        /// The task.
+        key: Key,
+        /// Its projected bytes against the budget, and what to do.
+        reason: String,
+    },
+    /// Spilling a block to disk or reading it back failed.
+    #[error("spilling failed: {reason}")]
+    Spill {
+        /// What failed and what to do.
+        reason: String,
+    },
     /// The graph itself was malformed.
     #[error(transparent)]
     Graph(#[from] tessera_graph::Error),

@@ -1,14 +1,70 @@
 //! The one execution loop's state: which tasks are ready (by priority), which
-//! results are alive, when to release them. Executors drive it.
+//! results are alive, when to release them, and — under a memory budget —
+//! which results leave memory so the next task fits. Executors drive it.
+//!
+//! Memory model: every held result counts its bytes; a running task reserves
+//! its projected output plus any input it had to have made again or read back
+//! (inputs handed over at their last reader move from held to reserved). A
+//! task starts only if held + reserved + its need stays within the limit. If
+//! not, results its run does not read leave memory, furthest next use first:
+//! a cheap source (store read, generated data) is dropped and made again by
+//! its next reader, since that costs at most what writing and reading it back
+//! would; anything else is spilled to disk. If that is not enough and other
+//! tasks run, the task waits for them to release memory.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeSet, BinaryHeap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use tessera_chunk_core::Block;
 use tessera_graph::{order, TaskGraph};
 
+use crate::budget::{MemoryBudget, MemoryUsage};
 use crate::error::{Error, Result};
+use crate::spill::{self, Spill};
+
+/// Where a result that left memory is.
+#[derive(Debug, Clone)]
+enum Evicted {
+    /// Dropped; its (cheap, input-free) task is run again when needed.
+    Recompute,
+    /// On disk.
+    Spilled(Arc<PathBuf>),
+}
+
+/// One input of a job as handed out: present, or to be made present by the worker.
+#[derive(Debug)]
+pub(crate) enum Input {
+    Held(Block),
+    Recompute(usize),
+    Spilled(Arc<PathBuf>),
+}
+
+/// A task to run with its inputs.
+#[derive(Debug)]
+pub(crate) struct Job {
+    pub(crate) task: usize,
+    inputs: Vec<Input>,
+}
+
+impl Job {
+    /// Make every input present — run dropped cheap sources again, read
+    /// spilled blocks back — outside any lock; then the inputs in order.
+    pub(crate) fn load(self, graph: &TaskGraph) -> Result<(usize, Vec<Block>)> {
+        let inputs = self
+            .inputs
+            .into_iter()
+            .map(|input| match input {
+                Input::Held(b) => Ok(b),
+                Input::Recompute(d) => run_task(graph, d, Vec::new()),
+                Input::Spilled(path) => spill::read(&path),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((self.task, inputs))
+    }
+}
 
 /// Bookkeeping for one run of a task graph.
 pub(crate) struct ExecState<'g> {
@@ -21,18 +77,34 @@ pub(crate) struct ExecState<'g> {
     ready: BinaryHeap<Reverse<(u32, usize)>>,
     finished: usize,
     pub(crate) failed: Option<Error>,
+    limit: u64,
+    live: u64,
+    reserved: u64,
+    held: BTreeSet<usize>,
+    bytes: Vec<u64>,
+    reservation: Vec<u64>,
+    shared_inputs: Vec<Vec<usize>>,
+    in_use: Vec<u32>,
+    started: Vec<bool>,
+    evicted: Vec<Option<Evicted>>,
+    running: usize,
+    spill: Spill,
+    /// Set when a task waits for memory: the next release should wake workers.
+    pub(crate) memory_waiters: bool,
+    pub(crate) usage: MemoryUsage,
 }
 
 impl<'g> ExecState<'g> {
-    /// Prepare to run `graph` in the static order.
-    pub(crate) fn new(graph: &'g TaskGraph) -> Self {
+    /// Prepare to run `graph` in the static order within `budget`.
+    pub(crate) fn with_budget(graph: &'g TaskGraph, budget: &MemoryBudget) -> Self {
+        let n = graph.len();
         let priority = order(graph);
         let waiting_on: Vec<usize> = graph.deps.iter().map(Vec::len).collect();
-        let mut is_output = vec![false; graph.len()];
+        let mut is_output = vec![false; n];
         for &o in &graph.outputs {
             is_output[o] = true;
         }
-        let ready = (0..graph.len())
+        let ready = (0..n)
             .filter(|&i| waiting_on[i] == 0)
             .map(|i| Reverse((priority[i], i)))
             .collect();
@@ -42,10 +114,27 @@ impl<'g> ExecState<'g> {
             readers_left: graph.dependents.iter().map(Vec::len).collect(),
             waiting_on,
             is_output,
-            results: vec![None; graph.len()],
+            results: vec![None; n],
             ready,
             finished: 0,
             failed: None,
+            limit: budget.limit().unwrap_or(u64::MAX),
+            live: 0,
+            reserved: 0,
+            held: BTreeSet::new(),
+            bytes: graph.out_bytes.clone(),
+            reservation: vec![0; n],
+            shared_inputs: vec![Vec::new(); n],
+            in_use: vec![0; n],
+            started: vec![false; n],
+            evicted: vec![None; n],
+            running: 0,
+            spill: Spill::new(budget.spill_dir().map(PathBuf::from)),
+            memory_waiters: false,
+            usage: MemoryUsage {
+                limit: budget.limit(),
+                ..MemoryUsage::default()
+            },
         }
     }
 
@@ -54,27 +143,170 @@ impl<'g> ExecState<'g> {
         self.finished == self.graph.len()
     }
 
-    /// Take the most urgent ready task with its inputs: a block this task
-    /// reads last is handed over (not cloned), so the kernel may reuse it.
-    pub(crate) fn next_ready(&mut self) -> Option<(usize, Vec<Block>)> {
-        let Reverse((_, i)) = self.ready.pop()?;
-        let deps = &self.graph.deps[i];
+    /// Bytes task `j` adds when it starts: its output and the inputs not in memory.
+    fn need(&self, j: usize) -> u64 {
+        let missing: u64 = self.graph.deps[j]
+            .iter()
+            .filter(|&&d| self.results[d].is_none())
+            .map(|&d| self.bytes[d])
+            .sum();
+        self.graph.out_bytes[j] + self.graph.extra_bytes[j] + missing
+    }
+
+    /// The earliest priority among the readers of `i` not yet started.
+    fn next_use(&self, i: usize) -> u32 {
+        self.graph.dependents[i]
+            .iter()
+            .filter(|&&r| !self.started[r])
+            .map(|&r| self.priority[r])
+            .min()
+            .unwrap_or(u32::MAX)
+    }
+
+    /// Whether result `i` is dropped (made again when needed) rather than spilled.
+    fn cheap(&self, i: usize) -> bool {
+        self.graph.deps[i].is_empty() && self.graph.tasks[i].kernel.is_cheap()
+    }
+
+    /// Results that may leave memory before `j` runs, in the order they
+    /// should: cheap sources first (dropping costs nothing now), then blocks
+    /// worth a file (tiny ones free nothing but cost a write and a read),
+    /// then the rest; within each, furthest next use first.
+    /// While other tasks run, tiny blocks stay: waiting for those tasks frees more.
+    fn evictable(&self, j: usize) -> Vec<usize> {
+        let tiny = self.limit / 1024;
+        let keep_tiny = self.running > 0;
+        let mut c: Vec<(u8, Reverse<u32>, usize)> = self
+            .held
+            .iter()
+            .filter(|&&i| self.in_use[i] == 0 && !self.graph.deps[j].contains(&i))
+            .map(|&i| {
+                let class = match (self.cheap(i), self.bytes[i] <= tiny) {
+                    (true, _) => 0,
+                    (false, false) => 1,
+                    (false, true) => 2,
+                };
+                (class, Reverse(self.next_use(i)), i)
+            })
+            .filter(|&(class, _, _)| !(keep_tiny && class == 2))
+            .collect();
+        c.sort_unstable();
+        c.into_iter().map(|(_, _, i)| i).collect()
+    }
+
+    /// Take result `i` out of memory: drop it if it is cheap to make again, else spill it.
+    fn evict(&mut self, i: usize) -> Result<()> {
+        let Some(block) = self.results[i].take() else {
+            return Ok(());
+        };
+        self.held.remove(&i);
+        self.live -= self.bytes[i];
+        let task = &self.graph.tasks[i];
+        let cheap = self.cheap(i);
+        self.evicted[i] = Some(if cheap {
+            Evicted::Recompute
+        } else {
+            let path = self.spill.write(&block)?;
+            self.usage.spilled_blocks += 1;
+            self.usage.spilled_bytes += self.bytes[i];
+            Evicted::Spilled(Arc::new(path))
+        });
+        tracing::debug!(key = %task.key, cheap, "result left memory");
+        Ok(())
+    }
+
+    /// Make room for `j`: Ok(false) when it must wait for running tasks.
+    fn make_room(&mut self, j: usize) -> Result<bool> {
+        let need = self.need(j);
+        let fits = |s: &Self| s.live + s.reserved + need <= s.limit;
+        if fits(self) {
+            return Ok(true);
+        }
+        let candidates = self.evictable(j);
+        let freeable: u64 = candidates.iter().map(|&i| self.bytes[i]).sum();
+        if self.running > 0 && self.live + self.reserved + need > self.limit + freeable {
+            self.memory_waiters = true;
+            return Ok(false);
+        }
+        for i in candidates {
+            if fits(self) {
+                break;
+            }
+            self.evict(i)?;
+        }
+        if !fits(self) {
+            // Alone and still over: only if blocks came out larger than projected.
+            tracing::warn!(
+                key = %self.graph.tasks[j].key,
+                "a task exceeds the memory budget on its own; running it anyway"
+            );
+        }
+        Ok(true)
+    }
+
+    /// Take the most urgent ready task with its inputs, if it fits in the
+    /// budget now (Ok(None): nothing ready, or waiting for memory). A block
+    /// this task reads last is handed over (not cloned), so the kernel may reuse it.
+    pub(crate) fn next_ready(&mut self) -> Result<Option<Job>> {
+        let Some(&Reverse((_, j))) = self.ready.peek() else {
+            return Ok(None);
+        };
+        if !self.make_room(j)? {
+            return Ok(None);
+        }
+        self.ready.pop();
+        let graph = self.graph;
+        let deps = &graph.deps[j];
         let mut inputs = Vec::with_capacity(deps.len());
+        let mut reservation = graph.out_bytes[j] + graph.extra_bytes[j];
         for (pos, &d) in deps.iter().enumerate() {
-            // Handed over only at its single remaining use (a block read twice
-            // by this task stays shared).
-            let last =
-                self.readers_left[d] == 1 && !self.is_output[d] && !deps[pos + 1..].contains(&d);
-            let block = if last {
-                self.results[d].take()
+            if self.results[d].is_some() {
+                // Handed over only at its single remaining use (a block read
+                // twice by this task stays shared).
+                let last = self.readers_left[d] == 1
+                    && !self.is_output[d]
+                    && !deps[pos + 1..].contains(&d);
+                let block = if last {
+                    self.held.remove(&d);
+                    self.live -= self.bytes[d];
+                    reservation += self.bytes[d];
+                    self.results[d].take()
+                } else {
+                    self.in_use[d] += 1;
+                    self.shared_inputs[j].push(d);
+                    self.results[d].clone()
+                };
+                if let Some(b) = block {
+                    inputs.push(Input::Held(b));
+                }
             } else {
-                self.results[d].clone()
-            };
-            if let Some(b) = block {
-                inputs.push(b);
+                reservation += self.bytes[d];
+                match &self.evicted[d] {
+                    Some(Evicted::Spilled(p)) => inputs.push(Input::Spilled(p.clone())),
+                    _ => {
+                        self.usage.recomputed += 1;
+                        inputs.push(Input::Recompute(d));
+                    }
+                }
             }
         }
-        Some((i, inputs))
+        self.started[j] = true;
+        self.running += 1;
+        self.reservation[j] = reservation;
+        self.reserved += reservation;
+        self.usage.peak = self.usage.peak.max(self.live + self.reserved);
+        Ok(Some(Job { task: j, inputs }))
+    }
+
+    /// A result nobody reads any more leaves memory and disk.
+    fn release(&mut self, d: usize) {
+        if self.results[d].take().is_some() {
+            self.held.remove(&d);
+            self.live -= self.bytes[d];
+        }
+        if let Some(Evicted::Spilled(p)) = self.evicted[d].take() {
+            self.spill.remove(&p);
+        }
     }
 
     /// Record a finished task: store its result, release inputs nobody else
@@ -82,31 +314,55 @@ impl<'g> ExecState<'g> {
     pub(crate) fn complete(&mut self, i: usize, block: Block) -> usize {
         let mut newly_ready = 0;
         self.finished += 1;
-        for &d in &self.graph.deps[i] {
+        self.running -= 1;
+        self.reserved -= std::mem::take(&mut self.reservation[i]);
+        for d in std::mem::take(&mut self.shared_inputs[i]) {
+            self.in_use[d] -= 1;
+        }
+        let graph = self.graph;
+        for &d in &graph.deps[i] {
             self.readers_left[d] -= 1;
             if self.readers_left[d] == 0 && !self.is_output[d] {
-                self.results[d] = None;
+                self.release(d);
             }
         }
-        for &j in &self.graph.dependents[i] {
+        for &j in &graph.dependents[i] {
             self.waiting_on[j] -= 1;
             if self.waiting_on[j] == 0 {
-                self.ready.push(Reverse((self.priority[j], j)));
+                // A reader of this block alone runs next, while the block is
+                // in memory (pieces cut from a block are made together, not
+                // each after re-reading it).
+                let only_this = graph.deps[j].iter().all(|&d| d == i);
+                let p = if only_this && self.limit != u64::MAX {
+                    self.priority[j].min(self.priority[i])
+                } else {
+                    self.priority[j]
+                };
+                self.ready.push(Reverse((p, j)));
                 newly_ready += 1;
             }
         }
+        self.bytes[i] = block.nbytes() as u64;
         if self.readers_left[i] > 0 || self.is_output[i] {
             self.results[i] = Some(block);
+            self.held.insert(i);
+            self.live += self.bytes[i];
         }
+        self.usage.peak = self.usage.peak.max(self.live + self.reserved);
         newly_ready
     }
 
-    /// The outputs, in request order, once done.
-    pub(crate) fn outputs(&mut self) -> Vec<Block> {
-        self.graph
+    /// The outputs, in request order, once done (results that left memory come back).
+    pub(crate) fn outputs(&mut self) -> Result<Vec<Block>> {
+        let graph = self.graph;
+        graph
             .outputs
             .iter()
-            .filter_map(|&o| self.results[o].clone())
+            .map(|&o| match (&self.results[o], &self.evicted[o]) {
+                (Some(b), _) => Ok(b.clone()),
+                (None, Some(Evicted::Spilled(p))) => spill::read(p),
+                (None, _) => run_task(graph, o, Vec::new()),
+            })
             .collect()
     }
 }

@@ -3,6 +3,7 @@
 use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
+use crate::budget::MemoryBudget;
 use crate::callbacks::{notify, Callbacks};
 use crate::error::{Error, Result};
 use crate::state::{run_task, ExecState};
@@ -12,45 +13,66 @@ use crate::Scheduler;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sync;
 
+fn callback_error(message: String) -> Error {
+    Error::Scheduler {
+        scheduler: "sync".into(),
+        reason: format!("a callback panicked: {message}"),
+    }
+}
+
 impl Scheduler for Sync {
     fn name(&self) -> &str {
         "sync"
     }
 
     fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
-        let callback_error = |message: String| Error::Scheduler {
-            scheduler: "sync".into(),
-            reason: format!("a callback panicked: {message}"),
-        };
+        self.run_within(graph, &MemoryBudget::unlimited(), callbacks)
+    }
+
+    fn run_within(
+        &self,
+        graph: &TaskGraph,
+        budget: &MemoryBudget,
+        callbacks: &[&dyn Callbacks],
+    ) -> Result<Vec<Block>> {
+        budget.check(graph)?;
         if let Some(m) = notify(callbacks, |c| c.on_start(graph.len())) {
             return Err(callback_error(m));
         }
-        let mut state = ExecState::new(graph);
-        while let Some((i, inputs)) = state.next_ready() {
-            let key = &graph.tasks[i].key;
-            let outcome = match notify(callbacks, |c| c.on_task_start(key, 0)) {
-                Some(m) => Err(callback_error(m)),
-                None => run_task(graph, i, inputs),
-            };
-            let outcome = outcome.and_then(|block| {
-                match notify(callbacks, |c| c.on_task_finish(key, 0, &block)) {
+        let mut state = ExecState::with_budget(graph, budget);
+        match drive(graph, &mut state, callbacks) {
+            Ok(outputs) => {
+                let _ = notify(callbacks, |c| c.on_memory(&state.usage));
+                match notify(callbacks, |c| c.on_end(true)) {
                     Some(m) => Err(callback_error(m)),
-                    None => Ok(block),
-                }
-            });
-            match outcome {
-                Ok(block) => {
-                    let _ = state.complete(i, block);
-                }
-                Err(e) => {
-                    let _ = notify(callbacks, |c| c.on_end(false));
-                    return Err(e);
+                    None => Ok(outputs),
                 }
             }
-        }
-        match notify(callbacks, |c| c.on_end(true)) {
-            Some(m) => Err(callback_error(m)),
-            None => Ok(state.outputs()),
+            Err(e) => {
+                let _ = notify(callbacks, |c| c.on_end(false));
+                Err(e)
+            }
         }
     }
+}
+
+/// Run every task in order; the outputs, or the first error.
+fn drive(
+    graph: &TaskGraph,
+    state: &mut ExecState<'_>,
+    callbacks: &[&dyn Callbacks],
+) -> Result<Vec<Block>> {
+    while let Some(job) = state.next_ready()? {
+        let key = &graph.tasks[job.task].key;
+        if let Some(m) = notify(callbacks, |c| c.on_task_start(key, 0)) {
+            return Err(callback_error(m));
+        }
+        let (i, inputs) = job.load(graph)?;
+        let block = run_task(graph, i, inputs)?;
+        if let Some(m) = notify(callbacks, |c| c.on_task_finish(key, 0, &block)) {
+            return Err(callback_error(m));
+        }
+        let _ = state.complete(i, block);
+    }
+    state.outputs()
 }

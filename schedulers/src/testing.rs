@@ -99,25 +99,13 @@ impl Kernel for Abort {
     }
 }
 
-/// Test kernel: a 1-d block of `len` copies of `value`.
-#[derive(Debug)]
-struct Fill(usize, f64);
-
-impl Kernel for Fill {
-    fn id(&self) -> &str {
-        "test.fill"
-    }
-    fn params(&self) -> Params {
-        Params::Json(format!("{} {}", self.0, self.1))
-    }
-    fn run(&self, _: &[Block]) -> Result<Block, KernelError> {
-        Ok(Block::from_array(ArrayD::from_elem(vec![self.0], self.1)))
-    }
-}
-
 /// A kernel making a 1-d block of `len` copies of `value`.
 pub fn fill_kernel(len: usize, value: f64) -> Arc<dyn Kernel> {
-    Arc::new(Fill(len, value))
+    Arc::new(Fill {
+        len,
+        value,
+        cheap: false,
+    })
 }
 
 /// A kernel summing all elements of its inputs into a scalar.
@@ -157,7 +145,8 @@ pub fn rebuild(id: &str, params: &Params) -> Result<Arc<dyn Kernel>, KernelError
             let mut it = json.split(' ');
             let len = it.next().unwrap_or("").parse().map_err(|e| bad(&e))?;
             let value = it.next().unwrap_or("").parse().map_err(|e| bad(&e))?;
-            Arc::new(Fill(len, value))
+            let cheap = it.next().unwrap_or("").parse().map_err(|e| bad(&e))?;
+            Arc::new(Fill { len, value, cheap })
         }
         _ => return Err(KernelError::new(format!("no test kernel {id:?}"))),
     })
@@ -329,4 +318,304 @@ pub fn run_all(s: &dyn Scheduler) {
     reports_failures_with_the_key(s);
     calls_callbacks(s);
     survives_panicking_callbacks(s);
+}
+
+/// Test kernel: a block of `len` copies of `value`; `cheap` says whether a
+/// memory-bound scheduler may drop and remake it.
+#[derive(Debug)]
+struct Fill {
+    len: usize,
+    value: f64,
+    cheap: bool,
+}
+
+impl Kernel for Fill {
+    fn id(&self) -> &str {
+        "test.fill"
+    }
+    fn params(&self) -> Params {
+        Params::Json(format!("{} {} {}", self.len, self.value, self.cheap))
+    }
+    fn run(&self, _: &[Block]) -> Result<Block, KernelError> {
+        Ok(Block::from_array(ArrayD::from_elem(
+            vec![self.len],
+            self.value,
+        )))
+    }
+    fn is_cheap(&self) -> bool {
+        self.cheap
+    }
+}
+
+/// Test kernel: the first input block minus the mean of the second (a 1-element block).
+#[derive(Debug)]
+struct Centre;
+
+impl Kernel for Centre {
+    fn id(&self) -> &str {
+        "test.centre"
+    }
+    fn params(&self) -> Params {
+        Params::Json("null".into())
+    }
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        let [x, m] = inputs else {
+            return Err(KernelError::new("centre takes a block and a mean"));
+        };
+        let m = m.as_array::<f64>()?.sum();
+        Ok(Block::from_array(x.as_array::<f64>()?.mapv(|v| v - m)))
+    }
+}
+
+/// Test kernel: the mean of all elements of all inputs, as a 1-element block.
+#[derive(Debug)]
+struct MeanAll;
+
+impl Kernel for MeanAll {
+    fn id(&self) -> &str {
+        "test.mean_all"
+    }
+    fn params(&self) -> Params {
+        Params::Json("null".into())
+    }
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        let (mut total, mut n) = (0.0, 0usize);
+        for b in inputs {
+            let a = b.as_array::<f64>()?;
+            total += a.sum();
+            n += a.len();
+        }
+        Ok(Block::from_array(ArrayD::from_elem(
+            vec![1],
+            total / n.max(1) as f64,
+        )))
+    }
+}
+
+/// Test kernel: sum of squares of all inputs, as a 1-element block.
+#[derive(Debug)]
+struct SumSquares;
+
+impl Kernel for SumSquares {
+    fn id(&self) -> &str {
+        "test.sum_squares"
+    }
+    fn params(&self) -> Params {
+        Params::Json("null".into())
+    }
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        let mut total = 0.0;
+        for b in inputs {
+            total += b.as_array::<f64>()?.mapv(|v| v * v).sum();
+        }
+        Ok(Block::from_array(ArrayD::from_elem(vec![1], total)))
+    }
+}
+
+/// The anomaly pattern on `n` blocks of `len` f64 (block `i` filled with `i`):
+/// every source is read by a mean and, much later, by its centring, so an
+/// unbounded run holds all of them. Returns the graph and its exact result,
+/// sum over blocks of `len * (i - mean)^2`.
+pub fn anomaly_graph(n: usize, len: usize, cheap: bool) -> (TaskGraph, f64) {
+    let bytes = (len * 8) as u64;
+    let mut tasks = Vec::new();
+    let mut sizes = Vec::new();
+    let sources: Vec<Key> = (0..n)
+        .map(|i| {
+            let kernel = Arc::new(Fill {
+                len,
+                value: i as f64,
+                cheap,
+            });
+            let t = task("source", i, kernel, vec![]);
+            let k = t.key.clone();
+            tasks.push(t);
+            sizes.push(bytes);
+            k
+        })
+        .collect();
+    // A chunk-wise mean (one small partial per block), then their mean.
+    let partials: Vec<Key> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let t = task("partial", i, Arc::new(MeanAll), vec![s.clone()]);
+            let k = t.key.clone();
+            tasks.push(t);
+            sizes.push(8);
+            k
+        })
+        .collect();
+    let mean = task("mean", 0, Arc::new(MeanAll), partials);
+    let mean_key = mean.key.clone();
+    tasks.push(mean);
+    sizes.push(8);
+    let squares: Vec<Key> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let c = task(
+                "centre",
+                i,
+                Arc::new(Centre),
+                vec![s.clone(), mean_key.clone()],
+            );
+            let ck = c.key.clone();
+            tasks.push(c);
+            sizes.push(bytes);
+            let q = task("square", i, Arc::new(SumSquares), vec![ck]);
+            let qk = q.key.clone();
+            tasks.push(q);
+            sizes.push(8);
+            qk
+        })
+        .collect();
+    let total = task("total", 0, Arc::new(Add), squares);
+    let out = total.key.clone();
+    tasks.push(total);
+    sizes.push(8);
+    let g = TaskGraph::from_sized_tasks(tasks, sizes, Vec::new(), &[out])
+        .unwrap_or_else(|e| panic!("test graph: {e}"));
+    let m = (n as f64 - 1.0) / 2.0;
+    let expected = (0..n).map(|i| len as f64 * (i as f64 - m).powi(2)).sum();
+    (g, expected)
+}
+
+/// Records the memory report of a run.
+#[derive(Default)]
+struct Usage(Mutex<Option<crate::MemoryUsage>>);
+
+impl Callbacks for Usage {
+    fn on_memory(&self, usage: &crate::MemoryUsage) {
+        if let Ok(mut u) = self.0.lock() {
+            *u = Some(*usage);
+        }
+    }
+}
+
+fn scalar(out: &[Block]) -> f64 {
+    out.first()
+        .and_then(|b| b.as_array::<f64>().ok().map(|a| a.sum()))
+        .unwrap_or(f64::NAN)
+}
+
+/// The directory's entries (spill directories must be gone after a run).
+fn entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default()
+}
+
+/// Within a budget of a few blocks the anomaly pattern gives the unbounded
+/// result, never accounts more than the budget, and gets there by making
+/// cheap sources again or by spilling the others; the spill directory is empty afterwards.
+pub fn keeps_memory_budgets(s: &dyn Scheduler) {
+    let (n, len) = (24, 4096);
+    let block = (len * 8) as u64;
+    for cheap in [true, false] {
+        let (g, expected) = anomaly_graph(n, len, cheap);
+        let free = Usage::default();
+        let out = s
+            .run_within(&g, &crate::MemoryBudget::unlimited(), &[&free])
+            .unwrap_or_else(|e| panic!("{}: {e}", s.name()));
+        assert_eq!(scalar(&out), expected);
+        let unbounded = free.0.lock().ok().and_then(|u| *u).map_or(0, |u| u.peak);
+        assert!(
+            unbounded >= n as u64 * block,
+            "{}: unbounded peak {unbounded}",
+            s.name()
+        );
+        for blocks in [3u64, 5, 8] {
+            let limit = blocks * block + 64;
+            let spill = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            let budget = crate::MemoryBudget::new(limit).with_spill_dir(spill.path());
+            let usage = Usage::default();
+            let out = s
+                .run_within(&g, &budget, &[&usage])
+                .unwrap_or_else(|e| panic!("{} within {blocks} blocks: {e}", s.name()));
+            assert_eq!(
+                scalar(&out),
+                expected,
+                "{} within {blocks} blocks",
+                s.name()
+            );
+            let u = usage
+                .0
+                .lock()
+                .ok()
+                .and_then(|u| *u)
+                .unwrap_or_else(|| panic!("{}: no memory report", s.name()));
+            assert!(
+                u.peak <= limit,
+                "{}: peak {} over {limit}",
+                s.name(),
+                u.peak
+            );
+            if cheap {
+                assert!(
+                    u.recomputed > 0 && u.spilled_blocks == 0,
+                    "{}: {u:?}",
+                    s.name()
+                );
+            } else {
+                assert!(
+                    u.spilled_blocks > 0 && u.recomputed == 0,
+                    "{}: {u:?}",
+                    s.name()
+                );
+            }
+            assert!(
+                entries(spill.path()).is_empty(),
+                "{}: spill left behind",
+                s.name()
+            );
+        }
+    }
+}
+
+/// A task bigger than the budget on its own is an error before anything runs, naming the sizes.
+pub fn refuses_tasks_over_the_budget(s: &dyn Scheduler) {
+    let (g, _) = anomaly_graph(4, 1024, false);
+    let counting = Counting::default();
+    let err = match s.run_within(&g, &crate::MemoryBudget::new(10_000), &[&counting]) {
+        Err(e) => e,
+        Ok(_) => panic!("{}: an 8 KiB block cannot fit in 10 kB", s.name()),
+    };
+    assert!(matches!(err, Error::OverBudget { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("9.77 kiB") && text.contains("8.00 kiB"),
+        "{}: {text}",
+        s.name()
+    );
+    assert_eq!(counting.started.load(Ordering::SeqCst), 0);
+}
+
+/// A kernel panicking mid-run, after blocks were spilled, leaves no spill files behind.
+pub fn cleans_spills_after_a_panic(s: &dyn Scheduler) {
+    let (mut g, _) = anomaly_graph(16, 4096, false);
+    let victim = g
+        .tasks
+        .iter()
+        .position(|t| t.key.layer.as_ref() == "square" && t.key.index == vec![9])
+        .unwrap_or_else(|| panic!("no square-9 task"));
+    g.tasks[victim].kernel = Arc::new(Broken { panic: true });
+    let spill = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let budget = crate::MemoryBudget::new(4 * 4096 * 8).with_spill_dir(spill.path());
+    match s.run_within(&g, &budget, &[]) {
+        Err(Error::TaskPanicked { key, .. }) => assert_eq!(key, g.tasks[victim].key),
+        other => panic!("{}: expected the panic, got {other:?}", s.name()),
+    }
+    assert!(
+        entries(spill.path()).is_empty(),
+        "{}: spill left behind",
+        s.name()
+    );
+}
+
+/// Run the memory-budget kit (executors built on the shared loop).
+pub fn run_budget_kit(s: &dyn Scheduler) {
+    keeps_memory_budgets(s);
+    refuses_tasks_over_the_budget(s);
+    cleans_spills_after_a_panic(s);
 }

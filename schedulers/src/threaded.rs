@@ -5,6 +5,7 @@ use std::sync::{Condvar, Mutex};
 use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
+use crate::budget::MemoryBudget;
 use crate::callbacks::{notify, Callbacks};
 use crate::error::{Error, Result};
 use crate::state::{run_task, ExecState};
@@ -43,10 +44,20 @@ impl Scheduler for Threaded {
     }
 
     fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
+        self.run_within(graph, &MemoryBudget::unlimited(), callbacks)
+    }
+
+    fn run_within(
+        &self,
+        graph: &TaskGraph,
+        budget: &MemoryBudget,
+        callbacks: &[&dyn Callbacks],
+    ) -> Result<Vec<Block>> {
+        budget.check(graph)?;
         if let Some(m) = notify(callbacks, |c| c.on_start(graph.len())) {
             return Err(callback_error(m));
         }
-        let shared = Mutex::new(ExecState::new(graph));
+        let shared = Mutex::new(ExecState::with_budget(graph, budget));
         let wake = Condvar::new();
         let workers = self.workers.min(graph.len().max(1));
         std::thread::scope(|scope| {
@@ -59,12 +70,18 @@ impl Scheduler for Threaded {
             scheduler: "threads".into(),
             reason: "a worker thread died while holding the scheduler state".into(),
         })?;
-        let ok = state.failed.is_none();
-        let ended = notify(callbacks, |c| c.on_end(ok));
-        match (state.failed.take(), ended) {
-            (Some(e), _) => Err(e),
-            (None, Some(m)) => Err(callback_error(m)),
-            (None, None) => Ok(state.outputs()),
+        let outputs = match state.failed.take() {
+            Some(e) => Err(e),
+            None => state.outputs(),
+        };
+        if outputs.is_ok() {
+            let _ = notify(callbacks, |c| c.on_memory(&state.usage));
+        }
+        let ended = notify(callbacks, |c| c.on_end(outputs.is_ok()));
+        match (outputs, ended) {
+            (Err(e), _) => Err(e),
+            (Ok(_), Some(m)) => Err(callback_error(m)),
+            (Ok(outputs), None) => Ok(outputs),
         }
     }
 }
@@ -89,19 +106,30 @@ fn work(
             wake.notify_all();
             return;
         }
-        let Some((i, inputs)) = state.next_ready() else {
-            // Nothing ready: another worker is running what we wait on.
-            state = match wake.wait(state) {
-                Ok(s) => s,
-                Err(_) => return,
-            };
-            continue;
+        let job = match state.next_ready() {
+            Ok(Some(job)) => job,
+            Ok(None) => {
+                // Nothing ready, or no memory for it: another worker is
+                // running what we wait on.
+                state = match wake.wait(state) {
+                    Ok(s) => s,
+                    Err(_) => return,
+                };
+                continue;
+            }
+            Err(e) => {
+                state.failed.get_or_insert(e);
+                continue;
+            }
         };
         drop(state);
+        let i = job.task;
         let key = &graph.tasks[i].key;
         let outcome = match notify(callbacks, |c| c.on_task_start(key, worker)) {
             Some(m) => Err(callback_error(m)),
-            None => run_task(graph, i, inputs),
+            None => job
+                .load(graph)
+                .and_then(|(i, inputs)| run_task(graph, i, inputs)),
         };
         let outcome = outcome.and_then(|block| {
             match notify(callbacks, |c| c.on_task_finish(key, worker, &block)) {
@@ -119,7 +147,8 @@ fn work(
                 // only for the rest (waking everyone per task costs more than
                 // small tasks do).
                 let newly_ready = state.complete(i, block);
-                if state.done() {
+                if state.done() || std::mem::take(&mut state.memory_waiters) {
+                    // Finished, or memory freed that waiting tasks may need.
                     wake.notify_all();
                 } else if newly_ready > 1 {
                     for _ in 1..newly_ready {

@@ -9,8 +9,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// Every workload of the Dask reference suite, in its order.
-pub const WORKLOADS: [&str; 8] = [
+/// Every workload of the Dask reference suite, in its order, then W7.
+pub const WORKLOADS: [&str; 9] = [
     "normal_mean",
     "zarr_mean",
     "zarr_mean_small_chunks",
@@ -19,7 +19,39 @@ pub const WORKLOADS: [&str; 8] = [
     "rechunk_sum",
     "matmul_sum",
     "map_overlap",
+    "zarr_anomaly_std",
 ];
+
+/// Workloads whose Dask side is the repository's `bench/dask_w7.py` (memory
+/// budgets), not the reference suite; `zarr_rechunk` runs when named.
+const W7_WORKLOADS: [&str; 2] = ["zarr_anomaly_std", "zarr_rechunk"];
+
+/// The repository's Dask script for the W7 workloads.
+fn w7_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/dask_w7.py")
+}
+
+/// The W7 zarr array, written once by `bench/dask_w7.py prepare` (both engines read it).
+fn prepare_w7_data(dask_dir: &Path, quick: bool) -> Result<(), String> {
+    let python = dask_python(dask_dir)?;
+    let mut cmd = Command::new(python);
+    cmd.arg(w7_script())
+        .arg("prepare")
+        .arg("--data-dir")
+        .arg(target_dir().join("dask-data"))
+        .arg("--dask-dir")
+        .arg(dask_dir);
+    if quick {
+        cmd.arg("--quick");
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run dask_w7.py prepare: {e}"))?;
+    if !status.success() {
+        return Err("dask_w7.py prepare failed".into());
+    }
+    Ok(())
+}
 
 /// What to run.
 pub struct BenchArgs {
@@ -174,6 +206,9 @@ pub fn run(args: &BenchArgs) -> Result<bool, String> {
     if workloads.iter().any(|w| w.starts_with("zarr_mean")) {
         prepare_zarr_data(&args.dask_dir, args.quick)?;
     }
+    if workloads.iter().any(|w| W7_WORKLOADS.contains(&w.as_str())) {
+        prepare_w7_data(&args.dask_dir, args.quick)?;
+    }
     let mut sink = match &args.json {
         Some(p) => Some(
             OpenOptions::new()
@@ -197,10 +232,12 @@ pub fn run(args: &BenchArgs) -> Result<bool, String> {
             let mut runs = vec![("tessera", t)];
             if let Some(py) = &python {
                 let mut d = Command::new(py);
-                d.arg(args.dask_dir.join("bench.py"))
-                    .arg(w)
-                    .arg("--scheduler")
-                    .arg(&args.scheduler);
+                if W7_WORKLOADS.contains(&w.as_str()) {
+                    d.arg(w7_script()).arg("--dask-dir").arg(&args.dask_dir);
+                } else {
+                    d.arg(args.dask_dir.join("bench.py"));
+                }
+                d.arg(w).arg("--scheduler").arg(&args.scheduler);
                 d.arg("--data-dir").arg(target_dir().join("dask-data"));
                 if args.quick {
                     d.arg("--quick");

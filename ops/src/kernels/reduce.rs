@@ -554,6 +554,9 @@ impl Kernel for ReduceChunk {
     fn id(&self) -> &str {
         "tessera.reduce_chunk"
     }
+    fn output_scale(&self) -> u64 {
+        self.op.moments().max(1) as u64
+    }
     fn params(&self) -> Params {
         json_params(self)
     }
@@ -617,6 +620,9 @@ pub struct ReduceCombine {
 impl Kernel for ReduceCombine {
     fn id(&self) -> &str {
         "tessera.reduce_combine"
+    }
+    fn output_scale(&self) -> u64 {
+        self.op.moments().max(1) as u64
     }
     fn params(&self) -> Params {
         json_params(self)

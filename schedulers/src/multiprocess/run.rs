@@ -10,6 +10,7 @@ use tessera_graph::TaskGraph;
 
 use super::pool::{Event, Pool};
 use super::protocol::{self, Input, KernelSpec, Payload, Reply, Request};
+use crate::budget::MemoryBudget;
 use crate::callbacks::{notify, Callbacks};
 use crate::error::{Error, Result};
 use crate::state::ExecState;
@@ -94,7 +95,8 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
             pool,
             graph,
             callbacks,
-            state: ExecState::new(graph),
+            // Readiness and priorities only: blocks stay in the workers (placeholders here).
+            state: ExecState::with_budget(graph, &MemoryBudget::unlimited()),
             owner: vec![None; n],
             nbytes: vec![0; n],
             readers_left,
@@ -111,10 +113,10 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
     fn drive(&mut self) -> Result<Vec<Block>> {
         loop {
             while self.load.iter().any(|&l| l < DEPTH) {
-                let Some((i, _)) = self.state.next_ready() else {
+                let Some(job) = self.state.next_ready()? else {
                     break;
                 };
-                self.place(i)?;
+                self.place(job.task)?;
             }
             if self.state.done() {
                 break;

@@ -1,0 +1,258 @@
+//! The memory budget seen from the facade: computations within a budget give
+//! the unbounded answer (checked against plain ndarray) on every scheduler,
+//! never account more than the budget, and refuse what cannot fit; the plan
+//! projects it beforehand.
+
+use std::sync::{Arc, Mutex};
+
+use ndarray::{ArrayD, Axis, IxDyn};
+use proptest::prelude::*;
+use tessera::storage::MemoryStore;
+use tessera::{Array, Callbacks, MemoryBudget, MemoryUsage, ReduceOp, ReduceOptions, Threaded};
+
+mod common;
+use common::split;
+
+/// The schedulers that keep a memory budget. The processes scheduler and
+/// plugins do not account memory yet (they run within no budget).
+fn schedulers() -> Vec<Arc<dyn tessera::Scheduler>> {
+    vec![Arc::new(tessera::SyncScheduler), Arc::new(Threaded::new(3))]
+}
+
+fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
+    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+    ArrayD::from_shape_fn(IxDyn(shape), |_| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((state >> 33) % 2000) as f64 / 100.0 - 10.0
+    })
+}
+
+fn close(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {
+    a.shape() == b.shape()
+        && a.iter()
+            .zip(b.iter())
+            .all(|(x, y)| (x - y).abs() <= 1e-9 * (1.0 + x.abs().max(y.abs())))
+}
+
+/// Records the memory report of a run.
+#[derive(Default)]
+struct Usage(Mutex<Option<MemoryUsage>>);
+
+impl Callbacks for Usage {
+    fn on_memory(&self, usage: &MemoryUsage) {
+        if let Ok(mut u) = self.0.lock() {
+            *u = Some(*usage);
+        }
+    }
+}
+
+/// `x` written to a memory store in `chunks`, read back lazily: reads are
+/// cheap sources that stay tasks of their own (read by two layers).
+fn stored(x: &ArrayD<f64>, chunks: [usize; 2]) -> Array<f64> {
+    let store = Arc::new(MemoryStore::new());
+    tessera::from_array(x.clone(), chunks)
+        .unwrap()
+        .to_store(store.clone(), "x")
+        .unwrap();
+    tessera::from_store(store, "x").unwrap()
+}
+
+/// `(a - a.mean(axis=0)).std(axis=0)`: every block of `a` is read by the mean
+/// and again, after the whole mean, by the centring.
+fn anomaly(a: &Array<f64>) -> Array<f64> {
+    let m = a.mean_axis(0).unwrap();
+    let centred = (a - &m).unwrap();
+    let opts = ReduceOptions {
+        axes: Some(vec![0]),
+        keepdims: false,
+        split_every: None,
+    };
+    centred.reduction(ReduceOp::Std { ddof: 0 }, &opts).unwrap()
+}
+
+fn oracle(a: &ArrayD<f64>) -> ArrayD<f64> {
+    let m = a.mean_axis(Axis(0)).unwrap();
+    let c = a - &m;
+    c.mapv(|v| v * v)
+        .mean_axis(Axis(0))
+        .unwrap()
+        .mapv(f64::sqrt)
+}
+
+/// Row chunks and column chunks of a 2-d shape.
+fn grid() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>, u64)> {
+    (4usize..40, 1usize..12, 0u64..1000).prop_flat_map(|(rows, cols, seed)| {
+        (
+            prop::collection::vec(1usize..8, rows),
+            prop::collection::vec(1usize..6, cols),
+        )
+            .prop_map(move |(rc, cc)| {
+                (
+                    vec![rows, cols],
+                    vec![split(rows, &rc), split(cols, &cc)],
+                    seed,
+                )
+            })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The anomaly pattern within a budget of twice its largest task (far
+    /// below what it holds unbounded) equals ndarray's on every scheduler.
+    #[test]
+    fn anomaly_within_a_budget_matches_ndarray(rows in 4usize..40, cols in 1usize..12, rc in 1usize..8, cc in 1usize..6, seed in 0u64..1000) {
+        let x = data(&[rows, cols], seed);
+        let a = stored(&x, [rc, cc]);
+        let y = anomaly(&a);
+        let plan = y.plan().unwrap();
+        let limit = 2 * plan.peak_per_worker + 64;
+        let expected = oracle(&x);
+        for s in schedulers() {
+            let usage = Usage::default();
+            let got = y
+                .compute_within(s.as_ref(), &MemoryBudget::new(limit), &[&usage])
+                .unwrap();
+            prop_assert!(close(&got, &expected), "{}: {got:?} vs {expected:?}", s.name());
+            let u = usage.0.lock().unwrap().unwrap();
+            prop_assert!(u.peak <= limit, "{}: peak {} over {limit}", s.name(), u.peak);
+            // Blocks of a wait for the whole mean: something had to leave memory.
+            prop_assert!(plan.peak_unbounded <= limit || u.recomputed + u.spilled_blocks > 0, "{}: {u:?}", s.name());
+        }
+    }
+
+    /// A rechunk within a tight budget (stages sized by it, results spilled
+    /// when needed) gives the data back in the new chunks.
+    #[test]
+    fn rechunk_within_a_budget_matches((shape, chunks, seed) in grid(), rows in 1usize..40, cols in 1usize..12) {
+        let x = data(&shape, seed);
+        let a = tessera::from_array(x.clone(), tessera::ChunkSpec::explicit(chunks)).unwrap();
+        let new = vec![rows.min(shape[0]), cols.min(shape[1])];
+        let y = a.rechunk(&new[..]).unwrap();
+        let plan = y.plan().unwrap();
+        let limit = plan.peak_per_worker + 64;
+        for s in schedulers() {
+            let usage = Usage::default();
+            let got = y.compute_within(s.as_ref(), &MemoryBudget::new(limit), &[&usage]).unwrap();
+            prop_assert_eq!(&got, &x);
+            let u = usage.0.lock().unwrap().unwrap();
+            prop_assert!(u.peak <= limit, "{}: peak {} over {limit}", s.name(), u.peak);
+        }
+        prop_assert_eq!(y.chunksize(), new);
+    }
+}
+
+#[test]
+fn a_chunk_larger_than_the_budget_is_an_error_before_starting() {
+    let a = tessera::from_array(data(&[1000, 100], 1), [500, 100]).unwrap();
+    let y = anomaly(&a);
+    for s in schedulers() {
+        let err = y
+            .compute_within(s.as_ref(), &MemoryBudget::new(100_000), &[])
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("does not fit in the memory budget")
+                && text.contains("390.62 kiB")
+                && text.contains("97.66 kiB"),
+            "{}: {text}",
+            s.name()
+        );
+    }
+}
+
+#[test]
+fn the_plan_projects_tasks_chunks_and_peaks() {
+    // Ten row blocks of 8000 bytes, all outputs: held to the end.
+    let x = tessera::ones::<f64>([100, 100], [10, 100]).unwrap();
+    let g = x.task_graph().unwrap();
+    let plan = tessera::Plan::of(&g, 2, Some(1 << 20));
+    assert_eq!(plan.tasks, 10);
+    assert_eq!(plan.largest_chunk, 8000);
+    assert_eq!(plan.output_chunk, 8000);
+    assert_eq!(plan.peak_per_worker, 8000);
+    assert_eq!(plan.peak_unbounded, 80_000);
+    assert_eq!(plan.peak_total, 88_000);
+    assert!(plan.fits() && !plan.needs_eviction());
+    let tight = tessera::Plan::of(&g, 2, Some(20_000));
+    assert_eq!(tight.peak_total, 20_000);
+    assert!(tight.fits() && tight.needs_eviction());
+    assert!(!tessera::Plan::of(&g, 1, Some(4000)).fits());
+    let text = tight.to_string();
+    assert!(text.contains("tasks             10"), "{text}");
+    assert!(text.contains("peak per worker   7.81 kiB"), "{text}");
+    assert!(
+        text.contains("fits by recomputing cheap chunks or spilling"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_plan_counts_what_the_anomaly_pattern_holds() {
+    // The mean needs every block before any centring: unbounded, one worker
+    // holds all of a (8 blocks of 80 kB) at once.
+    let a = stored(&data(&[800, 100], 2), [100, 100]);
+    let y = anomaly(&a);
+    let g = y.task_graph().unwrap();
+    let plan = tessera::Plan::of(&g, 1, None);
+    assert_eq!(plan.tasks, g.len());
+    assert!(plan.peak_unbounded >= 8 * 80_000, "{plan:?}");
+    assert!(plan.peak_per_worker < 3 * 80_000, "{plan:?}");
+    let usage = Usage::default();
+    let limit = 4 * 80_000;
+    let got = y
+        .compute_within(&Threaded::new(2), &MemoryBudget::new(limit), &[&usage])
+        .unwrap();
+    assert!(close(&got, &oracle(&data(&[800, 100], 2))));
+    let u = usage.0.lock().unwrap().unwrap();
+    assert!(u.peak <= limit && u.recomputed > 0, "{u:?}");
+}
+
+/// Spilled blocks are removed after a run, also when a kernel panics mid-run.
+#[test]
+fn the_spill_directory_is_emptied_also_after_a_panic() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    static PANIC_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
+    let x = data(&[800, 50], 3);
+    let a = stored(&x, [100, 50]);
+    // Doubled blocks are not cheap to make again: under the budget they spill.
+    let b = a.map_blocks(|v| v.mapv(|e| e * 2.0)).unwrap();
+    let centred = (&b - &b.mean_axis(0).unwrap()).unwrap();
+    let y = centred
+        .map_blocks(|v| {
+            if CALLS.fetch_add(1, Ordering::SeqCst) == PANIC_AT.load(Ordering::SeqCst) {
+                panic!("kernel exploded mid-run");
+            }
+            v.to_owned()
+        })
+        .unwrap()
+        .sum::<f64>()
+        .unwrap();
+    let spill = tempfile::tempdir().unwrap();
+    let budget = MemoryBudget::new(3 * 40_000 + 64).with_spill_dir(spill.path());
+    let expected = 0.0;
+    for s in schedulers() {
+        let usage = Usage::default();
+        let got = y.compute_within(s.as_ref(), &budget, &[&usage]).unwrap();
+        assert!((got.sum() - expected).abs() < 1e-6, "{}", got.sum());
+        let u = usage.0.lock().unwrap().unwrap();
+        assert!(u.spilled_blocks > 0, "{}: {u:?}", s.name());
+        assert_eq!(std::fs::read_dir(spill.path()).unwrap().count(), 0);
+
+        CALLS.store(0, Ordering::SeqCst);
+        PANIC_AT.store(5, Ordering::SeqCst);
+        let err = y.compute_within(s.as_ref(), &budget, &[]).unwrap_err();
+        PANIC_AT.store(usize::MAX, Ordering::SeqCst);
+        assert!(err.to_string().contains("kernel exploded mid-run"), "{err}");
+        assert_eq!(
+            std::fs::read_dir(spill.path()).unwrap().count(),
+            0,
+            "{}: spill left behind",
+            s.name()
+        );
+    }
+}

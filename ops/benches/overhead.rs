@@ -1,11 +1,12 @@
-//! Per-task scheduler overhead: `ones(N, chunks=1).sum()` (the W3 workload),
-//! and the fused elementwise chain per chunk.
+//! Per-task scheduler overhead: `ones(N, chunks=1).sum()` (the W3 workload)
+//! on the sync, threaded and processes (2 workers) schedulers.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use tessera_chunk_core::{Chunks, DType};
 use tessera_graph::TaskGraph;
 use tessera_ops::{creation, reduction, ReduceOp, ReduceOptions, Scalar};
-use tessera_schedulers::{Scheduler, Sync, Threaded};
+use tessera_schedulers::multiprocess::serve_if_worker;
+use tessera_schedulers::{Multiprocess, Scheduler, Sync, Threaded};
 
 fn ones_sum_graph(n: usize) -> TaskGraph {
     let x = creation::full(
@@ -27,6 +28,7 @@ fn overhead(c: &mut Criterion) {
     let schedulers: Vec<(&str, Box<dyn Scheduler>)> = vec![
         ("sync", Box::new(Sync)),
         ("threads", Box::new(Threaded::default())),
+        ("processes", Box::new(Multiprocess::new(2))),
     ];
     for (name, s) in &schedulers {
         group.bench_with_input(BenchmarkId::new("run", name), &n, |b, &n| {
@@ -41,4 +43,11 @@ fn overhead(c: &mut Criterion) {
 }
 
 criterion_group!(benches, overhead);
-criterion_main!(benches);
+
+/// criterion's main, after turning this process into a worker when the
+/// processes scheduler started it as one (workers re-run the bench binary).
+fn main() {
+    serve_if_worker(tessera_ops::registry::rebuild_kernel);
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -10,31 +10,6 @@ use std::time::{Duration, Instant};
 
 use tessera_schedulers::{testing, Plugin, Scheduler};
 
-fn rustc_cdylib(src: &Path, out: &Path) {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let status = std::process::Command::new(rustc)
-        .args([
-            "--edition",
-            "2021",
-            "--crate-type",
-            "cdylib",
-            "-O",
-            "--crate-name",
-        ])
-        .arg(
-            out.file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("plugin")
-                .trim_start_matches("lib"),
-        )
-        .arg(src)
-        .arg("-o")
-        .arg(out)
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run rustc: {e}"));
-    assert!(status.success(), "rustc failed on {}", src.display());
-}
-
 fn build_dir() -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plugins");
     std::fs::create_dir_all(&d).unwrap();
@@ -47,7 +22,7 @@ fn fifo() -> &'static Path {
     FIFO.get_or_init(|| {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("plugins/fifo/src/lib.rs");
         let out = build_dir().join("libfifo_kit.so");
-        rustc_cdylib(&src, &out);
+        testing::compile_cdylib(&src, &out);
         out
     })
 }
@@ -58,7 +33,7 @@ fn library(name: &str, code: &str) -> PathBuf {
     let src = dir.join(format!("{name}.rs"));
     std::fs::write(&src, code).unwrap();
     let out = dir.join(format!("lib{name}.so"));
-    rustc_cdylib(&src, &out);
+    testing::compile_cdylib(&src, &out);
     out
 }
 

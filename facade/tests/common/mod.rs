@@ -37,24 +37,8 @@ pub fn fifo_plugin() -> Arc<dyn Scheduler> {
         let src =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("../schedulers/plugins/fifo/src/lib.rs");
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-        let out = dir.join(format!("libfifo-{}.so", std::process::id()));
-        let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-        let status = std::process::Command::new(rustc)
-            .args([
-                "--edition",
-                "2021",
-                "--crate-type",
-                "cdylib",
-                "-O",
-                "--crate-name",
-                "fifo",
-            ])
-            .arg(&src)
-            .arg("-o")
-            .arg(&out)
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run rustc to build the fifo plugin: {e}"));
-        assert!(status.success(), "rustc failed on {}", src.display());
+        let out = dir.join(format!("libfifo_{}.so", std::process::id()));
+        tessera_schedulers::testing::compile_cdylib(&src, &out);
         let plugin = Plugin::load(&out)
             .and_then(|p| p.with_options("threads=3"))
             .unwrap_or_else(|e| panic!("{e}"));

@@ -104,6 +104,19 @@ fn random_info_reduce_rechunk_round_trip() {
         d,
     ));
     assert_eq!(printed_sum, sum);
+    // Worker processes are the CLI binary run again; the Zarr reads travel.
+    let on_processes = scalar(&ok(
+        &[
+            "reduce",
+            "x.zarr",
+            "--op",
+            "sum",
+            "--scheduler",
+            "processes",
+        ],
+        d,
+    ));
+    assert!(close(on_processes, sum), "{on_processes} vs {sum}");
     let stored: Array<f64> = tessera::from_zarr(d.join("x.zarr"), "").unwrap();
     assert_eq!(stored.compute().unwrap(), x.compute().unwrap());
     let std = x.std(1).unwrap().compute_scalar().unwrap();

@@ -18,6 +18,8 @@ pub enum SchedulerArg {
     Sync,
     /// A pool of worker threads ($TESSERA_NUM_WORKERS, else one per core).
     Threads,
+    /// A pool of worker processes (this binary run again), as many as threads.
+    Processes,
 }
 
 /// The scheduler and the progress setting of one command.
@@ -35,6 +37,7 @@ impl Runner {
         let scheduler: Arc<dyn Scheduler> = match args.scheduler {
             Some(SchedulerArg::Sync) => Arc::new(SyncScheduler),
             Some(SchedulerArg::Threads) => Arc::new(Threaded::new(config.num_workers)),
+            Some(SchedulerArg::Processes) => tessera::config::process_pool(config.num_workers),
             None => config.scheduler()?,
         };
         Ok(Runner {

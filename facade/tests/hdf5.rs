@@ -90,18 +90,12 @@ fn bad_hdf5_requests_are_errors() {
 
 #[test]
 fn a_failed_write_leaves_nothing_behind() {
+    use tessera::storage::{ChunkList, Hdf5Store};
     let dir = tempfile::tempdir().unwrap();
-    let failing = common::failing_after_some_blocks();
-    let new_file = dir.path().join("new.h5");
-    assert!(failing.to_hdf5(&new_file, "x").is_err());
-    assert!(!new_file.exists(), "the file to_hdf5 made is removed");
-    let kept = dir.path().join("kept.h5");
-    tessera::ones::<f64>(4, 2)
-        .unwrap()
-        .to_hdf5(&kept, "a")
-        .unwrap();
-    assert!(failing.to_hdf5(&kept, "b").is_err());
-    let store = tessera::storage::Hdf5Store::open(&kept).unwrap();
-    use tessera::storage::ChunkList;
-    assert_eq!(store.list_arrays().unwrap(), vec!["a".to_string()]);
+    common::failed_writes_leave_nothing(
+        dir.path(),
+        "h5",
+        |x, store, path| x.to_hdf5(store, path),
+        |store| Hdf5Store::open(store).unwrap().list_arrays().unwrap(),
+    );
 }

@@ -8,34 +8,17 @@ use tessera::{Array, Chunks, ReduceOp, ReduceOptions, SyncScheduler};
 mod common;
 
 tessera::worker_test!();
-use common::{over_axes, schedulers, split};
-
-/// A shape of 0–4 axes (lengths 0–6) with a random chunking of each axis.
-fn shape_and_chunks() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>)> {
-    prop::collection::vec(0usize..7, 0..5).prop_flat_map(|shape| {
-        let per_axis: Vec<_> = shape
-            .iter()
-            .map(|&d| {
-                prop::collection::vec(1usize..4, d.max(1)).prop_map(move |cuts| split(d, &cuts))
-            })
-            .collect();
-        (Just(shape), per_axis)
-    })
-}
+use common::{chunking, over_axes, schedulers, shape_and_chunks};
 
 /// A shape with two independent chunkings of it.
 fn shape_and_two_chunkings() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>, Vec<Vec<usize>>)>
 {
     prop::collection::vec(0usize..7, 0..5).prop_flat_map(|shape| {
-        let chunking = |shape: &Vec<usize>| -> Vec<_> {
-            shape
-                .iter()
-                .map(|&d| {
-                    prop::collection::vec(1usize..4, d.max(1)).prop_map(move |cuts| split(d, &cuts))
-                })
-                .collect()
-        };
-        (Just(shape.clone()), chunking(&shape), chunking(&shape))
+        (
+            Just(shape.clone()),
+            chunking(shape.clone()),
+            chunking(shape),
+        )
     })
 }
 

@@ -9,20 +9,7 @@ use tessera::{Array, Chunks, Element, Scheduler};
 mod common;
 
 tessera::worker_test!();
-use common::{over_axes, schedulers, split};
-
-/// A shape of 0–4 axes (lengths 0–6) with a random chunking of each axis.
-fn shape_and_chunks() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>)> {
-    prop::collection::vec(0usize..7, 0..5).prop_flat_map(|shape| {
-        let per_axis: Vec<_> = shape
-            .iter()
-            .map(|&d| {
-                prop::collection::vec(1usize..4, d.max(1)).prop_map(move |cuts| split(d, &cuts))
-            })
-            .collect();
-        (Just(shape), per_axis)
-    })
-}
+use common::{over_axes, schedulers, shape_and_chunks};
 
 /// Pseudo-random values `f(r)` of a generator seeded by `seed`, `r` in `0..1000`.
 fn data<T>(shape: &[usize], seed: u64, f: impl Fn(u64) -> T) -> ArrayD<T> {

@@ -58,24 +58,18 @@ fn bad_zarr_requests_are_errors() {
 
 #[test]
 fn a_failed_write_leaves_nothing_behind() {
+    use tessera::storage::{ChunkList, ZarrStore};
     let dir = tempfile::tempdir().unwrap();
-    let x = common::failing_after_some_blocks();
-    let new_dir = dir.path().join("new.zarr");
-    assert!(x.to_zarr(&new_dir, "").is_err());
-    assert!(!new_dir.exists(), "the directory to_zarr made is removed");
-    // In an existing store: the failed array goes, the other one stays.
-    let kept = dir.path().join("kept.zarr");
-    tessera::ones::<f64>(4, 2)
-        .unwrap()
-        .to_zarr(&kept, "a")
-        .unwrap();
-    assert!(x.to_zarr(&kept, "b").is_err());
-    let store = tessera::storage::ZarrStore::open(&kept).unwrap();
-    use tessera::storage::ChunkList;
-    assert_eq!(store.list_arrays().unwrap(), vec!["a".to_string()]);
-    // The path is free for a write that works.
-    tessera::ones::<f64>(4, 2)
-        .unwrap()
-        .to_zarr(&kept, "b")
-        .unwrap();
+    common::failed_writes_leave_nothing(
+        dir.path(),
+        "zarr",
+        |x, store, path| x.to_zarr(store, path),
+        |store| ZarrStore::open(store).unwrap().list_arrays().unwrap(),
+    );
+    // A new store whose root is the array goes too.
+    let root = dir.path().join("root.zarr");
+    assert!(common::failing_after_some_blocks()
+        .to_zarr(&root, "")
+        .is_err());
+    assert!(!root.exists(), "the directory to_zarr made is removed");
 }

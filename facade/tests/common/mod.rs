@@ -81,12 +81,40 @@ pub fn failing_after_some_blocks() -> Array<f64> {
         .unwrap()
 }
 
+/// A write that fails part-way leaves nothing behind: a new store at
+/// `dir/new.<ext>` is removed; in an existing store only the failed array
+/// goes, and its path takes a write that works. `write(x, store, path)` is
+/// `to_zarr` or `to_hdf5`; `list(store)` names the arrays in a store.
+pub fn failed_writes_leave_nothing(
+    dir: &Path,
+    ext: &str,
+    write: impl Fn(&Array<f64>, &Path, &str) -> tessera::Result<u64>,
+    list: impl Fn(&Path) -> Vec<String>,
+) {
+    let failing = failing_after_some_blocks();
+    let new = dir.join(format!("new.{ext}"));
+    assert!(write(&failing, &new, "x").is_err());
+    assert!(!new.exists(), "{} is removed", new.display());
+    let kept = dir.join(format!("kept.{ext}"));
+    let ones = tessera::ones::<f64>(4, 2).unwrap();
+    write(&ones, &kept, "a").unwrap();
+    assert!(write(&failing, &kept, "b").is_err());
+    assert_eq!(list(&kept), vec!["a".to_string()]);
+    write(&ones, &kept, "b").unwrap();
+}
+
 /// A random chunking of every axis of `shape`.
 pub fn chunking(shape: Vec<usize>) -> impl Strategy<Value = Vec<Vec<usize>>> {
     shape
         .into_iter()
         .map(|d| prop::collection::vec(1usize..4, d.max(1)).prop_map(move |cuts| split(d, &cuts)))
         .collect::<Vec<_>>()
+}
+
+/// A shape of 0–4 axes (lengths 0–6) with a random chunking of each axis.
+pub fn shape_and_chunks() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>)> {
+    prop::collection::vec(0usize..7, 0..5)
+        .prop_flat_map(|shape| (Just(shape.clone()), chunking(shape)))
 }
 
 /// Small integers as floats, so every sum is exact whatever the order.

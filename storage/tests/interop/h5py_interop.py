@@ -26,44 +26,7 @@ from pathlib import Path
 
 import h5py
 import numpy as np
-
-# Arrays up to this many elements carry their values; larger ones a checksum.
-MAX_LISTED = 512
-
-
-def fnv1a64(data: bytes) -> str:
-    """FNV-1a, 64 bit: the checksum both sides compute over little-endian bytes."""
-    h = 0xCBF29CE484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return f"{h:016x}"
-
-
-def le_bytes(a: np.ndarray) -> bytes:
-    return np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<")).tobytes()
-
-
-def sample(dtype: str, shape, seed: int) -> np.ndarray:
-    """Deterministic values exactly representable in JSON and in every dtype."""
-    n = int(np.prod(shape, dtype=np.int64))
-    i = np.arange(n, dtype=np.int64)
-    if dtype == "bool":
-        v = (i * 7 + seed) % 3 == 0
-    elif dtype.startswith("float"):
-        v = ((i * 37 + seed) % 203) * 0.25 - 17.5  # dyadic: exact in binary and text
-    elif dtype.startswith("complex"):
-        v = (((i * 37 + seed) % 203) * 0.25 - 17.5) + 1j * ((i * 11 + seed) % 17 - 8)
-    elif dtype.startswith("uint"):
-        v = (i * 31 + seed) % 251
-        if dtype == "uint64":
-            v = v.astype(np.uint64) + np.uint64(2**63)  # beyond int64 and f64 precision
-    else:
-        v = (i * 31 + seed) % 241 - 120
-        if dtype == "int64":
-            v = v * 2**40
-    return np.asarray(v).astype(dtype).reshape(shape)
-
+from interop_common import fnv1a64, le_bytes, sample, values_or_checksum
 
 def entry(path, ds, expected):
     e = {
@@ -74,10 +37,7 @@ def entry(path, ds, expected):
         "compression": ds.compression,
         "fill": ds.fillvalue.item() if expected.dtype.kind in "biuf" else None,
     }
-    if expected.size <= MAX_LISTED and expected.dtype.kind != "c":
-        e["values"] = expected.reshape(-1).tolist()
-    else:
-        e["fnv1a64"] = fnv1a64(le_bytes(expected))
+    e.update(values_or_checksum(expected, listable=expected.dtype.kind != "c"))
     return e
 
 

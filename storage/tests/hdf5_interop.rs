@@ -6,8 +6,7 @@
 //! Without either the tests fail (they never skip): see [`python`].
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use ndarray::{ArrayD, IxDyn, Slice};
 use num_complex::Complex;
@@ -19,37 +18,7 @@ use tessera_storage::{
 
 mod common;
 
-use common::SETUP;
-
-/// The interpreter to run the interop script with; a failing test if there is none.
-fn python() -> PathBuf {
-    common::python("h5py")
-}
-
-/// Run the script; panic with its output unless it succeeds.
-fn run_script(mode: &str, file: &Path, manifest: &Path) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/h5py_interop.py");
-    let out = Command::new(python())
-        .arg(script)
-        .arg(mode)
-        .arg(file)
-        .arg(manifest)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {SETUP}", python().display()));
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let hint = if stderr.contains("ModuleNotFoundError") {
-        format!("h5py or numpy is missing: {SETUP}")
-    } else {
-        String::new()
-    };
-    assert!(
-        out.status.success(),
-        "h5py_interop.py {mode} failed ({}):\n{stdout}\n{stderr}\n{hint}",
-        out.status
-    );
-    stdout
-}
+use common::{fnv1a64, run_script};
 
 /// Held by each test for its whole run. libhdf5 opens a file without
 /// close-on-exec and the driver sets it just after, so a Python started by
@@ -61,19 +30,6 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     ONE_AT_A_TIME
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// FNV-1a (64 bit) of the little-endian bytes of a block in C order, as the script computes it.
-fn fnv1a64(b: &Block) -> String {
-    let mut bytes = Vec::new();
-    with_block!(b, a => {
-        let v: Vec<_> = a.iter().copied().collect();
-        Element::write_le(&v, &mut bytes);
-    });
-    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| {
-        (h ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{h:016x}")
 }
 
 /// The elements of a real block (C order) as JSON values, as Python's `tolist()` gives them.
@@ -138,7 +94,11 @@ fn tessera_reads_what_h5py_wrote() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("h5py.h5");
     let manifest_file = dir.path().join("manifest.json");
-    run_script("write", &file, &manifest_file);
+    run_script(
+        "h5py_interop.py",
+        "h5py",
+        &[Path::new("write"), &file, &manifest_file],
+    );
     let manifest: Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest_file).unwrap()).unwrap();
     let store = Hdf5Store::open(&file).unwrap();
@@ -336,7 +296,11 @@ fn h5py_reads_what_tessera_wrote() {
         serde_json::to_string_pretty(&manifest).unwrap(),
     )
     .unwrap();
-    let out = run_script("check", &file, &manifest_file);
+    let out = run_script(
+        "h5py_interop.py",
+        "h5py",
+        &[Path::new("check"), &file, &manifest_file],
+    );
     assert!(
         out.contains(&format!("{} arrays ok, 0 problems", CASES.len())),
         "{out}"

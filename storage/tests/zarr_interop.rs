@@ -7,8 +7,7 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use ndarray::{ArrayD, Dimension, IxDyn, Slice};
 use serde_json::{json, Value};
@@ -19,51 +18,7 @@ use tessera_storage::{
 
 mod common;
 
-use common::SETUP;
-
-/// The interpreter to run the interop script with; a failing test if there is none.
-fn python() -> PathBuf {
-    common::python("zarr-python")
-}
-
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/zarr_interop.py")
-}
-
-/// Run the script; panic with its output unless it succeeds.
-fn run_script(args: &[&Path]) -> String {
-    let out = Command::new(python())
-        .arg(script())
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {SETUP}", python().display()));
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let hint = if stderr.contains("ModuleNotFoundError") {
-        format!("zarr-python or numpy is missing: {SETUP}")
-    } else {
-        String::new()
-    };
-    assert!(
-        out.status.success(),
-        "zarr_interop.py {args:?} failed ({}):\n{stdout}\n{stderr}\n{hint}",
-        out.status
-    );
-    stdout
-}
-
-/// FNV-1a (64 bit) of the little-endian bytes of a block in C order, as the script computes it.
-fn fnv1a64(b: &Block) -> String {
-    let mut bytes = Vec::new();
-    with_block!(b, a => {
-        let v: Vec<_> = a.iter().copied().collect();
-        Element::write_le(&v, &mut bytes);
-    });
-    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &x| {
-        (h ^ u64::from(x)).wrapping_mul(0x0000_0100_0000_01b3)
-    });
-    format!("{h:016x}")
-}
+use common::{fnv1a64, run_script};
 
 /// Apply `$body` with `$T` bound to the Rust type of a real (JSON-representable) dtype.
 macro_rules! with_real_dtype {
@@ -235,7 +190,11 @@ fn check_python_array(store: &ZarrStore, e: &Value) {
 #[test]
 fn tessera_reads_what_zarr_python_wrote() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    run_script(&[Path::new("write"), dir.path()]);
+    run_script(
+        "zarr_interop.py",
+        "zarr-python",
+        &[Path::new("write"), dir.path()],
+    );
     let manifest: Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("manifest.json")).unwrap_or_else(|e| panic!("{e}")),
     )
@@ -433,6 +392,10 @@ fn zarr_python_reads_what_tessera_wrote() {
         serde_json::to_vec_pretty(&json!({ "arrays": manifest })).unwrap_or_else(|e| panic!("{e}")),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let out = run_script(&[Path::new("check"), dir.path(), &manifest_file]);
+    let out = run_script(
+        "zarr_interop.py",
+        "zarr-python",
+        &[Path::new("check"), dir.path(), &manifest_file],
+    );
     assert!(out.contains(" 0 failed"), "{out}");
 }

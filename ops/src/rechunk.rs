@@ -59,11 +59,7 @@ pub fn rechunk_to(x: &Expr, new: Chunks) -> Result<Expr> {
         return rechunk_stage(x, new);
     }
     let plan = plan_rechunk(x.chunks(), &new, x.dtype().itemsize().max(1), None, None)?;
-    let mut current = x.clone();
-    for stage in plan {
-        current = rechunk_stage(&current, stage)?;
-    }
-    Ok(current)
+    build_stages(x, plan)
 }
 
 /// Bytes the largest task of a direct rechunk from `old` to `new` holds at
@@ -97,10 +93,19 @@ fn plan_footprint(old: &Chunks, plan: &[Chunks], itemsize: usize) -> Result<u64>
 /// Rechunk like [`rechunk_to`], but with stages small enough for a memory
 /// budget: every task (the old blocks it reads and its new block) should take
 /// at most a quarter of `memory_limit`, so several run at once and results
-/// waiting for readers still fit. Dask's plan is kept when it already does;
-/// otherwise the intermediate chunk-size limit is halved until the plan
-/// fits or cannot shrink further (then the smallest found is used, and the
-/// scheduler refuses the run if a task still cannot fit).
+/// waiting for readers still fit.
+///
+/// Dask's plan is kept when it already does. Otherwise the old blocks are cut
+/// at every boundary of either chunking and the pieces merged into the new
+/// blocks: each old block is read once, each new block made once, and the
+/// pieces waiting for their merge are spilled at most once by the scheduler
+/// — the least data movement a plan can have when the array does not fit.
+/// (Dask's multi-stage plans make tasks smaller, not traffic: within a budget
+/// every intermediate stage would be spilled and read back once more.) Only
+/// when that makes too many pieces, or tasks too big, is the intermediate
+/// chunk-size limit halved until a plan fits or cannot shrink further (then
+/// the smallest found is used, and the scheduler refuses the run if a task
+/// still cannot fit).
 pub fn rechunk_within(x: &Expr, new: Chunks, memory_limit: Option<u64>) -> Result<Expr> {
     let Some(limit) = memory_limit else {
         return rechunk_to(x, new);
@@ -113,6 +118,16 @@ pub fn rechunk_within(x: &Expr, new: Chunks, memory_limit: Option<u64>) -> Resul
     let mut best = plan_rechunk(old, &new, itemsize, None, None)?;
     let mut best_size = plan_footprint(old, &best, itemsize)?;
     let target = limit / 4;
+    if best_size > target {
+        let refined = refine(old, &new)?;
+        if refined.num_blocks() <= MAX_PIECES {
+            let plan = vec![refined, new.clone()];
+            let size = plan_footprint(old, &plan, itemsize)?;
+            if size <= limit {
+                return build_stages(x, plan);
+            }
+        }
+    }
     let mut block_limit = tessera_chunk_core::DEFAULT_CHUNK_LIMIT.min(target);
     while best_size > target && block_limit >= 1 << 20 {
         let plan = plan_rechunk(old, &new, itemsize, None, Some(block_limit))?;
@@ -146,8 +161,13 @@ pub fn rechunk_within(x: &Expr, new: Chunks, memory_limit: Option<u64>) -> Resul
             best = candidate;
         }
     }
+    build_stages(x, best)
+}
+
+/// One `rechunk-merge` layer per stage, in order.
+fn build_stages(x: &Expr, plan: Vec<Chunks>) -> Result<Expr> {
     let mut current = x.clone();
-    for stage in best {
+    for stage in plan {
         current = rechunk_stage(&current, stage)?;
     }
     Ok(current)

@@ -169,29 +169,38 @@ impl<'g> ExecState<'g> {
     }
 
     /// Results that may leave memory before `j` runs, in the order they
-    /// should: cheap sources first (dropping costs nothing now), then blocks
-    /// worth a file (tiny ones free nothing but cost a write and a read),
-    /// then the rest; within each, furthest next use first.
-    /// While other tasks run, tiny blocks stay: waiting for those tasks frees more.
+    /// should: furthest next use first (Belady's rule: what is needed soonest
+    /// stays), a cheap source before a block to spill at the same distance,
+    /// and blocks small enough to free little for a file's write and read
+    /// last. While other tasks run, small blocks stay unless together they
+    /// hold a sixteenth of the budget (the pieces of a rechunk): waiting for
+    /// those tasks frees more than a few partial results would.
+    ///
+    /// Distance comes before cheapness: dropping a source whose readers are
+    /// about to run means reading it again at once (a row block cut into
+    /// pieces for a rechunk would be re-read for every piece), while a spilled
+    /// block far from its reader costs one write and one read.
     fn evictable(&self, j: usize) -> Vec<usize> {
         let tiny = self.limit / 1024;
-        let keep_tiny = self.running > 0;
-        let mut c: Vec<(u8, Reverse<u32>, usize)> = self
+        let mut c: Vec<(bool, Reverse<u32>, bool, usize)> = self
             .held
             .iter()
             .filter(|&&i| self.in_use[i] == 0 && !self.graph.deps[j].contains(&i))
             .map(|&i| {
-                let class = match (self.cheap(i), self.bytes[i] <= tiny) {
-                    (true, _) => 0,
-                    (false, false) => 1,
-                    (false, true) => 2,
-                };
-                (class, Reverse(self.next_use(i)), i)
+                let small = !self.cheap(i) && self.bytes[i] <= tiny;
+                (small, Reverse(self.next_use(i)), !self.cheap(i), i)
             })
-            .filter(|&(class, _, _)| !(keep_tiny && class == 2))
             .collect();
+        let small_total: u64 = c
+            .iter()
+            .filter(|(small, ..)| *small)
+            .map(|&(.., i)| self.bytes[i])
+            .sum();
+        if self.running > 0 && small_total < self.limit / 16 {
+            c.retain(|(small, ..)| !small);
+        }
         c.sort_unstable();
-        c.into_iter().map(|(_, _, i)| i).collect()
+        c.into_iter().map(|(.., i)| i).collect()
     }
 
     /// Take result `i` out of memory: drop it if it is cheap to make again, else spill it.

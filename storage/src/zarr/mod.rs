@@ -10,6 +10,7 @@ mod dtype;
 mod errors;
 mod hierarchy;
 mod metadata;
+mod native;
 mod options;
 
 use std::collections::HashMap;
@@ -34,6 +35,30 @@ struct Opened {
     array: ZArray,
     meta: ArrayMetadata,
     format: ZarrFormat,
+    /// Set when whole chunks are streamed by tessera rather than zarrs.
+    native: Option<native::Native>,
+}
+
+impl Opened {
+    /// The chunk whose whole in-bounds extent is `start`/`shape`, if it is one
+    /// (chunks cut by the array's edge are not: Zarr stores them full-size).
+    fn whole_chunk(&self, start: &[usize], shape: &[usize]) -> Option<Vec<u64>> {
+        let chunk = self.array.chunk_shape(&vec![0; start.len()]).ok()?;
+        start
+            .iter()
+            .zip(shape)
+            .zip(chunk.iter())
+            .map(|((&s, &n), c)| {
+                let c = c.get() as usize;
+                (n == c && s % c == 0).then_some((s / c) as u64)
+            })
+            .collect()
+    }
+
+    /// The file of chunk `index` under the store's `root`.
+    fn chunk_file(&self, root: &Path, index: &[u64]) -> PathBuf {
+        root.join(self.array.chunk_key(index).as_str())
+    }
 }
 
 /// A directory holding a Zarr hierarchy (v2 or v3) of arrays and groups.
@@ -184,6 +209,7 @@ impl ZarrStore {
             array,
             meta: ArrayMetadata { chunks, dtype },
             format: metadata::format_of(&doc),
+            native: native::detect(&doc, dtype),
         });
         Ok(self.remember(key, opened))
     }
@@ -195,6 +221,29 @@ impl ZarrStore {
             store: self.describe(),
             existing: hierarchy::list_arrays(&self.root).unwrap_or_default(),
         }
+    }
+
+    /// A whole chunk streamed from its file, when the array's layout allows
+    /// (`None`: zarrs reads it, also when the file is missing and the fill value is due).
+    fn read_whole(
+        &self,
+        opened: &Opened,
+        start: &[usize],
+        shape: &[usize],
+        path: &str,
+    ) -> Result<Option<Block>> {
+        let (Some(native), Some(chunk)) = (opened.native, opened.whole_chunk(start, shape)) else {
+            return Ok(None);
+        };
+        let index: Vec<usize> = chunk.iter().map(|&c| c as usize).collect();
+        native::read(
+            native,
+            opened.meta.dtype,
+            &opened.chunk_file(&self.root, &chunk),
+            shape,
+            path,
+            &index,
+        )
     }
 
     fn remember(&self, key: String, opened: Arc<Opened>) -> Arc<Opened> {
@@ -222,13 +271,22 @@ impl ChunkRead for ZarrStore {
     fn read_chunk(&self, path: &str, index: &[usize]) -> Result<Block> {
         let opened = self.array(path)?;
         let region = opened.meta.chunks.block_range(index)?;
+        let start: Vec<usize> = region.iter().map(|r| r.start).collect();
+        let shape: Vec<usize> = region.iter().map(ExactSizeIterator::len).collect();
+        if let Some(block) = self.read_whole(&opened, &start, &shape, path)? {
+            return Ok(block);
+        }
         chunk_io::read(&opened.array, opened.meta.dtype, &region, path, index)
     }
 
-    /// One zarrs read of the box (it decodes each overlapped chunk once).
+    /// One zarrs read of the box (it decodes each overlapped chunk once),
+    /// or one streamed read when the box is a whole chunk.
     fn read_region(&self, path: &str, start: &[usize], shape: &[usize]) -> Result<Block> {
         let opened = self.array(path)?;
         opened.meta.check_region(path, start, shape)?;
+        if let Some(block) = self.read_whole(&opened, start, shape, path)? {
+            return Ok(block);
+        }
         let region: Vec<_> = start.iter().zip(shape).map(|(&s, &n)| s..s + n).collect();
         chunk_io::read(&opened.array, opened.meta.dtype, &region, path, &[])
     }
@@ -268,6 +326,7 @@ impl ChunkWrite for ZarrStore {
         }
         hierarchy::ensure_parents(&self.root, &key, self.options.format)?;
         let doc = metadata::new_array_doc(path, meta.dtype, &shape, &chunk, self.options)?;
+        let native = native::detect(&doc, meta.dtype);
         let zmeta = serde_json::from_value(doc).map_err(|e| Error::Backend {
             path: path.to_string(),
             reason: format!("zarrs refused the new array's metadata: {e}"),
@@ -291,6 +350,7 @@ impl ChunkWrite for ZarrStore {
                 array,
                 meta,
                 format: self.options.format,
+                native,
             }),
         );
         Ok(())
@@ -308,6 +368,11 @@ impl ChunkWrite for ZarrStore {
             .chunk_shape(&chunk)
             .map_err(|e| errors::array("write", path, index, e))?;
         let full: Vec<usize> = full.iter().map(|d| d.get() as usize).collect();
+        if let (Some(native), true) = (opened.native, block.shape() == full.as_slice()) {
+            if native::write(native, block, &opened.chunk_file(&self.root, &chunk))? {
+                return Ok(());
+            }
+        }
         chunk_io::write(&opened.array, index, block, &full, path)
     }
 

@@ -163,44 +163,86 @@ impl Block {
     /// Encode as bytes: `TSB1`, dtype code, ndim, shape as u64 LE, then the data
     /// little-endian in C order.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(6 + 8 * self.shape().len() + self.nbytes());
+        let mut out = self.header(self.nbytes());
+        with_block!(self, a => encode_data(a, &mut out));
+        out
+    }
+
+    /// The encoding's header, with room for `data` more bytes.
+    fn header(&self, data: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(6 + 8 * self.shape().len() + data);
         out.extend_from_slice(MAGIC);
         out.push(dtype_code(self.dtype()));
         out.push(self.shape().len() as u8);
         for &d in self.shape() {
             out.extend_from_slice(&(d as u64).to_le_bytes());
         }
-        with_block!(self, a => encode_data(a, &mut out));
         out
+    }
+
+    /// Write [`Block::encode`]'s bytes to `w` without building them first:
+    /// a contiguous block of integers or floats goes out from its own memory.
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.header(0))?;
+        with_block!(self, a => write_data(a, w))
+    }
+
+    /// Read a block written by [`Block::write_to`] (or [`Block::encode`])
+    /// from `r`, which holds `len` bytes (a file's length), its data straight
+    /// into the new block's memory; malformed or truncated input is an error,
+    /// never a panic (nor an allocation the bytes cannot fill).
+    pub fn read_from(r: &mut impl std::io::Read, len: u64) -> Result<Block> {
+        let failed = |e: std::io::Error| Error::BlockDecode {
+            reason: format!("reading the block failed: {e}"),
+        };
+        let mut head = [0u8; 6];
+        r.read_exact(&mut head).map_err(failed)?;
+        if &head[..4] != MAGIC {
+            return Err(Error::BlockDecode {
+                reason: "missing the TSB1 header".into(),
+            });
+        }
+        let mut shape_bytes = vec![0u8; 8 * usize::from(head[5])];
+        r.read_exact(&mut shape_bytes).map_err(failed)?;
+        let mut header = head.to_vec();
+        header.extend_from_slice(&shape_bytes);
+        // The header alone decodes to the (checked) dtype and shape of an empty payload.
+        let (dtype, shape, expected) = parse_header(&header)?;
+        let found = len.saturating_sub(header.len() as u64);
+        if found != expected as u64 {
+            return Err(Error::BlockDecode {
+                reason: format!(
+                    "shape {shape:?} of {dtype} needs {expected} data bytes, found {found}"
+                ),
+            });
+        }
+        Ok(match dtype {
+            DType::Bool => read_data::<bool>(&shape, expected, r)?,
+            DType::I8 => read_data::<i8>(&shape, expected, r)?,
+            DType::I16 => read_data::<i16>(&shape, expected, r)?,
+            DType::I32 => read_data::<i32>(&shape, expected, r)?,
+            DType::I64 => read_data::<i64>(&shape, expected, r)?,
+            DType::U8 => read_data::<u8>(&shape, expected, r)?,
+            DType::U16 => read_data::<u16>(&shape, expected, r)?,
+            DType::U32 => read_data::<u32>(&shape, expected, r)?,
+            DType::U64 => read_data::<u64>(&shape, expected, r)?,
+            DType::F32 => read_data::<f32>(&shape, expected, r)?,
+            DType::F64 => read_data::<f64>(&shape, expected, r)?,
+            DType::Complex64 => read_data::<num_complex::Complex<f32>>(&shape, expected, r)?,
+            DType::Complex128 => read_data::<num_complex::Complex<f64>>(&shape, expected, r)?,
+            other => {
+                return Err(Error::UnsupportedDType {
+                    dtype: other,
+                    reason: "blocks hold only bool, integer, float and complex data".into(),
+                })
+            }
+        })
     }
 
     /// Decode bytes written by [`Block::encode`]; malformed input is an error, never a panic.
     pub fn decode(bytes: &[u8]) -> Result<Block> {
-        let bad = |reason: &str| Error::BlockDecode {
-            reason: reason.to_string(),
-        };
-        if bytes.len() < 6 || &bytes[..4] != MAGIC {
-            return Err(bad("missing the TSB1 header"));
-        }
-        let dtype = dtype_from_code(bytes[4]).ok_or_else(|| bad("unknown dtype code"))?;
-        let ndim = usize::from(bytes[5]);
-        let data_start = 6 + 8 * ndim;
-        if bytes.len() < data_start {
-            return Err(bad("truncated shape"));
-        }
-        let shape = bytes[6..data_start]
-            .chunks_exact(8)
-            .map(|c| {
-                let mut a = [0u8; 8];
-                a.copy_from_slice(c);
-                usize::try_from(u64::from_le_bytes(a)).map_err(|_| bad("axis length too large"))
-            })
-            .collect::<Result<Vec<usize>>>()?;
-        let expected = shape
-            .iter()
-            .try_fold(dtype.itemsize(), |acc, &d| acc.checked_mul(d))
-            .ok_or_else(|| bad("shape overflows"))?;
-        let data = &bytes[data_start..];
+        let (dtype, shape, expected) = parse_header(bytes)?;
+        let data = &bytes[6 + 8 * shape.len()..];
         if data.len() != expected {
             return Err(Error::BlockDecode {
                 reason: format!(
@@ -241,6 +283,71 @@ fn encode_data<T: Element>(a: &ArcArray<T, IxDyn>, out: &mut Vec<u8>) {
             T::write_le(&owned, out);
         }
     }
+}
+
+/// The dtype, shape and data length named by the header at the start of `bytes`.
+fn parse_header(bytes: &[u8]) -> Result<(DType, Vec<usize>, usize)> {
+    let bad = |reason: &str| Error::BlockDecode {
+        reason: reason.to_string(),
+    };
+    if bytes.len() < 6 || &bytes[..4] != MAGIC {
+        return Err(bad("missing the TSB1 header"));
+    }
+    let dtype = dtype_from_code(bytes[4]).ok_or_else(|| bad("unknown dtype code"))?;
+    let ndim = usize::from(bytes[5]);
+    let data_start = 6 + 8 * ndim;
+    if bytes.len() < data_start {
+        return Err(bad("truncated shape"));
+    }
+    let shape = bytes[6..data_start]
+        .chunks_exact(8)
+        .map(|c| {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            usize::try_from(u64::from_le_bytes(a)).map_err(|_| bad("axis length too large"))
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    let expected = shape
+        .iter()
+        .try_fold(dtype.itemsize(), |acc, &d| acc.checked_mul(d))
+        .ok_or_else(|| bad("shape overflows"))?;
+    Ok((dtype, shape, expected))
+}
+
+fn write_data<T: Element>(
+    a: &ArcArray<T, IxDyn>,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    if let Some(bytes) = a.as_slice().and_then(T::le_bytes) {
+        return w.write_all(bytes);
+    }
+    let mut out = Vec::new();
+    encode_data(a, &mut out);
+    w.write_all(&out)
+}
+
+fn read_data<T: Element>(
+    shape: &[usize],
+    bytes: usize,
+    r: &mut impl std::io::Read,
+) -> Result<Block> {
+    let truncated = |e: std::io::Error| Error::BlockDecode {
+        reason: format!("shape {shape:?} needs {bytes} data bytes: {e}"),
+    };
+    let len: usize = shape.iter().product();
+    let mut values = vec![T::default(); len];
+    match T::le_bytes_mut(&mut values) {
+        Some(raw) => r.read_exact(raw).map_err(truncated)?,
+        None => {
+            let mut raw = vec![0u8; bytes];
+            r.read_exact(&mut raw).map_err(truncated)?;
+            values = T::read_le(&raw);
+        }
+    }
+    let array = ArrayD::from_shape_vec(IxDyn(shape), values).map_err(|e| Error::BlockDecode {
+        reason: e.to_string(),
+    })?;
+    Ok(Block::from_array(array))
 }
 
 fn decode_data<T: Element>(shape: &[usize], data: &[u8]) -> Result<Block> {
@@ -311,6 +418,51 @@ mod tests {
         assert_eq!(Block::decode(&b.encode()).unwrap(), b);
         let c = Block::from_array(ndarray::arr1(&[Complex::new(1.0f32, 2.0)]).into_dyn());
         assert_eq!(Block::decode(&c.encode()).unwrap(), c);
+    }
+
+    /// `write_to` writes exactly `encode`'s bytes and `read_from` reads them back.
+    fn streams_like_encode(b: &Block) {
+        let mut written = Vec::new();
+        b.write_to(&mut written).unwrap();
+        assert_eq!(written, b.encode());
+        let back = Block::read_from(&mut written.as_slice(), written.len() as u64).unwrap();
+        assert_eq!(&back, b);
+    }
+
+    #[test]
+    fn streams_every_dtype_and_layout() {
+        use num_complex::Complex;
+        let a = ndarray::Array2::from_shape_fn((3, 4), |(i, j)| (i * 10 + j) as i64);
+        streams_like_encode(&Block::from_array(a.clone().into_dyn()));
+        streams_like_encode(&Block::from_array(a.t().into_owned().into_dyn()));
+        streams_like_encode(&Block::from_array(a.mapv(|v| v as f32).into_dyn()));
+        streams_like_encode(&Block::from_array(a.mapv(|v| v % 2 == 0).into_dyn()));
+        streams_like_encode(&Block::from_array(a.mapv(|v| v as u8).into_dyn()));
+        streams_like_encode(&Block::from_array(
+            a.mapv(|v| Complex::new(v as f64, -1.0)).into_dyn(),
+        ));
+        streams_like_encode(&Block::from_array(ArrayD::<f64>::zeros(IxDyn(&[0, 3]))));
+        streams_like_encode(&Block::from_array(ndarray::arr0(2.5f64).into_dyn()));
+    }
+
+    #[test]
+    fn read_from_rejects_short_long_and_garbage_input() {
+        let bytes = Block::from_array(ndarray::arr1(&[1.0f64, 2.0, 3.0]).into_dyn()).encode();
+        let n = bytes.len() as u64;
+        let short = &bytes[..bytes.len() - 1];
+        for (input, len) in [
+            (short, n - 1),
+            (short, n),
+            (&bytes[..], n + 8),
+            (&b"XXXX\0\0"[..], 6),
+        ] {
+            let err = Block::read_from(&mut &input[..], len).unwrap_err();
+            assert!(matches!(err, Error::BlockDecode { .. }), "{err:?}");
+        }
+        // A header claiming a huge shape is refused before anything is allocated.
+        let mut huge = Block::from_array(ndarray::arr1(&[1u8]).into_dyn()).encode();
+        huge[6..14].copy_from_slice(&(1u64 << 60).to_le_bytes());
+        assert!(Block::read_from(&mut &huge[..], huge.len() as u64).is_err());
     }
 
     proptest! {

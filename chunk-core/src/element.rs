@@ -31,6 +31,17 @@ pub trait Element:
     fn write_le(values: &[Self], out: &mut Vec<u8>);
     /// Read values from little-endian bytes (length a multiple of the item size).
     fn read_le(bytes: &[u8]) -> Vec<Self>;
+    /// The values' memory as bytes, when that already is their little-endian
+    /// encoding (integers and floats on little-endian machines): written as is.
+    fn le_bytes(values: &[Self]) -> Option<&[u8]> {
+        let _ = values;
+        None
+    }
+    /// The same, writable: little-endian bytes read into it become the values.
+    fn le_bytes_mut(values: &mut [Self]) -> Option<&mut [u8]> {
+        let _ = values;
+        None
+    }
     /// Convert to `f64` (bool: 0 or 1), as NumPy's `astype(float64)`.
     fn to_f64(self) -> f64;
     /// Convert from `f64` as NumPy's `astype` does (truncating toward zero for integers).
@@ -82,6 +93,16 @@ macro_rules! numeric_element {
                 out.reserve(std::mem::size_of_val(values));
                 for v in values {
                     out.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+            fn le_bytes(values: &[Self]) -> Option<&[u8]> {
+                cfg!(target_endian = "little").then(|| bytemuck::cast_slice(values))
+            }
+            fn le_bytes_mut(values: &mut [Self]) -> Option<&mut [u8]> {
+                if cfg!(target_endian = "little") {
+                    Some(bytemuck::cast_slice_mut(values))
+                } else {
+                    None
                 }
             }
             fn read_le(bytes: &[u8]) -> Vec<Self> {

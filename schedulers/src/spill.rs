@@ -1,8 +1,15 @@
 //! Spilling: blocks written as raw `Block` bytes into a temporary directory
 //! made on first use and removed with everything in it when the run ends —
 //! also when it fails or unwinds, since removal is the directory's `Drop`.
+//!
+//! The scheduler decides under its lock what leaves memory; the writing is
+//! done by the worker whose task needed the room, before that task reads
+//! its inputs or makes its output, so other workers go on meanwhile. A
+//! [`SpillSlot`] holds the block until it is on disk: a reader that comes
+//! first takes it from there.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use tessera_chunk_core::Block;
 
@@ -35,8 +42,8 @@ impl Spill {
         }
     }
 
-    /// Write `block`; returns the file it went to.
-    pub(crate) fn write(&mut self, block: &Block) -> Result<PathBuf> {
+    /// A fresh file name in the spill directory (made on first use).
+    pub(crate) fn path(&mut self) -> Result<PathBuf> {
         if self.dir.is_none() {
             let parent = self.parent.clone().unwrap_or_else(std::env::temp_dir);
             let dir = tempfile::Builder::new()
@@ -51,21 +58,64 @@ impl Spill {
             });
         };
         self.next += 1;
-        let path = dir.path().join(format!("{}.tsb", self.next));
-        std::fs::write(&path, block.encode()).map_err(|e| spill_error("write", &path, e))?;
-        Ok(path)
+        Ok(dir.path().join(format!("{}.tsb", self.next)))
+    }
+}
+
+/// A block leaving memory: held until a worker writes it to its file.
+#[derive(Debug)]
+pub(crate) struct SpillSlot {
+    path: PathBuf,
+    pending: Mutex<Option<Block>>,
+}
+
+impl SpillSlot {
+    /// `block`, to be written to `path`.
+    pub(crate) fn new(path: PathBuf, block: Block) -> Self {
+        SpillSlot {
+            path,
+            pending: Mutex::new(Some(block)),
+        }
     }
 
-    /// Forget a spilled block nobody will read again.
-    pub(crate) fn remove(&mut self, path: &Path) {
-        if let Err(e) = std::fs::remove_file(path) {
-            tracing::debug!(path = %path.display(), error = %e, "spill file already gone");
+    /// Write the block to its file unless that is done (or it was discarded).
+    pub(crate) fn flush(&self) -> Result<()> {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(block) = pending.as_ref() {
+            std::fs::File::create(&self.path)
+                .and_then(|mut f| block.write_to(&mut f))
+                .map_err(|e| spill_error("write", &self.path, e))?;
+            *pending = None;
+        }
+        Ok(())
+    }
+
+    /// The block: still in memory if not yet written, else read back.
+    pub(crate) fn load(&self) -> Result<Block> {
+        let pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        match pending.as_ref() {
+            Some(block) => Ok(block.clone()),
+            None => read(&self.path),
+        }
+    }
+
+    /// Nobody will read the block again: forget it and its file.
+    pub(crate) fn discard(&self) {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        if pending.take().is_none() {
+            if let Err(e) = std::fs::remove_file(&self.path) {
+                tracing::debug!(path = %self.path.display(), error = %e, "spill file already gone");
+            }
         }
     }
 }
 
-/// Read a spilled block back.
+/// Read a spilled block back (straight into the block's memory).
 pub(crate) fn read(path: &Path) -> Result<Block> {
-    let bytes = std::fs::read(path).map_err(|e| spill_error("read", path, e))?;
-    Block::decode(&bytes).map_err(|e| spill_error("decode", path, e))
+    let mut file = std::fs::File::open(path).map_err(|e| spill_error("read", path, e))?;
+    let len = file
+        .metadata()
+        .map_err(|e| spill_error("read", path, e))?
+        .len();
+    Block::read_from(&mut file, len).map_err(|e| spill_error("decode", path, e))
 }

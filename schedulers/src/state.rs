@@ -9,8 +9,10 @@
 //! not, results its run does not read leave memory, furthest next use first:
 //! a cheap source (store read, generated data) is dropped and made again by
 //! its next reader, since that costs at most what writing and reading it back
-//! would; anything else is spilled to disk. If that is not enough and other
-//! tasks run, the task waits for them to release memory.
+//! would; anything else is spilled to disk — written by the worker of the
+//! task that needed the room, before that task loads its inputs, so the
+//! lock is not held for the write. If that is not enough and other tasks
+//! run, the task waits for them to release memory.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
@@ -23,15 +25,15 @@ use tessera_graph::{order, TaskGraph};
 
 use crate::budget::{MemoryBudget, MemoryUsage};
 use crate::error::{Error, Result};
-use crate::spill::{self, Spill};
+use crate::spill::{Spill, SpillSlot};
 
 /// Where a result that left memory is.
 #[derive(Debug, Clone)]
 enum Evicted {
     /// Dropped; its (cheap, input-free) task is run again when needed.
     Recompute,
-    /// On disk.
-    Spilled(Arc<PathBuf>),
+    /// On its way to disk, or there.
+    Spilled(Arc<SpillSlot>),
 }
 
 /// One input of a job as handed out: present, or to be made present by the worker.
@@ -39,27 +41,33 @@ enum Evicted {
 pub(crate) enum Input {
     Held(Block),
     Recompute(usize),
-    Spilled(Arc<PathBuf>),
+    Spilled(Arc<SpillSlot>),
 }
 
-/// A task to run with its inputs.
+/// A task to run with its inputs, and the blocks it evicted to make room.
 #[derive(Debug)]
 pub(crate) struct Job {
     pub(crate) task: usize,
     inputs: Vec<Input>,
+    spills: Vec<Arc<SpillSlot>>,
 }
 
 impl Job {
-    /// Make every input present — run dropped cheap sources again, read
-    /// spilled blocks back — outside any lock; then the inputs in order.
+    /// Outside any lock: write the blocks this task pushed out of memory
+    /// (first, so their room is free before the task fills it), then make
+    /// every input present — run dropped cheap sources again, read spilled
+    /// blocks back; the inputs in order.
     pub(crate) fn load(self, graph: &TaskGraph) -> Result<(usize, Vec<Block>)> {
+        for slot in &self.spills {
+            slot.flush()?;
+        }
         let inputs = self
             .inputs
             .into_iter()
             .map(|input| match input {
                 Input::Held(b) => Ok(b),
                 Input::Recompute(d) => run_task(graph, d, Vec::new()),
-                Input::Spilled(path) => spill::read(&path),
+                Input::Spilled(slot) => slot.load(),
             })
             .collect::<Result<Vec<_>>>()?;
         Ok((self.task, inputs))
@@ -89,6 +97,8 @@ pub(crate) struct ExecState<'g> {
     evicted: Vec<Option<Evicted>>,
     running: usize,
     spill: Spill,
+    /// Blocks evicted for the task about to start, which writes them.
+    unwritten: Vec<Arc<SpillSlot>>,
     /// Set when a task waits for memory: the next release should wake workers.
     pub(crate) memory_waiters: bool,
     pub(crate) usage: MemoryUsage,
@@ -130,6 +140,7 @@ impl<'g> ExecState<'g> {
             evicted: vec![None; n],
             running: 0,
             spill: Spill::new(budget.spill_dir().map(PathBuf::from)),
+            unwritten: Vec::new(),
             memory_waiters: false,
             usage: MemoryUsage {
                 limit: budget.limit(),
@@ -215,10 +226,11 @@ impl<'g> ExecState<'g> {
         self.evicted[i] = Some(if cheap {
             Evicted::Recompute
         } else {
-            let path = self.spill.write(&block)?;
+            let slot = Arc::new(SpillSlot::new(self.spill.path()?, block));
+            self.unwritten.push(slot.clone());
             self.usage.spilled_blocks += 1;
             self.usage.spilled_bytes += self.bytes[i];
-            Evicted::Spilled(Arc::new(path))
+            Evicted::Spilled(slot)
         });
         tracing::debug!(key = %task.key, cheap, "result left memory");
         Ok(())
@@ -291,7 +303,7 @@ impl<'g> ExecState<'g> {
             } else {
                 reservation += self.bytes[d];
                 match &self.evicted[d] {
-                    Some(Evicted::Spilled(p)) => inputs.push(Input::Spilled(p.clone())),
+                    Some(Evicted::Spilled(slot)) => inputs.push(Input::Spilled(slot.clone())),
                     _ => {
                         self.usage.recomputed += 1;
                         inputs.push(Input::Recompute(d));
@@ -304,7 +316,11 @@ impl<'g> ExecState<'g> {
         self.reservation[j] = reservation;
         self.reserved += reservation;
         self.usage.peak = self.usage.peak.max(self.live + self.reserved);
-        Ok(Some(Job { task: j, inputs }))
+        Ok(Some(Job {
+            task: j,
+            inputs,
+            spills: std::mem::take(&mut self.unwritten),
+        }))
     }
 
     /// A result nobody reads any more leaves memory and disk.
@@ -313,8 +329,8 @@ impl<'g> ExecState<'g> {
             self.held.remove(&d);
             self.live -= self.bytes[d];
         }
-        if let Some(Evicted::Spilled(p)) = self.evicted[d].take() {
-            self.spill.remove(&p);
+        if let Some(Evicted::Spilled(slot)) = self.evicted[d].take() {
+            slot.discard();
         }
     }
 
@@ -369,7 +385,7 @@ impl<'g> ExecState<'g> {
             .iter()
             .map(|&o| match (&self.results[o], &self.evicted[o]) {
                 (Some(b), _) => Ok(b.clone()),
-                (None, Some(Evicted::Spilled(p))) => spill::read(p),
+                (None, Some(Evicted::Spilled(slot))) => slot.load(),
                 (None, _) => run_task(graph, o, Vec::new()),
             })
             .collect()

@@ -228,9 +228,8 @@ pub(crate) fn write(native: Native, block: &Block, file: &Path) -> Result<bool> 
     std::fs::create_dir_all(dir).map_err(|e| io_error("create directory", dir, &e))?;
     let tmp = temporary(file);
     let written = write_file(native, bytes, &tmp);
-    let renamed = written.and_then(|()| {
-        std::fs::rename(&tmp, file).map_err(|e| io_error("write chunk", file, &e))
-    });
+    let renamed = written
+        .and_then(|()| std::fs::rename(&tmp, file).map_err(|e| io_error("write chunk", file, &e)));
     if renamed.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
@@ -315,7 +314,12 @@ mod tests {
             );
             let mut written = Vec::new();
             for (i, j) in [(0, 0), (0, 2), (1, 0), (2, 1)] {
-                let shape = s.metadata("g/x").unwrap().chunks.block_shape(&[i, j]).unwrap();
+                let shape = s
+                    .metadata("g/x")
+                    .unwrap()
+                    .chunks
+                    .block_shape(&[i, j])
+                    .unwrap();
                 let b = block(&shape, (i * 10 + j) as f64);
                 s.write_chunk("g/x", &[i, j], &b).unwrap();
                 written.push(((i, j), b));
@@ -337,7 +341,10 @@ mod tests {
             z.store_chunk(&[1, 1], values).unwrap();
             assert_eq!(s.read_chunk("g/x", &[1, 1]).unwrap(), mine);
             let empty = s.read_chunk("g/x", &[0, 1]).unwrap();
-            assert_eq!(empty, Block::from_array(ArrayD::<f64>::zeros(IxDyn(&[2, 4]))));
+            assert_eq!(
+                empty,
+                Block::from_array(ArrayD::<f64>::zeros(IxDyn(&[2, 4])))
+            );
             assert!(dir.path().join("g/x/c/1/0").is_file());
             // No temporary files remain.
             let partial = walk(dir.path())

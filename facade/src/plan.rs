@@ -32,6 +32,9 @@ pub struct Plan {
     pub workers: usize,
     /// The memory budget, if any.
     pub memory_limit: Option<u64>,
+    /// Tasks cheap to make again (store reads, generated data, no inputs):
+    /// under the budget their results are dropped and remade, not spilled.
+    pub cheap_tasks: usize,
 }
 
 impl Plan {
@@ -58,6 +61,9 @@ impl Plan {
             peak_total: memory_limit.map_or(parallel, |l| parallel.min(l)),
             workers: workers.max(1),
             memory_limit,
+            cheap_tasks: (0..graph.len())
+                .filter(|&i| graph.is_cheap_source(i))
+                .count(),
         }
     }
 
@@ -124,6 +130,11 @@ impl fmt::Display for Plan {
             self.workers,
             if self.workers == 1 { "" } else { "s" },
             format_bytes(self.peak_unbounded)
+        )?;
+        writeln!(
+            f,
+            "cheap to remake    {} of {} tasks (store reads, generated data: dropped, not spilled)",
+            self.cheap_tasks, self.tasks
         )?;
         let verdict = if !self.fits() {
             "a task does not fit: computing is an error"

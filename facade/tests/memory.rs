@@ -184,6 +184,9 @@ fn the_plan_projects_tasks_chunks_and_peaks() {
     let text = tight.to_string();
     assert!(text.contains("tasks             10"), "{text}");
     assert!(text.contains("peak per worker   7.81 kiB"), "{text}");
+    // `ones` blocks are generated: all ten are cheap to make again.
+    assert_eq!(plan.cheap_tasks, 10);
+    assert!(text.contains("cheap to remake    10 of 10 tasks"), "{text}");
     assert!(
         text.contains("fits by recomputing cheap chunks or spilling"),
         "{text}"
@@ -199,6 +202,8 @@ fn the_plan_counts_what_the_anomaly_pattern_holds() {
     let g = y.task_graph().unwrap();
     let plan = tessera::Plan::of(&g, 1, None);
     assert_eq!(plan.tasks, g.len());
+    // The 8 store reads are cheap; the mean's and the centring's tasks are not.
+    assert_eq!(plan.cheap_tasks, 8, "{plan:?}");
     assert!(plan.peak_unbounded >= 8 * 80_000, "{plan:?}");
     assert!(plan.peak_per_worker < 3 * 80_000, "{plan:?}");
     let usage = Usage::default();

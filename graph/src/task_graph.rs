@@ -59,6 +59,13 @@ impl TaskGraph {
         self.tasks.len()
     }
 
+    /// Whether task `i` is a cheap source (no inputs, a kernel cheap to run
+    /// again: a store read, generated data): memory-bound runs drop its
+    /// result and make it again rather than spill it.
+    pub fn is_cheap_source(&self, i: usize) -> bool {
+        self.deps[i].is_empty() && self.tasks[i].kernel.is_cheap()
+    }
+
     /// Whether there are no tasks.
     pub fn is_empty(&self) -> bool {
         self.tasks.is_empty()

@@ -176,7 +176,7 @@ impl<'g> ExecState<'g> {
 
     /// Whether result `i` is dropped (made again when needed) rather than spilled.
     fn cheap(&self, i: usize) -> bool {
-        self.graph.deps[i].is_empty() && self.graph.tasks[i].kernel.is_cheap()
+        self.graph.is_cheap_source(i)
     }
 
     /// Results that may leave memory before `j` runs, in the order they

@@ -298,11 +298,18 @@ mod tests {
         store
     }
 
-    #[test]
-    fn streamed_chunks_read_back_through_zarrs_and_back() {
+    /// Both native chains, each in a fresh store.
+    fn each_chain(test: impl Fn(Compression, &std::path::Path, ZarrStore)) {
         for compression in [Compression::None, Compression::Zstd { level: 0 }] {
             let dir = tempfile::tempdir().unwrap();
             let s = store(dir.path(), compression);
+            test(compression, dir.path(), s);
+        }
+    }
+
+    #[test]
+    fn streamed_chunks_read_back_through_zarrs_and_back() {
+        each_chain(|compression, dir, s| {
             let native = s.array("g/x").unwrap().native;
             assert!(
                 matches!(
@@ -345,14 +352,14 @@ mod tests {
                 empty,
                 Block::from_array(ArrayD::<f64>::zeros(IxDyn(&[2, 4])))
             );
-            assert!(dir.path().join("g/x/c/1/0").is_file());
+            assert!(dir.join("g/x/c/1/0").is_file());
             // No temporary files remain.
-            let partial = walk(dir.path())
+            let partial = walk(dir)
                 .into_iter()
                 .filter(|p| p.to_string_lossy().ends_with(".partial"))
                 .count();
             assert_eq!(partial, 0);
-        }
+        });
     }
 
     fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -370,11 +377,9 @@ mod tests {
 
     #[test]
     fn damaged_chunk_files_are_corrupt_chunks() {
-        for compression in [Compression::None, Compression::Zstd { level: 0 }] {
-            let dir = tempfile::tempdir().unwrap();
-            let s = store(dir.path(), compression);
+        each_chain(|compression, dir, s| {
             s.write_chunk("g/x", &[0, 0], &block(&[2, 4], 1.0)).unwrap();
-            let file = dir.path().join("g/x/c/0/0");
+            let file = dir.join("g/x/c/0/0");
             let good = std::fs::read(&file).unwrap();
             let mut longer = good.clone();
             longer.extend_from_slice(&good);
@@ -387,7 +392,7 @@ mod tests {
                     bad.len()
                 );
             }
-        }
+        });
     }
 
     #[test]

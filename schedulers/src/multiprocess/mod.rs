@@ -30,6 +30,7 @@ use std::sync::Mutex;
 use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
+use crate::budget::MemoryBudget;
 use crate::callbacks::Callbacks;
 use crate::error::{Error, Result};
 use crate::Scheduler;
@@ -131,6 +132,16 @@ impl Scheduler for Multiprocess {
     }
 
     fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
+        self.run_within(graph, &MemoryBudget::unlimited(), callbacks)
+    }
+
+    fn run_within(
+        &self,
+        graph: &TaskGraph,
+        budget: &MemoryBudget,
+        callbacks: &[&dyn Callbacks],
+    ) -> Result<Vec<Block>> {
+        budget.check(graph)?;
         check_serialisable(graph)?;
         let mut guard = self.lock_pool()?;
         if guard.as_mut().is_some_and(|p| !p.healthy()) {
@@ -142,7 +153,7 @@ impl Scheduler for Multiprocess {
         let Some(pool) = guard.as_mut() else {
             return Err(error("the worker pool could not be started"));
         };
-        let outcome = run::run(pool, graph, callbacks);
+        let outcome = run::run(pool, graph, budget, callbacks);
         if outcome.is_err() {
             // Workers may still be busy with the failed run, or hold its
             // results, or be dead: start afresh next time.

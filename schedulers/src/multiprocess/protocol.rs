@@ -25,6 +25,12 @@ pub(crate) enum Input {
     Local(u64),
     /// Bytes from elsewhere.
     Remote(Payload),
+    /// A cheap source dropped under the memory budget: run `kernel` (no
+    /// inputs) here to make it again; `task` is named if that fails.
+    Recompute { task: u64, kernel: KernelSpec },
+    /// A block spilled to this file; read, not removed (the parent's spill
+    /// directory removes it after its last reader).
+    Spilled(PathBuf),
 }
 
 /// A kernel as it travels: an id with parameters, or a fused chain of such
@@ -78,6 +84,9 @@ pub(crate) enum Request {
     Release { task: u64 },
     /// Forget every result.
     Clear,
+    /// Write the result of `task` to the file `path`, forget it, and say so
+    /// (the parent made room for other work by spilling it).
+    Spill { task: u64, path: PathBuf },
 }
 
 /// Worker → parent.
@@ -95,8 +104,10 @@ pub(crate) enum Reply {
     },
     /// The answer to a `Fetch`.
     Data { task: u64, payload: Payload },
-    /// A `Fetch` the worker could not answer.
+    /// A `Fetch` or `Spill` the worker could not answer.
     Missing { task: u64, message: String },
+    /// The answer to a `Spill`: the file is written.
+    Spilled { task: u64 },
 }
 
 struct Enc(Vec<u8>);
@@ -289,6 +300,15 @@ impl Request {
                             e.u8(1);
                             e.payload(p);
                         }
+                        Input::Recompute { task, kernel } => {
+                            e.u8(2);
+                            e.u64(*task);
+                            e.kernel(kernel)?;
+                        }
+                        Input::Spilled(path) => {
+                            e.u8(3);
+                            e.bytes(path.as_os_str().as_encoded_bytes());
+                        }
                     }
                 }
                 e
@@ -304,6 +324,12 @@ impl Request {
                 e
             }
             Request::Clear => Enc::new(4),
+            Request::Spill { task, path } => {
+                let mut e = Enc::new(5);
+                e.u64(*task);
+                e.bytes(path.as_os_str().as_encoded_bytes());
+                e
+            }
         };
         e.finish()
     }
@@ -320,6 +346,11 @@ impl Request {
                     inputs.push(match d.u8()? {
                         0 => Input::Local(d.u64()?),
                         1 => Input::Remote(d.payload()?),
+                        2 => Input::Recompute {
+                            task: d.u64()?,
+                            kernel: d.kernel()?,
+                        },
+                        3 => Input::Spilled(PathBuf::from(d.string()?)),
                         _ => return Err(bad("input kind")),
                     });
                 }
@@ -332,6 +363,10 @@ impl Request {
             2 => Request::Fetch { task: d.u64()? },
             3 => Request::Release { task: d.u64()? },
             4 => Request::Clear,
+            5 => Request::Spill {
+                task: d.u64()?,
+                path: PathBuf::from(d.string()?),
+            },
             _ => return Err(bad("request tag")),
         })
     }
@@ -375,6 +410,11 @@ impl Reply {
                 e.bytes(message.as_bytes());
                 e
             }
+            Reply::Spilled { task } => {
+                let mut e = Enc::new(6);
+                e.u64(*task);
+                e
+            }
         };
         e.finish()
     }
@@ -402,6 +442,7 @@ impl Reply {
                 task: d.u64()?,
                 message: d.string()?,
             },
+            6 => Reply::Spilled { task: d.u64()? },
             _ => return Err(bad("reply tag")),
         })
     }
@@ -522,11 +563,30 @@ mod tests {
                 Input::Local(3),
                 Input::Remote(Payload::Inline(vec![1, 2])),
                 Input::Remote(Payload::Shm("/dev/shm/x".into())),
+                Input::Recompute {
+                    task: 2,
+                    kernel: KernelSpec::Plain {
+                        id: "src".into(),
+                        params: Params::Json("{}".into()),
+                    },
+                },
+                Input::Spilled("/tmp/spill/4.tsb".into()),
             ],
         };
         let frame = r.encode().unwrap();
         let back = read_request(&mut &frame[..]).unwrap().unwrap();
         assert_eq!(format!("{back:?}"), format!("{r:?}"));
+        let sp = Request::Spill {
+            task: 5,
+            path: "/tmp/spill/1.tsb".into(),
+        };
+        let frame = sp.encode().unwrap();
+        let back = read_request(&mut &frame[..]).unwrap().unwrap();
+        assert_eq!(format!("{back:?}"), format!("{sp:?}"));
+        let done = Reply::Spilled { task: 5 };
+        let frame = done.encode().unwrap();
+        let back = read_reply(&mut &frame[..]).unwrap().unwrap();
+        assert_eq!(format!("{back:?}"), format!("{done:?}"));
         let f = Reply::Failed {
             task: 9,
             panicked: true,

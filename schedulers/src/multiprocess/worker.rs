@@ -91,10 +91,10 @@ fn serve(rebuild: Rebuild, replies: File) -> std::io::Result<()> {
                     held.insert(task, block);
                     Reply::Done { task, nbytes }
                 }
-                Err((panicked, message)) => Reply::Failed {
-                    task,
-                    panicked,
-                    message,
+                Err(f) => Reply::Failed {
+                    task: f.task.unwrap_or(task),
+                    panicked: f.panicked,
+                    message: f.message,
                 },
             },
             Request::Fetch { task } => match held.get(&task) {
@@ -122,6 +122,25 @@ fn serve(rebuild: Rebuild, replies: File) -> std::io::Result<()> {
                 held.clear();
                 continue;
             }
+            Request::Spill { task, path } => match held.remove(&task) {
+                Some(block) => match std::fs::File::create(&path)
+                    .and_then(|mut f| block.write_to(&mut f))
+                {
+                    Ok(()) => Reply::Spilled { task },
+                    Err(e) => Reply::Missing {
+                        task,
+                        message: format!(
+                            "could not spill it to {}: {e}; give a writable directory with \
+                             space (TESSERA_SPILL_DIR) or raise the memory limit",
+                            path.display()
+                        ),
+                    },
+                },
+                None => Reply::Missing {
+                    task,
+                    message: "the worker does not hold this result".into(),
+                },
+            },
         };
         protocol::send(&mut out, &reply.encode()?)?;
     }
@@ -148,28 +167,65 @@ fn build(rebuild: Rebuild, spec: &KernelSpec) -> Result<KernelRef, KernelError> 
     }
 }
 
-/// Run one task; the error says whether the kernel panicked.
+/// Why a task failed: the task to name (a source made again for it, or
+/// itself when `None`), whether a kernel panicked, and the message.
+struct Failure {
+    task: Option<u64>,
+    panicked: bool,
+    message: String,
+}
+
+impl Failure {
+    fn of(message: String) -> Self {
+        Failure {
+            task: None,
+            panicked: false,
+            message,
+        }
+    }
+}
+
+/// Run a kernel on `inputs`, catching its panics.
+fn run_kernel(kernel: &KernelRef, inputs: Vec<Block>) -> Result<Block, Failure> {
+    match catch_unwind(AssertUnwindSafe(|| kernel.run_owned(inputs))) {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) => Err(Failure::of(e.message)),
+        Err(payload) => Err(Failure {
+            task: None,
+            panicked: true,
+            message: crate::state::panic_message(payload.as_ref()),
+        }),
+    }
+}
+
+/// Run one task.
 fn run(
     rebuild: Rebuild,
     kernel: &KernelSpec,
     inputs: Vec<Input>,
     held: &mut HashMap<u64, Block>,
-) -> Result<Block, (bool, String)> {
-    let kernel = build(rebuild, kernel).map_err(|e| (false, e.message))?;
+) -> Result<Block, Failure> {
+    let kernel = build(rebuild, kernel).map_err(|e| Failure::of(e.message))?;
     let mut blocks = Vec::with_capacity(inputs.len());
     for i in inputs {
         blocks.push(match i {
             Input::Local(t) => held
                 .get(&t)
                 .cloned()
-                .ok_or_else(|| (false, format!("input {t} is not held by this worker")))?,
+                .ok_or_else(|| Failure::of(format!("input {t} is not held by this worker")))?,
             Input::Remote(p) => protocol::from_payload(&p)
-                .map_err(|e| (false, format!("could not read an input: {e}")))?,
+                .map_err(|e| Failure::of(format!("could not read an input: {e}")))?,
+            Input::Recompute { task, kernel } => build(rebuild, &kernel)
+                .map_err(|e| Failure::of(e.message))
+                .and_then(|k| run_kernel(&k, Vec::new()))
+                .map_err(|f| Failure {
+                    task: Some(task),
+                    ..f
+                })?,
+            Input::Spilled(path) => {
+                crate::spill::read(&path).map_err(|e| Failure::of(e.to_string()))?
+            }
         });
     }
-    match catch_unwind(AssertUnwindSafe(|| kernel.run_owned(blocks))) {
-        Ok(Ok(b)) => Ok(b),
-        Ok(Err(e)) => Err((false, e.message)),
-        Err(payload) => Err((true, crate::state::panic_message(payload.as_ref()))),
-    }
+    run_kernel(&kernel, blocks)
 }

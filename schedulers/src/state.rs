@@ -279,13 +279,14 @@ impl<'g> ExecState<'g> {
         Ok(())
     }
 
-    /// Make room for `j` (and `copies` bytes more): Ok(false) when it must wait for running tasks.
-    fn make_room(&mut self, j: usize, copies: u64) -> Result<bool> {
-        let need = self.need(j) + copies;
-        let fits = |s: &Self| s.live + s.reserved + need <= s.limit;
+    /// Make room for `j`, whose `remote` inputs are copied from other
+    /// processes: Ok(false) when it must wait for running tasks.
+    fn make_room(&mut self, j: usize, remote: &[usize]) -> Result<bool> {
+        let fits = |s: &Self| s.live + s.reserved + s.need(j) + s.copies(j, remote) <= s.limit;
         if fits(self) {
             return Ok(true);
         }
+        let need = self.need(j) + self.copies(j, remote);
         let candidates = self.evictable(j);
         let freeable: u64 = candidates.iter().map(|&i| self.bytes[i]).sum();
         if self.running > 0 && self.live + self.reserved + need > self.limit + freeable {
@@ -297,6 +298,18 @@ impl<'g> ExecState<'g> {
                 break;
             }
             self.evict(i)?;
+        }
+        // Alone, and copies from other processes do not fit: move those
+        // inputs instead — spilled by their holder and read back here (or
+        // made again) — which frees their room before this task takes it.
+        for &d in remote {
+            if fits(self) {
+                break;
+            }
+            // Not while a queued task expects it in its holder's memory.
+            if self.in_use[d] == 0 {
+                self.evict(d)?;
+            }
         }
         if !fits(self) {
             // Alone and still over: only if blocks came out larger than projected.
@@ -312,23 +325,45 @@ impl<'g> ExecState<'g> {
     /// budget now (Ok(None): nothing ready, or waiting for memory). A block
     /// this task reads last is handed over (not cloned), so the kernel may reuse it.
     pub(crate) fn next_ready(&mut self) -> Result<Option<Job>> {
-        self.next_ready_with(|_| 0)
+        self.next_ready_with(|_| Vec::new())
     }
 
-    /// [`Self::next_ready`] for an executor that makes `copies(j)` bytes of
-    /// extra copies of task `j`'s inputs (blocks sent from one worker process
-    /// to another): they are projected and reserved with the task.
+    /// Bytes the copies of `remote` inputs of `j` add: a copy per use, but
+    /// one fewer for a block this task reads last, which is moved (its
+    /// holder lets it go), not copied, and is counted in the reservation.
+    fn copies(&self, j: usize, remote: &[usize]) -> u64 {
+        let deps = &self.graph.deps[j];
+        remote
+            .iter()
+            .filter(|&&d| self.results[d].is_some())
+            .map(|&d| {
+                let uses = deps.iter().filter(|&&x| x == d).count() as u64;
+                let moved = self.readers_left[d] == 1 && !self.is_output[d];
+                (uses - u64::from(moved)) * self.bytes[d]
+            })
+            .sum()
+    }
+
+    /// Whether result `d` is in memory and still counted as held (not handed to its last reader).
+    pub(crate) fn holds(&self, d: usize) -> bool {
+        self.results[d].is_some()
+    }
+
+    /// [`Self::next_ready`] for an executor that copies the inputs
+    /// `remote(j)` of task `j` into the process running it (results held by
+    /// another worker): the copies are projected and reserved with the task.
     pub(crate) fn next_ready_with(
         &mut self,
-        copies: impl FnOnce(usize) -> u64,
+        remote: impl FnOnce(usize) -> Vec<usize>,
     ) -> Result<Option<Job>> {
         let Some(&Reverse((_, j))) = self.ready.peek() else {
             return Ok(None);
         };
-        let copies = copies(j);
-        if !self.make_room(j, copies)? {
+        let remote = remote(j);
+        if !self.make_room(j, &remote)? {
             return Ok(None);
         }
+        let copies = self.copies(j, &remote);
         self.ready.pop();
         let graph = self.graph;
         let deps = &graph.deps[j];

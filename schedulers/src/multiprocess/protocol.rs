@@ -25,6 +25,9 @@ pub(crate) enum Input {
     Local(u64),
     /// Bytes from elsewhere.
     Remote(Payload),
+    /// Bytes from elsewhere, read for the last time: the worker removes a
+    /// shared-memory file once it has read it (so the copy does not linger).
+    RemoteLast(Payload),
     /// A cheap source dropped under the memory budget: run `kernel` (no
     /// inputs) here to make it again; `task` is named if that fails.
     Recompute { task: u64, kernel: KernelSpec },
@@ -300,6 +303,10 @@ impl Request {
                             e.u8(1);
                             e.payload(p);
                         }
+                        Input::RemoteLast(p) => {
+                            e.u8(4);
+                            e.payload(p);
+                        }
                         Input::Recompute { task, kernel } => {
                             e.u8(2);
                             e.u64(*task);
@@ -351,6 +358,7 @@ impl Request {
                             kernel: d.kernel()?,
                         },
                         3 => Input::Spilled(PathBuf::from(d.string()?)),
+                        4 => Input::RemoteLast(d.payload()?),
                         _ => return Err(bad("input kind")),
                     });
                 }
@@ -571,6 +579,7 @@ mod tests {
                     },
                 },
                 Input::Spilled("/tmp/spill/4.tsb".into()),
+                Input::RemoteLast(Payload::Shm("/dev/shm/y".into())),
             ],
         };
         let frame = r.encode().unwrap();

@@ -5,12 +5,15 @@
 //! turns replies into progress.
 //!
 //! Memory: the loop accounts every result a worker holds at its true size
-//! (the worker reports it), and a task reserves twice the bytes of each input
-//! it gets from another worker (the copy in transit, through `/dev/shm` or
-//! the pipe, and the block decoded in the reader); under a budget a task goes
-//! to the worker holding most of its input bytes, so few copies are made.
-//! Not counted: the encoded copy a worker makes while writing a payload or a
-//! spill file, and the outputs gathered in the parent at the end.
+//! (the worker reports it), and a task reserves a copy of each input it gets
+//! from another worker — in transit (a `/dev/shm` file or pipe bytes in the
+//! parent), then decoded in the reader, which removes the file once read. A
+//! block going to its last reader is moved: its holder lets it go once sent,
+//! so it costs nothing beyond what the loop already counts. Under a budget a
+//! task goes to the worker holding most of its input bytes, so few copies
+//! are made. Not counted: transient doubles (a block and its encoding while
+//! a worker writes a payload or a spill file, a payload and its decoding),
+//! and the outputs gathered in the parent at the end.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -113,14 +116,14 @@ impl Where<'_> {
         }
     }
 
-    /// Bytes of copies task `i` needs on the worker it goes to: each input
-    /// held by another worker twice (in transit, and decoded there).
-    fn copies(&self, i: usize) -> u64 {
-        let Some(w) = self.worker(i) else { return 0 };
+    /// The inputs of task `i` to copy from other workers to the one it goes to.
+    fn remote(&self, i: usize) -> Vec<usize> {
+        let Some(w) = self.worker(i) else {
+            return Vec::new();
+        };
         distinct(&self.graph.deps[i])
             .filter(|&d| self.owner[d].is_some_and(|o| o != w))
-            .map(|d| 2 * self.nbytes[d])
-            .sum()
+            .collect()
     }
 }
 
@@ -135,11 +138,13 @@ struct Driver<'g, 'p, 'c> {
     nbytes: Vec<u64>,
     /// Results copied out of their worker, for readers elsewhere and outputs.
     cache: HashMap<usize, Payload>,
-    /// Placed tasks reading each cached result; the copy goes when none is left.
+    /// Placed tasks not yet sent that read each result from the cache; the
+    /// copy goes with the last of them (a later reader fetches again).
     users: Vec<usize>,
-    /// The results each placed task reads from the cache.
-    fetched_for: Vec<Vec<usize>>,
     fetching: HashSet<usize>,
+    /// Results handed to their last reader on another worker: their holder
+    /// lets them go once they are fetched.
+    moving: HashSet<usize>,
     /// Results a worker is writing to a spill file (readers wait for it).
     spilling: HashSet<usize>,
     /// Tasks placed on a worker but waiting for inputs (fetches, spills).
@@ -178,8 +183,8 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
             nbytes: vec![0; n],
             cache: HashMap::new(),
             users: vec![0; n],
-            fetched_for: vec![Vec::new(); n],
             fetching: HashSet::new(),
+            moving: HashSet::new(),
             spilling: HashSet::new(),
             waiting: Vec::new(),
             sent: vec![VecDeque::new(); workers],
@@ -208,7 +213,7 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                     load: &self.load,
                     budgeted: self.budgeted,
                 };
-                let job = self.state.next_ready_with(|j| place.copies(j))?;
+                let job = self.state.next_ready_with(|j| place.remote(j))?;
                 self.carry_out()?;
                 let Some(job) = job else { break };
                 self.place(job)?;
@@ -275,8 +280,11 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                         continue;
                     }
                     self.users[d] += 1;
-                    self.fetched_for[i].push(d);
+                    if !self.state.holds(d) {
+                        self.moving.insert(d);
+                    }
                     if self.cache.contains_key(&d) {
+                        self.let_go_if_moved(d)?;
                         continue;
                     }
                     missing = true;
@@ -343,21 +351,57 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         })
     }
 
+    /// A result moving to its last reader: once copied out, its holder lets it go.
+    fn let_go_if_moved(&mut self, d: usize) -> Result<()> {
+        if self.moving.remove(&d) {
+            if let Some(w) = self.owner[d].take() {
+                self.send(w, &Request::Release { task: d as u64 })?;
+            }
+        }
+        Ok(())
+    }
+
     fn send_run(&mut self, p: Placed) -> Result<()> {
         let (i, w) = (p.task, p.worker);
         let graph = self.graph;
         let task = &graph.tasks[i];
+        let deps = &graph.deps[i];
+        // The copies this task reads; the last reader sent takes a copy along.
+        let mut copies = HashMap::new();
+        for (pos, (&d, input)) in deps.iter().zip(&p.inputs).enumerate() {
+            let held = matches!(input, state::Input::Held(_));
+            if !held || self.owner[d] == Some(w) || deps[..pos].contains(&d) {
+                continue;
+            }
+            let payload = self.cache.get(&d).cloned().ok_or_else(|| {
+                super::error(format!(
+                    "the input {} of {} went missing",
+                    graph.tasks[d].key, task.key
+                ))
+            })?;
+            self.users[d] = self.users[d].saturating_sub(1);
+            let last = self.users[d] == 0;
+            if last {
+                self.cache.remove(&d);
+            }
+            copies.insert(d, (payload, last));
+        }
         let mut inputs = Vec::with_capacity(p.inputs.len());
-        for (&d, input) in graph.deps[i].iter().zip(p.inputs) {
+        for (pos, (&d, input)) in deps.iter().zip(p.inputs).enumerate() {
             inputs.push(match input {
                 state::Input::Held(_) if self.owner[d] == Some(w) => Input::Local(d as u64),
                 state::Input::Held(_) => {
-                    Input::Remote(self.cache.get(&d).cloned().ok_or_else(|| {
+                    let (payload, last) = copies.get(&d).cloned().ok_or_else(|| {
                         super::error(format!(
                             "the input {} of {} went missing",
                             graph.tasks[d].key, task.key
                         ))
-                    })?)
+                    })?;
+                    if last && !deps[pos + 1..].contains(&d) {
+                        Input::RemoteLast(payload)
+                    } else {
+                        Input::Remote(payload)
+                    }
                 }
                 state::Input::Recompute(src) => Input::Recompute {
                     task: src as u64,
@@ -416,6 +460,7 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                 let d = task as usize;
                 self.fetching.remove(&d);
                 self.cache.insert(d, payload);
+                self.let_go_if_moved(d)?;
                 self.send_waiting()
             }
             Event::Reply(_, Reply::Spilled { task }) => {
@@ -460,16 +505,6 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         let _ = self
             .state
             .complete_sized(i, self.placeholder.clone(), nbytes);
-        for d in std::mem::take(&mut self.fetched_for[i]) {
-            self.users[d] -= 1;
-            if self.users[d] == 0 {
-                // A later reader elsewhere fetches again: a copy kept for it
-                // would hold memory nobody reserved.
-                if let Some(p) = self.cache.remove(&d) {
-                    protocol::discard(&p);
-                }
-            }
-        }
         self.carry_out()
     }
 

@@ -215,6 +215,11 @@ fn run(
                 .ok_or_else(|| Failure::of(format!("input {t} is not held by this worker")))?,
             Input::Remote(p) => protocol::from_payload(&p)
                 .map_err(|e| Failure::of(format!("could not read an input: {e}")))?,
+            Input::RemoteLast(p) => {
+                let block = protocol::from_payload(&p);
+                protocol::discard(&p);
+                block.map_err(|e| Failure::of(format!("could not read an input: {e}")))?
+            }
             Input::Recompute { task, kernel } => build(rebuild, &kernel)
                 .map_err(|e| Failure::of(e.message))
                 .and_then(|k| run_kernel(&k, Vec::new()))

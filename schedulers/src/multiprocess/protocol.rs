@@ -23,6 +23,9 @@ pub(crate) enum Payload {
 pub(crate) enum Input {
     /// A result this worker holds.
     Local(u64),
+    /// A result this worker holds, read for the last time: taken out of the
+    /// worker's results, so the kernel may reuse its memory.
+    LocalLast(u64),
     /// Bytes from elsewhere.
     Remote(Payload),
     /// Bytes from elsewhere, read for the last time: the worker removes a
@@ -307,6 +310,10 @@ impl Request {
                             e.u8(4);
                             e.payload(p);
                         }
+                        Input::LocalLast(t) => {
+                            e.u8(5);
+                            e.u64(*t);
+                        }
                         Input::Recompute { task, kernel } => {
                             e.u8(2);
                             e.u64(*task);
@@ -359,6 +366,7 @@ impl Request {
                         },
                         3 => Input::Spilled(PathBuf::from(d.string()?)),
                         4 => Input::RemoteLast(d.payload()?),
+                        5 => Input::LocalLast(d.u64()?),
                         _ => return Err(bad("input kind")),
                     });
                 }
@@ -498,37 +506,35 @@ pub(crate) fn shm_dir() -> PathBuf {
     }
 }
 
-/// Encode a block as a payload: inline when small, else into a new shared-memory file.
+/// Encode a block as a payload: inline when small, else into a new
+/// shared-memory file, written from the block's memory (no encoded copy;
+/// plain writes rather than a mapping, so the file's pages are not counted
+/// again in this process's resident set).
 pub(crate) fn to_payload(block: &Block, name: &str) -> io::Result<Payload> {
-    let bytes = block.encode();
-    if bytes.len() <= SHM_THRESHOLD {
-        return Ok(Payload::Inline(bytes));
+    if 6 + 8 * block.shape().len() + block.nbytes() <= SHM_THRESHOLD {
+        return Ok(Payload::Inline(block.encode()));
     }
     let path = shm_dir().join(name);
-    let file = std::fs::OpenOptions::new()
-        .read(true)
+    let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&path)?;
-    file.set_len(bytes.len() as u64)?;
-    // SAFETY: the file was just created by us (create_new) and nobody else
-    // knows its name yet, so nothing else maps or truncates it meanwhile.
-    let mut map = unsafe { memmap2::MmapMut::map_mut(&file)? };
-    map.copy_from_slice(&bytes);
+    if let Err(e) = block.write_to(&mut file) {
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
+    }
     Ok(Payload::Shm(path))
 }
 
-/// Decode a payload into a block.
+/// Decode a payload into a block (a file's data read straight into the block).
 pub(crate) fn from_payload(p: &Payload) -> io::Result<Block> {
     let to_io = |e: tessera_chunk_core::Error| io::Error::new(io::ErrorKind::InvalidData, e);
     match p {
         Payload::Inline(b) => Block::decode(b).map_err(to_io),
         Payload::Shm(path) => {
-            let file = std::fs::File::open(path)?;
-            // SAFETY: shared-memory files are written once before their name is
-            // sent and only removed (never modified) after their last reader.
-            let map = unsafe { memmap2::Mmap::map(&file)? };
-            Block::decode(&map).map_err(to_io)
+            let mut file = std::fs::File::open(path)?;
+            let len = file.metadata()?.len();
+            Block::read_from(&mut file, len).map_err(to_io)
         }
     }
 }
@@ -580,6 +586,7 @@ mod tests {
                 },
                 Input::Spilled("/tmp/spill/4.tsb".into()),
                 Input::RemoteLast(Payload::Shm("/dev/shm/y".into())),
+                Input::LocalLast(8),
             ],
         };
         let frame = r.encode().unwrap();

@@ -75,6 +75,9 @@ struct Placed {
     task: usize,
     worker: usize,
     inputs: Vec<state::Input>,
+    /// Blocks spilled to make room for it: it starts once they are written
+    /// (as an in-process task writes them before it loads its inputs).
+    after: Vec<usize>,
 }
 
 /// Where results are: what placement looks at.
@@ -147,6 +150,8 @@ struct Driver<'g, 'p, 'c> {
     moving: HashSet<usize>,
     /// Results a worker is writing to a spill file (readers wait for it).
     spilling: HashSet<usize>,
+    /// Spills asked for the task being placed.
+    made_room: Vec<usize>,
     /// Tasks placed on a worker but waiting for inputs (fetches, spills).
     waiting: Vec<Placed>,
     /// Tasks sent to each worker and not finished, in sending order.
@@ -186,6 +191,7 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
             fetching: HashSet::new(),
             moving: HashSet::new(),
             spilling: HashSet::new(),
+            made_room: Vec::new(),
             waiting: Vec::new(),
             sent: vec![VecDeque::new(); workers],
             load: vec![0; workers],
@@ -249,6 +255,7 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                         ))
                     })?;
                     self.spilling.insert(d);
+                    self.made_room.push(d);
                     self.send(
                         w,
                         &Request::Spill {
@@ -302,10 +309,13 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                 _ => {}
             }
         }
+        let after = std::mem::take(&mut self.made_room);
+        missing |= !after.is_empty();
         let placed = Placed {
             task: i,
             worker: w,
             inputs: job.inputs,
+            after,
         };
         if missing {
             self.waiting.push(placed);
@@ -317,7 +327,8 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
 
     /// Whether every input of a placed task can be had on its worker now.
     fn can_run(&self, p: &Placed) -> bool {
-        self.graph.deps[p.task]
+        p.after.iter().all(|d| !self.spilling.contains(d))
+            && self.graph.deps[p.task]
             .iter()
             .zip(&p.inputs)
             .all(|(&d, input)| match input {
@@ -389,6 +400,10 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         let mut inputs = Vec::with_capacity(p.inputs.len());
         for (pos, (&d, input)) in deps.iter().zip(p.inputs).enumerate() {
             inputs.push(match input {
+                // Handed over by the loop: this task reads it last.
+                state::Input::Held(_) if self.owner[d] == Some(w) && !self.state.holds(d) => {
+                    Input::LocalLast(d as u64)
+                }
                 state::Input::Held(_) if self.owner[d] == Some(w) => Input::Local(d as u64),
                 state::Input::Held(_) => {
                     let (payload, last) = copies.get(&d).cloned().ok_or_else(|| {

@@ -262,12 +262,8 @@ fn the_spill_directory_is_emptied_also_after_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let a = stored(&x, [100, 50], dir.path());
     // Doubled blocks are not cheap to make again: under the budget they spill.
-    let scale = |factor, explode_at| {
-        Arc::new(Scale {
-            factor,
-            explode_at,
-        }) as tessera_graph::KernelRef
-    };
+    let scale =
+        |factor, explode_at| Arc::new(Scale { factor, explode_at }) as tessera_graph::KernelRef;
     let b = a.map_blocks_kernel::<f64>(scale(2.0, None), None).unwrap();
     let centred = (&b - &b.mean_axis(0).unwrap()).unwrap();
     // After the mean, so blocks were spilled before the panic: the centred

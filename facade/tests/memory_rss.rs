@@ -19,7 +19,6 @@ use tessera::{Array, MemoryBudget, ReduceOp, ReduceOptions, Scheduler, Threaded}
 
 tessera::worker_test!();
 
-
 const COLS: usize = 32768;
 const COL_CHUNK: usize = 1024;
 
@@ -166,11 +165,14 @@ fn step(name: &str, dir: &Path) {
             // What was written, checked against the rows it came from (their mean).
             let back = tessera::from_zarr::<f64>(&columns, "").unwrap();
             assert_eq!(back.chunksize(), vec![rows(), COL_CHUNK]);
-            back.mean()
+            let mean = back
+                .mean()
                 .unwrap()
                 .compute_within(scheduler.as_ref(), &budget(limit, &spill), &[])
                 .unwrap()
-                .sum()
+                .sum();
+            std::fs::remove_dir_all(&columns).unwrap();
+            mean
         }
         "rows-mean" => tessera::from_zarr::<f64>(&data, "")
             .unwrap()

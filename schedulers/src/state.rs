@@ -13,6 +13,14 @@
 //! task that needed the room, before that task loads its inputs, so the
 //! lock is not held for the write. If that is not enough and other tasks
 //! run, the task waits for them to release memory.
+//!
+//! Results held in worker processes ([`ExecState::remote`]): the executor
+//! reports each result's true size, and what the loop decides for them
+//! becomes a [`Remote`] action the executor carries out in the holder — a
+//! release, or a spill to a file the loop names and the worker writes. A
+//! task that reads inputs from another process reserves their copies too;
+//! alone and short of room, it moves those inputs (spilled by their holder)
+//! instead of copying them.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};

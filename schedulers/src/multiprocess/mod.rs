@@ -15,6 +15,16 @@
 //! multiprocessing scheduler, which returns every result to the parent.
 //! (So [`Callbacks::on_task_finish`] gets an empty 0-d placeholder block here.)
 //!
+//! Memory budgets ([`Scheduler::run_within`]) are kept with the shared
+//! loop, for the whole pool: every result a worker holds counts at its true
+//! size, wherever it is, and so do the copies of blocks sent from one worker
+//! to another. To make room the loop drops cheap sources (their next reader
+//! makes them again in its worker) or has the holding worker write a block
+//! to the run's spill directory (readers read it back from there; the parent
+//! removes the files and the directory, also after a failure). Workers serve
+//! releases, spills and fetches while a task runs, so memory the loop counts
+//! as free is freed at once; see `run.rs` for what is not counted.
+//!
 //! A worker that dies (killed, aborted) fails the run with
 //! [`Error::WorkerDied`] naming the task it was running; any failure kills
 //! the pool and the next run starts a new one. Workers exit by themselves

@@ -329,15 +329,15 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
     fn can_run(&self, p: &Placed) -> bool {
         p.after.iter().all(|d| !self.spilling.contains(d))
             && self.graph.deps[p.task]
-            .iter()
-            .zip(&p.inputs)
-            .all(|(&d, input)| match input {
-                state::Input::Held(_) => {
-                    self.owner[d] == Some(p.worker) || self.cache.contains_key(&d)
-                }
-                state::Input::Spilled(_) => !self.spilling.contains(&d),
-                state::Input::Recompute(_) => true,
-            })
+                .iter()
+                .zip(&p.inputs)
+                .all(|(&d, input)| match input {
+                    state::Input::Held(_) => {
+                        self.owner[d] == Some(p.worker) || self.cache.contains_key(&d)
+                    }
+                    state::Input::Spilled(_) => !self.spilling.contains(&d),
+                    state::Input::Recompute(_) => true,
+                })
     }
 
     /// Send the waiting tasks whose inputs arrived.

@@ -1,22 +1,62 @@
 //! The memory budget seen from the facade: computations within a budget give
-//! the unbounded answer (checked against plain ndarray) on every scheduler,
-//! never account more than the budget, and refuse what cannot fit; the plan
-//! projects it beforehand.
+//! the unbounded answer (checked against plain ndarray) on every scheduler
+//! that keeps budgets, never account more than the budget, and refuse what
+//! cannot fit; the plan projects it beforehand.
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
-use tessera::storage::MemoryStore;
+use serde::{Deserialize, Serialize};
 use tessera::{Array, Callbacks, MemoryBudget, MemoryUsage, ReduceOp, ReduceOptions, Threaded};
+use tessera_chunk_core::Block;
+use tessera_graph::{Kernel, KernelError, Params};
 
 mod common;
 use common::split;
 
-/// The schedulers that keep a memory budget. The processes scheduler and
-/// plugins do not account memory yet (they run within no budget).
+tessera::worker_test!({
+    tessera_ops::registry::register_kernel::<Scale>("test.memory.scale");
+});
+
+/// The schedulers that keep a memory budget: sync, threads and a shared pool
+/// of 2 worker processes (whose limit covers all workers together). Plugins
+/// choose their own order and only check that each task fits.
 fn schedulers() -> Vec<Arc<dyn tessera::Scheduler>> {
-    vec![Arc::new(tessera::SyncScheduler), Arc::new(Threaded::new(3))]
+    vec![
+        Arc::new(tessera::SyncScheduler),
+        Arc::new(Threaded::new(3)),
+        tessera::config::process_pool(2),
+    ]
+}
+
+/// A kernel that travels to worker processes (closures cannot): multiplies
+/// a block by `factor`, and panics on a block whose first value is
+/// `explode_at` (to 6 decimals, so rounding in the sums above cannot move it).
+#[derive(Debug, Serialize, Deserialize)]
+struct Scale {
+    factor: f64,
+    explode_at: Option<f64>,
+}
+
+impl Kernel for Scale {
+    fn id(&self) -> &str {
+        "test.memory.scale"
+    }
+    fn params(&self) -> Params {
+        Params::Json(serde_json::to_string(self).unwrap_or_default())
+    }
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        let a = inputs[0].as_array::<f64>()?;
+        let micro = |v: f64| (v * 1e6).round();
+        if let (Some(at), Some(&first)) = (self.explode_at, a.iter().next()) {
+            if micro(first) == micro(at) {
+                panic!("kernel exploded mid-run");
+            }
+        }
+        Ok(Block::from_array(a.mapv(|v| v * self.factor)))
+    }
 }
 
 fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
@@ -48,15 +88,16 @@ impl Callbacks for Usage {
     }
 }
 
-/// `x` written to a memory store in `chunks`, read back lazily: reads are
-/// cheap sources that stay tasks of their own (read by two layers).
-fn stored(x: &ArrayD<f64>, chunks: [usize; 2]) -> Array<f64> {
-    let store = Arc::new(MemoryStore::new());
+/// `x` written to a Zarr array in `dir` in `chunks`, read back lazily: reads
+/// are cheap sources that stay tasks of their own (read by two layers), and
+/// reopen the store on disk in worker processes.
+fn stored(x: &ArrayD<f64>, chunks: [usize; 2], dir: &Path) -> Array<f64> {
+    let path = dir.join("x.zarr");
     tessera::from_array(x.clone(), chunks)
         .unwrap()
-        .to_store(store.clone(), "x")
+        .to_zarr(&path, "")
         .unwrap();
-    tessera::from_store(store, "x").unwrap()
+    tessera::from_zarr(&path, "").unwrap()
 }
 
 /// `(a - a.mean(axis=0)).std(axis=0)`: every block of `a` is read by the mean
@@ -106,7 +147,8 @@ proptest! {
     #[test]
     fn anomaly_within_a_budget_matches_ndarray(rows in 4usize..40, cols in 1usize..12, rc in 1usize..8, cc in 1usize..6, seed in 0u64..1000) {
         let x = data(&[rows, cols], seed);
-        let a = stored(&x, [rc, cc]);
+        let dir = tempfile::tempdir().unwrap();
+        let a = stored(&x, [rc, cc], dir.path());
         let y = anomaly(&a);
         let plan = y.plan().unwrap();
         let limit = 2 * plan.peak_per_worker + 64;
@@ -197,7 +239,8 @@ fn the_plan_projects_tasks_chunks_and_peaks() {
 fn the_plan_counts_what_the_anomaly_pattern_holds() {
     // The mean needs every block before any centring: unbounded, one worker
     // holds all of a (8 blocks of 80 kB) at once.
-    let a = stored(&data(&[800, 100], 2), [100, 100]);
+    let dir = tempfile::tempdir().unwrap();
+    let a = stored(&data(&[800, 100], 2), [100, 100], dir.path());
     let y = anomaly(&a);
     let g = y.task_graph().unwrap();
     let plan = tessera::Plan::of(&g, 1, None);
@@ -216,43 +259,49 @@ fn the_plan_counts_what_the_anomaly_pattern_holds() {
     assert!(u.peak <= limit && u.recomputed > 0, "{u:?}");
 }
 
-/// Spilled blocks are removed after a run, also when a kernel panics mid-run.
+/// Spilled blocks are removed after a run, also when a kernel panics mid-run
+/// (in a worker process too: the spill directory is the parent's).
 #[test]
 fn the_spill_directory_is_emptied_also_after_a_panic() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static CALLS: AtomicUsize = AtomicUsize::new(0);
-    static PANIC_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
     let x = data(&[800, 50], 3);
-    let a = stored(&x, [100, 50]);
+    let dir = tempfile::tempdir().unwrap();
+    let a = stored(&x, [100, 50], dir.path());
     // Doubled blocks are not cheap to make again: under the budget they spill.
-    let b = a.map_blocks(|v| v.mapv(|e| e * 2.0)).unwrap();
+    let scale =
+        |factor, explode_at| Arc::new(Scale { factor, explode_at }) as tessera_graph::KernelRef;
+    let b = a.map_blocks_kernel::<f64>(scale(2.0, None), None).unwrap();
     let centred = (&b - &b.mean_axis(0).unwrap()).unwrap();
-    let y = centred
-        .map_blocks(|v| {
-            if CALLS.fetch_add(1, Ordering::SeqCst) == PANIC_AT.load(Ordering::SeqCst) {
-                panic!("kernel exploded mid-run");
-            }
-            v.to_owned()
-        })
-        .unwrap()
-        .sum::<f64>()
-        .unwrap();
+    // After the mean, so blocks were spilled before the panic: the centred
+    // value at the start of the 6th block.
+    let doubled = x.mapv(|v| 2.0 * v);
+    let at = doubled[[500, 0]] - doubled.mean_axis(Axis(0)).unwrap()[0];
+    let sum = |kernel| {
+        centred
+            .map_blocks_kernel::<f64>(kernel, None)
+            .unwrap()
+            .sum::<f64>()
+            .unwrap()
+    };
+    let (y, exploding) = (sum(scale(1.0, None)), sum(scale(1.0, Some(at))));
     let spill = tempfile::tempdir().unwrap();
     let budget = MemoryBudget::new(3 * 40_000 + 64).with_spill_dir(spill.path());
-    let expected = 0.0;
     for s in schedulers() {
         let usage = Usage::default();
         let got = y.compute_within(s.as_ref(), &budget, &[&usage]).unwrap();
-        assert!((got.sum() - expected).abs() < 1e-6, "{}", got.sum());
+        assert!(got.sum().abs() < 1e-6, "{}: {}", s.name(), got.sum());
         let u = usage.0.lock().unwrap().unwrap();
         assert!(u.spilled_blocks > 0, "{}: {u:?}", s.name());
+        assert!(u.peak <= budget.limit().unwrap(), "{}: {u:?}", s.name());
         assert_eq!(std::fs::read_dir(spill.path()).unwrap().count(), 0);
 
-        CALLS.store(0, Ordering::SeqCst);
-        PANIC_AT.store(5, Ordering::SeqCst);
-        let err = y.compute_within(s.as_ref(), &budget, &[]).unwrap_err();
-        PANIC_AT.store(usize::MAX, Ordering::SeqCst);
-        assert!(err.to_string().contains("kernel exploded mid-run"), "{err}");
+        let err = exploding
+            .compute_within(s.as_ref(), &budget, &[])
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("kernel exploded mid-run"),
+            "{}: {err}",
+            s.name()
+        );
         assert_eq!(
             std::fs::read_dir(spill.path()).unwrap().count(),
             0,

@@ -78,6 +78,20 @@ impl SpillSlot {
         }
     }
 
+    /// A block another process writes to `path` (a worker holding it): the
+    /// slot reads the file back and removes it when discarded.
+    pub(crate) fn elsewhere(path: PathBuf) -> Self {
+        SpillSlot {
+            path,
+            pending: Mutex::new(None),
+        }
+    }
+
+    /// The file the block goes to.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Write the block to its file unless that is done (or it was discarded).
     pub(crate) fn flush(&self) -> Result<()> {
         let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);

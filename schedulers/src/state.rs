@@ -13,6 +13,14 @@
 //! task that needed the room, before that task loads its inputs, so the
 //! lock is not held for the write. If that is not enough and other tasks
 //! run, the task waits for them to release memory.
+//!
+//! Results held in worker processes ([`ExecState::remote`]): the executor
+//! reports each result's true size, and what the loop decides for them
+//! becomes a [`Remote`] action the executor carries out in the holder — a
+//! release, or a spill to a file the loop names and the worker writes. A
+//! task that reads inputs from another process reserves their copies too;
+//! alone and short of room, it moves those inputs (spilled by their holder)
+//! instead of copying them.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap};
@@ -44,11 +52,24 @@ pub(crate) enum Input {
     Spilled(Arc<SpillSlot>),
 }
 
+/// What a state whose results live in worker processes asks its executor
+/// to do there (the parent holds only placeholders and cannot write them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Remote {
+    /// Nobody needs the result in memory any more (released, or a cheap
+    /// source dropped to be made again): the worker forgets its copy.
+    Release(usize),
+    /// The worker writes the result to this spill file and forgets it;
+    /// readers must wait until it says the file is written.
+    Spill(usize, PathBuf),
+}
+
 /// A task to run with its inputs, and the blocks it evicted to make room.
 #[derive(Debug)]
 pub(crate) struct Job {
     pub(crate) task: usize,
-    inputs: Vec<Input>,
+    /// One per dependency, in the graph's order.
+    pub(crate) inputs: Vec<Input>,
     spills: Vec<Arc<SpillSlot>>,
 }
 
@@ -99,6 +120,10 @@ pub(crate) struct ExecState<'g> {
     spill: Spill,
     /// Blocks evicted for the task about to start, which writes them.
     unwritten: Vec<Arc<SpillSlot>>,
+    /// Results live in worker processes: evictions and releases become
+    /// [`Remote`] actions for the executor instead of happening here.
+    remote: bool,
+    actions: Vec<Remote>,
     /// Set when a task waits for memory: the next release should wake workers.
     pub(crate) memory_waiters: bool,
     pub(crate) usage: MemoryUsage,
@@ -141,12 +166,28 @@ impl<'g> ExecState<'g> {
             running: 0,
             spill: Spill::new(budget.spill_dir().map(PathBuf::from)),
             unwritten: Vec::new(),
+            remote: false,
+            actions: Vec::new(),
             memory_waiters: false,
             usage: MemoryUsage {
                 limit: budget.limit(),
                 ..MemoryUsage::default()
             },
         }
+    }
+
+    /// The same for an executor whose results stay in worker processes: it
+    /// passes placeholders and the true sizes to [`Self::complete_sized`]
+    /// and carries out [`Self::take_remote`]'s actions.
+    pub(crate) fn remote(graph: &'g TaskGraph, budget: &MemoryBudget) -> Self {
+        let mut s = Self::with_budget(graph, budget);
+        s.remote = true;
+        s
+    }
+
+    /// What the executor must do in its workers since it last asked (remote states).
+    pub(crate) fn take_remote(&mut self) -> Vec<Remote> {
+        std::mem::take(&mut self.actions)
     }
 
     /// Whether every task has run.
@@ -224,10 +265,20 @@ impl<'g> ExecState<'g> {
         let task = &self.graph.tasks[i];
         let cheap = self.cheap(i);
         self.evicted[i] = Some(if cheap {
+            if self.remote {
+                self.actions.push(Remote::Release(i));
+            }
             Evicted::Recompute
         } else {
-            let slot = Arc::new(SpillSlot::new(self.spill.path()?, block));
-            self.unwritten.push(slot.clone());
+            let path = self.spill.path()?;
+            let slot = if self.remote {
+                self.actions.push(Remote::Spill(i, path.clone()));
+                Arc::new(SpillSlot::elsewhere(path))
+            } else {
+                let slot = Arc::new(SpillSlot::new(path, block));
+                self.unwritten.push(slot.clone());
+                slot
+            };
             self.usage.spilled_blocks += 1;
             self.usage.spilled_bytes += self.bytes[i];
             Evicted::Spilled(slot)
@@ -236,13 +287,14 @@ impl<'g> ExecState<'g> {
         Ok(())
     }
 
-    /// Make room for `j`: Ok(false) when it must wait for running tasks.
-    fn make_room(&mut self, j: usize) -> Result<bool> {
-        let need = self.need(j);
-        let fits = |s: &Self| s.live + s.reserved + need <= s.limit;
+    /// Make room for `j`, whose `remote` inputs are copied from other
+    /// processes: Ok(false) when it must wait for running tasks.
+    fn make_room(&mut self, j: usize, remote: &[usize]) -> Result<bool> {
+        let fits = |s: &Self| s.live + s.reserved + s.need(j) + s.copies(j, remote) <= s.limit;
         if fits(self) {
             return Ok(true);
         }
+        let need = self.need(j) + self.copies(j, remote);
         let candidates = self.evictable(j);
         let freeable: u64 = candidates.iter().map(|&i| self.bytes[i]).sum();
         if self.running > 0 && self.live + self.reserved + need > self.limit + freeable {
@@ -254,6 +306,18 @@ impl<'g> ExecState<'g> {
                 break;
             }
             self.evict(i)?;
+        }
+        // Alone, and copies from other processes do not fit: move those
+        // inputs instead — spilled by their holder and read back here (or
+        // made again) — which frees their room before this task takes it.
+        for &d in remote {
+            if fits(self) {
+                break;
+            }
+            // Not while a queued task expects it in its holder's memory.
+            if self.in_use[d] == 0 {
+                self.evict(d)?;
+            }
         }
         if !fits(self) {
             // Alone and still over: only if blocks came out larger than projected.
@@ -269,17 +333,50 @@ impl<'g> ExecState<'g> {
     /// budget now (Ok(None): nothing ready, or waiting for memory). A block
     /// this task reads last is handed over (not cloned), so the kernel may reuse it.
     pub(crate) fn next_ready(&mut self) -> Result<Option<Job>> {
+        self.next_ready_with(|_| Vec::new())
+    }
+
+    /// Bytes the copies of `remote` inputs of `j` add: a copy per use, but
+    /// one fewer for a block this task reads last, which is moved (its
+    /// holder lets it go), not copied, and is counted in the reservation.
+    fn copies(&self, j: usize, remote: &[usize]) -> u64 {
+        let deps = &self.graph.deps[j];
+        remote
+            .iter()
+            .filter(|&&d| self.results[d].is_some())
+            .map(|&d| {
+                let uses = deps.iter().filter(|&&x| x == d).count() as u64;
+                let moved = self.readers_left[d] == 1 && !self.is_output[d];
+                (uses - u64::from(moved)) * self.bytes[d]
+            })
+            .sum()
+    }
+
+    /// Whether result `d` is in memory and still counted as held (not handed to its last reader).
+    pub(crate) fn holds(&self, d: usize) -> bool {
+        self.results[d].is_some()
+    }
+
+    /// [`Self::next_ready`] for an executor that copies the inputs
+    /// `remote(j)` of task `j` into the process running it (results held by
+    /// another worker): the copies are projected and reserved with the task.
+    pub(crate) fn next_ready_with(
+        &mut self,
+        remote: impl FnOnce(usize) -> Vec<usize>,
+    ) -> Result<Option<Job>> {
         let Some(&Reverse((_, j))) = self.ready.peek() else {
             return Ok(None);
         };
-        if !self.make_room(j)? {
+        let remote = remote(j);
+        if !self.make_room(j, &remote)? {
             return Ok(None);
         }
+        let copies = self.copies(j, &remote);
         self.ready.pop();
         let graph = self.graph;
         let deps = &graph.deps[j];
         let mut inputs = Vec::with_capacity(deps.len());
-        let mut reservation = graph.out_bytes[j] + graph.extra_bytes[j];
+        let mut reservation = graph.out_bytes[j] + graph.extra_bytes[j] + copies;
         for (pos, &d) in deps.iter().enumerate() {
             if self.results[d].is_some() {
                 // Handed over only at its single remaining use (a block read
@@ -329,6 +426,10 @@ impl<'g> ExecState<'g> {
             self.held.remove(&d);
             self.live -= self.bytes[d];
         }
+        if self.remote {
+            // Also when handed over: the worker kept it for its last reader.
+            self.actions.push(Remote::Release(d));
+        }
         if let Some(Evicted::Spilled(slot)) = self.evicted[d].take() {
             slot.discard();
         }
@@ -337,6 +438,12 @@ impl<'g> ExecState<'g> {
     /// Record a finished task: store its result, release inputs nobody else
     /// reads, and make dependents whose inputs are all present ready.
     pub(crate) fn complete(&mut self, i: usize, block: Block) -> usize {
+        let nbytes = block.nbytes() as u64;
+        self.complete_sized(i, block, nbytes)
+    }
+
+    /// [`Self::complete`] for a result of `nbytes` held elsewhere (`block` is a placeholder).
+    pub(crate) fn complete_sized(&mut self, i: usize, block: Block, nbytes: u64) -> usize {
         let mut newly_ready = 0;
         self.finished += 1;
         self.running -= 1;
@@ -367,14 +474,28 @@ impl<'g> ExecState<'g> {
                 newly_ready += 1;
             }
         }
-        self.bytes[i] = block.nbytes() as u64;
+        self.bytes[i] = nbytes;
         if self.readers_left[i] > 0 || self.is_output[i] {
             self.results[i] = Some(block);
             self.held.insert(i);
             self.live += self.bytes[i];
+        } else if self.remote {
+            self.actions.push(Remote::Release(i));
         }
         self.usage.peak = self.usage.peak.max(self.live + self.reserved);
         newly_ready
+    }
+
+    /// Output `o` if it left memory (read back or made again here); `None`
+    /// while it is held (in a remote state: by a worker, to fetch from there).
+    pub(crate) fn evicted_output(&self, o: usize) -> Option<Result<Block>> {
+        if self.results[o].is_some() {
+            return None;
+        }
+        Some(match &self.evicted[o] {
+            Some(Evicted::Spilled(slot)) => slot.load(),
+            _ => run_task(self.graph, o, Vec::new()),
+        })
     }
 
     /// The outputs, in request order, once done (results that left memory come back).

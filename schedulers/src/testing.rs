@@ -141,6 +141,9 @@ pub fn rebuild(id: &str, params: &Params) -> Result<Arc<dyn Kernel>, KernelError
         }),
         "test.sleep" => Arc::new(Sleep(json.parse().map_err(|e| bad(&e))?)),
         "test.abort" => Arc::new(Abort),
+        "test.centre" => Arc::new(Centre),
+        "test.mean_all" => Arc::new(MeanAll),
+        "test.sum_squares" => Arc::new(SumSquares),
         "test.fill" => {
             let mut it = json.split(' ');
             let len = it.next().unwrap_or("").parse().map_err(|e| bad(&e))?;

@@ -32,6 +32,18 @@ fn multiprocess_passes_the_kit() {
     }
 }
 
+#[test]
+fn multiprocess_keeps_memory_budgets() {
+    // The limit is for the whole run: results held in any worker count.
+    for workers in [1, 2] {
+        let mp = Multiprocess::new(workers);
+        testing::run_budget_kit(&mp);
+        let pids = mp.worker_pids();
+        drop(mp);
+        assert_gone(&pids);
+    }
+}
+
 /// Whether process `pid` is alive (a zombie counts as gone).
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))

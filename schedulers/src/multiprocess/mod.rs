@@ -15,6 +15,16 @@
 //! multiprocessing scheduler, which returns every result to the parent.
 //! (So [`Callbacks::on_task_finish`] gets an empty 0-d placeholder block here.)
 //!
+//! Memory budgets ([`Scheduler::run_within`]) are kept with the shared
+//! loop, for the whole pool: every result a worker holds counts at its true
+//! size, wherever it is, and so do the copies of blocks sent from one worker
+//! to another. To make room the loop drops cheap sources (their next reader
+//! makes them again in its worker) or has the holding worker write a block
+//! to the run's spill directory (readers read it back from there; the parent
+//! removes the files and the directory, also after a failure). Workers serve
+//! releases, spills and fetches while a task runs, so memory the loop counts
+//! as free is freed at once; see `run.rs` for what is not counted.
+//!
 //! A worker that dies (killed, aborted) fails the run with
 //! [`Error::WorkerDied`] naming the task it was running; any failure kills
 //! the pool and the next run starts a new one. Workers exit by themselves
@@ -30,6 +40,7 @@ use std::sync::Mutex;
 use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
+use crate::budget::MemoryBudget;
 use crate::callbacks::Callbacks;
 use crate::error::{Error, Result};
 use crate::Scheduler;
@@ -131,6 +142,16 @@ impl Scheduler for Multiprocess {
     }
 
     fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
+        self.run_within(graph, &MemoryBudget::unlimited(), callbacks)
+    }
+
+    fn run_within(
+        &self,
+        graph: &TaskGraph,
+        budget: &MemoryBudget,
+        callbacks: &[&dyn Callbacks],
+    ) -> Result<Vec<Block>> {
+        budget.check(graph)?;
         check_serialisable(graph)?;
         let mut guard = self.lock_pool()?;
         if guard.as_mut().is_some_and(|p| !p.healthy()) {
@@ -142,7 +163,7 @@ impl Scheduler for Multiprocess {
         let Some(pool) = guard.as_mut() else {
             return Err(error("the worker pool could not be started"));
         };
-        let outcome = run::run(pool, graph, callbacks);
+        let outcome = run::run(pool, graph, budget, callbacks);
         if outcome.is_err() {
             // Workers may still be busy with the failed run, or hold its
             // results, or be dead: start afresh next time.

@@ -23,8 +23,20 @@ pub(crate) enum Payload {
 pub(crate) enum Input {
     /// A result this worker holds.
     Local(u64),
+    /// A result this worker holds, read for the last time: taken out of the
+    /// worker's results, so the kernel may reuse its memory.
+    LocalLast(u64),
     /// Bytes from elsewhere.
     Remote(Payload),
+    /// Bytes from elsewhere, read for the last time: the worker removes a
+    /// shared-memory file once it has read it (so the copy does not linger).
+    RemoteLast(Payload),
+    /// A cheap source dropped under the memory budget: run `kernel` (no
+    /// inputs) here to make it again; `task` is named if that fails.
+    Recompute { task: u64, kernel: KernelSpec },
+    /// A block spilled to this file; read, not removed (the parent's spill
+    /// directory removes it after its last reader).
+    Spilled(PathBuf),
 }
 
 /// A kernel as it travels: an id with parameters, or a fused chain of such
@@ -78,6 +90,9 @@ pub(crate) enum Request {
     Release { task: u64 },
     /// Forget every result.
     Clear,
+    /// Write the result of `task` to the file `path`, forget it, and say so
+    /// (the parent made room for other work by spilling it).
+    Spill { task: u64, path: PathBuf },
 }
 
 /// Worker → parent.
@@ -95,8 +110,10 @@ pub(crate) enum Reply {
     },
     /// The answer to a `Fetch`.
     Data { task: u64, payload: Payload },
-    /// A `Fetch` the worker could not answer.
+    /// A `Fetch` or `Spill` the worker could not answer.
     Missing { task: u64, message: String },
+    /// The answer to a `Spill`: the file is written.
+    Spilled { task: u64 },
 }
 
 struct Enc(Vec<u8>);
@@ -289,6 +306,23 @@ impl Request {
                             e.u8(1);
                             e.payload(p);
                         }
+                        Input::RemoteLast(p) => {
+                            e.u8(4);
+                            e.payload(p);
+                        }
+                        Input::LocalLast(t) => {
+                            e.u8(5);
+                            e.u64(*t);
+                        }
+                        Input::Recompute { task, kernel } => {
+                            e.u8(2);
+                            e.u64(*task);
+                            e.kernel(kernel)?;
+                        }
+                        Input::Spilled(path) => {
+                            e.u8(3);
+                            e.bytes(path.as_os_str().as_encoded_bytes());
+                        }
                     }
                 }
                 e
@@ -304,6 +338,12 @@ impl Request {
                 e
             }
             Request::Clear => Enc::new(4),
+            Request::Spill { task, path } => {
+                let mut e = Enc::new(5);
+                e.u64(*task);
+                e.bytes(path.as_os_str().as_encoded_bytes());
+                e
+            }
         };
         e.finish()
     }
@@ -320,6 +360,13 @@ impl Request {
                     inputs.push(match d.u8()? {
                         0 => Input::Local(d.u64()?),
                         1 => Input::Remote(d.payload()?),
+                        2 => Input::Recompute {
+                            task: d.u64()?,
+                            kernel: d.kernel()?,
+                        },
+                        3 => Input::Spilled(PathBuf::from(d.string()?)),
+                        4 => Input::RemoteLast(d.payload()?),
+                        5 => Input::LocalLast(d.u64()?),
                         _ => return Err(bad("input kind")),
                     });
                 }
@@ -332,6 +379,10 @@ impl Request {
             2 => Request::Fetch { task: d.u64()? },
             3 => Request::Release { task: d.u64()? },
             4 => Request::Clear,
+            5 => Request::Spill {
+                task: d.u64()?,
+                path: PathBuf::from(d.string()?),
+            },
             _ => return Err(bad("request tag")),
         })
     }
@@ -375,6 +426,11 @@ impl Reply {
                 e.bytes(message.as_bytes());
                 e
             }
+            Reply::Spilled { task } => {
+                let mut e = Enc::new(6);
+                e.u64(*task);
+                e
+            }
         };
         e.finish()
     }
@@ -402,6 +458,7 @@ impl Reply {
                 task: d.u64()?,
                 message: d.string()?,
             },
+            6 => Reply::Spilled { task: d.u64()? },
             _ => return Err(bad("reply tag")),
         })
     }
@@ -449,37 +506,35 @@ pub(crate) fn shm_dir() -> PathBuf {
     }
 }
 
-/// Encode a block as a payload: inline when small, else into a new shared-memory file.
+/// Encode a block as a payload: inline when small, else into a new
+/// shared-memory file, written from the block's memory (no encoded copy;
+/// plain writes rather than a mapping, so the file's pages are not counted
+/// again in this process's resident set).
 pub(crate) fn to_payload(block: &Block, name: &str) -> io::Result<Payload> {
-    let bytes = block.encode();
-    if bytes.len() <= SHM_THRESHOLD {
-        return Ok(Payload::Inline(bytes));
+    if 6 + 8 * block.shape().len() + block.nbytes() <= SHM_THRESHOLD {
+        return Ok(Payload::Inline(block.encode()));
     }
     let path = shm_dir().join(name);
-    let file = std::fs::OpenOptions::new()
-        .read(true)
+    let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&path)?;
-    file.set_len(bytes.len() as u64)?;
-    // SAFETY: the file was just created by us (create_new) and nobody else
-    // knows its name yet, so nothing else maps or truncates it meanwhile.
-    let mut map = unsafe { memmap2::MmapMut::map_mut(&file)? };
-    map.copy_from_slice(&bytes);
+    if let Err(e) = block.write_to(&mut file) {
+        let _ = std::fs::remove_file(&path);
+        return Err(e);
+    }
     Ok(Payload::Shm(path))
 }
 
-/// Decode a payload into a block.
+/// Decode a payload into a block (a file's data read straight into the block).
 pub(crate) fn from_payload(p: &Payload) -> io::Result<Block> {
     let to_io = |e: tessera_chunk_core::Error| io::Error::new(io::ErrorKind::InvalidData, e);
     match p {
         Payload::Inline(b) => Block::decode(b).map_err(to_io),
         Payload::Shm(path) => {
-            let file = std::fs::File::open(path)?;
-            // SAFETY: shared-memory files are written once before their name is
-            // sent and only removed (never modified) after their last reader.
-            let map = unsafe { memmap2::Mmap::map(&file)? };
-            Block::decode(&map).map_err(to_io)
+            let mut file = std::fs::File::open(path)?;
+            let len = file.metadata()?.len();
+            Block::read_from(&mut file, len).map_err(to_io)
         }
     }
 }
@@ -522,11 +577,32 @@ mod tests {
                 Input::Local(3),
                 Input::Remote(Payload::Inline(vec![1, 2])),
                 Input::Remote(Payload::Shm("/dev/shm/x".into())),
+                Input::Recompute {
+                    task: 2,
+                    kernel: KernelSpec::Plain {
+                        id: "src".into(),
+                        params: Params::Json("{}".into()),
+                    },
+                },
+                Input::Spilled("/tmp/spill/4.tsb".into()),
+                Input::RemoteLast(Payload::Shm("/dev/shm/y".into())),
+                Input::LocalLast(8),
             ],
         };
         let frame = r.encode().unwrap();
         let back = read_request(&mut &frame[..]).unwrap().unwrap();
         assert_eq!(format!("{back:?}"), format!("{r:?}"));
+        let sp = Request::Spill {
+            task: 5,
+            path: "/tmp/spill/1.tsb".into(),
+        };
+        let frame = sp.encode().unwrap();
+        let back = read_request(&mut &frame[..]).unwrap().unwrap();
+        assert_eq!(format!("{back:?}"), format!("{sp:?}"));
+        let done = Reply::Spilled { task: 5 };
+        let frame = done.encode().unwrap();
+        let back = read_reply(&mut &frame[..]).unwrap().unwrap();
+        assert_eq!(format!("{back:?}"), format!("{done:?}"));
         let f = Reply::Failed {
             task: 9,
             panicked: true,

@@ -1,6 +1,19 @@
-//! One run of a graph on a pool: the shared execution loop's ready set and
-//! priorities pick the next task; this file places it (where its input bytes
-//! are), moves the blocks it needs, and turns replies into progress.
+//! One run of a graph on a pool: the shared execution loop's ready set,
+//! priorities and memory budget pick the next task and what leaves memory;
+//! this file places it (where its input bytes are), moves the blocks it
+//! needs, carries out the loop's releases and spills in the workers, and
+//! turns replies into progress.
+//!
+//! Memory: the loop accounts every result a worker holds at its true size
+//! (the worker reports it), and a task reserves a copy of each input it gets
+//! from another worker — in transit (a `/dev/shm` file or pipe bytes in the
+//! parent), then decoded in the reader, which removes the file once read. A
+//! block going to its last reader is moved: its holder lets it go once sent,
+//! so it costs nothing beyond what the loop already counts. Under a budget a
+//! task goes to the worker holding most of its input bytes, so few copies
+//! are made. Not counted: transient doubles (a block and its encoding while
+//! a worker writes a payload or a spill file, a payload and its decoding),
+//! and the outputs gathered in the parent at the end.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -13,7 +26,7 @@ use super::protocol::{self, Input, KernelSpec, Payload, Reply, Request};
 use crate::budget::MemoryBudget;
 use crate::callbacks::{notify, Callbacks};
 use crate::error::{Error, Result};
-use crate::state::ExecState;
+use crate::state::{self, ExecState, Job, Remote};
 
 /// Tasks queued on a worker at once: one running, one waiting, so a worker
 /// never idles for a round trip to the parent.
@@ -26,18 +39,28 @@ fn callback_error(message: String) -> Error {
     super::error(format!("a callback panicked: {message}"))
 }
 
-/// Run `graph` on `pool`, calling the callbacks around it.
+/// Run `graph` on `pool` within `budget`, calling the callbacks around it.
 pub(crate) fn run(
     pool: &mut Pool,
     graph: &TaskGraph,
+    budget: &MemoryBudget,
     callbacks: &[&dyn Callbacks],
 ) -> Result<Vec<Block>> {
     if let Some(m) = notify(callbacks, |c| c.on_start(graph.len())) {
         return Err(callback_error(m));
     }
-    let mut driver = Driver::new(pool, graph, callbacks);
+    let mut driver = Driver::new(pool, graph, budget, callbacks);
     let outcome = driver.drive();
     driver.discard_cache();
+    match &outcome {
+        Ok(_) => {
+            let _ = notify(callbacks, |c| c.on_memory(&driver.state.usage));
+        }
+        // Workers may still be writing spill files: stop them before the
+        // spill directory (dropped with the state) is removed.
+        Err(_) => driver.pool.kill(),
+    }
+    drop(driver);
     let ok = outcome.is_ok();
     let ended = notify(callbacks, |c| c.on_end(ok));
     match (outcome, ended) {
@@ -47,22 +70,90 @@ pub(crate) fn run(
     }
 }
 
+/// A task placed on a worker, with the inputs the loop handed out.
+struct Placed {
+    task: usize,
+    worker: usize,
+    inputs: Vec<state::Input>,
+    /// Blocks spilled to make room for it: it starts once they are written
+    /// (as an in-process task writes them before it loads its inputs).
+    after: Vec<usize>,
+}
+
+/// Where results are: what placement looks at.
+struct Where<'a> {
+    graph: &'a TaskGraph,
+    owner: &'a [Option<usize>],
+    nbytes: &'a [u64],
+    load: &'a [usize],
+    budgeted: bool,
+}
+
+impl Where<'_> {
+    /// Input bytes of task `i` held by worker `w`.
+    fn bytes_on(&self, i: usize, w: usize) -> u64 {
+        distinct(&self.graph.deps[i])
+            .filter(|&d| self.owner[d] == Some(w))
+            .map(|d| self.nbytes[d])
+            .sum()
+    }
+
+    /// The worker for task `i`: under a budget the one holding most of its
+    /// input bytes (copies cost memory); else that one when it is not too
+    /// busy and the bytes are worth it, else the least busy one.
+    fn worker(&self, i: usize) -> Option<usize> {
+        let workers = self.load.len();
+        let bytes: Vec<u64> = (0..workers).map(|w| self.bytes_on(i, w)).collect();
+        let best_local = (0..workers).max_by_key(|&w| (bytes[w], std::cmp::Reverse(self.load[w])));
+        match best_local {
+            Some(w) if self.budgeted => Some(w),
+            Some(w)
+                if bytes[w] as usize > protocol::SHM_THRESHOLD && self.load[w] < LOCAL_DEPTH =>
+            {
+                Some(w)
+            }
+            _ => (0..workers)
+                .filter(|&w| self.load[w] < DEPTH)
+                .max_by_key(|&w| (bytes[w], std::cmp::Reverse(self.load[w])))
+                .or(best_local),
+        }
+    }
+
+    /// The inputs of task `i` to copy from other workers to the one it goes to.
+    fn remote(&self, i: usize) -> Vec<usize> {
+        let Some(w) = self.worker(i) else {
+            return Vec::new();
+        };
+        distinct(&self.graph.deps[i])
+            .filter(|&d| self.owner[d].is_some_and(|o| o != w))
+            .collect()
+    }
+}
+
 struct Driver<'g, 'p, 'c> {
     pool: &'p mut Pool,
     graph: &'g TaskGraph,
     callbacks: &'c [&'c dyn Callbacks],
     state: ExecState<'g>,
-    /// The worker holding each finished task's result.
+    budgeted: bool,
+    /// The worker holding each result in memory (`None` once released or evicted).
     owner: Vec<Option<usize>>,
     nbytes: Vec<u64>,
-    /// Distinct reader tasks of each result that have not finished.
-    readers_left: Vec<usize>,
-    is_output: Vec<bool>,
     /// Results copied out of their worker, for readers elsewhere and outputs.
     cache: HashMap<usize, Payload>,
+    /// Placed tasks not yet sent that read each result from the cache; the
+    /// copy goes with the last of them (a later reader fetches again).
+    users: Vec<usize>,
     fetching: HashSet<usize>,
-    /// Tasks placed on a worker but waiting for inputs from other workers.
-    waiting: Vec<(usize, usize)>,
+    /// Results handed to their last reader on another worker: their holder
+    /// lets them go once they are fetched.
+    moving: HashSet<usize>,
+    /// Results a worker is writing to a spill file (readers wait for it).
+    spilling: HashSet<usize>,
+    /// Spills asked for the task being placed.
+    made_room: Vec<usize>,
+    /// Tasks placed on a worker but waiting for inputs (fetches, spills).
+    waiting: Vec<Placed>,
     /// Tasks sent to each worker and not finished, in sending order.
     sent: Vec<VecDeque<usize>>,
     /// Tasks placed on each worker (sent or waiting).
@@ -79,30 +170,28 @@ fn distinct(deps: &[usize]) -> impl Iterator<Item = usize> + '_ {
 }
 
 impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
-    fn new(pool: &'p mut Pool, graph: &'g TaskGraph, callbacks: &'c [&'c dyn Callbacks]) -> Self {
+    fn new(
+        pool: &'p mut Pool,
+        graph: &'g TaskGraph,
+        budget: &MemoryBudget,
+        callbacks: &'c [&'c dyn Callbacks],
+    ) -> Self {
         let n = graph.len();
         let workers = pool.workers.len();
-        let mut is_output = vec![false; n];
-        for &o in &graph.outputs {
-            is_output[o] = true;
-        }
-        let readers_left = graph
-            .dependents
-            .iter()
-            .map(|d| distinct(d).count())
-            .collect();
         Driver {
             pool,
             graph,
             callbacks,
-            // Readiness and priorities only: blocks stay in the workers (placeholders here).
-            state: ExecState::with_budget(graph, &MemoryBudget::unlimited()),
+            state: ExecState::remote(graph, budget),
+            budgeted: budget.limit().is_some(),
             owner: vec![None; n],
             nbytes: vec![0; n],
-            readers_left,
-            is_output,
             cache: HashMap::new(),
+            users: vec![0; n],
             fetching: HashSet::new(),
+            moving: HashSet::new(),
+            spilling: HashSet::new(),
+            made_room: Vec::new(),
             waiting: Vec::new(),
             sent: vec![VecDeque::new(); workers],
             load: vec![0; workers],
@@ -110,13 +199,30 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         }
     }
 
+    fn placement(&self) -> Where<'_> {
+        Where {
+            graph: self.graph,
+            owner: &self.owner,
+            nbytes: &self.nbytes,
+            load: &self.load,
+            budgeted: self.budgeted,
+        }
+    }
+
     fn drive(&mut self) -> Result<Vec<Block>> {
         loop {
             while self.load.iter().any(|&l| l < DEPTH) {
-                let Some(job) = self.state.next_ready()? else {
-                    break;
+                let place = Where {
+                    graph: self.graph,
+                    owner: &self.owner,
+                    nbytes: &self.nbytes,
+                    load: &self.load,
+                    budgeted: self.budgeted,
                 };
-                self.place(job.task)?;
+                let job = self.state.next_ready_with(|j| place.remote(j))?;
+                self.carry_out()?;
+                let Some(job) = job else { break };
+                self.place(job)?;
             }
             if self.state.done() {
                 break;
@@ -126,85 +232,205 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         self.collect_outputs()
     }
 
-    /// Input bytes of task `i` held by worker `w`.
-    fn bytes_on(&self, i: usize, w: usize) -> u64 {
-        distinct(&self.graph.deps[i])
-            .filter(|&d| self.owner[d] == Some(w))
-            .map(|d| self.nbytes[d])
-            .sum()
+    /// Do in the workers what the loop decided: forget released and dropped
+    /// results, spill the ones it pushed out of memory.
+    fn carry_out(&mut self) -> Result<()> {
+        for action in self.state.take_remote() {
+            match action {
+                Remote::Release(d) => {
+                    if let Some(w) = self.owner[d].take() {
+                        self.send(w, &Request::Release { task: d as u64 })?;
+                    }
+                    if self.users[d] == 0 {
+                        if let Some(p) = self.cache.remove(&d) {
+                            protocol::discard(&p);
+                        }
+                    }
+                }
+                Remote::Spill(d, path) => {
+                    let w = self.owner[d].take().ok_or_else(|| {
+                        super::error(format!(
+                            "{} was to be spilled but no worker holds it",
+                            self.graph.tasks[d].key
+                        ))
+                    })?;
+                    self.spilling.insert(d);
+                    self.made_room.push(d);
+                    self.send(
+                        w,
+                        &Request::Spill {
+                            task: d as u64,
+                            path,
+                        },
+                    )?;
+                }
+            }
+        }
+        Ok(())
     }
 
-    /// Put task `i` on the worker holding most of its input bytes (when that
-    /// worker is not too busy), else on the least busy one.
-    fn place(&mut self, i: usize) -> Result<()> {
-        let workers = self.load.len();
-        let bytes: Vec<u64> = (0..workers).map(|w| self.bytes_on(i, w)).collect();
-        let best_local = (0..workers).max_by_key(|&w| (bytes[w], std::cmp::Reverse(self.load[w])));
-        let w = match best_local {
-            Some(w)
-                if bytes[w] as usize > protocol::SHM_THRESHOLD && self.load[w] < LOCAL_DEPTH =>
-            {
-                w
-            }
-            _ => (0..workers)
-                .filter(|&w| self.load[w] < DEPTH)
-                .max_by_key(|&w| (bytes[w], std::cmp::Reverse(self.load[w])))
-                .or(best_local)
-                .ok_or_else(|| super::error("the pool has no workers"))?,
-        };
+    /// Put the job's task on a worker; fetch inputs held by other workers.
+    fn place(&mut self, job: Job) -> Result<()> {
+        let i = job.task;
+        let w = self
+            .placement()
+            .worker(i)
+            .ok_or_else(|| super::error("the pool has no workers"))?;
         self.load[w] += 1;
         let mut missing = false;
-        for d in distinct(&self.graph.deps[i]).collect::<Vec<_>>() {
-            if self.owner[d] == Some(w) || self.cache.contains_key(&d) {
-                continue;
-            }
-            missing = true;
-            if self.fetching.insert(d) {
-                let from = self.owner[d].ok_or_else(|| {
-                    super::error(format!(
-                        "task {} was scheduled before its input {} ran",
-                        self.graph.tasks[i].key, self.graph.tasks[d].key
-                    ))
-                })?;
-                self.send(from, &Request::Fetch { task: d as u64 })?;
+        let graph = self.graph;
+        let deps = &graph.deps[i];
+        for (pos, (&d, input)) in deps.iter().zip(&job.inputs).enumerate() {
+            match input {
+                state::Input::Held(_) if self.owner[d] != Some(w) => {
+                    if deps[..pos].contains(&d) {
+                        continue;
+                    }
+                    self.users[d] += 1;
+                    if !self.state.holds(d) {
+                        self.moving.insert(d);
+                    }
+                    if self.cache.contains_key(&d) {
+                        self.let_go_if_moved(d)?;
+                        continue;
+                    }
+                    missing = true;
+                    if self.fetching.insert(d) {
+                        let from = self.owner[d].ok_or_else(|| {
+                            super::error(format!(
+                                "task {} was scheduled before its input {} ran",
+                                self.graph.tasks[i].key, self.graph.tasks[d].key
+                            ))
+                        })?;
+                        self.send(from, &Request::Fetch { task: d as u64 })?;
+                    }
+                }
+                state::Input::Spilled(_) => missing |= self.spilling.contains(&d),
+                _ => {}
             }
         }
+        let after = std::mem::take(&mut self.made_room);
+        missing |= !after.is_empty();
+        let placed = Placed {
+            task: i,
+            worker: w,
+            inputs: job.inputs,
+            after,
+        };
         if missing {
-            self.waiting.push((i, w));
+            self.waiting.push(placed);
             Ok(())
         } else {
-            self.send_run(i, w)
+            self.send_run(placed)
         }
     }
 
-    fn send_run(&mut self, i: usize, w: usize) -> Result<()> {
+    /// Whether every input of a placed task can be had on its worker now.
+    fn can_run(&self, p: &Placed) -> bool {
+        p.after.iter().all(|d| !self.spilling.contains(d))
+            && self.graph.deps[p.task]
+                .iter()
+                .zip(&p.inputs)
+                .all(|(&d, input)| match input {
+                    state::Input::Held(_) => {
+                        self.owner[d] == Some(p.worker) || self.cache.contains_key(&d)
+                    }
+                    state::Input::Spilled(_) => !self.spilling.contains(&d),
+                    state::Input::Recompute(_) => true,
+                })
+    }
+
+    /// Send the waiting tasks whose inputs arrived.
+    fn send_waiting(&mut self) -> Result<()> {
+        let (ready, still): (Vec<_>, Vec<_>) = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .partition(|p| self.can_run(p));
+        self.waiting = still;
+        for p in ready {
+            self.send_run(p)?;
+        }
+        Ok(())
+    }
+
+    fn spec(&self, i: usize) -> Result<KernelSpec> {
         let task = &self.graph.tasks[i];
-        let mut inputs = Vec::with_capacity(task.deps.len());
-        for &d in &self.graph.deps[i] {
-            if self.owner[d] == Some(w) {
-                inputs.push(Input::Local(d as u64));
-            } else {
-                let p = self.cache.get(&d).cloned().ok_or_else(|| {
-                    super::error(format!(
-                        "the input {} of {} went missing",
-                        task.deps[0], task.key
-                    ))
-                })?;
-                inputs.push(Input::Remote(p));
-            }
-        }
-        if let Some(m) = notify(self.callbacks, |c| c.on_task_start(&task.key, w)) {
-            return Err(callback_error(m));
-        }
-        let kernel = KernelSpec::of(task.kernel.as_ref()).map_err(|op| {
+        KernelSpec::of(task.kernel.as_ref()).map_err(|op| {
             super::error(format!(
                 "task {} runs {op:?}, which cannot travel",
                 task.key
             ))
-        })?;
+        })
+    }
+
+    /// A result moving to its last reader: once copied out, its holder lets it go.
+    fn let_go_if_moved(&mut self, d: usize) -> Result<()> {
+        if self.moving.remove(&d) {
+            if let Some(w) = self.owner[d].take() {
+                self.send(w, &Request::Release { task: d as u64 })?;
+            }
+        }
+        Ok(())
+    }
+
+    fn send_run(&mut self, p: Placed) -> Result<()> {
+        let (i, w) = (p.task, p.worker);
+        let graph = self.graph;
+        let task = &graph.tasks[i];
+        let deps = &graph.deps[i];
+        // The copies this task reads; the last reader sent takes a copy along.
+        let mut copies = HashMap::new();
+        for (pos, (&d, input)) in deps.iter().zip(&p.inputs).enumerate() {
+            let held = matches!(input, state::Input::Held(_));
+            if !held || self.owner[d] == Some(w) || deps[..pos].contains(&d) {
+                continue;
+            }
+            let payload = self.cache.get(&d).cloned().ok_or_else(|| {
+                super::error(format!(
+                    "the input {} of {} went missing",
+                    graph.tasks[d].key, task.key
+                ))
+            })?;
+            self.users[d] = self.users[d].saturating_sub(1);
+            let last = self.users[d] == 0;
+            if last {
+                self.cache.remove(&d);
+            }
+            copies.insert(d, (payload, last));
+        }
+        let mut inputs = Vec::with_capacity(p.inputs.len());
+        for (pos, (&d, input)) in deps.iter().zip(p.inputs).enumerate() {
+            inputs.push(match input {
+                // Handed over by the loop: this task reads it last.
+                state::Input::Held(_) if self.owner[d] == Some(w) && !self.state.holds(d) => {
+                    Input::LocalLast(d as u64)
+                }
+                state::Input::Held(_) if self.owner[d] == Some(w) => Input::Local(d as u64),
+                state::Input::Held(_) => {
+                    let (payload, last) = copies.get(&d).cloned().ok_or_else(|| {
+                        super::error(format!(
+                            "the input {} of {} went missing",
+                            graph.tasks[d].key, task.key
+                        ))
+                    })?;
+                    if last && !deps[pos + 1..].contains(&d) {
+                        Input::RemoteLast(payload)
+                    } else {
+                        Input::Remote(payload)
+                    }
+                }
+                state::Input::Recompute(src) => Input::Recompute {
+                    task: src as u64,
+                    kernel: self.spec(src)?,
+                },
+                state::Input::Spilled(slot) => Input::Spilled(slot.path().to_path_buf()),
+            });
+        }
+        if let Some(m) = notify(self.callbacks, |c| c.on_task_start(&task.key, w)) {
+            return Err(callback_error(m));
+        }
         let req = Request::Run {
             task: i as u64,
-            kernel,
+            kernel: self.spec(i)?,
             inputs,
         };
         self.sent[w].push_back(i);
@@ -249,20 +475,15 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                 let d = task as usize;
                 self.fetching.remove(&d);
                 self.cache.insert(d, payload);
-                let (ready, still): (Vec<_>, Vec<_>) = std::mem::take(&mut self.waiting)
-                    .into_iter()
-                    .partition(|&(i, w)| {
-                        distinct(&self.graph.deps[i])
-                            .all(|d| self.owner[d] == Some(w) || self.cache.contains_key(&d))
-                    });
-                self.waiting = still;
-                for (i, w) in ready {
-                    self.send_run(i, w)?;
-                }
-                Ok(())
+                self.let_go_if_moved(d)?;
+                self.send_waiting()
+            }
+            Event::Reply(_, Reply::Spilled { task }) => {
+                self.spilling.remove(&(task as usize));
+                self.send_waiting()
             }
             Event::Reply(_, Reply::Missing { task, message }) => Err(super::error(format!(
-                "the result of {} could not be fetched: {message}",
+                "a worker could not hand over the result of {}: {message}",
                 self.key(task)?
             ))),
             Event::Reply(_, Reply::Hello { .. }) => Ok(()),
@@ -296,28 +517,10 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         }) {
             return Err(callback_error(m));
         }
-        let _ = self.state.complete(i, self.placeholder.clone());
-        for d in distinct(&self.graph.deps[i]).collect::<Vec<_>>() {
-            self.readers_left[d] -= 1;
-            if self.readers_left[d] == 0 && !self.is_output[d] {
-                self.release(d)?;
-            }
-        }
-        if self.readers_left[i] == 0 && !self.is_output[i] {
-            self.release(i)?;
-        }
-        Ok(())
-    }
-
-    /// Nobody needs `d` any more: forget it in its worker and here.
-    fn release(&mut self, d: usize) -> Result<()> {
-        if let Some(p) = self.cache.remove(&d) {
-            protocol::discard(&p);
-        }
-        match self.owner[d] {
-            Some(w) => self.send(w, &Request::Release { task: d as u64 }),
-            None => Ok(()),
-        }
+        let _ = self
+            .state
+            .complete_sized(i, self.placeholder.clone(), nbytes);
+        self.carry_out()
     }
 
     /// The error for worker `w` having died: it names the task it was running.
@@ -335,29 +538,35 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         }
     }
 
+    /// The outputs: fetched from the workers holding them, read back from
+    /// spill files, or made again here (cheap sources the loop dropped).
     fn collect_outputs(&mut self) -> Result<Vec<Block>> {
         for &o in &self.graph.outputs {
+            let Some(w) = self.owner[o] else { continue };
             if self.cache.contains_key(&o) || !self.fetching.insert(o) {
                 continue;
             }
-            let w = self.owner[o].ok_or_else(|| super::error("an output was never computed"))?;
             self.send(w, &Request::Fetch { task: o as u64 })?;
         }
-        while !self.fetching.is_empty() {
+        while !self.fetching.is_empty() || !self.spilling.is_empty() {
             self.next_event()?;
         }
         let mut out = Vec::with_capacity(self.graph.outputs.len());
         for &o in &self.graph.outputs {
-            let p = self
-                .cache
-                .get(&o)
-                .ok_or_else(|| super::error("an output went missing"))?;
-            out.push(protocol::from_payload(p).map_err(|e| {
-                super::error(format!(
-                    "the result of {} could not be read: {e}",
-                    self.graph.tasks[o].key
-                ))
-            })?);
+            let block = match (self.cache.get(&o), self.owner[o]) {
+                (Some(p), _) => protocol::from_payload(p).map_err(|e| {
+                    super::error(format!(
+                        "the result of {} could not be read: {e}",
+                        self.graph.tasks[o].key
+                    ))
+                })?,
+                (None, None) => self
+                    .state
+                    .evicted_output(o)
+                    .ok_or_else(|| super::error("an output was never computed"))??,
+                (None, Some(_)) => return Err(super::error("an output went missing")),
+            };
+            out.push(block);
         }
         for w in 0..self.pool.workers.len() {
             self.send(w, &Request::Clear)?;

@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::os::fd::FromRawFd;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{mpsc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tessera_chunk_core::Block;
@@ -67,63 +68,126 @@ fn watch_parent(parent: i32) {
         });
 }
 
+/// Serve requests until the parent closes the pipe. Tasks run one at a time
+/// on a thread of their own, so releases, spills and fetches are served at
+/// once, also while a long kernel runs: the parent counts a block gone as
+/// soon as it asks, and a worker must not hold it for a whole task longer.
 fn serve(rebuild: Rebuild, replies: File) -> std::io::Result<()> {
-    let mut out = BufWriter::new(replies);
+    let out = Mutex::new(BufWriter::new(replies));
+    let reply = |r: &Reply| -> std::io::Result<()> {
+        let frame = r.encode()?;
+        let mut out = out.lock().unwrap_or_else(PoisonError::into_inner);
+        protocol::send(&mut *out, &frame)
+    };
+    reply(&Reply::Hello {
+        pid: std::process::id(),
+    })?;
+    let held: Mutex<HashMap<u64, Block>> = Mutex::new(HashMap::new());
+    let (runs, queue) = mpsc::channel::<(u64, KernelSpec, Vec<Input>)>();
+    std::thread::scope(|scope| {
+        let runner = scope.spawn(|| -> std::io::Result<()> {
+            for (task, kernel, inputs) in queue {
+                let r = match run(rebuild, &kernel, inputs, &held) {
+                    Ok(block) => {
+                        let nbytes = block.nbytes() as u64;
+                        lock(&held).insert(task, block);
+                        Reply::Done { task, nbytes }
+                    }
+                    Err(f) => Reply::Failed {
+                        task: f.task.unwrap_or(task),
+                        panicked: f.panicked,
+                        message: f.message,
+                    },
+                };
+                reply(&r)?;
+            }
+            Ok(())
+        });
+        let served = serve_requests(&held, &runs, &reply);
+        drop(runs);
+        let ran = runner
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the task thread panicked")));
+        served.and(ran)
+    })
+}
+
+fn lock(held: &Mutex<HashMap<u64, Block>>) -> MutexGuard<'_, HashMap<u64, Block>> {
+    held.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Read requests: queue tasks, answer the rest here.
+fn serve_requests(
+    held: &Mutex<HashMap<u64, Block>>,
+    runs: &mpsc::Sender<(u64, KernelSpec, Vec<Input>)>,
+    reply: &dyn Fn(&Reply) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut input = BufReader::with_capacity(1 << 16, std::io::stdin().lock());
-    protocol::send(
-        &mut out,
-        &Reply::Hello {
-            pid: std::process::id(),
-        }
-        .encode()?,
-    )?;
-    let mut held: HashMap<u64, Block> = HashMap::new();
     let mut shm_seq = 0u64;
     while let Some(req) = protocol::read_request(&mut input)? {
-        let reply = match req {
+        let r = match req {
             Request::Run {
                 task,
                 kernel,
                 inputs,
-            } => match run(rebuild, &kernel, inputs, &mut held) {
-                Ok(block) => {
-                    let nbytes = block.nbytes() as u64;
-                    held.insert(task, block);
-                    Reply::Done { task, nbytes }
+            } => {
+                if runs.send((task, kernel, inputs)).is_err() {
+                    return Err(std::io::Error::other("the task thread is gone"));
                 }
-                Err((panicked, message)) => Reply::Failed {
-                    task,
-                    panicked,
-                    message,
-                },
-            },
-            Request::Fetch { task } => match held.get(&task) {
-                Some(block) => {
-                    shm_seq += 1;
-                    let name = format!("tessera-{}-{}-{shm_seq}", std::process::id(), task);
-                    match protocol::to_payload(block, &name) {
-                        Ok(payload) => Reply::Data { task, payload },
-                        Err(e) => Reply::Missing {
-                            task,
-                            message: format!("could not write shared memory: {e}"),
-                        },
+                continue;
+            }
+            Request::Fetch { task } => {
+                let block = lock(held).get(&task).cloned();
+                match block {
+                    Some(block) => {
+                        shm_seq += 1;
+                        let name = format!("tessera-{}-{}-{shm_seq}", std::process::id(), task);
+                        match protocol::to_payload(&block, &name) {
+                            Ok(payload) => Reply::Data { task, payload },
+                            Err(e) => Reply::Missing {
+                                task,
+                                message: format!("could not write shared memory: {e}"),
+                            },
+                        }
                     }
+                    None => Reply::Missing {
+                        task,
+                        message: "the worker does not hold this result".into(),
+                    },
                 }
-                None => Reply::Missing {
-                    task,
-                    message: "the worker does not hold this result".into(),
-                },
-            },
+            }
             Request::Release { task } => {
-                held.remove(&task);
+                lock(held).remove(&task);
                 continue;
             }
             Request::Clear => {
-                held.clear();
+                lock(held).clear();
                 continue;
             }
+            Request::Spill { task, path } => {
+                let block = lock(held).remove(&task);
+                match block {
+                    Some(block) => match std::fs::File::create(&path)
+                        .and_then(|mut f| block.write_to(&mut f))
+                    {
+                        Ok(()) => Reply::Spilled { task },
+                        Err(e) => Reply::Missing {
+                            task,
+                            message: format!(
+                                "could not spill it to {}: {e}; give a writable directory with \
+                                 space (TESSERA_SPILL_DIR) or raise the memory limit",
+                                path.display()
+                            ),
+                        },
+                    },
+                    None => Reply::Missing {
+                        task,
+                        message: "the worker does not hold this result".into(),
+                    },
+                }
+            }
         };
-        protocol::send(&mut out, &reply.encode()?)?;
+        reply(&r)?;
     }
     Ok(())
 }
@@ -148,28 +212,73 @@ fn build(rebuild: Rebuild, spec: &KernelSpec) -> Result<KernelRef, KernelError> 
     }
 }
 
-/// Run one task; the error says whether the kernel panicked.
+/// Why a task failed: the task to name (a source made again for it, or
+/// itself when `None`), whether a kernel panicked, and the message.
+struct Failure {
+    task: Option<u64>,
+    panicked: bool,
+    message: String,
+}
+
+impl Failure {
+    fn of(message: String) -> Self {
+        Failure {
+            task: None,
+            panicked: false,
+            message,
+        }
+    }
+}
+
+/// Run a kernel on `inputs`, catching its panics.
+fn run_kernel(kernel: &KernelRef, inputs: Vec<Block>) -> Result<Block, Failure> {
+    match catch_unwind(AssertUnwindSafe(|| kernel.run_owned(inputs))) {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) => Err(Failure::of(e.message)),
+        Err(payload) => Err(Failure {
+            task: None,
+            panicked: true,
+            message: crate::state::panic_message(payload.as_ref()),
+        }),
+    }
+}
+
+/// Run one task.
 fn run(
     rebuild: Rebuild,
     kernel: &KernelSpec,
     inputs: Vec<Input>,
-    held: &mut HashMap<u64, Block>,
-) -> Result<Block, (bool, String)> {
-    let kernel = build(rebuild, kernel).map_err(|e| (false, e.message))?;
+    held: &Mutex<HashMap<u64, Block>>,
+) -> Result<Block, Failure> {
+    let kernel = build(rebuild, kernel).map_err(|e| Failure::of(e.message))?;
     let mut blocks = Vec::with_capacity(inputs.len());
     for i in inputs {
         blocks.push(match i {
-            Input::Local(t) => held
+            Input::Local(t) => lock(held)
                 .get(&t)
                 .cloned()
-                .ok_or_else(|| (false, format!("input {t} is not held by this worker")))?,
+                .ok_or_else(|| Failure::of(format!("input {t} is not held by this worker")))?,
+            Input::LocalLast(t) => lock(held)
+                .remove(&t)
+                .ok_or_else(|| Failure::of(format!("input {t} is not held by this worker")))?,
             Input::Remote(p) => protocol::from_payload(&p)
-                .map_err(|e| (false, format!("could not read an input: {e}")))?,
+                .map_err(|e| Failure::of(format!("could not read an input: {e}")))?,
+            Input::RemoteLast(p) => {
+                let block = protocol::from_payload(&p);
+                protocol::discard(&p);
+                block.map_err(|e| Failure::of(format!("could not read an input: {e}")))?
+            }
+            Input::Recompute { task, kernel } => build(rebuild, &kernel)
+                .map_err(|e| Failure::of(e.message))
+                .and_then(|k| run_kernel(&k, Vec::new()))
+                .map_err(|f| Failure {
+                    task: Some(task),
+                    ..f
+                })?,
+            Input::Spilled(path) => {
+                crate::spill::read(&path).map_err(|e| Failure::of(e.to_string()))?
+            }
         });
     }
-    match catch_unwind(AssertUnwindSafe(|| kernel.run_owned(blocks))) {
-        Ok(Ok(b)) => Ok(b),
-        Ok(Err(e)) => Err((false, e.message)),
-        Err(payload) => Err((true, crate::state::panic_message(payload.as_ref()))),
-    }
+    run_kernel(&kernel, blocks)
 }

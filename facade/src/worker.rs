@@ -31,7 +31,17 @@ pub use tessera_schedulers::multiprocess::{is_worker, WORKER_ARGS, WORKER_ENV};
 /// Turn this process into a worker and never return, when it was started as
 /// one; otherwise return at once (cheap: one environment lookup).
 pub fn init() {
+    #[cfg(feature = "mimalloc")]
+    tessera_schedulers::multiprocess::on_trim(collect);
     tessera_schedulers::multiprocess::serve_if_worker(rebuild);
+}
+
+/// mimalloc gives the memory it keeps for reuse back to the system.
+#[cfg(feature = "mimalloc")]
+fn collect() {
+    // SAFETY: `mi_collect` only walks mimalloc's own free lists and arenas;
+    // it is safe to call from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 /// Kernels are rebuilt from tessera's registry (with the kernels the program registered).

@@ -3,13 +3,16 @@
 //! its own): the anomaly pattern `(a - a.mean(axis=0)).std(axis=0)` and a
 //! full rows-to-columns rechunk of a Zarr array stay under half its size
 //! with a budget of a quarter of it, and give what an unlimited run gives —
-//! on threads, and on 2 worker processes (the parent's peak plus each
-//! worker's, less what a worker holds with no data).
+//! on threads, and on 2 worker processes (what the parent and its workers
+//! hold at once, sampled every millisecond).
 //!
-//! The array is 2 GiB (512 MiB budget, 1 GiB bound) in optimised builds and
-//! with `TESSERA_RSS_MIB=2048`; unoptimised test builds default to 512 MiB
-//! (128 MiB budget, 256 MiB bound) to finish in about a minute. The 4 GiB
-//! case is measured by `cargo xtask bench zarr_anomaly_std zarr_rechunk`.
+//! The array is 2 GiB (512 MiB budget, 1 GiB bound): the size the budget
+//! promises, measured in an optimised build (`cargo xtask test` runs this
+//! file with `--release` after the workspace tests). Unoptimised builds skip
+//! it: at their speed a smaller array would be needed, where the fixed cost
+//! of the processes (code, runtime, allocator caches) no longer scales and
+//! the bound stops meaning anything. `TESSERA_RSS_MIB` sets another size.
+//! The 4 GiB case is measured by `cargo xtask bench zarr_anomaly_std zarr_rechunk`.
 
 use std::path::Path;
 use std::process::Command;
@@ -24,11 +27,10 @@ const COL_CHUNK: usize = 1024;
 
 /// Bytes of the array (a multiple of 32 rows of `COLS` float64).
 fn data_bytes() -> u64 {
-    let default = if cfg!(debug_assertions) { 512 } else { 2048 };
     let mib = std::env::var("TESSERA_RSS_MIB")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(default);
+        .unwrap_or(2048);
     mib.max(64) << 20
 }
 
@@ -72,12 +74,56 @@ fn children() -> Vec<String> {
         .collect()
 }
 
-/// Peak RSS of this process plus its live worker processes, read before
-/// they exit. A sum of peaks is an upper bound of the joint peak (the
-/// processes need not peak at the same moment), so the bound holds a
-/// fortiori for what the machine held at once.
-fn peak_rss() -> u64 {
+/// Sum of the peak RSS of this process and its live worker processes, read
+/// before they exit: an upper bound of their joint peak (they need not peak
+/// at the same moment).
+fn summed_peaks() -> u64 {
     peak_rss_of("self") + children().iter().map(|p| peak_rss_of(p)).sum::<u64>()
+}
+
+/// Current resident set size of a process in bytes (Linux `VmRSS`).
+fn rss_of(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
+/// Samples what this process and its workers hold at once, every
+/// millisecond, while a step runs: the joint peak of a pool (a chunk
+/// operation lasts far longer than a millisecond, so a peak is not missed
+/// by more than what one millisecond allocates).
+struct JointPeak {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    sampler: std::thread::JoinHandle<u64>,
+}
+
+impl JointPeak {
+    fn start() -> Self {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let sampler = std::thread::spawn(move || {
+            let mut peak = 0;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                let now = rss_of("self") + children().iter().map(|p| rss_of(p)).sum::<u64>();
+                peak = peak.max(now);
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            peak
+        });
+        JointPeak { stop, sampler }
+    }
+
+    /// The sampled joint peak, and at least this process's own exact peak.
+    fn finish(self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let sampled = self.sampler.join().unwrap_or(0);
+        sampled.max(peak_rss_of("self"))
+    }
 }
 
 fn axis0() -> ReduceOptions {
@@ -133,19 +179,10 @@ fn step(name: &str, dir: &Path) {
         Arc::new(Threaded::new(2))
     };
     configure(limit, &spill, processes);
-    // What the workers hold with no data (code and runtime, some 20 MiB each
-    // in debug builds), after a tiny task: it does not grow with the data,
-    // so it is not counted against the bound (the parent's is, as on threads).
-    let fixed: u64 = if processes {
-        let tiny = tessera::ones::<f64>(10, 5).unwrap().sum::<f64>().unwrap();
-        tiny.compute_with(scheduler.as_ref()).unwrap();
-        children().iter().map(|p| peak_rss_of(p)).sum()
-    } else {
-        0
-    };
     // One copy on disk at a time: the disk may not hold two.
     let columns = dir.join("columns.zarr");
     let _ = std::fs::remove_dir_all(&columns);
+    let joint = processes.then(JointPeak::start);
     let result: f64 = match name.trim_end_matches("-processes") {
         "write" => {
             let a = tessera::random::random([rows(), COLS], [row_chunk(), COLS], 7).unwrap();
@@ -184,7 +221,18 @@ fn step(name: &str, dir: &Path) {
         other => panic!("unknown step {other}"),
     };
     println!("\nresult= {result:.17e}");
-    println!("rss= {}", peak_rss().saturating_sub(fixed));
+    // Processes: what the pool held at once (sampled); the sum of each
+    // process's own peak, an upper bound, is shown beside it.
+    let rss = match joint {
+        Some(j) => {
+            let summed = summed_peaks();
+            let at_once = j.finish();
+            println!("summed= {summed}");
+            at_once
+        }
+        None => peak_rss_of("self"),
+    };
+    println!("rss= {rss}");
 }
 
 /// Run `name` in a child process; its result and peak RSS.
@@ -194,13 +242,6 @@ fn run_child(name: &str, dir: &Path) -> (f64, u64) {
         .args(["--exact", "child_step", "--nocapture", "--test-threads=1"])
         .env("TESSERA_RSS_STEP", name)
         .env("TESSERA_RSS_DIR", dir);
-    if name.ends_with("-processes") {
-        // mimalloc keeps freed chunk buffers for reuse (a few tens of MiB
-        // per process here). In one process every thread reuses them; in a
-        // pool each worker's cache is memory the others cannot use, which
-        // the whole-pool budget does not see: return it at once.
-        child.env("MIMALLOC_PURGE_DELAY", "0");
-    }
     let out = child.output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -238,6 +279,10 @@ fn mib(b: u64) -> u64 {
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "measured optimised, at 2 GiB: `cargo xtask test` runs it with --release"
+)]
 fn larger_than_memory_runs_stay_under_half_the_data() {
     let bound = data_bytes() / 2;
     let dir = tempfile::tempdir().unwrap();
@@ -264,7 +309,7 @@ fn larger_than_memory_runs_stay_under_half_the_data() {
     assert!((bounded - expected).abs() < 1e-3 * expected, "{bounded}");
     let (on_processes, rss) = run_child("anomaly-processes", dir.path());
     eprintln!(
-        "anomaly on 2 processes: {} MiB peak (parent and workers, less their fixed cost) within {} MiB",
+        "anomaly on 2 processes: {} MiB peak (parent and workers) within {} MiB",
         mib(rss),
         mib(budget_bytes())
     );
@@ -284,7 +329,7 @@ fn larger_than_memory_runs_stay_under_half_the_data() {
     );
     let (cols_mean, rss) = run_child("rechunk-processes", dir.path());
     eprintln!(
-        "rechunk rows to columns on 2 processes: {} MiB peak (parent and workers, less their fixed cost)",
+        "rechunk rows to columns on 2 processes: {} MiB peak (parent and workers)",
         mib(rss)
     );
     assert!(rss < bound, "rechunk peak on processes {} MiB", mib(rss));

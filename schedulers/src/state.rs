@@ -352,6 +352,12 @@ impl<'g> ExecState<'g> {
             .sum()
     }
 
+    /// Whether the accounted bytes are past half the budget: memory other
+    /// processes hold but do not use then matters.
+    pub(crate) fn under_pressure(&self) -> bool {
+        self.limit != u64::MAX && self.live + self.reserved > self.limit / 2
+    }
+
     /// Whether result `d` is in memory and still counted as held (not handed to its last reader).
     pub(crate) fn holds(&self, d: usize) -> bool {
         self.results[d].is_some()

@@ -93,6 +93,8 @@ pub(crate) enum Request {
     /// Write the result of `task` to the file `path`, forget it, and say so
     /// (the parent made room for other work by spilling it).
     Spill { task: u64, path: PathBuf },
+    /// Give memory freed so far back to the system (the pool is near its budget).
+    Trim,
 }
 
 /// Worker → parent.
@@ -344,6 +346,7 @@ impl Request {
                 e.bytes(path.as_os_str().as_encoded_bytes());
                 e
             }
+            Request::Trim => Enc::new(6),
         };
         e.finish()
     }
@@ -383,6 +386,7 @@ impl Request {
                 task: d.u64()?,
                 path: PathBuf::from(d.string()?),
             },
+            6 => Request::Trim,
             _ => return Err(bad("request tag")),
         })
     }
@@ -596,9 +600,11 @@ mod tests {
             task: 5,
             path: "/tmp/spill/1.tsb".into(),
         };
-        let frame = sp.encode().unwrap();
-        let back = read_request(&mut &frame[..]).unwrap().unwrap();
-        assert_eq!(format!("{back:?}"), format!("{sp:?}"));
+        for req in [sp, Request::Trim] {
+            let frame = req.encode().unwrap();
+            let back = read_request(&mut &frame[..]).unwrap().unwrap();
+            assert_eq!(format!("{back:?}"), format!("{req:?}"));
+        }
         let done = Reply::Spilled { task: 5 };
         let frame = done.encode().unwrap();
         let back = read_reply(&mut &frame[..]).unwrap().unwrap();

@@ -235,11 +235,24 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
     /// Do in the workers what the loop decided: forget released and dropped
     /// results, spill the ones it pushed out of memory.
     fn carry_out(&mut self) -> Result<()> {
+        self.carry_out_freeing(None)
+    }
+
+    /// [`Self::carry_out`], when worker `freed` (if any) also let blocks go
+    /// (a finished task's inputs). Near the budget, workers that let blocks
+    /// go are asked to give the memory back to the system: an allocator's
+    /// cache in one worker is memory the others cannot use.
+    fn carry_out_freeing(&mut self, freed: Option<usize>) -> Result<()> {
+        let mut trim = vec![false; self.load.len()];
+        if let Some(w) = freed {
+            trim[w] = true;
+        }
         for action in self.state.take_remote() {
             match action {
                 Remote::Release(d) => {
                     if let Some(w) = self.owner[d].take() {
                         self.send(w, &Request::Release { task: d as u64 })?;
+                        trim[w] = true;
                     }
                     if self.users[d] == 0 {
                         if let Some(p) = self.cache.remove(&d) {
@@ -263,7 +276,13 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                             path,
                         },
                     )?;
+                    trim[w] = true;
                 }
+            }
+        }
+        if self.state.under_pressure() {
+            for (w, _) in trim.iter().enumerate().filter(|(_, &t)| t) {
+                self.send(w, &Request::Trim)?;
             }
         }
         Ok(())
@@ -520,7 +539,7 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         let _ = self
             .state
             .complete_sized(i, self.placeholder.clone(), nbytes);
-        self.carry_out()
+        self.carry_out_freeing(Some(w))
     }
 
     /// The error for worker `w` having died: it names the task it was running.

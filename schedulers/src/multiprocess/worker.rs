@@ -23,6 +23,20 @@ pub(crate) const REPLY_FD: i32 = 3;
 /// Rebuilds a kernel from its id and parameters (the facade passes the ops registry).
 pub type Rebuild = fn(&str, &Params) -> Result<KernelRef, KernelError>;
 
+/// What a worker does when the parent asks it to give freed memory back to
+/// the system (the pool is near its memory budget): the allocator's collect.
+/// Nothing unless registered (see [`on_trim`]).
+static TRIM: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Register how this process gives freed memory back to the system when it
+/// serves as a worker. An allocator that keeps freed chunk buffers for reuse
+/// (mimalloc) holds memory per process: within a pool that is memory no
+/// other worker can use and no budget sees, so near the budget the parent
+/// asks its workers to return it. The facade registers mimalloc's collect.
+pub fn on_trim(trim: fn()) {
+    let _ = TRIM.set(trim);
+}
+
 /// Whether this process was started as a worker by a [`super::Multiprocess`] pool.
 pub fn is_worker() -> bool {
     std::env::var_os(WORKER_ENV).is_some()
@@ -162,6 +176,12 @@ fn serve_requests(
             }
             Request::Clear => {
                 lock(held).clear();
+                continue;
+            }
+            Request::Trim => {
+                if let Some(trim) = TRIM.get() {
+                    trim();
+                }
                 continue;
             }
             Request::Spill { task, path } => {

@@ -49,16 +49,21 @@ fn budget_bytes() -> u64 {
     data_bytes() / 4
 }
 
-/// Peak resident set size of a process in bytes (Linux `VmHWM`; `"self"` or a pid).
-fn peak_rss_of(pid: &str) -> u64 {
+/// A byte figure of a process's status (`VmHWM`, `VmRSS`; `pid` a number or `"self"`).
+fn status_bytes(pid: &str, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
         })
         .map_or(0, |kib| kib * 1024)
+}
+
+/// Peak resident set size of a process in bytes (Linux `VmHWM`).
+fn peak_rss_of(pid: &str) -> u64 {
+    status_bytes(pid, "VmHWM:")
 }
 
 /// The child processes of this process (of all its threads): the workers of
@@ -83,14 +88,7 @@ fn summed_peaks() -> u64 {
 
 /// Current resident set size of a process in bytes (Linux `VmRSS`).
 fn rss_of(pid: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .map_or(0, |kib| kib * 1024)
+    status_bytes(pid, "VmRSS:")
 }
 
 /// Samples what this process and its workers hold at once, every

@@ -9,9 +9,10 @@
 //! from another worker — in transit (a `/dev/shm` file or pipe bytes in the
 //! parent), then decoded in the reader, which removes the file once read. A
 //! block going to its last reader is moved: its holder lets it go once sent,
-//! so it costs nothing beyond what the loop already counts. Under a budget a
-//! task goes to the worker holding most of its input bytes, so few copies
-//! are made. Not counted: transient doubles (a block and its encoding while
+//! so it costs nothing beyond what the loop already counts. Near the budget
+//! (over half of it accounted) a task goes to the worker holding most of its
+//! input bytes, so few copies are made, and workers that let blocks go give
+//! the memory back to the system. Not counted: transient doubles (a block and its encoding while
 //! a worker writes a payload or a spill file, a payload and its decoding),
 //! and the outputs gathered in the parent at the end.
 
@@ -86,7 +87,8 @@ struct Where<'a> {
     owner: &'a [Option<usize>],
     nbytes: &'a [u64],
     load: &'a [usize],
-    budgeted: bool,
+    /// Near the budget: copies between workers cost memory that is short.
+    pressed: bool,
 }
 
 impl Where<'_> {
@@ -98,15 +100,16 @@ impl Where<'_> {
             .sum()
     }
 
-    /// The worker for task `i`: under a budget the one holding most of its
+    /// The worker for task `i`: near the budget the one holding most of its
     /// input bytes (copies cost memory); else that one when it is not too
-    /// busy and the bytes are worth it, else the least busy one.
+    /// busy and the bytes are worth it, else the least busy one (a loose
+    /// budget, the default, keeps every worker busy).
     fn worker(&self, i: usize) -> Option<usize> {
         let workers = self.load.len();
         let bytes: Vec<u64> = (0..workers).map(|w| self.bytes_on(i, w)).collect();
         let best_local = (0..workers).max_by_key(|&w| (bytes[w], std::cmp::Reverse(self.load[w])));
         match best_local {
-            Some(w) if self.budgeted => Some(w),
+            Some(w) if self.pressed => Some(w),
             Some(w)
                 if bytes[w] as usize > protocol::SHM_THRESHOLD && self.load[w] < LOCAL_DEPTH =>
             {
@@ -135,7 +138,9 @@ struct Driver<'g, 'p, 'c> {
     graph: &'g TaskGraph,
     callbacks: &'c [&'c dyn Callbacks],
     state: ExecState<'g>,
-    budgeted: bool,
+    /// Whether the loop's accounting was near the budget when this round of
+    /// placement began (the same for a task's projected copies and its placing).
+    pressed: bool,
     /// The worker holding each result in memory (`None` once released or evicted).
     owner: Vec<Option<usize>>,
     nbytes: Vec<u64>,
@@ -183,7 +188,7 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
             graph,
             callbacks,
             state: ExecState::remote(graph, budget),
-            budgeted: budget.limit().is_some(),
+            pressed: false,
             owner: vec![None; n],
             nbytes: vec![0; n],
             cache: HashMap::new(),
@@ -205,19 +210,20 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
             owner: &self.owner,
             nbytes: &self.nbytes,
             load: &self.load,
-            budgeted: self.budgeted,
+            pressed: self.pressed,
         }
     }
 
     fn drive(&mut self) -> Result<Vec<Block>> {
         loop {
             while self.load.iter().any(|&l| l < DEPTH) {
+                self.pressed = self.state.under_pressure();
                 let place = Where {
                     graph: self.graph,
                     owner: &self.owner,
                     nbytes: &self.nbytes,
                     load: &self.load,
-                    budgeted: self.budgeted,
+                    pressed: self.pressed,
                 };
                 let job = self.state.next_ready_with(|j| place.remote(j))?;
                 self.carry_out()?;

@@ -70,10 +70,21 @@ impl<T: Element> Array<T> {
     /// Rechunk (`x.rechunk(spec)`), with Dask's rules for `"auto"`, `-1` and
     /// axis maps, in stages whose tasks fit the configured memory limit.
     pub fn rechunk(&self, spec: impl Into<ChunkSpec>) -> Result<Array<T>> {
+        self.rechunk_within(spec, crate::config::get()?.memory_limit)
+    }
+
+    /// Rechunk in stages planned for `memory_limit` (the budget a later
+    /// [`Array::compute_within`] keeps) instead of the configured one: when
+    /// Dask's plan needs more than a quarter of it, each old chunk is cut
+    /// once and the pieces merged (`None`: Dask's plan).
+    pub fn rechunk_within(
+        &self,
+        spec: impl Into<ChunkSpec>,
+        memory_limit: Option<u64>,
+    ) -> Result<Array<T>> {
         let new =
             crate::chunking::rechunk_target(self.chunks(), spec.into(), T::DTYPE, None, false)?;
-        let limit = crate::config::get()?.memory_limit;
-        Self::wrap(rechunk::rechunk_within(self.expr(), new, limit)?)
+        Self::wrap(rechunk::rechunk_within(self.expr(), new, memory_limit)?)
     }
 
     /// Reverse the axes (`x.T`).

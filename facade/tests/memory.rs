@@ -187,6 +187,34 @@ proptest! {
     }
 }
 
+/// Rows to columns within a quarter of the data: each row block is read
+/// once (cut into the pieces the columns merge; pieces that wait are
+/// spilled), never read again for another piece, on every scheduler.
+#[test]
+fn a_budgeted_rechunk_reads_each_block_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let x = data(&[256, 64], 5);
+    let a = stored(&x, [16, 64], dir.path());
+    let limit = 256 * 64 * 8 / 4;
+    let y = a.rechunk_within([256, 8], Some(limit)).unwrap();
+    // Cut and merge: 16 reads, 16 x 8 pieces, 8 columns.
+    assert_eq!(y.task_graph().unwrap().len(), 16 + 128 + 8);
+    for s in schedulers() {
+        let usage = Usage::default();
+        let got = y
+            .compute_within(s.as_ref(), &MemoryBudget::new(limit), &[&usage])
+            .unwrap();
+        assert_eq!(got, x, "{}", s.name());
+        let u = usage.0.lock().unwrap().unwrap();
+        assert!(u.peak <= limit, "{}: {u:?}", s.name());
+        assert!(
+            u.recomputed == 0 && u.spilled_blocks > 0,
+            "{}: {u:?}",
+            s.name()
+        );
+    }
+}
+
 #[test]
 fn a_chunk_larger_than_the_budget_is_an_error_before_starting() {
     let a = tessera::from_array(data(&[1000, 100], 1), [500, 100]).unwrap();

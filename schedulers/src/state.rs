@@ -358,6 +358,11 @@ impl<'g> ExecState<'g> {
         self.limit != u64::MAX && self.live + self.reserved > self.limit / 2
     }
 
+    /// The most urgent ready task, without taking it.
+    pub(crate) fn peek_ready(&self) -> Option<usize> {
+        self.ready.peek().map(|&Reverse((_, j))| j)
+    }
+
     /// Whether result `d` is in memory and still counted as held (not handed to its last reader).
     pub(crate) fn holds(&self, d: usize) -> bool {
         self.results[d].is_some()

@@ -122,6 +122,19 @@ impl Where<'_> {
         }
     }
 
+    /// Near the budget, whether the worker holding most of task `i`'s input
+    /// bytes is busy: the task then waits for it rather than queue behind
+    /// (a queued task reserves memory now) or go elsewhere (a copy of its
+    /// inputs, or a re-read when the copy cannot fit).
+    fn holder_busy(&self, i: usize) -> bool {
+        let workers = self.load.len();
+        self.pressed
+            && (0..workers)
+                .map(|w| (self.bytes_on(i, w), w))
+                .max()
+                .is_some_and(|(bytes, w)| bytes > 0 && self.load[w] > 0)
+    }
+
     /// The inputs of task `i` to copy from other workers to the one it goes to.
     fn remote(&self, i: usize) -> Vec<usize> {
         let Some(w) = self.worker(i) else {
@@ -216,8 +229,15 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
 
     fn drive(&mut self) -> Result<Vec<Block>> {
         loop {
-            while self.load.iter().any(|&l| l < DEPTH) {
+            loop {
                 self.pressed = self.state.under_pressure();
+                // Near the budget nothing is queued behind a running task:
+                // a queued task reserves memory now (and a source queued
+                // early pushes out blocks whose readers come first).
+                let depth = if self.pressed { 1 } else { DEPTH };
+                if self.load.iter().all(|&l| l >= depth) {
+                    break;
+                }
                 let place = Where {
                     graph: self.graph,
                     owner: &self.owner,
@@ -225,6 +245,13 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                     load: &self.load,
                     pressed: self.pressed,
                 };
+                if self
+                    .state
+                    .peek_ready()
+                    .is_some_and(|j| place.holder_busy(j))
+                {
+                    break;
+                }
                 let job = self.state.next_ready_with(|j| place.remote(j))?;
                 self.carry_out()?;
                 let Some(job) = job else { break };

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use tessera_chunk_core::{format_bytes, Element};
-use tessera_graph::{order, TaskGraph};
+use tessera_graph::{order, peak_held, TaskGraph};
 use tessera_schedulers::task_footprint;
 
 use crate::array::Array;
@@ -82,30 +82,7 @@ impl Plan {
 /// Bytes held at the peak when running `graph` one task at a time in the
 /// static order: results kept for later readers plus the running task's inputs and output.
 fn sequential_peak(graph: &TaskGraph) -> u64 {
-    let priority = order(graph);
-    let mut by_priority: Vec<usize> = (0..graph.len()).collect();
-    by_priority.sort_by_key(|&i| priority[i]);
-    let mut readers: Vec<usize> = graph.dependents.iter().map(Vec::len).collect();
-    let mut is_output = vec![false; graph.len()];
-    for &o in &graph.outputs {
-        is_output[o] = true;
-    }
-    let (mut held, mut peak) = (0u64, 0u64);
-    for i in by_priority {
-        // Inputs are already held; the output is new.
-        held += graph.out_bytes[i];
-        peak = peak.max(held);
-        for &d in &graph.deps[i] {
-            readers[d] -= 1;
-            if readers[d] == 0 && !is_output[d] {
-                held -= graph.out_bytes[d];
-            }
-        }
-        if readers[i] == 0 && !is_output[i] {
-            held -= graph.out_bytes[i];
-        }
-    }
-    peak
+    peak_held(graph, &order(graph), |i| graph.out_bytes[i])
 }
 
 impl fmt::Display for Plan {

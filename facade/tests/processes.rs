@@ -180,18 +180,6 @@ fn child_computes_and_exits() {
     std::thread::sleep(Duration::from_millis(500));
 }
 
-/// Whether process `pid` is alive (a zombie counts as gone).
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            s.rsplit(')')
-                .next()
-                .and_then(|rest| rest.split_whitespace().next())
-                .is_some_and(|state| state != "Z" && state != "X")
-        })
-        .unwrap_or(false)
-}
-
 /// Processes whose `TESSERA_WORKER` names `parent` (workers it started).
 fn workers_of(parent: u32) -> Vec<u32> {
     let needle = format!("TESSERA_WORKER={parent}");
@@ -202,7 +190,7 @@ fn workers_of(parent: u32) -> Vec<u32> {
                 .filter(|&pid| {
                     std::fs::read(format!("/proc/{pid}/environ"))
                         .is_ok_and(|env| env.split(|&b| b == 0).any(|kv| kv == needle.as_bytes()))
-                        && alive(pid)
+                        && tessera_schedulers::testing::process_alive(pid)
                 })
                 .collect()
         })

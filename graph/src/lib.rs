@@ -29,7 +29,7 @@ pub use layer::{
     input_name, unique_name, BlockMap, BlockTasks, Blockwise, GeneralLayer, Layer, LayerKind,
     LayerRef,
 };
-pub use order::{order, peak_live};
+pub use order::{order, peak_held, peak_live};
 pub use task::Task;
 pub use task_graph::TaskGraph;
 pub use visualize::{layer_label, order_color, palette, ColorBy, GraphView, ViewNode};

@@ -47,22 +47,30 @@ pub fn order(graph: &TaskGraph) -> Vec<u32> {
 /// at a time in priority order, releasing each result after its last reader
 /// (outputs are held to the end). A measure of an order's memory footprint.
 pub fn peak_live(graph: &TaskGraph, priority: &[u32]) -> usize {
+    peak_held(graph, priority, |_| 1) as usize
+}
+
+/// [`peak_live`] weighed: the most of `size(i)` summed over the results held
+/// at once (the running task's inputs and output among them).
+pub fn peak_held(graph: &TaskGraph, priority: &[u32], size: impl Fn(usize) -> u64) -> u64 {
     let mut by_priority: Vec<usize> = (0..graph.len()).collect();
     by_priority.sort_by_key(|&i| priority[i]);
     let mut readers: Vec<usize> = graph.dependents.iter().map(Vec::len).collect();
-    let mut is_output = vec![false; graph.len()];
-    for &o in &graph.outputs {
-        is_output[o] = true;
-    }
-    let (mut live, mut peak) = (0usize, 0usize);
+    let is_output = graph.output_mask();
+    let (mut held, mut peak) = (0u64, 0u64);
     for i in by_priority {
-        live += 1;
-        peak = peak.max(live);
+        // Inputs are already held; the output is new.
+        held += size(i);
+        peak = peak.max(held);
         for &d in &graph.deps[i] {
             readers[d] -= 1;
             if readers[d] == 0 && !is_output[d] {
-                live -= 1;
+                held -= size(d);
             }
+        }
+        // A result nobody reads (and no output) is gone at once.
+        if readers[i] == 0 && !is_output[i] {
+            held -= size(i);
         }
     }
     peak

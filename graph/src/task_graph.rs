@@ -59,6 +59,15 @@ impl TaskGraph {
         self.tasks.len()
     }
 
+    /// For each task, whether it is an output (held to the end of a run).
+    pub fn output_mask(&self) -> Vec<bool> {
+        let mut is_output = vec![false; self.len()];
+        for &o in &self.outputs {
+            is_output[o] = true;
+        }
+        is_output
+    }
+
     /// Whether task `i` is a cheap source (no inputs, a kernel cheap to run
     /// again: a store read, generated data): memory-bound runs drop its
     /// result and make it again rather than spill it.

@@ -135,10 +135,7 @@ impl<'g> ExecState<'g> {
         let n = graph.len();
         let priority = order(graph);
         let waiting_on: Vec<usize> = graph.deps.iter().map(Vec::len).collect();
-        let mut is_output = vec![false; n];
-        for &o in &graph.outputs {
-            is_output[o] = true;
-        }
+        let is_output = graph.output_mask();
         let ready = (0..n)
             .filter(|&i| waiting_on[i] == 0)
             .map(|i| Reverse((priority[i], i)))

@@ -623,6 +623,19 @@ pub fn run_budget_kit(s: &dyn Scheduler) {
     cleans_spills_after_a_panic(s);
 }
 
+/// Whether process `pid` is alive (a zombie counts as gone): for tests that
+/// no worker outlives its pool.
+pub fn process_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            s.rsplit(')')
+                .next()
+                .and_then(|rest| rest.split_whitespace().next())
+                .is_some_and(|state| state != "Z" && state != "X")
+        })
+        .unwrap_or(false)
+}
+
 /// Compile the one-file, dependency-free Rust library `src` into the cdylib
 /// `out` with plain `rustc` (`$RUSTC` if set): tests build plugins this way
 /// because `cargo test` holds the build lock while tests run.

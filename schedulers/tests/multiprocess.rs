@@ -44,26 +44,16 @@ fn multiprocess_keeps_memory_budgets() {
     }
 }
 
-/// Whether process `pid` is alive (a zombie counts as gone).
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat"))
-        .map(|s| {
-            s.rsplit(')')
-                .next()
-                .and_then(|rest| rest.split_whitespace().next())
-                .is_some_and(|state| state != "Z" && state != "X")
-        })
-        .unwrap_or(false)
-}
-
 /// Wait up to 5 s for every pid to be gone.
 fn assert_gone(pids: &[u32]) {
     let t0 = Instant::now();
-    while pids.iter().any(|&p| alive(p)) {
+    while pids.iter().any(|&p| testing::process_alive(p)) {
         assert!(
             t0.elapsed() < Duration::from_secs(5),
             "worker processes {:?} are still alive",
-            pids.iter().filter(|&&p| alive(p)).collect::<Vec<_>>()
+            pids.iter()
+                .filter(|&&p| testing::process_alive(p))
+                .collect::<Vec<_>>()
         );
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -247,7 +237,7 @@ fn workers_die_with_their_parent() {
         .map(|p| p.parse().unwrap())
         .collect();
     assert_eq!(pids.len(), 2);
-    assert!(pids.iter().all(|&p| alive(p)));
+    assert!(pids.iter().all(|&p| testing::process_alive(p)));
     parent.kill().unwrap();
     parent.wait().unwrap();
     assert_gone(&pids);

@@ -51,10 +51,7 @@ thread_local! {
 impl Ctx {
     pub(crate) fn new(graph: TaskGraph, events: Sender<Event>) -> Self {
         let n = graph.len();
-        let mut is_output = vec![false; n];
-        for &o in &graph.outputs {
-            is_output[o] = true;
-        }
+        let is_output = graph.output_mask();
         Ctx {
             slots: Mutex::new(Slots {
                 results: vec![None; n],

@@ -236,8 +236,9 @@ impl<'g> ExecState<'g> {
             .iter()
             .filter(|&&i| self.in_use[i] == 0 && !self.graph.deps[j].contains(&i))
             .map(|&i| {
-                let small = !self.cheap(i) && self.bytes[i] <= tiny;
-                (small, Reverse(self.next_use(i)), !self.cheap(i), i)
+                let cheap = self.cheap(i);
+                let small = !cheap && self.bytes[i] <= tiny;
+                (small, Reverse(self.next_use(i)), !cheap, i)
             })
             .collect();
         let small_total: u64 = c
@@ -497,13 +498,15 @@ impl<'g> ExecState<'g> {
     /// Output `o` if it left memory (read back or made again here); `None`
     /// while it is held (in a remote state: by a worker, to fetch from there).
     pub(crate) fn evicted_output(&self, o: usize) -> Option<Result<Block>> {
-        if self.results[o].is_some() {
-            return None;
-        }
-        Some(match &self.evicted[o] {
+        self.results[o].is_none().then(|| self.brought_back(o))
+    }
+
+    /// Result `o`, which left memory: read back, or made again.
+    fn brought_back(&self, o: usize) -> Result<Block> {
+        match &self.evicted[o] {
             Some(Evicted::Spilled(slot)) => slot.load(),
             _ => run_task(self.graph, o, Vec::new()),
-        })
+        }
     }
 
     /// The outputs, in request order, once done (results that left memory come back).
@@ -512,10 +515,9 @@ impl<'g> ExecState<'g> {
         graph
             .outputs
             .iter()
-            .map(|&o| match (&self.results[o], &self.evicted[o]) {
-                (Some(b), _) => Ok(b.clone()),
-                (None, Some(Evicted::Spilled(slot))) => slot.load(),
-                (None, _) => run_task(graph, o, Vec::new()),
+            .map(|&o| match &self.results[o] {
+                Some(b) => Ok(b.clone()),
+                None => self.brought_back(o),
             })
             .collect()
     }

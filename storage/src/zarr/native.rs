@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use ndarray::{ArrayD, IxDyn};
 use serde_json::Value;
-use tessera_chunk_core::{Block, DType, Element};
+use tessera_chunk_core::{with_block, with_dtype, Block, DType, Element};
 
 use crate::error::{Error, Result};
 
@@ -125,22 +125,18 @@ pub(crate) fn read(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io_error("open chunk", file, &e)),
     };
-    macro_rules! typed {
-        ($($d:ident => $t:ty),*) => {
-            match dtype {
-                $(DType::$d => read_typed::<$t>(native, handle, file, shape, path, index).map(Some),)*
-                other => Err(Error::Unsupported {
-                    path: path.to_string(),
-                    reason: format!("no streamed reads of {other}"),
-                }),
-            }
-        };
-    }
-    typed!(I8 => i8, I16 => i16, I32 => i32, I64 => i64, U8 => u8, U16 => u16,
-        U32 => u32, U64 => u64, F32 => f32, F64 => f64)
+    with_dtype!(dtype, T => read_typed::<T>(native, handle, file, shape, path, index).map(Some),
+        other => Err(unstreamed(path, other)))
 }
 
-fn read_typed<T: Element + bytemuck::Pod>(
+fn unstreamed(path: &str, dtype: DType) -> Error {
+    Error::Unsupported {
+        path: path.to_string(),
+        reason: format!("no streamed reads of {dtype}"),
+    }
+}
+
+fn read_typed<T: Element>(
     native: Native,
     handle: File,
     file: &Path,
@@ -150,8 +146,10 @@ fn read_typed<T: Element + bytemuck::Pod>(
 ) -> Result<Block> {
     let len: usize = shape.iter().product();
     // Zeroed memory is mapped lazily: pages become resident as they are filled.
-    let mut data = vec![T::zeroed(); len];
-    let bytes: &mut [u8] = bytemuck::cast_slice_mut(&mut data);
+    let mut data = vec![T::default(); len];
+    // The element types whose memory is their little-endian bytes (what
+    // `detect` admits): the file's bytes become the values as they are.
+    let bytes = T::le_bytes_mut(&mut data).ok_or_else(|| unstreamed(path, T::DTYPE))?;
     let expected = bytes.len();
     let short = |e: std::io::Error| {
         corrupt(
@@ -208,22 +206,10 @@ fn read_typed<T: Element + bytemuck::Pod>(
 /// renamed over it when complete, so a failed write leaves the old chunk (or none).
 /// `Ok(false)` when the block is not stored contiguously (the caller uses zarrs).
 pub(crate) fn write(native: Native, block: &Block, file: &Path) -> Result<bool> {
-    macro_rules! typed {
-        ($($d:ident => $t:ty),*) => {
-            match block.dtype() {
-                $(DType::$d => {
-                    let a = block.as_array::<$t>()?;
-                    match a.as_slice() {
-                        Some(s) => bytemuck::cast_slice::<$t, u8>(s),
-                        None => return Ok(false),
-                    }
-                })*
-                _ => return Ok(false),
-            }
-        };
-    }
-    let bytes: &[u8] = typed!(I8 => i8, I16 => i16, I32 => i32, I64 => i64, U8 => u8,
-        U16 => u16, U32 => u32, U64 => u64, F32 => f32, F64 => f64);
+    let bytes = with_block!(block, a => a.as_slice().and_then(Element::le_bytes));
+    let Some(bytes) = bytes else {
+        return Ok(false);
+    };
     let dir = file.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| io_error("create directory", dir, &e))?;
     let tmp = temporary(file);

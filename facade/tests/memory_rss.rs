@@ -97,7 +97,8 @@ fn rss_of(pid: &str) -> u64 {
 /// by more than what one millisecond allocates).
 struct JointPeak {
     stop: Arc<std::sync::atomic::AtomicBool>,
-    sampler: std::thread::JoinHandle<u64>,
+    /// The joint peak, and the most worker processes seen at once.
+    sampler: std::thread::JoinHandle<(u64, usize)>,
 }
 
 impl JointPeak {
@@ -105,22 +106,26 @@ impl JointPeak {
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
         let sampler = std::thread::spawn(move || {
-            let mut peak = 0;
+            let (mut peak, mut workers) = (0, 0);
             while !flag.load(std::sync::atomic::Ordering::Relaxed) {
-                let now = rss_of("self") + children().iter().map(|p| rss_of(p)).sum::<u64>();
+                let pool = children();
+                let now = rss_of("self") + pool.iter().map(|p| rss_of(p)).sum::<u64>();
                 peak = peak.max(now);
+                workers = workers.max(pool.len());
                 std::thread::sleep(std::time::Duration::from_millis(1));
             }
-            peak
+            (peak, workers)
         });
         JointPeak { stop, sampler }
     }
 
-    /// The sampled joint peak, and at least this process's own exact peak.
-    fn finish(self) -> u64 {
+    /// The sampled joint peak (at least this process's own exact peak), and
+    /// the most worker processes seen at once: a pool that never started
+    /// would measure only the parent and pass for the wrong reason.
+    fn finish(self) -> (u64, usize) {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        let sampled = self.sampler.join().unwrap_or(0);
-        sampled.max(peak_rss_of("self"))
+        let (sampled, workers) = self.sampler.join().unwrap_or((0, 0));
+        (sampled.max(peak_rss_of("self")), workers)
     }
 }
 
@@ -224,8 +229,9 @@ fn step(name: &str, dir: &Path) {
     let rss = match joint {
         Some(j) => {
             let summed = summed_peaks();
-            let at_once = j.finish();
+            let (at_once, workers) = j.finish();
             println!("summed= {summed}");
+            println!("workers= {workers}");
             at_once
         }
         None => peak_rss_of("self"),
@@ -255,6 +261,11 @@ fn run_child(name: &str, dir: &Path) -> (f64, u64) {
             .trim()
             .to_string()
     };
+    if name.ends_with("-processes") {
+        // The peak counts the pool's workers only if they were there to count.
+        let workers: usize = field("workers= ").parse().unwrap();
+        assert_eq!(workers, 2, "step {name} measured {workers} worker processes, not 2");
+    }
     (
         field("result= ").parse().unwrap(),
         field("rss= ").parse().unwrap(),

@@ -208,3 +208,28 @@ fn a_missing_array_is_a_storage_error_without_a_task() {
         "{e:?}"
     );
 }
+
+#[test]
+fn an_unsupported_dtype_is_a_typed_ops_error_naming_the_dtype() {
+    use tessera::chunk_core::num_complex::Complex;
+    let c = tessera::from_array(
+        ArrayD::from_elem(IxDyn(&[4]), Complex::new(1.0f64, 2.0)),
+        Chunks::regular(&[4], &[2]).unwrap(),
+    )
+    .unwrap();
+    let cumsum = c.cumsum::<Complex<f64>>(None).map(|_| ()).unwrap_err();
+    let count = c.count_nonzero(None).map(|_| ()).unwrap_err();
+    for e in [cumsum, count] {
+        assert!(
+            matches!(
+                &e,
+                Error::Ops(tessera_ops::Error::UnsupportedDType {
+                    dtype: tessera::DType::Complex128,
+                    ..
+                })
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("complex128"), "{e}");
+    }
+}

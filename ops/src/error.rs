@@ -19,6 +19,27 @@ pub enum Error {
     /// The store could not answer (missing array, unreadable metadata).
     #[error(transparent)]
     Storage(tessera_storage::Error),
+    /// An operation that does not support the array's dtype (complex or
+    /// bool where a real or numeric dtype is needed): cast with `astype`.
+    #[error("{op}: {reason}")]
+    UnsupportedDType {
+        /// The operation.
+        op: String,
+        /// The dtype given.
+        dtype: tessera_chunk_core::DType,
+        /// Why, and which dtype to use instead.
+        reason: String,
+    },
+    /// New chunks that do not tile the array's shape.
+    #[error("{op}: new chunks tile shape {chunks_shape:?}, but the array has shape {shape:?}")]
+    ChunksDoNotMatch {
+        /// The operation.
+        op: String,
+        /// The shape the chunks tile.
+        chunks_shape: Vec<usize>,
+        /// The array's shape.
+        shape: Vec<usize>,
+    },
     /// An argument outside what the operation accepts.
     #[error("{op}: {reason}")]
     InvalidArgument {

@@ -55,10 +55,11 @@ pub enum Error {
     Ops(tessera_ops::Error),
     /// A chunk store could not answer: while building (`key: None`) or in
     /// the task `key` reading or writing one of its chunks.
-    #[error("{}", storage_message(key.as_ref(), error))]
+    #[error("{}", storage_message(key.as_deref(), error))]
     Storage {
-        /// The task that failed, when a task did.
-        key: Option<Key>,
+        /// The task that failed, when a task did (boxed: it keeps every
+        /// `Result` of tessera small).
+        key: Option<Box<Key>>,
         /// The storage crate's error (which store, which chunk, what was wrong).
         #[source]
         error: tessera_storage::Error,
@@ -123,7 +124,7 @@ impl From<tessera_schedulers::Error> for Error {
             tessera_schedulers::Error::TaskFailed { key, error } => {
                 match tessera_ops::typed_source(&error) {
                     Some(tessera_ops::TypedSource::Storage(s)) => Error::Storage {
-                        key: Some(key),
+                        key: Some(Box::new(key)),
                         error: s,
                     },
                     Some(tessera_ops::TypedSource::Chunk(c)) => {
@@ -191,7 +192,7 @@ mod tests {
         assert_eq!(
             e,
             Error::Storage {
-                key: Some(key()),
+                key: Some(Box::new(key())),
                 error: s.clone()
             }
         );
@@ -207,7 +208,7 @@ mod tests {
         assert_eq!(
             e,
             Error::Storage {
-                key: Some(key()),
+                key: Some(Box::new(key())),
                 error: s
             }
         );

@@ -3,7 +3,8 @@
 use crate::dtype::DType;
 
 /// Everything that can go wrong in chunk logic, geometry and block handling.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// Serialisable so it can travel from a worker process to the user.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum Error {
     /// A chunk specification could not be understood at all.

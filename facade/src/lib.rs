@@ -69,7 +69,7 @@ pub use tessera_chunk_core::Block;
 pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };
-pub use tessera_graph::{Kernel, KernelError, KernelRef, Params};
+pub use tessera_graph::{Kernel, KernelError, KernelErrorKind, KernelRef, Params};
 pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
 pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};

@@ -33,6 +33,9 @@ pub use tessera_schedulers::multiprocess::{is_worker, WORKER_ARGS, WORKER_ENV};
 pub fn init() {
     #[cfg(feature = "mimalloc")]
     tessera_schedulers::multiprocess::on_trim(collect);
+    // Storage and chunk-core errors of failed tasks travel typed to the
+    // parent, where the facade's `Error` decodes them.
+    tessera_schedulers::multiprocess::on_error_source(tessera_ops::encode_source);
     tessera_schedulers::multiprocess::serve_if_worker(rebuild);
 }
 

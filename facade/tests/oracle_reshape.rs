@@ -186,9 +186,7 @@ fn bad_shapes_are_typed_errors_with_reasons() {
         assert!(
             matches!(
                 e,
-                Error::Ops(tessera_ops::Error::Chunk(
-                    tessera_chunk_core::Error::InvalidShape { .. }
-                ))
+                Error::Chunk(tessera_chunk_core::Error::InvalidShape { .. })
             ),
             "{t:?}: {e:?}"
         );

@@ -6,27 +6,136 @@ use std::sync::Arc;
 
 use tessera_chunk_core::Block;
 
-/// An error raised by a kernel while computing one block.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// What kind of failure a [`KernelError`] is, so callers can act on it
+/// without reading its message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KernelErrorKind {
+    /// Chunk logic or block handling failed (the source, when present, is a
+    /// `tessera_chunk_core::Error`).
+    Chunk,
+    /// A chunk store could not be read or written (the source, when
+    /// present, is a `tessera_storage::Error`).
+    Storage,
+    /// The input blocks do not fit the kernel (their number, shapes or
+    /// dtypes): the layer that built the task and its kernel disagree.
+    Inputs,
+    /// The kernel does not support the blocks' dtype.
+    Unsupported,
+    /// The kernel could not be rebuilt from its id and parameters (unknown
+    /// id, malformed parameters, an in-process closure sent elsewhere).
+    Rebuild,
+    /// Anything else (e.g. the error of a user's closure).
+    Other,
+}
+
+impl KernelErrorKind {
+    /// The kind as one byte, for the process boundary (see [`Self::from_code`]).
+    pub fn code(self) -> u8 {
+        match self {
+            KernelErrorKind::Chunk => 1,
+            KernelErrorKind::Storage => 2,
+            KernelErrorKind::Inputs => 3,
+            KernelErrorKind::Unsupported => 4,
+            KernelErrorKind::Rebuild => 5,
+            KernelErrorKind::Other => 0,
+        }
+    }
+
+    /// The kind of a [`Self::code`]; unknown codes (a newer peer) read as `Other`.
+    pub fn from_code(code: u8) -> Self {
+        match code {
+            1 => KernelErrorKind::Chunk,
+            2 => KernelErrorKind::Storage,
+            3 => KernelErrorKind::Inputs,
+            4 => KernelErrorKind::Unsupported,
+            5 => KernelErrorKind::Rebuild,
+            _ => KernelErrorKind::Other,
+        }
+    }
+}
+
+/// The typed error a [`KernelError`] was made from, shared so the kernel
+/// error stays cheap to clone.
+pub type ErrorSource = Arc<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error raised by a kernel while computing one block: a kind to act on,
+/// a message for people, and the typed error it came from, when there is one
+/// (a storage or chunk-core error; get it back with [`KernelError::source_as`]).
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct KernelError {
+    /// What kind of failure this is.
+    pub kind: KernelErrorKind,
     /// What went wrong, in words a user can act on.
     pub message: String,
+    /// The typed error this one was made from, if any.
+    #[source]
+    pub source: Option<ErrorSource>,
+}
+
+impl PartialEq for KernelError {
+    /// Kind and message decide: two errors saying the same thing are equal
+    /// whether or not one still holds its typed source (it may have been
+    /// left behind in another process).
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.message == other.message
+    }
 }
 
 impl KernelError {
-    /// A kernel error with a message.
+    /// A kernel error of kind [`KernelErrorKind::Other`] with a message.
     pub fn new(message: impl Into<String>) -> Self {
+        KernelError::of(KernelErrorKind::Other, message)
+    }
+
+    /// A kernel error of the given kind with a message, without a typed source.
+    pub fn of(kind: KernelErrorKind, message: impl Into<String>) -> Self {
         KernelError {
+            kind,
             message: message.into(),
+            source: None,
         }
+    }
+
+    /// A kernel error of the given kind made from a typed error (its message
+    /// is the source's), which callers get back with [`KernelError::source_as`].
+    pub fn with_source(
+        kind: KernelErrorKind,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        KernelError {
+            kind,
+            message: source.to_string(),
+            source: Some(Arc::new(source)),
+        }
+    }
+
+    /// The typed source, if it is a `T` (e.g. `tessera_storage::Error`).
+    pub fn source_as<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        self.source.as_deref()?.downcast_ref::<T>()
     }
 }
 
 impl From<tessera_chunk_core::Error> for KernelError {
     fn from(e: tessera_chunk_core::Error) -> Self {
-        KernelError::new(e.to_string())
+        KernelError::with_source(KernelErrorKind::Chunk, e)
     }
+}
+
+/// A kernel error's typed source as it arrives from another process: the
+/// bytes a codec made of it (see the multiprocess scheduler's `on_error_source`),
+/// to be turned back into the typed error by whoever knows its type (the
+/// facade does, for storage and chunk-core errors).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct EncodedSource {
+    /// Which codec made the bytes (e.g. `"tessera.storage"`).
+    pub tag: String,
+    /// The encoded error.
+    pub bytes: Vec<u8>,
+    /// The error's message, for when nobody can decode it.
+    pub message: String,
 }
 
 /// How a kernel's parameters travel: as JSON text, or not at all (an in-process closure).
@@ -151,5 +260,62 @@ impl Kernel for ClosureKernel {
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         (self.f)(inputs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_survive_their_code_and_unknown_codes_are_other() {
+        for kind in [
+            KernelErrorKind::Chunk,
+            KernelErrorKind::Storage,
+            KernelErrorKind::Inputs,
+            KernelErrorKind::Unsupported,
+            KernelErrorKind::Rebuild,
+            KernelErrorKind::Other,
+        ] {
+            assert_eq!(KernelErrorKind::from_code(kind.code()), kind);
+        }
+        assert_eq!(KernelErrorKind::from_code(200), KernelErrorKind::Other);
+    }
+
+    #[test]
+    fn a_chunk_error_becomes_a_chunk_kernel_error_with_its_source() {
+        let c = tessera_chunk_core::Error::ZeroStep;
+        let e = KernelError::from(c.clone());
+        assert_eq!(e.kind, KernelErrorKind::Chunk);
+        assert_eq!(e.message, c.to_string());
+        assert_eq!(e.source_as::<tessera_chunk_core::Error>(), Some(&c));
+        // The standard error chain reaches the typed source too.
+        let source = std::error::Error::source(&e).map(|s| s.to_string());
+        assert_eq!(source, Some(c.to_string()));
+        // A plain message has kind Other and no source.
+        let plain = KernelError::new("refused");
+        assert_eq!(plain.kind, KernelErrorKind::Other);
+        assert!(plain.source.is_none() && plain.source_as::<tessera_chunk_core::Error>().is_none());
+    }
+
+    #[test]
+    fn equality_is_kind_and_message_whether_or_not_the_source_travelled() {
+        let c = tessera_chunk_core::Error::ZeroStep;
+        let here = KernelError::from(c.clone());
+        let arrived = KernelError::of(KernelErrorKind::Chunk, c.to_string());
+        assert_eq!(here, arrived);
+        assert_ne!(here, KernelError::new(c.to_string()));
+    }
+
+    #[test]
+    fn an_encoded_source_reads_as_its_message() {
+        let s = EncodedSource {
+            tag: "t".into(),
+            bytes: vec![1, 2],
+            message: "chunk [1] is corrupt".into(),
+        };
+        let e = KernelError::with_source(KernelErrorKind::Storage, s.clone());
+        assert_eq!(e.message, "chunk [1] is corrupt");
+        assert_eq!(e.source_as::<EncodedSource>(), Some(&s));
     }
 }

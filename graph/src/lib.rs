@@ -23,7 +23,10 @@ pub use error::{Error, Result};
 pub use fused::{Arg, Fused, Step};
 pub use graph::{layer_count, layers};
 pub use inline::inline_sources;
-pub use kernel::{ClosureFn, ClosureKernel, Kernel, KernelError, KernelRef, Params, RowTiling};
+pub use kernel::{
+    ClosureFn, ClosureKernel, EncodedSource, ErrorSource, Kernel, KernelError, KernelErrorKind,
+    KernelRef, Params, RowTiling,
+};
 pub use key::Key;
 pub use layer::{
     input_name, unique_name, BlockMap, BlockTasks, Blockwise, GeneralLayer, Layer, LayerKind,

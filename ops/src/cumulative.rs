@@ -54,8 +54,9 @@ impl BlockTasks for CarryTasks {
 /// Output chunks equal the (flattened) input's.
 pub fn cumulative(x: &Expr, op: CumOp, axis: Option<i64>) -> Result<Expr> {
     if x.dtype().kind() == 'c' {
-        return Err(Error::InvalidArgument {
+        return Err(Error::UnsupportedDType {
             op: op.label().into(),
+            dtype: x.dtype(),
             reason: format!(
                 "{} of {} arrays is not supported yet; cast to a real dtype",
                 op.label(),

@@ -61,8 +61,9 @@ pub fn astype(x: &Expr, dtype: DType) -> Result<Expr> {
         return Ok(x.clone());
     }
     if !dtype.is_array_type() {
-        return Err(Error::InvalidArgument {
+        return Err(Error::UnsupportedDType {
             op: "astype".into(),
+            dtype,
             reason: format!("cannot cast to {dtype}; use bool, an integer or a float type"),
         });
     }
@@ -87,8 +88,9 @@ fn operand_dtype(op: BinaryOp, a: DType, b: DType) -> DType {
 /// for equality; arithmetic on them is not implemented yet.
 fn check_real(op: &str, dtype: DType, allowed: bool) -> Result<()> {
     if dtype.kind() == 'c' && !allowed {
-        return Err(Error::InvalidArgument {
+        return Err(Error::UnsupportedDType {
             op: op.into(),
+            dtype,
             reason: format!(
                 "not supported for {dtype} arrays yet; cast to a real dtype with astype"
             ),
@@ -138,8 +140,9 @@ pub fn binary_scalar(op: BinaryOp, a: &Expr, s: Scalar, scalar_left: bool) -> Re
 pub fn unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
     check_real(op.label(), a.dtype(), false)?;
     if a.dtype() == DType::Bool {
-        return Err(Error::InvalidArgument {
+        return Err(Error::UnsupportedDType {
             op: op.label().into(),
+            dtype: DType::Bool,
             reason: "not defined for bool arrays; cast with astype first".into(),
         });
     }
@@ -155,8 +158,9 @@ pub fn unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
 /// `where(cond, a, b)` with broadcasting; `a` and `b` are promoted to one dtype.
 pub fn where_(cond: &Expr, a: &Expr, b: &Expr) -> Result<Expr> {
     if cond.dtype() != DType::Bool {
-        return Err(Error::InvalidArgument {
+        return Err(Error::UnsupportedDType {
             op: "where".into(),
+            dtype: cond.dtype(),
             reason: format!("the condition must be a bool array, got {}", cond.dtype()),
         });
     }

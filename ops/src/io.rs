@@ -13,8 +13,8 @@ use std::sync::Arc;
 use ndarray::{ArrayD, IxDyn};
 use tessera_chunk_core::{affine_index, slice_plan, Block, Chunks, DType, IndexItem};
 use tessera_graph::{
-    BlockTasks, GeneralLayer, Kernel, KernelError, KernelRef, Key, LayerKind, LayerRef, Params,
-    Result as GraphResult,
+    BlockTasks, GeneralLayer, Kernel, KernelError, KernelErrorKind, KernelRef, Key, LayerKind,
+    LayerRef, Params, Result as GraphResult,
 };
 use tessera_storage::{ChunkRead, ChunkWrite};
 
@@ -68,7 +68,7 @@ impl Kernel for ReadRegion {
         let block = self
             .store
             .read_region(&self.path, &self.start, &self.shape)
-            .map_err(|e| KernelError::new(e.to_string()))?;
+            .map_err(crate::storage_kernel_error)?;
         if block.shape() == self.out_shape.as_slice() {
             return Ok(block);
         }
@@ -97,8 +97,12 @@ struct StoreOpParams {
 }
 
 fn store_op_params(json: &str) -> Result<(StoreOpParams, tessera_storage::Locator), KernelError> {
-    let p: StoreOpParams = serde_json::from_str(json)
-        .map_err(|e| KernelError::new(format!("bad store operation parameters: {e}")))?;
+    let p: StoreOpParams = serde_json::from_str(json).map_err(|e| {
+        KernelError::of(
+            KernelErrorKind::Rebuild,
+            format!("bad store operation parameters: {e}"),
+        )
+    })?;
     let loc = tessera_storage::Locator {
         driver: p.driver.clone(),
         path: p.store.clone(),
@@ -109,7 +113,7 @@ fn store_op_params(json: &str) -> Result<(StoreOpParams, tessera_storage::Locato
 /// Rebuild a region read from its parameters, reopening its store (the registry's constructor).
 pub(crate) fn read_region_from_json(json: &str) -> Result<KernelRef, KernelError> {
     let (p, loc) = store_op_params(json)?;
-    let store = tessera_storage::reopen_read(&loc).map_err(|e| KernelError::new(e.to_string()))?;
+    let store = tessera_storage::reopen_read(&loc).map_err(crate::storage_kernel_error)?;
     Ok(Arc::new(ReadRegion {
         store,
         path: p.path,
@@ -122,7 +126,7 @@ pub(crate) fn read_region_from_json(json: &str) -> Result<KernelRef, KernelError
 /// Rebuild a chunk write from its parameters, reopening its store (the registry's constructor).
 pub(crate) fn write_chunk_from_json(json: &str) -> Result<KernelRef, KernelError> {
     let (p, loc) = store_op_params(json)?;
-    let store = tessera_storage::reopen_write(&loc).map_err(|e| KernelError::new(e.to_string()))?;
+    let store = tessera_storage::reopen_write(&loc).map_err(crate::storage_kernel_error)?;
     Ok(Arc::new(WriteChunk {
         store,
         path: p.path,
@@ -381,7 +385,7 @@ impl Kernel for WriteChunk {
         };
         self.store
             .write_chunk(&self.path, &self.index, block)
-            .map_err(|e| KernelError::new(e.to_string()))?;
+            .map_err(crate::storage_kernel_error)?;
         Ok(Block::from_array(ArrayD::from_elem(IxDyn(&[]), 1u64)))
     }
 }

@@ -39,7 +39,10 @@ pub mod histogram;
 pub mod topk;
 pub mod unique;
 
-pub use error::{Error, Result};
+pub use error::{
+    encode_source, storage_kernel_error, typed_source, Error, Result, TypedSource, CHUNK_TAG,
+    STORAGE_TAG,
+};
 pub use expr::Expr;
 pub use kernels::elementwise::{BinaryOp, UnaryOp};
 pub use kernels::random::Distribution;

@@ -241,13 +241,10 @@ fn split_chunks(old: &Chunks, new: &Chunks, itemsize: usize, target: u64) -> Res
 /// One stage: a layer whose blocks are assembled from pieces of the input's blocks.
 fn rechunk_stage(x: &Expr, new: Chunks) -> Result<Expr> {
     if new.shape() != x.shape() {
-        return Err(Error::InvalidArgument {
+        return Err(Error::ChunksDoNotMatch {
             op: "rechunk".into(),
-            reason: format!(
-                "new chunks tile shape {:?}, but the array has shape {:?}",
-                new.shape(),
-                x.shape()
-            ),
+            chunks_shape: new.shape(),
+            shape: x.shape(),
         });
     }
     if &new == x.chunks() {

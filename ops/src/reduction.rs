@@ -136,8 +136,9 @@ pub fn reduce(x: &Expr, op: ReduceOp, opts: &ReduceOptions) -> Result<Expr> {
     let axes = reduction_axes(opts.axes.as_deref(), x.ndim())?;
     let shape = x.shape();
     if x.dtype().kind() == 'c' {
-        return Err(Error::InvalidArgument {
+        return Err(Error::UnsupportedDType {
             op: op.labels().2.into(),
+            dtype: x.dtype(),
             reason: format!(
                 "reductions of {} arrays are not supported yet; cast to a real dtype",
                 x.dtype()
@@ -281,8 +282,9 @@ fn intermediate_dtype(op: ReduceOp, d: DType) -> DType {
 /// (elementwise casts that fuse into the sum's chunk step); the result is `int64`.
 pub fn count_nonzero(x: &Expr, opts: &ReduceOptions) -> Result<Expr> {
     if x.dtype().kind() == 'c' {
-        return Err(Error::InvalidArgument {
+        return Err(Error::UnsupportedDType {
             op: "count_nonzero".into(),
+            dtype: x.dtype(),
             reason: format!(
                 "count_nonzero of {} arrays is not supported yet; compare with zero first",
                 x.dtype()

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use serde::de::DeserializeOwned;
-use tessera_graph::{Kernel, KernelError, KernelRef, Params};
+use tessera_graph::{Kernel, KernelError, KernelErrorKind, KernelRef, Params};
 
 use crate::kernels::{assemble, elementwise, full, random, range, reduce, transpose};
 
@@ -19,7 +19,12 @@ pub(crate) fn from_json<K: Kernel + DeserializeOwned + 'static>(
 ) -> Result<KernelRef, KernelError> {
     serde_json::from_str::<K>(json)
         .map(|k| Arc::new(k) as KernelRef)
-        .map_err(|e| KernelError::new(format!("bad kernel parameters: {e}")))
+        .map_err(|e| {
+            KernelError::of(
+                KernelErrorKind::Rebuild,
+                format!("bad kernel parameters: {e}"),
+            )
+        })
 }
 
 fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
@@ -110,8 +115,12 @@ struct FusedStep {
 
 /// A fused kernel's steps travel as `(id, params, args)`; each is rebuilt from the registry.
 fn fused_from_json(json: &str) -> Result<KernelRef, KernelError> {
-    let steps: Vec<FusedStep> = serde_json::from_str(json)
-        .map_err(|e| KernelError::new(format!("bad fused kernel parameters: {e}")))?;
+    let steps: Vec<FusedStep> = serde_json::from_str(json).map_err(|e| {
+        KernelError::of(
+            KernelErrorKind::Rebuild,
+            format!("bad fused kernel parameters: {e}"),
+        )
+    })?;
     let steps = steps
         .into_iter()
         .map(|s| {
@@ -138,7 +147,7 @@ pub fn rebuild_kernel(id: &str, params: &Params) -> Result<KernelRef, KernelErro
         Params::Json(j) => j,
         Params::Block(b) => return Ok(Arc::new(crate::from_array::LiteralBlock(b.clone()))),
         Params::InProcessOnly => {
-            return Err(KernelError::new(format!(
+            return Err(KernelError::of(KernelErrorKind::Rebuild, format!(
                 "kernel {id} is an in-process closure and cannot be rebuilt elsewhere; register a named kernel instead"
             )))
         }
@@ -148,9 +157,10 @@ pub fn rebuild_kernel(id: &str, params: &Params) -> Result<KernelRef, KernelErro
         .ok()
         .and_then(|m| m.get(id).copied())
         .ok_or_else(|| {
-            KernelError::new(format!(
-                "no kernel registered under id {id:?}; call register_kernel first"
-            ))
+            KernelError::of(
+                KernelErrorKind::Rebuild,
+                format!("no kernel registered under id {id:?}; call register_kernel first"),
+            )
         })?;
     ctor(json)
 }

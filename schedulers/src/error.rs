@@ -1,18 +1,21 @@
 //! The schedulers' error type.
 
-use tessera_graph::Key;
+use tessera_graph::{KernelError, Key};
 
 /// What can go wrong while running a task graph.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A kernel returned an error.
-    #[error("task {key} failed: {message}")]
+    /// A kernel returned an error. Its kind and, when there is one, its
+    /// typed source travel with it (also from worker processes, in encoded
+    /// form there: see `multiprocess::on_error_source`).
+    #[error("task {key} failed: {error}")]
     TaskFailed {
         /// The task.
         key: Key,
-        /// The kernel's message.
-        message: String,
+        /// The kernel's error.
+        #[source]
+        error: KernelError,
     },
     /// A kernel panicked; the panic was caught.
     #[error("task {key} panicked: {message}")]

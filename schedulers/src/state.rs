@@ -528,9 +528,9 @@ pub(crate) fn run_task(graph: &TaskGraph, i: usize, inputs: Vec<Block>) -> Resul
     let task = &graph.tasks[i];
     match catch_unwind(AssertUnwindSafe(|| task.kernel.run_owned(inputs))) {
         Ok(Ok(block)) => Ok(block),
-        Ok(Err(e)) => Err(Error::TaskFailed {
+        Ok(Err(error)) => Err(Error::TaskFailed {
             key: task.key.clone(),
-            message: e.message,
+            error,
         }),
         Err(payload) => Err(Error::TaskPanicked {
             key: task.key.clone(),

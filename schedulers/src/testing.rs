@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use ndarray::{arr0, ArrayD};
 use tessera_chunk_core::Block;
-use tessera_graph::{Kernel, KernelError, Key, Params, Task, TaskGraph};
+use tessera_graph::{Kernel, KernelError, KernelErrorKind, Key, Params, Task, TaskGraph};
 
 use crate::{Callbacks, Error, Scheduler};
 
@@ -62,7 +62,10 @@ impl Kernel for Broken {
         if self.panic {
             panic!("kernel exploded on purpose");
         }
-        Err(KernelError::new("kernel refused on purpose"))
+        Err(KernelError::of(
+            KernelErrorKind::Storage,
+            "kernel refused on purpose",
+        ))
     }
 }
 
@@ -261,9 +264,11 @@ pub fn reports_failures_with_the_key(s: &dyn Scheduler) {
             Ok(_) => panic!("{}: a broken kernel must fail the run", s.name()),
         };
         match (&err, panic) {
-            (Error::TaskFailed { key: k, message }, false) => {
+            (Error::TaskFailed { key: k, error }, false) => {
                 assert_eq!(k, &key);
-                assert!(message.contains("refused on purpose"));
+                assert!(error.message.contains("refused on purpose"));
+                // The kind survives the trip (also through worker processes).
+                assert_eq!(error.kind, KernelErrorKind::Storage, "{}", s.name());
             }
             (Error::TaskPanicked { key: k, message }, true) => {
                 assert_eq!(k, &key);

@@ -1,7 +1,8 @@
 //! The storage crate's error type.
 
-/// What can go wrong reading or writing a chunk store.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// What can go wrong reading or writing a chunk store. Serialisable so it
+/// can travel from a worker process to the user.
+#[derive(Debug, Clone, PartialEq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum Error {
     /// Chunk geometry or block handling.

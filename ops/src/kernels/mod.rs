@@ -37,7 +37,10 @@ pub(crate) fn json_params<T: serde::Serialize>(p: &T) -> Params {
 
 /// The error for a kernel given the wrong number of inputs.
 pub(crate) fn arity(id: &str, want: usize, got: usize) -> KernelError {
-    KernelError::new(format!("{id} takes {want} input blocks, got {got}"))
+    KernelError::of(
+        tessera_graph::KernelErrorKind::Inputs,
+        format!("{id} takes {want} input blocks, got {got}"),
+    )
 }
 
 /// The kernels of the reduction family (cumulative, arg, histogram, topk, unique), for the registry.

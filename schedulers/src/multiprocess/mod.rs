@@ -46,7 +46,9 @@ use crate::error::{Error, Result};
 use crate::Scheduler;
 
 pub use pool::WORKER_ARGS;
-pub use worker::{is_worker, on_trim, serve_if_worker, Rebuild, WORKER_ENV};
+pub use worker::{
+    is_worker, on_error_source, on_trim, serve_if_worker, EncodeSource, Rebuild, WORKER_ENV,
+};
 
 /// Runs tasks in `n` worker processes (see the module docs for the `init` call it needs).
 pub struct Multiprocess {

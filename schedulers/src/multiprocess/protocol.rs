@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
 use tessera_chunk_core::Block;
-use tessera_graph::{Arg, Params};
+use tessera_graph::{Arg, EncodedSource, KernelErrorKind, Params};
 
 /// A block's bytes ([`Block::encode`]) travelling inline or as a shared-memory file.
 #[derive(Debug, Clone)]
@@ -104,11 +104,14 @@ pub(crate) enum Reply {
     Hello { pid: u32 },
     /// A task finished; its result (`nbytes` of data) stays in the worker.
     Done { task: u64, nbytes: u64 },
-    /// A task failed or panicked.
+    /// A task failed or panicked: the kernel error's kind, message and
+    /// typed source (encoded by the registered codec, when it knew the type).
     Failed {
         task: u64,
         panicked: bool,
+        kind: KernelErrorKind,
         message: String,
+        source: Option<EncodedSource>,
     },
     /// The answer to a `Fetch`.
     Data { task: u64, payload: Payload },
@@ -410,12 +413,24 @@ impl Reply {
             Reply::Failed {
                 task,
                 panicked,
+                kind,
                 message,
+                source,
             } => {
                 let mut e = Enc::new(3);
                 e.u64(*task);
                 e.u8(u8::from(*panicked));
+                e.u8(kind.code());
                 e.bytes(message.as_bytes());
+                match source {
+                    None => e.u8(0),
+                    Some(s) => {
+                        e.u8(1);
+                        e.bytes(s.tag.as_bytes());
+                        e.bytes(&s.bytes);
+                        e.bytes(s.message.as_bytes());
+                    }
+                }
                 e
             }
             Reply::Data { task, payload } => {
@@ -452,7 +467,17 @@ impl Reply {
             3 => Reply::Failed {
                 task: d.u64()?,
                 panicked: d.u8()? != 0,
+                kind: KernelErrorKind::from_code(d.u8()?),
                 message: d.string()?,
+                source: match d.u8()? {
+                    0 => None,
+                    1 => Some(EncodedSource {
+                        tag: d.string()?,
+                        bytes: d.bytes()?.to_vec(),
+                        message: d.string()?,
+                    }),
+                    _ => return Err(bad("error source flag")),
+                },
             },
             4 => Reply::Data {
                 task: d.u64()?,
@@ -612,11 +637,28 @@ mod tests {
         let f = Reply::Failed {
             task: 9,
             panicked: true,
+            kind: KernelErrorKind::Other,
             message: "boom".into(),
+            source: None,
         };
         let frame = f.encode().unwrap();
         let back = read_reply(&mut &frame[..]).unwrap().unwrap();
         assert_eq!(format!("{back:?}"), format!("{f:?}"));
+        // A kernel error's kind and encoded typed source travel whole.
+        let typed = Reply::Failed {
+            task: 3,
+            panicked: false,
+            kind: KernelErrorKind::Storage,
+            message: "chunk [1] of \"a\" cannot be decoded".into(),
+            source: Some(EncodedSource {
+                tag: "tessera.storage".into(),
+                bytes: b"{\"CorruptChunk\":{}}".to_vec(),
+                message: "chunk [1] of \"a\" cannot be decoded".into(),
+            }),
+        };
+        let frame = typed.encode().unwrap();
+        let back = read_reply(&mut &frame[..]).unwrap().unwrap();
+        assert_eq!(format!("{back:?}"), format!("{typed:?}"));
         assert!(read_reply(&mut &frame[..frame.len() - 1]).is_err());
         assert!(read_reply(&mut &[][..]).unwrap().is_none());
     }

@@ -17,10 +17,11 @@
 //! and the outputs gathered in the parent at the end.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use ndarray::{ArrayD, IxDyn};
 use tessera_chunk_core::Block;
-use tessera_graph::TaskGraph;
+use tessera_graph::{KernelError, TaskGraph};
 
 use super::pool::{Event, Pool};
 use super::protocol::{self, Input, KernelSpec, Payload, Reply, Request};
@@ -513,14 +514,24 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                 Reply::Failed {
                     task,
                     panicked,
+                    kind,
                     message,
+                    source,
                 },
             ) => {
                 let key = self.key(task)?;
                 Err(if panicked {
                     Error::TaskPanicked { key, message }
                 } else {
-                    Error::TaskFailed { key, message }
+                    let source = source.map(|s| Arc::new(s) as tessera_graph::ErrorSource);
+                    Error::TaskFailed {
+                        key,
+                        error: KernelError {
+                            kind,
+                            message,
+                            source,
+                        },
+                    }
                 })
             }
             Event::Reply(_, Reply::Data { task, payload }) => {

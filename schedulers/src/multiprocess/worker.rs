@@ -10,7 +10,7 @@ use std::sync::{mpsc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tessera_chunk_core::Block;
-use tessera_graph::{Fused, KernelError, KernelRef, Params, Step};
+use tessera_graph::{EncodedSource, Fused, KernelError, KernelErrorKind, KernelRef, Params, Step};
 
 use super::protocol::{self, Input, KernelSpec, Reply, Request};
 
@@ -35,6 +35,35 @@ static TRIM: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 /// asks its workers to return it. The facade registers mimalloc's collect.
 pub fn on_trim(trim: fn()) {
     let _ = TRIM.set(trim);
+}
+
+/// Turns the typed source of a kernel error into bytes that cross the
+/// process boundary; `None` when it does not know the error's type.
+pub type EncodeSource =
+    fn(&(dyn std::error::Error + Send + Sync + 'static)) -> Option<EncodedSource>;
+
+/// How a worker encodes kernel errors' typed sources. Nothing unless
+/// registered (see [`on_error_source`]): the error then arrives with its kind
+/// and message only.
+static ENCODE: std::sync::OnceLock<EncodeSource> = std::sync::OnceLock::new();
+
+/// Register how this process, serving as a worker, encodes the typed source
+/// of a failed kernel's error (a storage or chunk-core error: this crate
+/// cannot name the storage crate, so the facade registers the codec of
+/// `tessera-ops`, just as it hands over the kernel registry). The parent
+/// receives an [`EncodedSource`] as the error's source and the facade decodes it.
+pub fn on_error_source(encode: EncodeSource) {
+    let _ = ENCODE.set(encode);
+}
+
+/// The travelling form of a kernel error's typed source, if it has one that can travel.
+fn encode_source(e: &KernelError) -> Option<EncodedSource> {
+    let source = e.source.as_deref()?;
+    // A source that came from elsewhere already encoded travels on as it is.
+    if let Some(encoded) = source.downcast_ref::<EncodedSource>() {
+        return Some(encoded.clone());
+    }
+    ENCODE.get().and_then(|encode| encode(source))
 }
 
 /// Whether this process was started as a worker by a [`super::Multiprocess`] pool.
@@ -110,7 +139,9 @@ fn serve(rebuild: Rebuild, replies: File) -> std::io::Result<()> {
                     Err(f) => Reply::Failed {
                         task: f.task.unwrap_or(task),
                         panicked: f.panicked,
+                        kind: f.kind,
                         message: f.message,
+                        source: f.source,
                     },
                 };
                 reply(&r)?;
@@ -233,19 +264,36 @@ fn build(rebuild: Rebuild, spec: &KernelSpec) -> Result<KernelRef, KernelError> 
 }
 
 /// Why a task failed: the task to name (a source made again for it, or
-/// itself when `None`), whether a kernel panicked, and the message.
+/// itself when `None`), whether a kernel panicked, and the kernel error's
+/// kind, message and encoded typed source.
 struct Failure {
     task: Option<u64>,
     panicked: bool,
+    kind: KernelErrorKind,
     message: String,
+    source: Option<EncodedSource>,
 }
 
 impl Failure {
+    /// A failure of the worker's own (an input it cannot read).
     fn of(message: String) -> Self {
         Failure {
             task: None,
             panicked: false,
+            kind: KernelErrorKind::Other,
             message,
+            source: None,
+        }
+    }
+
+    /// A kernel's error, with its kind and typed source.
+    fn kernel(e: KernelError) -> Self {
+        Failure {
+            task: None,
+            panicked: false,
+            kind: e.kind,
+            source: encode_source(&e),
+            message: e.message,
         }
     }
 }
@@ -254,11 +302,13 @@ impl Failure {
 fn run_kernel(kernel: &KernelRef, inputs: Vec<Block>) -> Result<Block, Failure> {
     match catch_unwind(AssertUnwindSafe(|| kernel.run_owned(inputs))) {
         Ok(Ok(b)) => Ok(b),
-        Ok(Err(e)) => Err(Failure::of(e.message)),
+        Ok(Err(e)) => Err(Failure::kernel(e)),
         Err(payload) => Err(Failure {
             task: None,
             panicked: true,
+            kind: KernelErrorKind::Other,
             message: crate::state::panic_message(payload.as_ref()),
+            source: None,
         }),
     }
 }
@@ -270,7 +320,7 @@ fn run(
     inputs: Vec<Input>,
     held: &Mutex<HashMap<u64, Block>>,
 ) -> Result<Block, Failure> {
-    let kernel = build(rebuild, kernel).map_err(|e| Failure::of(e.message))?;
+    let kernel = build(rebuild, kernel).map_err(Failure::kernel)?;
     let mut blocks = Vec::with_capacity(inputs.len());
     for i in inputs {
         blocks.push(match i {
@@ -289,7 +339,7 @@ fn run(
                 block.map_err(|e| Failure::of(format!("could not read an input: {e}")))?
             }
             Input::Recompute { task, kernel } => build(rebuild, &kernel)
-                .map_err(|e| Failure::of(e.message))
+                .map_err(Failure::kernel)
                 .and_then(|k| run_kernel(&k, Vec::new()))
                 .map_err(|f| Failure {
                     task: Some(task),

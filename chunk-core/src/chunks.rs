@@ -7,6 +7,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::size::{check_grid, checked_size, filled_vec};
 
 /// The shape of an array: one length per axis.
 pub type Shape = Vec<usize>;
@@ -20,7 +21,9 @@ pub struct Chunks {
 }
 
 impl Chunks {
-    /// Explicit chunks, checked: no zero-length chunk on a non-empty axis.
+    /// Explicit chunks, checked: no zero-length chunk on a non-empty axis, and
+    /// each axis' sum, the element count and the block count at most
+    /// [`MAX_SIZE`](crate::MAX_SIZE) ([`Error::SizeOverflow`] otherwise).
     ///
     /// ```
     /// use tessera_chunk_core::Chunks;
@@ -29,8 +32,8 @@ impl Chunks {
     /// assert_eq!(c.numblocks(), vec![2, 3]);
     /// ```
     pub fn new(axes: Vec<Vec<usize>>) -> Result<Self> {
-        for (axis, c) in axes.iter().enumerate() {
-            let dim: usize = c.iter().sum();
+        let shape = check_grid(&axes)?;
+        for (axis, (c, &dim)) in axes.iter().zip(&shape).enumerate() {
             if dim > 0 && c.contains(&0) {
                 return Err(Error::ZeroChunk { axis, dim });
             }
@@ -53,16 +56,20 @@ impl Chunks {
                 got: chunk.len(),
             });
         }
+        // Before any chunk list is allocated: a shape too large is an error, not an abort.
+        checked_size(shape)?;
         let axes = shape
             .iter()
             .zip(chunk)
             .enumerate()
-            .map(|(axis, (&dim, &c))| regular_axis(axis, dim, c))
-            .collect::<Result<_>>()?;
+            .map(|(axis, (&dim, &c))| regular_axis(axis, dim, c, shape))
+            .collect::<Result<Vec<_>>>()?;
+        check_grid(&axes)?;
         Ok(Chunks { axes })
     }
 
-    /// One chunk covering the whole array.
+    /// One chunk covering the whole array. Not checked: where the shape comes
+    /// from a user, check it with [`checked_size`](crate::checked_size) first.
     pub fn single(shape: &[usize]) -> Self {
         Chunks {
             axes: shape.iter().map(|&d| vec![d]).collect(),
@@ -80,6 +87,10 @@ impl Chunks {
     }
 
     /// The chunk lengths along one axis.
+    ///
+    /// # Panics
+    /// If `axis >= self.ndim()`; normalise a user's axis first
+    /// ([`normalize_axis`](crate::normalize_axis)) or use [`Chunks::axes`]`.get(axis)`.
     pub fn axis(&self, axis: usize) -> &[usize] {
         &self.axes[axis]
     }
@@ -122,6 +133,9 @@ impl Chunks {
     }
 
     /// Start offsets of every chunk along one axis, plus the axis length at the end.
+    ///
+    /// # Panics
+    /// If `axis >= self.ndim()`, as [`Chunks::axis`].
     pub fn offsets(&self, axis: usize) -> Vec<usize> {
         let mut out = Vec::with_capacity(self.axes[axis].len() + 1);
         let mut acc = 0;
@@ -220,11 +234,7 @@ impl Chunks {
 
     /// Total number of elements, with overflow reported as an error.
     pub fn size(&self) -> Result<usize> {
-        let shape = self.shape();
-        shape
-            .iter()
-            .try_fold(1usize, |acc, &d| acc.checked_mul(d))
-            .ok_or(Error::ShapeOverflow { shape })
+        checked_size(&self.shape())
     }
 
     /// Consume into the raw per-axis lists.
@@ -233,14 +243,14 @@ impl Chunks {
     }
 }
 
-fn regular_axis(axis: usize, dim: usize, chunk: usize) -> Result<Vec<usize>> {
+fn regular_axis(axis: usize, dim: usize, chunk: usize, shape: &[usize]) -> Result<Vec<usize>> {
     if dim == 0 {
         return Ok(vec![0]);
     }
     if chunk == 0 {
         return Err(Error::ZeroChunk { axis, dim });
     }
-    let mut v = vec![chunk; dim / chunk];
+    let mut v = filled_vec(chunk, dim / chunk, shape)?;
     if !dim.is_multiple_of(chunk) {
         v.push(dim % chunk);
     }
@@ -362,6 +372,25 @@ mod tests {
             Err(Error::BlockIndexOutOfBounds { .. })
         ));
         assert!(c.block_of(&[10]).is_err());
+    }
+
+    #[test]
+    fn sums_and_sizes_past_isize_max_are_errors() {
+        let big = usize::MAX / 2 + 1;
+        for axes in [
+            vec![vec![big, big]],
+            vec![vec![1 << 40], vec![1 << 40]],
+            vec![vec![0], vec![1; 3], vec![usize::MAX]],
+        ] {
+            let e = Chunks::new(axes.clone()).unwrap_err();
+            assert!(matches!(e, Error::SizeOverflow { .. }), "{axes:?}: {e}");
+        }
+        let e = Chunks::regular(&[1 << 40, 1 << 40], &[1, 1]).unwrap_err();
+        assert!(
+            e.to_string().contains("[1099511627776, 1099511627776]"),
+            "{e}"
+        );
+        assert!(Chunks::single(&[1 << 40, 1 << 40]).size().is_err());
     }
 
     fn arb_chunks() -> impl Strategy<Value = Chunks> {

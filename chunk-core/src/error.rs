@@ -193,11 +193,14 @@ pub enum Error {
         /// What is wrong and what would be right.
         reason: String,
     },
-    /// A shape whose element count overflows `usize`.
-    #[error("shape {shape:?} has more elements than fit in memory addressing")]
-    ShapeOverflow {
-        /// The shape.
+    /// A shape whose element count, byte size, chunk sum or block count does
+    /// not fit in `isize::MAX` (Rust's limit on one allocation and on signed index arithmetic).
+    #[error("an array of shape {shape:?} is too large: its {what} exceeds {max} (isize::MAX); use a smaller shape", max = isize::MAX)]
+    SizeOverflow {
+        /// The shape (axis lengths; an axis whose chunks overflow shows as `usize::MAX`).
         shape: Vec<usize>,
+        /// Which quantity overflowed (e.g. "element count", "byte size of float64 elements").
+        what: String,
     },
 }
 

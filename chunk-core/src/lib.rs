@@ -20,6 +20,7 @@ mod normalize;
 mod rechunk_plan;
 mod reduce;
 mod reshape;
+mod size;
 mod slicing;
 mod spec;
 
@@ -38,5 +39,6 @@ pub use num_complex;
 pub use rechunk_plan::*;
 pub use reduce::*;
 pub use reshape::*;
+pub use size::{checked_nbytes, checked_size, MAX_SIZE};
 pub use slicing::*;
 pub use spec::*;

@@ -7,6 +7,7 @@ use crate::bytes::{parse_bytes, DEFAULT_CHUNK_LIMIT};
 use crate::chunks::Chunks;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
+use crate::size::{checked_nbytes, checked_size, checked_sum, filled_vec};
 use crate::spec::{AxisSpec, ChunkSpec};
 
 /// A chunk item while normalising — the Python values Dask juggles.
@@ -64,7 +65,7 @@ pub(crate) fn blockdims_from_blockshape(d: i64, bd: f64) -> Result<Vec<i64>> {
     if bd < 0 {
         return Err(Error::NegativeChunk { axis: 0, value: bd });
     }
-    let mut v = vec![bd; (d / bd) as usize];
+    let mut v = filled_vec(bd, (d / bd) as usize, &[d as usize])?;
     if d % bd != 0 {
         v.push(d % bd);
     }
@@ -122,6 +123,13 @@ pub fn normalize_chunks_with_default(
             "the shape is needed to apply this specification to every axis",
         )
     };
+    if let Some(shape) = shape {
+        // Before any chunk arithmetic: every later product and sum then fits.
+        match dtype {
+            Some(dtype) => checked_nbytes(shape, dtype).map(|_| ())?,
+            None => checked_size(shape).map(|_| ())?,
+        }
+    }
     let mut items: Vec<Item> = match spec {
         ChunkSpec::Missing => {
             return Err(invalid(
@@ -261,7 +269,10 @@ pub fn normalize_chunks_with_default(
             ));
         }
         let lengths = to_lengths(spec, lengths)?;
-        let sum: usize = lengths.iter().sum();
+        let sum = checked_sum(&lengths).ok_or_else(|| Error::SizeOverflow {
+            shape: shape.to_vec(),
+            what: format!("sum of the chunks {lengths:?} given for axis {axis}"),
+        })?;
         if !all_ints && sum != d {
             return Err(Error::ChunksDoNotSumToShape {
                 axis,

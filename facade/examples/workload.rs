@@ -8,7 +8,9 @@
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use tessera::{chunks, random, Array, Boundary, Element, Scheduler, SyncScheduler, Threaded};
+use tessera::{
+    chunks, random, Array, Boundary, Element, IndexItem, Scheduler, SyncScheduler, Threaded,
+};
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`).
 fn peak_rss_mib() -> f64 {
@@ -49,6 +51,89 @@ fn timed<T: Element + Into<f64>>(
         tasks_executed,
     })
 }
+
+/// Check what a rechunk wrote, chunk by chunk: every block of `out` is
+/// computed once and `samples` positions in it (its first and last element,
+/// the others pseudo-random) are compared bit for bit with the same
+/// positions read from `source`. Returns the number of positions checked;
+/// the first mismatch is an error naming the block and position, so a wrong
+/// rechunk fails the run instead of hiding in a global mean.
+fn verify_blocks(
+    out: &Array<f64>,
+    source: &Array<f64>,
+    s: &dyn Scheduler,
+    samples: usize,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    if out.shape() != source.shape() {
+        return Err(format!(
+            "rechunked shape {:?} differs from the source's {:?}",
+            out.shape(),
+            source.shape()
+        )
+        .into());
+    }
+    let chunks = out.chunks().clone();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        // splitmix64: a fixed sample, the same every run.
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut checked = 0;
+    for block in chunks.blocks() {
+        let ranges = chunks.block_range(&block)?;
+        if ranges.iter().any(|r| r.is_empty()) {
+            continue;
+        }
+        let whole: Vec<IndexItem> = ranges
+            .iter()
+            .map(|r| IndexItem::slice(Some(r.start as i64), Some(r.end as i64), None))
+            .collect();
+        let got = out.slice(&whole)?.compute_with(s)?;
+        for k in 0..samples {
+            let local: Vec<usize> = ranges
+                .iter()
+                .map(|r| match k {
+                    0 => 0,
+                    1 => r.len() - 1,
+                    _ => (next() % r.len() as u64) as usize,
+                })
+                .collect();
+            let point: Vec<IndexItem> = ranges
+                .iter()
+                .zip(&local)
+                .map(|(r, &l)| IndexItem::int((r.start + l) as i64))
+                .collect();
+            let want = source
+                .slice(&point)?
+                .compute_with(s)?
+                .iter()
+                .copied()
+                .next()
+                .unwrap_or(f64::NAN);
+            let wrote = got[ndarray::IxDyn(&local)];
+            if wrote.to_bits() != want.to_bits() {
+                let at: Vec<usize> = ranges
+                    .iter()
+                    .zip(&local)
+                    .map(|(r, &l)| r.start + l)
+                    .collect();
+                return Err(format!(
+                    "rechunk wrote {wrote} at {at:?} (block {block:?}), but the source has {want} there"
+                )
+                .into());
+            }
+            checked += 1;
+        }
+    }
+    Ok(checked)
+}
+
+/// Positions checked per output block by [`verify_blocks`].
+const SAMPLES_PER_BLOCK: usize = 4;
 
 /// The Dask script's `mean3x3`: border cells copied, every inner cell the mean
 /// of its 3x3 neighbourhood, summed in NumPy's order (row above, own row, row below).
@@ -227,8 +312,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let y = x.rechunk(chunks! {0 => -1, 1 => 100, 2 => auto})?;
             let z = y.sum::<f64>()?;
             let run = timed(&z, s, scalar)?;
+            // After the clock: the rechunked values, chunk by chunk, against the source.
+            let verified = verify_blocks(&y, &x, s, SAMPLES_PER_BLOCK)?;
             let params = json!({"N": n, "input_chunksize": x.chunksize(), "output_chunksize": y.chunksize(), "output_numblocks": y.chunks().numblocks()});
-            (params, run, (n * n * n) as f64 / 2.0, json!({}))
+            (
+                params,
+                run,
+                (n * n * n) as f64 / 2.0,
+                json!({"verified_positions": verified}),
+            )
         }
         "zarr_mean" | "zarr_mean_small_chunks" => {
             // Data written by the Dask suite's `bench.py prepare` (zarr v3, zstd).
@@ -331,8 +423,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let seconds = t0.elapsed().as_secs_f64();
                 let tasks = y.raw_task_graph()?.len();
                 let tasks_executed = y.task_graph()?.len();
-                let back = tessera::from_zarr::<f64>(&out, "")?.mean()?;
+                let written = tessera::from_zarr::<f64>(&out, "")?;
+                let back = written.mean()?;
                 let result = back.compute_within(s, &budget, &[])?.sum();
+                // Every written chunk, at sampled positions, against the source store.
+                let verified = verify_blocks(&written, &a, s, SAMPLES_PER_BLOCK)?;
                 let _ = std::fs::remove_dir_all(&out);
                 params["new_chunks"] = json!([rows, cols]);
                 let run = Run {
@@ -342,7 +437,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     tasks_executed,
                 };
                 let expected = prepared["mean"].as_f64().unwrap_or(f64::NAN);
-                (params, run, expected, usage.json())
+                let mut extra = usage.json();
+                extra["verified_positions"] = json!(verified);
+                (params, run, expected, extra)
             }
         }
         other => {

@@ -27,7 +27,10 @@ pub struct Array<T: Element> {
 }
 
 impl<T: Element> Array<T> {
-    /// Wrap an untyped expression, checking its dtype is `T`'s.
+    /// Wrap an untyped expression, checking its dtype is `T`'s and that its
+    /// byte size fits (`SizeOverflow` naming the shape otherwise): every
+    /// operation that makes an array passes here, so the one that makes a
+    /// too-large array is the one that reports it.
     pub fn from_expr(expr: Expr) -> Result<Self> {
         if expr.dtype() != T::DTYPE {
             return Err(tessera_chunk_core::Error::DTypeMismatch {
@@ -36,6 +39,7 @@ impl<T: Element> Array<T> {
             }
             .into());
         }
+        tessera_chunk_core::checked_nbytes(&expr.shape(), T::DTYPE)?;
         Ok(Array {
             expr,
             _t: PhantomData,

@@ -49,14 +49,31 @@ impl Expr {
         self.layer.dtype()
     }
 
-    /// Number of elements.
+    /// Number of elements (saturating at `usize::MAX`; the facade checks every
+    /// array's size with `checked_nbytes` where it is made, so this never saturates there).
     pub fn size(&self) -> usize {
-        self.shape().iter().product()
+        let shape = self.shape();
+        if shape.contains(&0) {
+            return 0;
+        }
+        shape
+            .iter()
+            .try_fold(1usize, |a, &d| a.checked_mul(d))
+            .unwrap_or(usize::MAX)
     }
 
-    /// Bytes of the whole array.
+    /// Bytes of the whole array (saturating at `u64::MAX`, as [`Expr::size`]).
     pub fn nbytes(&self) -> u64 {
-        self.shape().iter().map(|&d| d as u64).product::<u64>() * self.dtype().itemsize() as u64
+        let shape = self.shape();
+        if shape.contains(&0) {
+            return 0;
+        }
+        shape
+            .iter()
+            .try_fold(self.dtype().itemsize() as u64, |a, &d| {
+                a.checked_mul(d as u64)
+            })
+            .unwrap_or(u64::MAX)
     }
 
     /// The operation name shown in reprs (`"ones_like"`, `"sum-aggregate"`).

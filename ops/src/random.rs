@@ -3,7 +3,9 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use tessera_chunk_core::{affine_index, slice_plan, Chunks, DType, IndexItem};
+use tessera_chunk_core::{
+    affine_index, checked_nbytes, slice_plan, Chunks, DType, Error as ChunkError, IndexItem,
+};
 use tessera_graph::{BlockTasks, KernelRef, Key, LayerRef, Result as GraphResult};
 
 use crate::error::{Error, Result};
@@ -43,12 +45,13 @@ impl BlockTasks for RandomTasks {
         index: &[usize],
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
         let ranges = self.chunks.block_range(index)?;
-        let origin = self.origin
-            + ranges
-                .iter()
-                .zip(&self.steps)
-                .map(|(r, &s)| r.start as i64 * s)
-                .sum::<i64>();
+        let starts: Vec<i64> = ranges.iter().map(|r| r.start as i64).collect();
+        let origin = stream_position(self.origin, &starts, &self.steps).ok_or_else(|| {
+            ChunkError::SizeOverflow {
+                shape: self.chunks.shape(),
+                what: format!("random-stream position of block {index:?}"),
+            }
+        })?;
         let kernel = RandomBlock {
             dist: self.dist,
             seed: self.seed,
@@ -64,18 +67,13 @@ impl BlockTasks for RandomTasks {
     fn sliced(&self, index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
         let chunks = slice_plan(&self.chunks, index).ok()?.chunks().clone();
         let affine = affine_index(&self.chunks.shape(), index).ok()?;
-        let origin = self.origin
-            + affine
-                .start
-                .iter()
-                .zip(&self.steps)
-                .map(|(&p, &s)| p * s)
-                .sum::<i64>();
+        // An overflow here (impossible for a checked shape) falls back to the generic slice.
+        let origin = stream_position(self.origin, &affine.start, &self.steps)?;
         let steps = affine
             .axes
             .iter()
-            .map(|&(axis, step)| axis.map_or(0, |a| self.steps[a] * step))
-            .collect();
+            .map(|&(axis, step)| axis.map_or(Some(0), |a| self.steps.get(a)?.checked_mul(step)))
+            .collect::<Option<Vec<i64>>>()?;
         Some((chunks.clone(), self.with(chunks, origin, steps)))
     }
     fn rechunked(&self, chunks: &Chunks) -> Option<Arc<dyn BlockTasks>> {
@@ -87,6 +85,14 @@ impl BlockTasks for RandomTasks {
         let steps = axes.iter().map(|&a| self.steps[a]).collect();
         Some((chunks.clone(), self.with(chunks, self.origin, steps)))
     }
+}
+
+/// `origin + Σ starts[k] * steps[k]`, `None` if it leaves `i64`.
+fn stream_position(origin: i64, starts: &[i64], steps: &[i64]) -> Option<i64> {
+    starts
+        .iter()
+        .zip(steps)
+        .try_fold(origin, |acc, (&p, &s)| acc.checked_add(p.checked_mul(s)?))
 }
 
 /// A random array of the given chunks; `label` as Dask names it
@@ -118,10 +124,19 @@ pub fn random(chunks: Chunks, dist: Distribution, seed: u64, label: &str) -> Res
         _ => DType::F64,
     };
     // C-order strides of the whole array: a plain block is a view with them.
+    // Checked, so a shape whose element count does not fit an i64 stream
+    // position is an error in release builds too (not strides that wrap).
     let shape = chunks.shape();
+    checked_nbytes(&shape, dtype)?;
     let mut steps = vec![1i64; shape.len()];
     for k in (0..shape.len().saturating_sub(1)).rev() {
-        steps[k] = steps[k + 1] * shape[k + 1] as i64;
+        steps[k] = i64::try_from(shape[k + 1])
+            .ok()
+            .and_then(|d| steps[k + 1].checked_mul(d))
+            .ok_or_else(|| ChunkError::SizeOverflow {
+                shape: shape.clone(),
+                what: format!("random-stream stride of axis {k}"),
+            })?;
     }
     let tasks = RandomTasks {
         chunks: chunks.clone(),

@@ -150,14 +150,17 @@ fn json_line(out: &[u8]) -> Option<Value> {
 fn run_one(cmd: &mut Command, engine: &str, workload: &str) -> Result<Value, String> {
     let out = cmd
         .output()
-        .map_err(|e| format!("{engine} {workload}: {e}"))?;
+        .map_err(|e| format!("{workload}: cannot start {engine}: {e}"))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let last = err.lines().last().unwrap_or("").to_string();
-        return Err(format!("{engine} {workload} failed: {last}"));
+        return Err(format!(
+            "{workload}: {engine} crashed ({}): {last}",
+            out.status
+        ));
     }
-    let mut v =
-        json_line(&out.stdout).ok_or_else(|| format!("{engine} {workload}: no JSON line"))?;
+    let mut v = json_line(&out.stdout)
+        .ok_or_else(|| format!("{workload}: {engine} printed no JSON result line"))?;
     if let Some(o) = v.as_object_mut() {
         o.insert("engine".into(), Value::String(engine.into()));
     }
@@ -170,24 +173,64 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     (!v.is_empty()).then(|| v[v.len() / 2])
 }
 
-/// Whether the scalar results agree: exactly-known inputs to 1e-9 relative,
-/// random ones to within a few standard errors of the expectation.
-fn agree(workload: &str, t: f64, d: f64, expected: f64) -> &'static str {
-    let rel = |a: f64, b: f64| (a - b).abs() / b.abs().max(1e-300);
-    let ok = match workload {
-        "overhead" => t == d,
+/// How far a result may be from its reference, relative, per workload.
+fn tolerance(workload: &str) -> f64 {
+    match workload {
+        // Sums of ones: exact.
+        "overhead" => 0.0,
         // The same bytes on disk: both must match the prepared mean closely.
-        "zarr_mean" | "zarr_mean_small_chunks" => {
-            rel(t, expected) < 1e-9 && rel(d, expected) < 1e-9
-        }
-        // Different generators: compare each with the analytic expectation.
-        _ => rel(t, expected) < 1e-3 && rel(d, expected) < 1e-3,
-    };
-    if ok {
-        "yes"
-    } else {
-        "NO"
+        "zarr_mean" | "zarr_mean_small_chunks" | "zarr_rechunk" => 1e-9,
+        // Different generators: each within a few standard errors of the analytic expectation.
+        _ => 1e-3,
     }
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    if a == b {
+        0.0
+    } else {
+        (a - b).abs() / b.abs().max(1e-300)
+    }
+}
+
+/// Whether the scalar results agree: `overhead` exactly between the engines,
+/// every other workload each engine within [`tolerance`] of the expectation.
+fn agree(workload: &str, t: f64, d: f64, expected: f64) -> bool {
+    let tol = tolerance(workload);
+    match workload {
+        "overhead" => t == d,
+        _ => rel(t, expected) <= tol && rel(d, expected) <= tol,
+    }
+}
+
+/// The verdict on one workload's runs: an error naming the workload when
+/// tessera gave no result, or a result away from the expectation, or one
+/// that disagrees with Dask's (when Dask ran).
+fn verdict(workload: &str, tessera: &[Value], dask: Option<&[Value]>) -> Result<(), String> {
+    let t = field(tessera, "result")
+        .ok_or_else(|| format!("{workload}: tessera reported no finite result"))?;
+    let expected = tessera
+        .first()
+        .and_then(|v| v["expected"].as_f64())
+        .unwrap_or(f64::NAN);
+    let tol = tolerance(workload);
+    if expected.is_finite() && rel(t, expected) > tol {
+        return Err(format!(
+            "{workload}: tessera's result {t} is off the expected {expected} (relative error {:.3e}, tolerance {tol:e})",
+            rel(t, expected)
+        ));
+    }
+    let Some(dask) = dask else {
+        return Ok(());
+    };
+    let d = field(dask, "result")
+        .ok_or_else(|| format!("{workload}: Dask reported no finite result"))?;
+    if !agree(workload, t, d, expected) {
+        return Err(format!(
+            "{workload}: results disagree: tessera {t}, Dask {d}, expected {expected} (relative tolerance {tol:e})"
+        ));
+    }
+    Ok(())
 }
 
 /// Run the benchmarks and print the comparison table.
@@ -261,10 +304,31 @@ pub fn run(args: &BenchArgs) -> Result<bool, String> {
         }
     }
     print_table(&workloads, &results);
-    for n in &notes {
-        println!("note: {n}");
+    // Loud: every crash and every disagreement is listed, and any makes the run fail.
+    let mut problems = notes;
+    for w in &workloads {
+        let t = results.get(&(w.clone(), "tessera".into()));
+        let d = results.get(&(w.clone(), "dask".into()));
+        match t {
+            Some(t) => {
+                if let Err(e) = verdict(w, t, d.map(Vec::as_slice)) {
+                    problems.push(e);
+                }
+            }
+            None if args.runs > 0 => {
+                // The crash itself is already listed; say that nothing is left to compare.
+                problems.push(format!("{w}: no tessera run completed"));
+            }
+            None => {}
+        }
+        if python.is_some() && d.is_none() {
+            problems.push(format!("{w}: no Dask run completed"));
+        }
     }
-    Ok(true)
+    for p in &problems {
+        eprintln!("FAILED {p}");
+    }
+    Ok(problems.is_empty())
 }
 
 fn field(v: &[Value], key: &str) -> Option<f64> {
@@ -287,13 +351,11 @@ fn print_table(workloads: &[String], results: &BTreeMap<(String, String), Vec<Va
             _ => "-".into(),
         };
         let agreement = match (t, d) {
-            (Some(tv), Some(dv)) => {
-                let expected = tv[0]["expected"].as_f64().unwrap_or(f64::NAN);
-                match (field(tv, "result"), field(dv, "result")) {
-                    (Some(a), Some(b)) => agree(w, a, b, expected),
-                    _ => "-",
-                }
-            }
+            (Some(tv), dv) => match verdict(w, tv, dv.map(Vec::as_slice)) {
+                Ok(()) if dv.is_some() => "yes",
+                Ok(()) => "exp",
+                Err(_) => "NO",
+            },
             _ => "-",
         };
         println!(
@@ -314,5 +376,81 @@ fn print_table(workloads: &[String], results: &BTreeMap<(String, String), Vec<Va
                 fmt(d.and_then(|v| field(v, "us_per_task")), 1)
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn runs(result: f64, expected: f64) -> Vec<Value> {
+        vec![json!({"result": result, "expected": expected})]
+    }
+
+    #[test]
+    fn agreeing_results_pass() {
+        let t = runs(1_000_000.2, 1_000_000.0);
+        let d = runs(999_999.9, 1_000_000.0);
+        assert_eq!(verdict("normal_mean", &t, Some(&d)), Ok(()));
+        assert_eq!(verdict("normal_mean", &t, None), Ok(()));
+        assert_eq!(
+            verdict(
+                "overhead",
+                &runs(5000.0, 5000.0),
+                Some(&runs(5000.0, 5000.0))
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_disagreeing_dask_result_names_the_workload() {
+        let t = runs(0.5, 0.5);
+        let d = runs(0.6, 0.5);
+        let e = verdict("zarr_mean", &t, Some(&d)).unwrap_err();
+        assert!(e.starts_with("zarr_mean:") && e.contains("disagree"), "{e}");
+        assert!(e.contains("0.6"), "{e}");
+        let e = verdict(
+            "overhead",
+            &runs(5000.0, 5000.0),
+            Some(&runs(4999.0, 5000.0)),
+        )
+        .unwrap_err();
+        assert!(e.starts_with("overhead:"), "{e}");
+    }
+
+    #[test]
+    fn a_tessera_result_off_the_expectation_fails_without_dask() {
+        let e = verdict("rechunk_sum", &runs(3.3e7, 3.2e7), None).unwrap_err();
+        assert!(
+            e.starts_with("rechunk_sum:") && e.contains("expected"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_nan_result_fails() {
+        let e = verdict("matmul_sum", &runs(f64::NAN, 1.0), None).unwrap_err();
+        assert!(
+            e.starts_with("matmul_sum:") && e.contains("no finite result"),
+            "{e}"
+        );
+        let e = verdict("matmul_sum", &runs(1.0, 1.0), Some(&[json!({})])).unwrap_err();
+        assert!(e.contains("Dask reported no finite result"), "{e}");
+    }
+
+    #[test]
+    fn a_crashing_workload_is_an_error_naming_it() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo 'boom: kernel panicked' >&2; exit 3"]);
+        let e = run_one(&mut cmd, "tessera", "map_overlap").unwrap_err();
+        assert!(
+            e.starts_with("map_overlap: tessera crashed") && e.contains("boom"),
+            "{e}"
+        );
+        let mut quiet = Command::new("true");
+        let e = run_one(&mut quiet, "dask", "overhead").unwrap_err();
+        assert!(e.contains("no JSON result line"), "{e}");
     }
 }

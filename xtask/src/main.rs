@@ -87,7 +87,8 @@ fn main() -> ExitCode {
                 dask_dir,
             };
             match bench::run(&args) {
-                Ok(_) => ExitCode::SUCCESS,
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::FAILURE,
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(2)

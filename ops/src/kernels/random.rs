@@ -75,12 +75,15 @@ impl RandomBlock {
         if n > 0 {
             let mut idx = vec![0usize; outer.len()];
             for chunk in out.chunks_mut(last.0) {
-                let g: i64 = self.origin
-                    + idx
-                        .iter()
-                        .zip(&self.steps)
-                        .map(|(&i, &s)| i as i64 * s)
-                        .sum::<i64>();
+                // Stream positions are counted modulo 2^64, as the counter RNG
+                // keys them (`wrapping_add` there): the same in debug and release.
+                // For a checked shape (ops::random) they never actually wrap.
+                let g: i64 = idx
+                    .iter()
+                    .zip(&self.steps)
+                    .fold(self.origin, |acc, (&i, &s)| {
+                        acc.wrapping_add((i as i64).wrapping_mul(s))
+                    });
                 row(g as u64, last.1 as u64, chunk);
                 for k in (0..idx.len()).rev() {
                     idx[k] += 1;
@@ -151,7 +154,9 @@ impl Kernel for RandomBlock {
     fn rows(&self, start: usize, len: usize) -> Option<KernelRef> {
         let mut block = self.block.clone();
         *block.first_mut()? = len;
-        let origin = self.origin + start as i64 * self.steps.first()?;
+        let origin = self
+            .origin
+            .wrapping_add((start as i64).wrapping_mul(*self.steps.first()?));
         Some(Arc::new(RandomBlock {
             origin,
             block,

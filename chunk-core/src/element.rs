@@ -21,6 +21,14 @@ pub trait Element:
 {
     /// The dtype of this Rust type.
     const DTYPE: DType;
+    /// NumPy's dtype for a sum or product of these values: `i64` for bool and
+    /// signed integers, `u64` for unsigned ones, the type itself otherwise
+    /// (agrees with [`crate::sum_dtype`]).
+    type Sum: Element;
+    /// NumPy's dtype for a mean, a true division or float math of these
+    /// values: `f32` and the complex types stay as they are, everything
+    /// else is `f64`.
+    type Float: Element;
     /// Wrap an array of this type in a type-erased block.
     fn into_block(array: ArcArray<Self, IxDyn>) -> Block;
     /// Borrow the array inside a block of this type.
@@ -84,10 +92,12 @@ macro_rules! block_access {
 }
 
 macro_rules! numeric_element {
-    ($t:ty, $variant:ident) => {
+    ($t:ty, $variant:ident, $sum:ty, $float:ty) => {
         impl sealed::Sealed for $t {}
         impl Element for $t {
             const DTYPE: DType = DType::$variant;
+            type Sum = $sum;
+            type Float = $float;
             block_access!($variant);
             fn write_le(values: &[Self], out: &mut Vec<u8>) {
                 out.reserve(std::mem::size_of_val(values));
@@ -126,20 +136,22 @@ macro_rules! numeric_element {
     };
 }
 
-numeric_element!(i8, I8);
-numeric_element!(i16, I16);
-numeric_element!(i32, I32);
-numeric_element!(i64, I64);
-numeric_element!(u8, U8);
-numeric_element!(u16, U16);
-numeric_element!(u32, U32);
-numeric_element!(u64, U64);
-numeric_element!(f32, F32);
-numeric_element!(f64, F64);
+numeric_element!(i8, I8, i64, f64);
+numeric_element!(i16, I16, i64, f64);
+numeric_element!(i32, I32, i64, f64);
+numeric_element!(i64, I64, i64, f64);
+numeric_element!(u8, U8, u64, f64);
+numeric_element!(u16, U16, u64, f64);
+numeric_element!(u32, U32, u64, f64);
+numeric_element!(u64, U64, u64, f64);
+numeric_element!(f32, F32, f32, f32);
+numeric_element!(f64, F64, f64, f64);
 
 impl sealed::Sealed for bool {}
 impl Element for bool {
     const DTYPE: DType = DType::Bool;
+    type Sum = i64;
+    type Float = f64;
     block_access!(Bool);
     fn write_le(values: &[Self], out: &mut Vec<u8>) {
         out.extend(values.iter().map(|&b| u8::from(b)));
@@ -160,6 +172,8 @@ macro_rules! complex_element {
         impl sealed::Sealed for Complex<$t> {}
         impl Element for Complex<$t> {
             const DTYPE: DType = DType::$variant;
+            type Sum = Self;
+            type Float = Self;
             block_access!($variant);
             fn write_le(values: &[Self], out: &mut Vec<u8>) {
                 out.reserve(std::mem::size_of_val(values));
@@ -193,3 +207,34 @@ macro_rules! complex_element {
 
 complex_element!(f32, Complex64);
 complex_element!(f64, Complex128);
+
+#[cfg(test)]
+mod result_types {
+    use super::*;
+
+    fn check<T: Element>() {
+        assert_eq!(<T::Sum as Element>::DTYPE, crate::sum_dtype(T::DTYPE), "{}", T::DTYPE);
+        let float = match T::DTYPE {
+            DType::F32 | DType::Complex64 | DType::Complex128 => T::DTYPE,
+            _ => DType::F64,
+        };
+        assert_eq!(<T::Float as Element>::DTYPE, float, "{}", T::DTYPE);
+    }
+
+    #[test]
+    fn sums_and_means_take_numpys_dtypes() {
+        check::<bool>();
+        check::<i8>();
+        check::<i16>();
+        check::<i32>();
+        check::<i64>();
+        check::<u8>();
+        check::<u16>();
+        check::<u32>();
+        check::<u64>();
+        check::<f32>();
+        check::<f64>();
+        check::<Complex<f32>>();
+        check::<Complex<f64>>();
+    }
+}

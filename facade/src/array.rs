@@ -3,28 +3,39 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use ndarray::{ArrayD, IxDyn, Slice, SliceInfoElem};
+use ndarray::ArrayD;
 use tessera_chunk_core::{Block, Chunks, DType, Element, Shape};
 use tessera_graph::TaskGraph;
-use tessera_ops::{Expr, ReduceOp, ReduceOptions};
-use tessera_schedulers::{Callbacks, MemoryBudget, Scheduler};
+use tessera_ops::Expr;
 
-use crate::config;
 use crate::error::{Error, Result};
 use crate::repr::{repr, Summary};
 
 /// A lazy chunked array of `T`: operations build a task graph; `compute()` runs it.
 ///
+/// Building never returns a `Result`: a shape, dtype or axis error found
+/// while building is carried by the array (and every array made from it)
+/// and surfaces, naming the operation and its operands' shapes, at the first
+/// call that returns one: `compute`, `store`, or [`Array::check`].
+///
 /// ```
-/// let x = tessera::ones::<f64>(10, 5).unwrap();
+/// let x = tessera::ones::<f64>(10, 5);
 /// assert_eq!(x.to_string(), "tessera.Array<ones_like, shape=(10,), dtype=float64, chunksize=(5,), chunktype=ndarray>");
-/// assert_eq!(x.sum::<f64>().unwrap().compute_scalar().unwrap(), 10.0);
+/// assert_eq!(x.sum().compute_scalar().unwrap(), 10.0);
+/// let bad = &x + &tessera::ones::<f64>(3, 3); // shapes (10,) and (3,) do not broadcast
+/// assert!(bad.check().unwrap_err().to_string().starts_with("add of arrays of shapes (10,) and (3,)"));
 /// ```
 #[derive(Clone)]
 pub struct Array<T: Element> {
-    expr: Expr,
+    /// The expression, or the error met while building it (boxed: an array
+    /// stays one pointer wide whichever it holds).
+    state: std::result::Result<Expr, Box<Error>>,
     _t: PhantomData<T>,
 }
+
+/// The chunks an array that failed to build reports (0-d): its accessors
+/// answer without panicking, and [`Array::check`] says what went wrong.
+static NO_CHUNKS: std::sync::LazyLock<Chunks> = std::sync::LazyLock::new(Chunks::scalar);
 
 impl<T: Element> Array<T> {
     /// Wrap an untyped expression, checking its dtype is `T`'s and that its
@@ -41,39 +52,127 @@ impl<T: Element> Array<T> {
         }
         tessera_chunk_core::checked_nbytes(&expr.shape(), T::DTYPE)?;
         Ok(Array {
-            expr,
+            state: Ok(expr),
             _t: PhantomData,
         })
     }
 
-    /// The untyped expression (for ops not wrapped here).
-    pub fn expr(&self) -> &Expr {
-        &self.expr
+    /// An array that carries `error` instead of an expression.
+    pub(crate) fn failed(error: Error) -> Self {
+        Array {
+            state: Err(Box::new(error)),
+            _t: PhantomData,
+        }
     }
 
-    /// The shape.
+    /// The array an operation `op` over `inputs` gave: its expression, or its
+    /// error with the operation and the operands' shapes.
+    pub(crate) fn built(op: &str, inputs: &[&Expr], result: Result<Expr>) -> Self {
+        match result.and_then(Array::from_expr) {
+            Ok(array) => array,
+            Err(error) => Array::failed(Error::Build {
+                op: op.into(),
+                operands: inputs.iter().map(|e| e.shape()).collect(),
+                error: Box::new(error),
+            }),
+        }
+    }
+
+    /// An array made from no other (creation, random, stores) by `make`;
+    /// its error, naming `op`, is carried instead.
+    pub(crate) fn source(op: &str, make: impl FnOnce() -> Result<Expr>) -> Self {
+        Array::built(op, &[], make())
+    }
+
+    /// Build a new array from this one with `f`; this array's own error, or
+    /// the one `f` meets, is carried instead.
+    pub(crate) fn then<U: Element>(
+        &self,
+        op: &str,
+        f: impl FnOnce(&Expr) -> Result<Expr>,
+    ) -> Array<U> {
+        match &self.state {
+            Ok(x) => Array::built(op, &[x], f(x)),
+            Err(e) => Array::failed((**e).clone()),
+        }
+    }
+
+    /// Build a new array from this one and `other` with `f` (the first
+    /// error of the two operands, or the one `f` meets, is carried).
+    pub(crate) fn then2<S: Element, U: Element>(
+        &self,
+        other: &Array<S>,
+        op: &str,
+        f: impl FnOnce(&Expr, &Expr) -> Result<Expr>,
+    ) -> Array<U> {
+        match (&self.state, &other.state) {
+            (Ok(a), Ok(b)) => Array::built(op, &[a, b], f(a, b)),
+            (Err(e), _) | (_, Err(e)) => Array::failed((**e).clone()),
+        }
+    }
+
+    /// Build a new array from several of the same type with `f` (the first
+    /// operand's error, or the one `f` meets, is carried).
+    pub(crate) fn then_all<U: Element>(
+        arrays: &[&Array<T>],
+        op: &str,
+        f: impl FnOnce(&[&Expr]) -> Result<Expr>,
+    ) -> Array<U> {
+        match arrays.iter().map(|a| a.expr()).collect::<Result<Vec<_>>>() {
+            Ok(exprs) => Array::built(op, &exprs, f(&exprs)),
+            Err(e) => Array::failed(e),
+        }
+    }
+
+    /// The untyped expression (for ops not wrapped here), or the error met building it.
+    pub fn expr(&self) -> Result<&Expr> {
+        self.state.as_ref().map_err(|e| (**e).clone())
+    }
+
+    /// `Ok` when the array was built without error; otherwise the error,
+    /// naming the operation that failed and its operands' shapes.
+    ///
+    /// ```
+    /// let x = tessera::ones::<f64>([4, 6], 2);
+    /// assert!(x.mean_with(1).check().is_ok());
+    /// let err = x.mean_with(2).check().unwrap_err();
+    /// assert!(err.to_string().starts_with("mean of an array of shape (4, 6)"), "{err}");
+    /// ```
+    pub fn check(&self) -> Result<()> {
+        self.expr().map(|_| ())
+    }
+
+    /// The error this array carries, if building it failed.
+    pub fn error(&self) -> Option<&Error> {
+        self.state.as_ref().err().map(|e| &**e)
+    }
+
+    /// The shape (empty when the array failed to build: see [`Array::check`]).
     pub fn shape(&self) -> Shape {
-        self.expr.shape()
+        self.state.as_ref().map(Expr::shape).unwrap_or_default()
     }
 
     /// Number of dimensions.
     pub fn ndim(&self) -> usize {
-        self.expr.ndim()
+        self.chunks().ndim()
     }
 
     /// The chunks (Dask's `.chunks`).
     pub fn chunks(&self) -> &Chunks {
-        self.expr.chunks()
+        match &self.state {
+            Ok(x) => x.chunks(),
+            Err(_) => &NO_CHUNKS,
+        }
     }
 
     /// The largest chunk along each axis (Dask's `.chunksize`).
     pub fn chunksize(&self) -> Vec<usize> {
-        self.expr.chunks().chunksize()
+        self.chunks().chunksize()
     }
 
     /// Number of chunks (Dask's `.npartitions`).
     pub fn npartitions(&self) -> usize {
-        self.expr.chunks().num_blocks()
+        self.state.as_ref().map_or(0, |x| x.chunks().num_blocks())
     }
 
     /// The dtype.
@@ -83,109 +182,25 @@ impl<T: Element> Array<T> {
 
     /// Bytes of the whole array.
     pub fn nbytes(&self) -> u64 {
-        self.expr.nbytes()
+        self.state.as_ref().map_or(0, Expr::nbytes)
     }
 
     /// Number of graph layers behind the array.
     pub fn num_layers(&self) -> usize {
-        self.expr.layer_count()
+        self.state.as_ref().map_or(0, Expr::layer_count)
     }
 
     /// Dask's summary table (Bytes, Shape, "N chunks in M graph layers", Data type).
     pub fn summary(&self) -> Summary {
-        Summary::of(&self.expr)
-    }
-
-    /// The task graph that computes every block, after the optimisation passes
-    /// (blockwise fusion, sources inlined into their readers): what `compute` runs.
-    pub fn task_graph(&self) -> Result<TaskGraph> {
-        let optimized = tessera_graph::passes::optimize(self.expr.layer())?;
-        let graph = TaskGraph::from_layer(&optimized)?;
-        Ok(tessera_graph::inline_sources(graph)?)
+        match &self.state {
+            Ok(x) => Summary::of(x),
+            Err(e) => Summary::failed(e),
+        }
     }
 
     /// The task graph before optimisation (one task per block per layer, as Dask counts `tasks`).
     pub fn raw_task_graph(&self) -> Result<TaskGraph> {
-        Ok(TaskGraph::from_layer(self.expr.layer())?)
-    }
-
-    /// Compute with the configured default scheduler.
-    pub fn compute(&self) -> Result<ArrayD<T>> {
-        let scheduler = config::get()?.scheduler()?;
-        self.compute_with(scheduler.as_ref())
-    }
-
-    /// Compute with a given scheduler.
-    pub fn compute_with(&self, scheduler: &dyn Scheduler) -> Result<ArrayD<T>> {
-        self.compute_with_callbacks(scheduler, &[])
-    }
-
-    /// Compute with a given scheduler and callbacks (progress, profiling),
-    /// within the configured memory budget.
-    pub fn compute_with_callbacks(
-        &self,
-        scheduler: &dyn Scheduler,
-        callbacks: &[&dyn Callbacks],
-    ) -> Result<ArrayD<T>> {
-        self.compute_within(scheduler, &config::get()?.budget(), callbacks)
-    }
-
-    /// Compute holding at most `budget` bytes of chunks at once (this compute
-    /// only; `config.memory_limit` sets the default).
-    ///
-    /// ```
-    /// use tessera::{MemoryBudget, Threaded};
-    /// let x = tessera::ones::<f64>(1000, 100).unwrap();
-    /// let y = (&x + 1.0).unwrap().sum::<f64>().unwrap();
-    /// let out = y.compute_within(&Threaded::new(2), &MemoryBudget::new(1 << 20), &[]).unwrap();
-    /// assert_eq!(out.sum(), 2000.0);
-    /// assert!(y.compute_within(&Threaded::new(2), &MemoryBudget::new(100), &[]).is_err());
-    /// ```
-    pub fn compute_within(
-        &self,
-        scheduler: &dyn Scheduler,
-        budget: &MemoryBudget,
-        callbacks: &[&dyn Callbacks],
-    ) -> Result<ArrayD<T>> {
-        let graph = self.task_graph()?;
-        let blocks = scheduler.run_within(&graph, budget, callbacks)?;
-        assemble(self.chunks(), blocks)
-    }
-
-    /// Compute a 0-d array (a reduction over all axes) to its single value.
-    pub fn compute_scalar(&self) -> Result<T> {
-        if self.ndim() != 0 {
-            return Err(Error::Ops(tessera_ops::Error::InvalidArgument {
-                op: "compute_scalar".into(),
-                reason: format!(
-                    "the array has shape {:?}; only 0-d arrays are scalars (reduce it first)",
-                    self.shape()
-                ),
-            }));
-        }
-        let a = self.compute()?;
-        a.iter().next().copied().ok_or_else(|| {
-            Error::Ops(tessera_ops::Error::InvalidArgument {
-                op: "compute_scalar".into(),
-                reason: "the computed array is empty".into(),
-            })
-        })
-    }
-
-    /// Compute every block now and return an array backed by them (`x.persist()`):
-    /// later computations start from the stored blocks.
-    pub fn persist(&self) -> Result<Array<T>> {
-        let config = config::get()?;
-        let graph = self.task_graph()?;
-        let blocks = config
-            .scheduler()?
-            .run_within(&graph, &config.budget(), &[])?;
-        Array::from_expr(tessera_ops::map_blocks::materialized(
-            self.chunks().clone(),
-            T::DTYPE,
-            blocks,
-            self.expr.label(),
-        )?)
+        Ok(TaskGraph::from_layer(self.expr()?.layer())?)
     }
 
     /// Apply a closure to every block (`x.map_blocks(f)`), keeping the chunks.
@@ -193,14 +208,14 @@ impl<T: Element> Array<T> {
     /// for kernels that travel to worker processes.
     ///
     /// ```
-    /// let x = tessera::ones::<f64>([4, 4], 2).unwrap();
-    /// let y = x.map_blocks(|b| b.mapv(|v| v * 3.0)).unwrap();
-    /// assert_eq!(y.sum::<f64>().unwrap().compute_scalar().unwrap(), 48.0);
+    /// let x = tessera::ones::<f64>([4, 4], 2);
+    /// let y = x.map_blocks(|b| b.mapv(|v| v * 3.0));
+    /// assert_eq!(y.sum().compute_scalar().unwrap(), 48.0);
     /// ```
     pub fn map_blocks<U: Element>(
         &self,
         f: impl Fn(ndarray::ArrayViewD<'_, T>) -> ArrayD<U> + Send + std::marker::Sync + 'static,
-    ) -> Result<Array<U>> {
+    ) -> Array<U> {
         let shape_check =
             move |inputs: &[Block]| -> std::result::Result<Block, tessera_graph::KernelError> {
                 let [b] = inputs else {
@@ -221,13 +236,15 @@ impl<T: Element> Array<T> {
             };
         let kernel =
             tessera_graph::ClosureKernel::new("map_blocks", std::sync::Arc::new(shape_check));
-        Array::from_expr(tessera_ops::map_blocks::map_blocks(
-            &self.expr,
-            std::sync::Arc::new(kernel),
-            None,
-            U::DTYPE,
-            "map_blocks",
-        )?)
+        self.then("map_blocks", |x| {
+            Ok(tessera_ops::map_blocks::map_blocks(
+                x,
+                std::sync::Arc::new(kernel),
+                None,
+                U::DTYPE,
+                "map_blocks",
+            )?)
+        })
     }
 
     /// Apply a kernel (a named, serialisable [`tessera_graph::Kernel`], registered with
@@ -237,86 +254,30 @@ impl<T: Element> Array<T> {
         &self,
         kernel: tessera_graph::KernelRef,
         chunks: Option<Chunks>,
-    ) -> Result<Array<U>> {
-        Array::from_expr(tessera_ops::map_blocks::map_blocks(
-            &self.expr,
-            kernel,
-            chunks,
-            U::DTYPE,
-            "map_blocks",
-        )?)
+    ) -> Array<U> {
+        self.then("map_blocks", |x| {
+            Ok(tessera_ops::map_blocks::map_blocks(
+                x,
+                kernel,
+                chunks,
+                U::DTYPE,
+                "map_blocks",
+            )?)
+        })
     }
-
-    fn typed<U: Element>(expr: Expr) -> Result<Array<U>> {
-        Array::from_expr(expr)
-    }
-
-    fn reduce<U: Element>(
-        &self,
-        op: ReduceOp,
-        axes: Option<Vec<i64>>,
-        keepdims: bool,
-    ) -> Result<Array<U>> {
-        let opts = ReduceOptions {
-            axes,
-            keepdims,
-            split_every: None,
-        };
-        Self::typed(tessera_ops::reduction::reduce(&self.expr, op, &opts)?)
-    }
-
-    /// Sum of all elements, in NumPy's sum dtype (`i64` for integers, `u64` for unsigned, `T` for floats).
-    pub fn sum<U: Element>(&self) -> Result<Array<U>> {
-        self.reduce(ReduceOp::Sum, None, false)
-    }
-
-    /// Any reduction over chosen axes with options (negative axes count from the end).
-    pub fn reduction<U: Element>(&self, op: ReduceOp, opts: &ReduceOptions) -> Result<Array<U>> {
-        Self::typed(tessera_ops::reduction::reduce(&self.expr, op, opts)?)
-    }
-}
-
-/// Put computed blocks (C order of the grid) into one array.
-fn assemble<T: Element>(chunks: &Chunks, blocks: Vec<Block>) -> Result<ArrayD<T>> {
-    let shape = chunks.shape();
-    if let ([only], 1) = (blocks.as_slice(), chunks.num_blocks()) {
-        let a = only.as_array::<T>()?;
-        if a.shape() == shape.as_slice() {
-            return Ok(a.to_owned());
-        }
-    }
-    let mut out = ArrayD::<T>::from_elem(IxDyn(&shape), T::default());
-    for (index, block) in chunks.blocks().zip(blocks) {
-        let ranges = chunks.block_range(&index)?;
-        let info: Vec<SliceInfoElem> = ranges
-            .iter()
-            .map(|r| SliceInfoElem::from(Slice::from(r.start as isize..r.end as isize)))
-            .collect();
-        let a = block.as_array::<T>()?;
-        let mut target = out.slice_mut(info.as_slice());
-        if target.shape() != a.shape() {
-            return Err(Error::Ops(tessera_ops::Error::InvalidArgument {
-                op: "compute".into(),
-                reason: format!(
-                    "block {index:?} came back with shape {:?}, expected {:?}",
-                    a.shape(),
-                    target.shape()
-                ),
-            }));
-        }
-        target.assign(a);
-    }
-    Ok(out)
 }
 
 impl<T: Element> fmt::Display for Array<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&repr(&self.expr))
+        match &self.state {
+            Ok(x) => f.write_str(&repr(x)),
+            Err(e) => write!(f, "tessera.Array<error: {e}>"),
+        }
     }
 }
 
 impl<T: Element> fmt::Debug for Array<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&repr(&self.expr))
+        fmt::Display::fmt(self, f)
     }
 }

@@ -6,7 +6,6 @@ use crate::chunking::new_chunks;
 use tessera_ops::{creation, Scalar};
 
 use crate::array::Array;
-use crate::error::Result;
 use crate::shape::IntoShape;
 
 fn filled<T: Element>(
@@ -14,24 +13,27 @@ fn filled<T: Element>(
     chunks: impl Into<ChunkSpec>,
     value: Scalar,
     label: &str,
-) -> Result<Array<T>> {
+) -> Array<T> {
     let shape = shape.into_shape();
-    let chunks = new_chunks(chunks.into(), &shape, T::DTYPE)?;
-    Array::from_expr(creation::full(chunks, T::DTYPE, value, label)?)
+    let chunks = chunks.into();
+    Array::source(label, || {
+        let chunks = new_chunks(chunks, &shape, T::DTYPE)?;
+        Ok(creation::full(chunks, T::DTYPE, value, label)?)
+    })
 }
 
 /// An array of ones (`da.ones`).
 ///
 /// ```
-/// let x = tessera::ones::<f64>([1000, 1000], "auto").unwrap();
+/// let x = tessera::ones::<f64>([1000, 1000], "auto");
 /// assert_eq!(x.chunksize(), vec![1000, 1000]);
 /// ```
-pub fn ones<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) -> Result<Array<T>> {
+pub fn ones<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) -> Array<T> {
     filled(shape, chunks, Scalar::Int(1), "ones_like")
 }
 
 /// An array of zeros (`da.zeros`).
-pub fn zeros<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) -> Result<Array<T>> {
+pub fn zeros<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) -> Array<T> {
     filled(shape, chunks, Scalar::Int(0), "zeros_like")
 }
 
@@ -40,12 +42,12 @@ pub fn full<T: Element>(
     shape: impl IntoShape,
     value: T,
     chunks: impl Into<ChunkSpec>,
-) -> Result<Array<T>> {
+) -> Array<T> {
     filled(shape, chunks, Scalar::of(value), "full_like")
 }
 
 /// An array whose values are unspecified (`da.empty`); tessera fills it with zeros.
-pub fn empty<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) -> Result<Array<T>> {
+pub fn empty<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) -> Array<T> {
     filled(shape, chunks, Scalar::Int(0), "empty_like")
 }
 
@@ -53,16 +55,19 @@ pub fn empty<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) ->
 ///
 /// ```
 /// let data = ndarray::Array2::<f64>::ones((4, 6)).into_dyn();
-/// let x = tessera::from_array(data, [2, 3]).unwrap();
+/// let x = tessera::from_array(data, [2, 3]);
 /// assert_eq!(x.npartitions(), 4);
 /// ```
 pub fn from_array<T: Element>(
     data: impl Into<ndarray::ArcArray<T, ndarray::IxDyn>>,
     chunks: impl Into<ChunkSpec>,
-) -> Result<Array<T>> {
+) -> Array<T> {
     let data = data.into();
-    let chunks = new_chunks(chunks.into(), data.shape(), T::DTYPE)?;
-    Array::from_expr(tessera_ops::from_array::from_array(data, chunks)?)
+    let chunks = chunks.into();
+    Array::source("from_array", || {
+        let chunks = new_chunks(chunks, data.shape(), T::DTYPE)?;
+        Ok(tessera_ops::from_array::from_array(data, chunks)?)
+    })
 }
 
 fn range_array<T: Element>(
@@ -71,7 +76,7 @@ fn range_array<T: Element>(
     step: f64,
     chunks: ChunkSpec,
     label: &str,
-) -> Result<Array<T>> {
+) -> Array<T> {
     let chunks = new_chunks(chunks, &[len], T::DTYPE)?;
     Array::from_expr(creation::range(chunks, start, step, T::DTYPE, label)?)
 }
@@ -79,7 +84,7 @@ fn range_array<T: Element>(
 /// Evenly spaced values in `[start, stop)` with `step` (`da.arange`).
 ///
 /// ```
-/// let x = tessera::arange::<i64>(0.0, 10.0, 3.0, 2).unwrap();
+/// let x = tessera::arange::<i64>(0.0, 10.0, 3.0, 2);
 /// assert_eq!(x.compute().unwrap().into_raw_vec_and_offset().0, vec![0, 3, 6, 9]);
 /// ```
 pub fn arange<T: Element>(
@@ -87,13 +92,15 @@ pub fn arange<T: Element>(
     stop: f64,
     step: f64,
     chunks: impl Into<ChunkSpec>,
-) -> Result<Array<T>> {
+) -> Array<T> {
     if step == 0.0 || !step.is_finite() {
-        return Err(tessera_ops::Error::InvalidArgument {
-            op: "arange".into(),
-            reason: format!("step must be a finite non-zero number, got {step}"),
-        }
-        .into());
+        return Array::failed(
+            tessera_ops::Error::InvalidArgument {
+                op: "arange".into(),
+                reason: format!("step must be a finite non-zero number, got {step}"),
+            }
+            .into(),
+        );
     }
     let len = ((stop - start) / step).ceil().max(0.0) as usize;
     range_array(len, start, step, chunks.into(), "arange")
@@ -105,7 +112,7 @@ pub fn linspace<T: Element>(
     stop: f64,
     num: usize,
     chunks: impl Into<ChunkSpec>,
-) -> Result<Array<T>> {
+) -> Array<T> {
     let step = if num > 1 {
         (stop - start) / (num - 1) as f64
     } else {
@@ -115,31 +122,37 @@ pub fn linspace<T: Element>(
 }
 
 /// Ones with the shape and chunks of `like` (`da.ones_like`).
-pub fn ones_like<T: Element, U: Element>(like: &Array<U>) -> Result<Array<T>> {
-    Array::from_expr(creation::full(
-        like.chunks().clone(),
-        T::DTYPE,
-        Scalar::Int(1),
-        "ones_like",
-    )?)
+pub fn ones_like<T: Element, U: Element>(like: &Array<U>) -> Array<T> {
+    like.then("ones_like", |x| {
+        Ok(creation::full(
+            x.chunks().clone(),
+            T::DTYPE,
+            Scalar::Int(1),
+            "ones_like",
+        )?)
+    })
 }
 
 /// Zeros with the shape and chunks of `like` (`da.zeros_like`).
-pub fn zeros_like<T: Element, U: Element>(like: &Array<U>) -> Result<Array<T>> {
-    Array::from_expr(creation::full(
-        like.chunks().clone(),
-        T::DTYPE,
-        Scalar::Int(0),
-        "zeros_like",
-    )?)
+pub fn zeros_like<T: Element, U: Element>(like: &Array<U>) -> Array<T> {
+    like.then("zeros_like", |x| {
+        Ok(creation::full(
+            x.chunks().clone(),
+            T::DTYPE,
+            Scalar::Int(0),
+            "zeros_like",
+        )?)
+    })
 }
 
 /// `value` with the shape and chunks of `like` (`da.full_like`).
-pub fn full_like<T: Element, U: Element>(like: &Array<U>, value: T) -> Result<Array<T>> {
-    Array::from_expr(creation::full(
-        like.chunks().clone(),
-        T::DTYPE,
-        Scalar::of(value),
-        "full_like",
-    )?)
+pub fn full_like<T: Element, U: Element>(like: &Array<U>, value: T) -> Array<T> {
+    like.then("full_like", |x| {
+        Ok(creation::full(
+            x.chunks().clone(),
+            T::DTYPE,
+            Scalar::of(value),
+            "full_like",
+        )?)
+    })
 }

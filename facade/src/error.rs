@@ -64,12 +64,55 @@ pub enum Error {
         #[source]
         error: tessera_storage::Error,
     },
+    /// An operation could not be built from its operands (a shape, dtype,
+    /// axis or chunk error found while building). Building never asks for
+    /// `?`: the error is carried by the array and every array made from it,
+    /// and surfaces here at the first call that returns a `Result`
+    /// (`compute`, `store`, [`crate::Array::check`]); [`Error::root`] is the
+    /// typed error underneath (e.g. [`Error::Chunk`]).
+    #[error("{}", build_message(op, operands, error))]
+    Build {
+        /// The operation (`"add"`, `"mean"`, `"rechunk"`).
+        op: String,
+        /// The shapes of the operands it was given.
+        operands: Vec<Vec<usize>>,
+        /// What was wrong.
+        error: Box<Error>,
+    },
     /// Configuration (environment variables, settings).
     #[error("configuration: {0}")]
     Config(String),
     /// Diagnostics output (reports, graph pictures, running Graphviz).
     #[error("{0}")]
     Diagnostics(String),
+}
+
+impl Error {
+    /// The typed error under any [`Error::Build`] context: what went wrong,
+    /// whichever operation met it.
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::Build { error, .. } => error.root(),
+            other => other,
+        }
+    }
+}
+
+/// `add of arrays of shapes (10, 5) and (3,): …`, or `ones: …` for an
+/// operation that makes an array from no other.
+fn build_message(op: &str, operands: &[Vec<usize>], error: &Error) -> String {
+    let shapes: Vec<String> = operands
+        .iter()
+        .map(|s| tessera_chunk_core::py_tuple(s))
+        .collect();
+    match shapes.as_slice() {
+        [] => format!("{op}: {error}"),
+        [one] => format!("{op} of an array of shape {one}: {error}"),
+        [init @ .., last] => format!(
+            "{op} of arrays of shapes {} and {last}: {error}",
+            init.join(", ")
+        ),
+    }
 }
 
 /// A storage error's message, after the task that met it.
@@ -155,6 +198,21 @@ mod tests {
 
     fn key() -> Key {
         Key::new("read-zarr", vec![2])
+    }
+
+    #[test]
+    fn a_build_error_names_the_operation_and_operands_and_keeps_its_root() {
+        let c = tessera_chunk_core::Error::ZeroStep;
+        let e = Error::Build {
+            op: "add".into(),
+            operands: vec![vec![10, 5], vec![3]],
+            error: Box::new(Error::Chunk(c.clone())),
+        };
+        assert_eq!(
+            e.to_string(),
+            format!("add of arrays of shapes (10, 5) and (3,): {c}")
+        );
+        assert_eq!(e.root(), &Error::Chunk(c));
     }
 
     #[test]

@@ -9,7 +9,6 @@ use tessera_graph::{ClosureKernel, KernelError, KernelRef};
 use tessera_ops::overlap;
 
 use crate::array::Array;
-use crate::error::Result;
 
 pub use tessera_ops::overlap::{Boundaries, Boundary, Depth};
 
@@ -19,8 +18,8 @@ impl<T: Element> Array<T> {
     ///
     /// ```
     /// use tessera::Boundary;
-    /// let x = tessera::arange::<i64>(0.0, 6.0, 1.0, 3).unwrap();
-    /// let g = x.overlap(1, Boundary::Reflect).unwrap();
+    /// let x = tessera::arange::<i64>(0.0, 6.0, 1.0, 3);
+    /// let g = x.overlap(1, Boundary::Reflect);
     /// assert_eq!(g.chunks().axes(), &[vec![5, 5]]);
     /// assert_eq!(g.compute().unwrap().iter().copied().collect::<Vec<_>>(), vec![0, 0, 1, 2, 3, 2, 3, 4, 5, 5]);
     /// ```
@@ -28,12 +27,11 @@ impl<T: Element> Array<T> {
         &self,
         depth: impl Into<Depth>,
         boundary: impl Into<Boundaries>,
-    ) -> Result<Array<T>> {
-        Array::from_expr(overlap::overlap(
-            self.expr(),
-            &depth.into(),
-            &boundary.into(),
-        )?)
+    ) -> Array<T> {
+        let (depth, boundary) = (depth.into(), boundary.into());
+        self.then("overlap", |x| {
+            Ok(overlap::overlap(x, &depth, &boundary)?)
+        })
     }
 
     /// Take the margins `overlap` added off every block again (Dask's `trim_internal`).
@@ -41,12 +39,11 @@ impl<T: Element> Array<T> {
         &self,
         depth: impl Into<Depth>,
         boundary: impl Into<Boundaries>,
-    ) -> Result<Array<T>> {
-        Array::from_expr(overlap::trim_internal(
-            self.expr(),
-            &depth.into(),
-            &boundary.into(),
-        )?)
+    ) -> Array<T> {
+        let (depth, boundary) = (depth.into(), boundary.into());
+        self.then("trim_internal", |x| {
+            Ok(overlap::trim_internal(x, &depth, &boundary)?)
+        })
     }
 
     /// Apply `f` to every block grown by `depth` elements of its neighbours
@@ -56,7 +53,7 @@ impl<T: Element> Array<T> {
     ///
     /// ```
     /// use tessera::Boundary;
-    /// let x = tessera::arange::<f64>(0.0, 8.0, 1.0, 3).unwrap();
+    /// let x = tessera::arange::<f64>(0.0, 8.0, 1.0, 3);
     /// // A centred difference needs one neighbour on each side.
     /// let d = x
     ///     .map_overlap(1, Boundary::Nearest, |b| {
@@ -65,8 +62,7 @@ impl<T: Element> Array<T> {
     ///             out[i] = (b[i + 1] - b[i - 1]) / 2.0;
     ///         }
     ///         out
-    ///     })
-    ///     .unwrap();
+    ///     });
     /// assert_eq!(d.compute().unwrap().iter().copied().collect::<Vec<_>>(), vec![0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5]);
     /// ```
     pub fn map_overlap<U: Element>(
@@ -74,7 +70,7 @@ impl<T: Element> Array<T> {
         depth: impl Into<Depth>,
         boundary: impl Into<Boundaries>,
         f: impl Fn(ArrayViewD<'_, T>) -> ArrayD<U> + Send + Sync + 'static,
-    ) -> Result<Array<U>> {
+    ) -> Array<U> {
         let shape_kept = move |inputs: &[Block]| -> std::result::Result<Block, KernelError> {
             let [b] = inputs else {
                 return Err(KernelError::new("map_overlap takes one block"));
@@ -102,14 +98,17 @@ impl<T: Element> Array<T> {
         depth: impl Into<Depth>,
         boundary: impl Into<Boundaries>,
         kernel: KernelRef,
-    ) -> Result<Array<U>> {
-        Array::from_expr(overlap::map_overlap(
-            self.expr(),
-            kernel,
-            &depth.into(),
-            &boundary.into(),
-            U::DTYPE,
-            "map_overlap",
-        )?)
+    ) -> Array<U> {
+        let (depth, boundary) = (depth.into(), boundary.into());
+        self.then("map_overlap", |x| {
+            Ok(overlap::map_overlap(
+                x,
+                kernel,
+                &depth,
+                &boundary,
+                U::DTYPE,
+                "map_overlap",
+            )?)
+        })
     }
 }

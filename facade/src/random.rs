@@ -3,8 +3,8 @@
 //!
 //! ```
 //! use tessera::random;
-//! let a = random::normal(10.0, 0.1, [100, 100], [30, 40], 7).unwrap();
-//! let b = random::normal(10.0, 0.1, [100, 100], 100, 7).unwrap();
+//! let a = random::normal(10.0, 0.1, [100, 100], [30, 40], 7);
+//! let b = random::normal(10.0, 0.1, [100, 100], 100, 7);
 //! assert_eq!(a.compute().unwrap(), b.compute().unwrap());
 //! ```
 
@@ -14,7 +14,6 @@ use crate::chunking::new_chunks;
 use tessera_ops::{random, Distribution};
 
 use crate::array::Array;
-use crate::error::Result;
 use crate::shape::IntoShape;
 
 fn draw<T: tessera_chunk_core::Element>(
@@ -23,10 +22,13 @@ fn draw<T: tessera_chunk_core::Element>(
     dist: Distribution,
     seed: u64,
     label: &str,
-) -> Result<Array<T>> {
+) -> Array<T> {
     let shape = shape.into_shape();
-    let chunks = new_chunks(chunks.into(), &shape, T::DTYPE)?;
-    Array::from_expr(random::random(chunks, dist, seed, label)?)
+    let chunks = chunks.into();
+    Array::source(label, || {
+        let chunks = new_chunks(chunks, &shape, T::DTYPE)?;
+        Ok(random::random(chunks, dist, seed, label)?)
+    })
 }
 
 /// Uniform floats in `[0, 1)` (`da.random.random`).
@@ -34,7 +36,7 @@ pub fn random(
     shape: impl IntoShape,
     chunks: impl Into<ChunkSpec>,
     seed: u64,
-) -> Result<Array<f64>> {
+) -> Array<f64> {
     draw(
         shape,
         chunks,
@@ -54,7 +56,7 @@ pub fn uniform(
     shape: impl IntoShape,
     chunks: impl Into<ChunkSpec>,
     seed: u64,
-) -> Result<Array<f64>> {
+) -> Array<f64> {
     draw(
         shape,
         chunks,
@@ -71,7 +73,7 @@ pub fn normal(
     shape: impl IntoShape,
     chunks: impl Into<ChunkSpec>,
     seed: u64,
-) -> Result<Array<f64>> {
+) -> Array<f64> {
     draw(
         shape,
         chunks,
@@ -86,7 +88,7 @@ pub fn standard_normal(
     shape: impl IntoShape,
     chunks: impl Into<ChunkSpec>,
     seed: u64,
-) -> Result<Array<f64>> {
+) -> Array<f64> {
     draw(
         shape,
         chunks,
@@ -106,7 +108,7 @@ pub fn integers(
     shape: impl IntoShape,
     chunks: impl Into<ChunkSpec>,
     seed: u64,
-) -> Result<Array<i64>> {
+) -> Array<i64> {
     draw(
         shape,
         chunks,

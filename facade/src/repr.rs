@@ -58,6 +58,19 @@ impl Summary {
             dtype: expr.dtype().to_string(),
         }
     }
+
+    /// The summary of an array that failed to build: the error in place of the graph.
+    pub fn failed(error: &crate::Error) -> Self {
+        let unknown = || "?".to_string();
+        Summary {
+            nbytes: unknown(),
+            chunk_nbytes: unknown(),
+            shape: unknown(),
+            chunksize: unknown(),
+            count_text: format!("error: {error}"),
+            dtype: unknown(),
+        }
+    }
 }
 
 impl fmt::Display for Summary {

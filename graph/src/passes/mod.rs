@@ -5,6 +5,7 @@ mod fuse;
 mod pushdown;
 mod recompute;
 mod regroup;
+mod together;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ pub use fuse::FuseBlockwise;
 pub use pushdown::PushdownSlices;
 pub use recompute::RecomputeCheapSources;
 pub use regroup::RegroupSources;
+pub use together::optimize_all;
 
 /// One rewrite of the layer graph below a root.
 pub trait Pass: Send + Sync {

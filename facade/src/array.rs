@@ -7,7 +7,7 @@ use ndarray::{ArrayD, IxDyn, Slice, SliceInfoElem};
 use tessera_chunk_core::{Block, Chunks, DType, Element, Shape};
 use tessera_graph::TaskGraph;
 use tessera_ops::{Expr, ReduceOp, ReduceOptions};
-use tessera_schedulers::{Callbacks, MemoryBudget, Scheduler};
+use tessera_schedulers::{Callbacks, MemoryBudget, RunOptions, Scheduler};
 
 use crate::config;
 use crate::error::{Error, Result};
@@ -148,7 +148,10 @@ impl<T: Element> Array<T> {
         callbacks: &[&dyn Callbacks],
     ) -> Result<ArrayD<T>> {
         let graph = self.task_graph()?;
-        let blocks = scheduler.run_within(&graph, budget, callbacks)?;
+        let options = RunOptions::default()
+            .with_budget(budget)
+            .with_callbacks(callbacks);
+        let blocks = scheduler.run(&graph, &options)?;
         assemble(self.chunks(), blocks)
     }
 
@@ -177,9 +180,10 @@ impl<T: Element> Array<T> {
     pub fn persist(&self) -> Result<Array<T>> {
         let config = config::get()?;
         let graph = self.task_graph()?;
+        let budget = config.budget();
         let blocks = config
             .scheduler()?
-            .run_within(&graph, &config.budget(), &[])?;
+            .run(&graph, &RunOptions::default().with_budget(&budget))?;
         Array::from_expr(tessera_ops::map_blocks::materialized(
             self.chunks().clone(),
             T::DTYPE,

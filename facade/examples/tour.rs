@@ -118,7 +118,7 @@ fn main() -> tessera::Result<()> {
     );
     let t = Instant::now();
     // The same values on one thread with plain ndarray, all in memory at once.
-    let plain = x.compute_with(&tessera::SyncScheduler)?;
+    let plain = x.compute_with(&tessera::Synchronous)?;
     let plain_mean = plain.mean_axis(Axis(0));
     let t_plain = t.elapsed().as_secs_f64();
     let max_diff = plain_mean

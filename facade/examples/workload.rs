@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 use tessera::{
-    chunks, random, Array, Boundary, Element, IndexItem, Scheduler, SyncScheduler, Threaded,
+    chunks, random, Array, Boundary, Element, IndexItem, Scheduler, Synchronous, Threaded,
 };
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`).
@@ -220,7 +220,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map_or("threads", |w| w[1].as_str())
         .to_string();
     let scheduler: Box<dyn Scheduler> = match scheduler_name.as_str() {
-        "sync" => Box::new(SyncScheduler),
+        "sync" => Box::new(Synchronous),
         "threads" => Box::new(Threaded::default()),
         "processes" => {
             // One worker per core, as Dask's processes scheduler; the pool is

@@ -8,7 +8,7 @@ use ndarray::{ArrayD, IxDyn, Slice, SliceInfoElem};
 use tessera_chunk_core::{Block, Chunks, Element};
 use tessera_graph::{Key, TaskGraph};
 use tessera_ops::Expr;
-use tessera_schedulers::{Callbacks, MemoryBudget, Scheduler};
+use tessera_schedulers::{Callbacks, MemoryBudget, RunOptions, Scheduler};
 
 use crate::array::Array;
 use crate::config;
@@ -93,7 +93,10 @@ impl<'a> Compute<'a> {
         if let Some(bar) = &bar {
             callbacks.push(bar);
         }
-        Ok(scheduler.run_within(graph, &budget, &callbacks)?)
+        let options = RunOptions::default()
+            .with_budget(&budget)
+            .with_callbacks(&callbacks);
+        Ok(scheduler.run(graph, &options)?)
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-use tessera_schedulers::{MemoryBudget, Multiprocess, Plugin, Scheduler, Sync, Threaded};
+use tessera_schedulers::{MemoryBudget, Multiprocess, Plugin, Scheduler, Synchronous, Threaded};
 
 use crate::error::{Error, Result};
 
@@ -142,7 +142,7 @@ impl Config {
     /// Process pools are shared: one per worker count, started on first use.
     pub fn scheduler(&self) -> Result<Arc<dyn Scheduler>> {
         Ok(match &self.scheduler {
-            SchedulerKind::Sync => Arc::new(Sync),
+            SchedulerKind::Sync => Arc::new(Synchronous),
             SchedulerKind::Threads => Arc::new(Threaded::new(self.num_workers)),
             SchedulerKind::Processes => process_pool(self.num_workers),
             SchedulerKind::Plugin(path) => Arc::new(Plugin::load(path)?),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tessera_chunk_core::{ChunkSpec, Chunks, Element};
 use tessera_ops::io;
-use tessera_schedulers::{Callbacks, Scheduler};
+use tessera_schedulers::{Callbacks, RunOptions, Scheduler};
 use tessera_storage::{ArrayMetadata, ChunkRead, Store};
 
 use tessera_graph::{Key, TaskGraph};
@@ -81,7 +81,7 @@ impl<T: Element> Array<T> {
     /// let store = Arc::new(MemoryStore::default());
     /// let x = tessera::ones::<f64>([4, 6], [2, 3])?;
     /// let total = Total::default();
-    /// let written = x.to_store_with(store.clone(), "x", &tessera::SyncScheduler, &[&total])?;
+    /// let written = x.to_store_with(store.clone(), "x", &tessera::Synchronous, &[&total])?;
     /// assert_eq!(written, 4);
     /// // One write task per chunk and the count that gathers them.
     /// assert!(total.0.load(Ordering::Relaxed) >= 5);
@@ -168,7 +168,11 @@ fn write_all<'a>(
         .map(|r| Key::new(r.name().clone(), vec![]))
         .collect();
     let graph = tessera_graph::inline_sources(TaskGraph::from_layers(&roots, &outputs)?)?;
-    let blocks = scheduler.run_within(&graph, &config::get()?.budget(), callbacks)?;
+    let budget = config::get()?.budget();
+    let options = RunOptions::default()
+        .with_budget(&budget)
+        .with_callbacks(callbacks);
+    let blocks = scheduler.run(&graph, &options)?;
     blocks
         .iter()
         .map(|b| Ok(b.as_array::<u64>()?.sum()))

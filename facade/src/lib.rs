@@ -73,8 +73,10 @@ pub use tessera_graph::{Kernel, KernelError, KernelErrorKind, KernelRef, Params}
 pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
 pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
+/// The scheduler that runs everything on the calling thread, by its earlier name.
+pub use tessera_schedulers::Synchronous as SyncScheduler;
 pub use tessera_schedulers::{
-    Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, Scheduler, Sync as SyncScheduler,
+    Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, RunOptions, Scheduler, Synchronous,
     Threaded,
 };
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.

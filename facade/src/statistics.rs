@@ -8,7 +8,7 @@ use tessera_ops::{
     arg_reduction, cumulative, histogram, reduction, topk, unique, ArgOp, CumOp, ReduceOp,
     ReduceOptions,
 };
-use tessera_schedulers::Scheduler;
+use tessera_schedulers::{RunOptions, Scheduler};
 
 use crate::array::Array;
 use crate::config;
@@ -165,7 +165,7 @@ impl<T: Element> Array<T> {
         let expr = unique::unique(self.expr())?;
         let optimized = tessera_graph::passes::optimize(expr.layer())?;
         let graph = tessera_graph::inline_sources(TaskGraph::from_layer(&optimized)?)?;
-        let blocks = scheduler.run(&graph, &[])?;
+        let blocks = scheduler.run(&graph, &RunOptions::default())?;
         let [block] = blocks.as_slice() else {
             return Err(Error::Ops(tessera_ops::Error::InvalidArgument {
                 op: "unique".into(),

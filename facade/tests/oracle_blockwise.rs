@@ -705,8 +705,12 @@ fn registered_kernels_travel() {
             t.kernel = tessera_ops::registry::round_trip(&t.kernel).unwrap();
         }
         assert_eq!(
-            tessera::SyncScheduler.run(&g, &[]).unwrap(),
-            tessera::SyncScheduler.run(&travelled, &[]).unwrap()
+            tessera::SyncScheduler
+                .run(&g, &tessera::RunOptions::default())
+                .unwrap(),
+            tessera::SyncScheduler
+                .run(&travelled, &tessera::RunOptions::default())
+                .unwrap()
         );
     }
 }

@@ -526,8 +526,12 @@ fn every_kernel_travels() {
                 .unwrap_or_else(|e| panic!("{} does not travel: {e}", t.kernel.id()));
         }
         let (a, b) = (
-            tessera::SyncScheduler.run(&g, &[]).unwrap(),
-            tessera::SyncScheduler.run(&travelled, &[]).unwrap(),
+            tessera::SyncScheduler
+                .run(&g, &tessera::RunOptions::default())
+                .unwrap(),
+            tessera::SyncScheduler
+                .run(&travelled, &tessera::RunOptions::default())
+                .unwrap(),
         );
         assert_eq!(a.len(), b.len());
         for (p, q) in a.iter().zip(&b) {

@@ -286,8 +286,12 @@ fn a_registered_kernel_travels_and_matches_the_closure() {
         t.kernel = tessera_ops::registry::round_trip(&t.kernel).unwrap();
     }
     assert_eq!(
-        SyncScheduler.run(&g, &[]).unwrap(),
-        SyncScheduler.run(&travelled, &[]).unwrap()
+        SyncScheduler
+            .run(&g, &tessera::RunOptions::default())
+            .unwrap(),
+        SyncScheduler
+            .run(&travelled, &tessera::RunOptions::default())
+            .unwrap()
     );
 }
 

@@ -6,7 +6,7 @@ use tessera_chunk_core::{Chunks, DType};
 use tessera_graph::TaskGraph;
 use tessera_ops::{creation, reduction, ReduceOp, ReduceOptions, Scalar};
 use tessera_schedulers::multiprocess::serve_if_worker;
-use tessera_schedulers::{Multiprocess, Scheduler, Sync, Threaded};
+use tessera_schedulers::{Multiprocess, RunOptions, Scheduler, Synchronous, Threaded};
 
 fn ones_sum_graph(n: usize) -> TaskGraph {
     let x = creation::full(
@@ -26,17 +26,17 @@ fn overhead(c: &mut Criterion) {
     let tasks = ones_sum_graph(n).len() as u64;
     group.throughput(Throughput::Elements(tasks));
     let schedulers: Vec<(&str, Box<dyn Scheduler>)> = vec![
-        ("sync", Box::new(Sync)),
+        ("sync", Box::new(Synchronous)),
         ("threads", Box::new(Threaded::default())),
         ("processes", Box::new(Multiprocess::new(2))),
     ];
     for (name, s) in &schedulers {
         group.bench_with_input(BenchmarkId::new("run", name), &n, |b, &n| {
             let g = ones_sum_graph(n);
-            b.iter(|| s.run(&g, &[]).unwrap());
+            b.iter(|| s.run(&g, &RunOptions::default()).unwrap());
         });
         group.bench_with_input(BenchmarkId::new("build_and_run", name), &n, |b, &n| {
-            b.iter(|| s.run(&ones_sum_graph(n), &[]).unwrap());
+            b.iter(|| s.run(&ones_sum_graph(n), &RunOptions::default()).unwrap());
         });
     }
     group.finish();

@@ -7,7 +7,7 @@ use tessera_ops::{
     creation, elementwise, join, reduction, reshape, slicing, BinaryOp, Error, ReduceOp,
     ReduceOptions, Scalar, UnaryOp,
 };
-use tessera_schedulers::{Scheduler, Sync};
+use tessera_schedulers::{RunOptions, Scheduler, Synchronous};
 
 fn ones(shape: &[usize], chunk: &[usize]) -> tessera_ops::Expr {
     creation::full(
@@ -29,7 +29,7 @@ fn a_hundred_million_chunks_cost_nothing_until_one_is_computed() {
     let g = TaskGraph::from_layer(total.layer()).unwrap();
     // One source block, its product, the slice (two source blocks on axis 1), the reduction.
     assert!(g.len() < 20, "{} tasks materialised", g.len());
-    let out = Sync.run(&g, &[]).unwrap();
+    let out = Synchronous.run(&g, &RunOptions::default()).unwrap();
     assert_eq!(out[0].as_array::<f64>().unwrap().sum(), 3.0 * 100.0 * 100.0);
 }
 
@@ -113,7 +113,7 @@ fn slicing_and_joining_compute_like_ndarray() {
     .unwrap();
     let run = |e: &tessera_ops::Expr| {
         let g = TaskGraph::from_layer(e.layer()).unwrap();
-        let blocks = Sync.run(&g, &[]).unwrap();
+        let blocks = Synchronous.run(&g, &RunOptions::default()).unwrap();
         // Reassemble on the grid.
         let mut out = ndarray::ArrayD::<f64>::zeros(e.shape());
         for (idx, b) in e.chunks().blocks().zip(blocks) {

@@ -9,7 +9,7 @@ use tessera_graph::{inline_sources, ClosureKernel, KernelRef, TaskGraph};
 use tessera_ops::linalg::{matmul, tensordot, TensorAxes};
 use tessera_ops::overlap::{map_overlap, Boundary};
 use tessera_ops::{random, reduction, reshape, Distribution, Expr, ReduceOp, ReduceOptions};
-use tessera_schedulers::{Scheduler, Sync};
+use tessera_schedulers::{RunOptions, Scheduler, Synchronous};
 
 fn uniform(shape: &[usize], chunk: &[usize]) -> Expr {
     let dist = Distribution::Uniform {
@@ -78,8 +78,8 @@ fn contraction_and_overlap_kernels_survive_a_round_trip() {
             task.kernel = tessera_ops::registry::round_trip(&task.kernel).unwrap();
         }
         assert_eq!(
-            Sync.run(&g, &[]).unwrap(),
-            Sync.run(&travelled, &[]).unwrap()
+            Synchronous.run(&g, &RunOptions::default()).unwrap(),
+            Synchronous.run(&travelled, &RunOptions::default()).unwrap()
         );
     }
 }

@@ -4,7 +4,7 @@
 use tessera_chunk_core::{Chunks, DType};
 use tessera_graph::{order, peak_live, TaskGraph};
 use tessera_ops::{creation, reduction, ReduceOp, ReduceOptions, Scalar};
-use tessera_schedulers::{Scheduler, Sync, Threaded};
+use tessera_schedulers::{RunOptions, Scheduler, Synchronous, Threaded};
 
 fn ones(shape: &[usize], chunk: &[usize]) -> tessera_ops::Expr {
     creation::full(
@@ -48,8 +48,8 @@ fn mean_over_axis_of_a_grid_holds_few_blocks() {
     let g = TaskGraph::from_layer(m.layer()).unwrap();
     let peak = peak_live(&g, &order(&g));
     assert!(peak <= 30, "peak live blocks {peak} of {} tasks", g.len());
-    for s in [&Sync as &dyn Scheduler, &Threaded::new(2)] {
-        let out = s.run(&g, &[]).unwrap();
+    for s in [&Synchronous as &dyn Scheduler, &Threaded::new(2)] {
+        let out = s.run(&g, &RunOptions::default()).unwrap();
         assert_eq!(out.len(), 10);
         for b in out {
             assert!(b.as_array::<f64>().unwrap().iter().all(|&v| v == 1.0));
@@ -113,7 +113,7 @@ fn variance_keeps_its_digits() {
     .unwrap();
     let s = reduction::reduce(&x, ReduceOp::Std { ddof: 0 }, &ReduceOptions::default()).unwrap();
     let g = TaskGraph::from_layer(s.layer()).unwrap();
-    let out = Threaded::new(2).run(&g, &[]).unwrap();
+    let out = Threaded::new(2).run(&g, &RunOptions::default()).unwrap();
     let got = out[0]
         .as_array::<f64>()
         .unwrap()
@@ -157,8 +157,8 @@ fn every_builtin_kernel_survives_a_round_trip() {
         t.kernel = tessera_ops::registry::round_trip(&t.kernel).unwrap();
     }
     assert_eq!(
-        Sync.run(&g, &[]).unwrap(),
-        Sync.run(&travelled, &[]).unwrap()
+        Synchronous.run(&g, &RunOptions::default()).unwrap(),
+        Synchronous.run(&travelled, &RunOptions::default()).unwrap()
     );
 }
 
@@ -182,7 +182,7 @@ fn fused_kernels_survive_a_round_trip() {
         t.kernel = tessera_ops::registry::round_trip(&t.kernel).unwrap();
     }
     assert_eq!(
-        Sync.run(&g, &[]).unwrap(),
-        Sync.run(&travelled, &[]).unwrap()
+        Synchronous.run(&g, &RunOptions::default()).unwrap(),
+        Synchronous.run(&travelled, &RunOptions::default()).unwrap()
     );
 }

@@ -8,7 +8,7 @@ use tessera_graph::TaskGraph;
 use tessera_ops::{
     creation, elementwise, random, slicing, BinaryOp, Distribution, Expr, Scalar, UnaryOp,
 };
-use tessera_schedulers::{Scheduler, Sync};
+use tessera_schedulers::{RunOptions, Scheduler, Synchronous};
 
 fn normal(shape: &[usize], chunk: &[usize]) -> Expr {
     random::random(
@@ -24,7 +24,11 @@ fn normal(shape: &[usize], chunk: &[usize]) -> Expr {
 }
 
 fn run(layer: &tessera_graph::LayerRef) -> Vec<tessera_chunk_core::Block> {
-    Sync.run(&TaskGraph::from_layer(layer).unwrap(), &[])
+    Synchronous
+        .run(
+            &TaskGraph::from_layer(layer).unwrap(),
+            &RunOptions::default(),
+        )
         .unwrap()
 }
 

@@ -8,7 +8,7 @@ use tessera_graph::passes::{optimize, render, Pass, RegroupSources};
 use tessera_graph::TaskGraph;
 use tessera_ops::{creation, elementwise, random, rechunk, reshape, slicing};
 use tessera_ops::{BinaryOp, Distribution, Expr, Scalar};
-use tessera_schedulers::{Scheduler, Sync};
+use tessera_schedulers::{RunOptions, Scheduler, Synchronous};
 
 fn uniform(shape: &[usize], chunk: &[usize], seed: u64) -> Expr {
     let chunks = Chunks::regular(shape, chunk).unwrap();
@@ -20,7 +20,11 @@ fn uniform(shape: &[usize], chunk: &[usize], seed: u64) -> Expr {
 }
 
 fn run(layer: &tessera_graph::LayerRef) -> Vec<tessera_chunk_core::Block> {
-    Sync.run(&TaskGraph::from_layer(layer).unwrap(), &[])
+    Synchronous
+        .run(
+            &TaskGraph::from_layer(layer).unwrap(),
+            &RunOptions::default(),
+        )
         .unwrap()
 }
 

@@ -9,7 +9,7 @@ use tessera_graph::passes::optimize;
 use tessera_graph::{inline_sources, LayerRef, TaskGraph};
 use tessera_ops::{creation, elementwise, random, reduction, reshape};
 use tessera_ops::{BinaryOp, Distribution, Expr, ReduceOp, ReduceOptions, Scalar, UnaryOp};
-use tessera_schedulers::{Scheduler, Sync, Threaded};
+use tessera_schedulers::{RunOptions, Scheduler, Synchronous, Threaded};
 
 fn as_f64(b: &Block) -> Vec<f64> {
     match b {
@@ -22,13 +22,25 @@ fn as_f64(b: &Block) -> Vec<f64> {
 
 fn raw(layer: &LayerRef) -> Vec<Vec<f64>> {
     let g = TaskGraph::from_layer(layer).unwrap();
-    Sync.run(&g, &[]).unwrap().iter().map(as_f64).collect()
+    Synchronous
+        .run(&g, &RunOptions::default())
+        .unwrap()
+        .iter()
+        .map(as_f64)
+        .collect()
 }
 
 fn inlined(layer: &LayerRef, s: &dyn Scheduler) -> (Vec<Vec<f64>>, usize) {
     let g = inline_sources(TaskGraph::from_layer(&optimize(layer).unwrap()).unwrap()).unwrap();
     let n = g.len();
-    (s.run(&g, &[]).unwrap().iter().map(as_f64).collect(), n)
+    (
+        s.run(&g, &RunOptions::default())
+            .unwrap()
+            .iter()
+            .map(as_f64)
+            .collect(),
+        n,
+    )
 }
 
 fn close(a: &[Vec<f64>], b: &[Vec<f64>]) -> bool {
@@ -122,7 +134,7 @@ proptest! {
         let opts = ReduceOptions { axes: Some(axes), keepdims: false, split_every: None };
         let r = reduction::reduce(&y, op, &opts).unwrap();
         let want = raw(r.layer());
-        for s in [&Sync as &dyn Scheduler, &Threaded::default()] {
+        for s in [&Synchronous as &dyn Scheduler, &Threaded::default()] {
             let (got, _) = inlined(r.layer(), s);
             prop_assert!(close(&got, &want), "{op:?} over {shape:?} chunks {chunk:?}: got {got:?} want {want:?}");
         }
@@ -144,7 +156,7 @@ fn a_fused_random_reduction_is_one_task_per_block() {
         split_every: None,
     };
     let r = reduction::reduce(&y, ReduceOp::Std { ddof: 0 }, &opts).unwrap();
-    let (got, tasks) = inlined(r.layer(), &Sync);
+    let (got, tasks) = inlined(r.layer(), &Synchronous);
     // Four fused chunk tasks (random, *2, -1, moments) and the aggregate.
     assert_eq!(tasks, 5);
     assert!(close(&got, &raw(r.layer())));

@@ -8,7 +8,7 @@ use ndarray::{ArrayD, IxDyn};
 use tessera_chunk_core::{Block, Chunks, DType};
 use tessera_graph::{Params, TaskGraph};
 use tessera_ops::registry::round_trip;
-use tessera_schedulers::{Scheduler, Sync};
+use tessera_schedulers::{RunOptions, Scheduler, Synchronous};
 use tessera_storage::{ArrayMetadata, MemoryStore, Store, ZarrStore};
 
 fn fill(store: &dyn Store) {
@@ -81,7 +81,7 @@ fn zarr_reads_and_writes_rebuild_from_their_parameters() {
     for t in &mut wg.tasks {
         t.kernel = round_trip(&t.kernel).unwrap_or_else(|e| panic!("{}: {e}", t.kernel.id()));
     }
-    let out = Sync.run(&wg, &[]).unwrap();
+    let out = Synchronous.run(&wg, &RunOptions::default()).unwrap();
     assert_eq!(out[0].as_array::<u64>().unwrap().sum(), 4);
     let b = store.read_chunk("y", &[1, 1]).unwrap();
     assert_eq!(

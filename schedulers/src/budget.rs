@@ -24,6 +24,12 @@ pub struct MemoryBudget {
     spill_dir: Option<PathBuf>,
 }
 
+/// No limit, for runs given no budget.
+pub(crate) static UNLIMITED: MemoryBudget = MemoryBudget {
+    limit: None,
+    spill_dir: None,
+};
+
 impl MemoryBudget {
     /// No limit: nothing is ever spilled or recomputed.
     pub fn unlimited() -> Self {

@@ -6,7 +6,8 @@ use tessera_graph::Key;
 /// Hooks into a computation. Every method has an empty default; implement what you need.
 /// Methods may be called from worker threads at the same time.
 pub trait Callbacks: Send + Sync {
-    /// Before the first task, with the number of tasks.
+    /// When the run starts (after the memory-budget check, before the
+    /// executor's own set-up), with the number of tasks.
     fn on_start(&self, _total_tasks: usize) {}
     /// A worker begins a task.
     fn on_task_start(&self, _key: &Key, _worker: usize) {}

@@ -6,12 +6,13 @@
 
 mod budget;
 mod callbacks;
+mod entry;
 mod error;
 pub mod multiprocess;
 pub mod plugin;
 mod spill;
 mod state;
-mod sync;
+mod synchronous;
 mod threaded;
 
 use tessera_chunk_core::Block;
@@ -19,39 +20,47 @@ use tessera_graph::TaskGraph;
 
 pub use budget::{task_footprint, MemoryBudget, MemoryUsage};
 pub use callbacks::Callbacks;
+pub use entry::{Execution, RunOptions};
 pub use error::{Error, Result};
 pub use multiprocess::Multiprocess;
 pub use plugin::Plugin;
-pub use sync::Sync;
+pub use synchronous::Synchronous;
 pub use threaded::Threaded;
 
 /// Something that runs a task graph and returns its outputs.
-pub trait Scheduler: Send + std::marker::Sync {
+///
+/// ```
+/// use tessera_schedulers::{MemoryBudget, RunOptions, Scheduler, Synchronous};
+/// # fn graph() -> tessera_graph::TaskGraph {
+/// #     tessera_graph::TaskGraph::from_tasks(Vec::new(), &[]).unwrap()
+/// # }
+/// let budget = MemoryBudget::new(64 << 20);
+/// let outputs = Synchronous.run(&graph(), &RunOptions::default().with_budget(&budget))?;
+/// assert!(outputs.is_empty());
+/// # Ok::<(), tessera_schedulers::Error>(())
+/// ```
+pub trait Scheduler: Send + Sync {
     /// A short name (`"sync"`, `"threads"`), as `TESSERA_SCHEDULER` spells it.
     fn name(&self) -> &str;
+
     /// Run every task of `graph`; return the blocks of `graph.outputs` in order.
-    fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>>;
-    /// The same, holding at most `budget` bytes of chunks at once (results that
-    /// do not fit are recomputed from cheap sources or spilled to disk); an
-    /// error before starting if a single task cannot fit.
     ///
-    /// The default only checks that every task fits and then runs without
-    /// accounting (with a warning): executors built on the shared loop override it.
-    fn run_within(
-        &self,
-        graph: &TaskGraph,
-        budget: &MemoryBudget,
-        callbacks: &[&dyn Callbacks],
-    ) -> Result<Vec<Block>> {
-        budget.check(graph)?;
-        if budget.limit().is_some() {
-            tracing::warn!(
-                scheduler = self.name(),
-                "this scheduler does not keep memory budgets"
-            );
-        }
-        self.run(graph, callbacks)
+    /// Within `options.budget()` (when one is given) the run holds at most its
+    /// limit of chunk bytes at once: results that do not fit are made again
+    /// from cheap sources or spilled to disk. A task that cannot fit on its
+    /// own is an error before anything runs. The callbacks hear of the start,
+    /// of every task and of the end; one that panics fails the run with an
+    /// error saying so.
+    ///
+    /// Executors implement [`Scheduler::execute`], not this.
+    fn run(&self, graph: &TaskGraph, options: &RunOptions<'_>) -> Result<Vec<Block>> {
+        entry::run(self, graph, options)
     }
+
+    /// The executor's part of [`Scheduler::run`], called between the start and
+    /// end callbacks once the budget was checked: run every task, keeping
+    /// `execution.budget()`, and report each task through `execution`.
+    fn execute(&self, graph: &TaskGraph, execution: &Execution<'_>) -> Result<Vec<Block>>;
 }
 
 #[cfg(feature = "testing")]

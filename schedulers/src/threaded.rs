@@ -5,8 +5,7 @@ use std::sync::{Condvar, Mutex};
 use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
-use crate::budget::MemoryBudget;
-use crate::callbacks::{notify, Callbacks};
+use crate::entry::Execution;
 use crate::error::{Error, Result};
 use crate::state::{run_task, ExecState};
 use crate::Scheduler;
@@ -43,53 +42,26 @@ impl Scheduler for Threaded {
         "threads"
     }
 
-    fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
-        self.run_within(graph, &MemoryBudget::unlimited(), callbacks)
-    }
-
-    fn run_within(
-        &self,
-        graph: &TaskGraph,
-        budget: &MemoryBudget,
-        callbacks: &[&dyn Callbacks],
-    ) -> Result<Vec<Block>> {
-        budget.check(graph)?;
-        if let Some(m) = notify(callbacks, |c| c.on_start(graph.len())) {
-            return Err(callback_error(m));
-        }
-        let shared = Mutex::new(ExecState::with_budget(graph, budget));
+    fn execute(&self, graph: &TaskGraph, execution: &Execution<'_>) -> Result<Vec<Block>> {
+        let shared = Mutex::new(ExecState::with_budget(graph, execution.budget()));
         let wake = Condvar::new();
         let workers = self.workers.min(graph.len().max(1));
         std::thread::scope(|scope| {
             for worker in 0..workers {
                 let (shared, wake) = (&shared, &wake);
-                scope.spawn(move || work(graph, shared, wake, worker, callbacks));
+                scope.spawn(move || work(graph, shared, wake, worker, execution));
             }
         });
         let mut state = shared.into_inner().map_err(|_| Error::Scheduler {
             scheduler: "threads".into(),
             reason: "a worker thread died while holding the scheduler state".into(),
         })?;
-        let outputs = match state.failed.take() {
-            Some(e) => Err(e),
-            None => state.outputs(),
-        };
-        if outputs.is_ok() {
-            let _ = notify(callbacks, |c| c.on_memory(&state.usage));
+        if let Some(e) = state.failed.take() {
+            return Err(e);
         }
-        let ended = notify(callbacks, |c| c.on_end(outputs.is_ok()));
-        match (outputs, ended) {
-            (Err(e), _) => Err(e),
-            (Ok(_), Some(m)) => Err(callback_error(m)),
-            (Ok(outputs), None) => Ok(outputs),
-        }
-    }
-}
-
-fn callback_error(message: String) -> Error {
-    Error::Scheduler {
-        scheduler: "threads".into(),
-        reason: format!("a callback panicked: {message}"),
+        let outputs = state.outputs()?;
+        execution.memory_used(&state.usage);
+        Ok(outputs)
     }
 }
 
@@ -98,7 +70,7 @@ fn work(
     shared: &Mutex<ExecState<'_>>,
     wake: &Condvar,
     worker: usize,
-    callbacks: &[&dyn Callbacks],
+    execution: &Execution<'_>,
 ) {
     let Ok(mut state) = shared.lock() else { return };
     loop {
@@ -125,18 +97,11 @@ fn work(
         drop(state);
         let i = job.task;
         let key = &graph.tasks[i].key;
-        let outcome = match notify(callbacks, |c| c.on_task_start(key, worker)) {
-            Some(m) => Err(callback_error(m)),
-            None => job
-                .load(graph)
-                .and_then(|(i, inputs)| run_task(graph, i, inputs)),
-        };
-        let outcome = outcome.and_then(|block| {
-            match notify(callbacks, |c| c.on_task_finish(key, worker, &block)) {
-                Some(m) => Err(callback_error(m)),
-                None => Ok(block),
-            }
-        });
+        let outcome = execution
+            .task_started(key, worker)
+            .and_then(|()| job.load(graph))
+            .and_then(|(i, inputs)| run_task(graph, i, inputs))
+            .and_then(|block| execution.task_finished(key, worker, &block).map(|()| block));
         state = match shared.lock() {
             Ok(s) => s,
             Err(_) => return,

@@ -1,27 +1,14 @@
-//! Every executor passes the scheduler test kit.
+//! Every in-process executor passes the scheduler test kit: one test per case
+//! per executor (`sync::calls_callbacks`, `threaded_4_budget::spills_within_budgets`).
 
-use tessera_schedulers::{testing, Sync, Threaded};
+use tessera_schedulers::{budget_kit, scheduler_kit, Synchronous, Threaded};
 
-#[test]
-fn sync_passes_the_kit() {
-    testing::run_all(&Sync);
-}
+scheduler_kit!(sync, Synchronous);
+budget_kit!(sync_budget, Synchronous);
 
-#[test]
-fn threaded_passes_the_kit() {
-    for workers in [1, 2, 4] {
-        testing::run_all(&Threaded::new(workers));
-    }
-}
-
-#[test]
-fn sync_keeps_memory_budgets() {
-    testing::run_budget_kit(&Sync);
-}
-
-#[test]
-fn threaded_keeps_memory_budgets() {
-    for workers in [1, 2, 4] {
-        testing::run_budget_kit(&Threaded::new(workers));
-    }
-}
+scheduler_kit!(threaded_1, Threaded::new(1));
+scheduler_kit!(threaded_2, Threaded::new(2));
+scheduler_kit!(threaded_4, Threaded::new(4));
+budget_kit!(threaded_1_budget, Threaded::new(1));
+budget_kit!(threaded_2_budget, Threaded::new(2));
+budget_kit!(threaded_4_budget, Threaded::new(4));

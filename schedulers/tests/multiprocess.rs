@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use tessera_graph::{ClosureKernel, Key, Task, TaskGraph};
 use tessera_schedulers::multiprocess::serve_if_worker;
-use tessera_schedulers::{testing, Error, Multiprocess, Scheduler};
+use tessera_schedulers::{
+    budget_kit, scheduler_kit, testing, Error, Multiprocess, RunOptions, Scheduler,
+};
 
 /// Serves tasks when this binary runs as a worker; passes at once otherwise.
 #[test]
@@ -20,28 +22,38 @@ fn __tessera_worker() {
     }
 }
 
-#[test]
-fn multiprocess_passes_the_kit() {
-    for workers in [1, 2] {
-        let mp = Multiprocess::new(workers);
-        testing::run_all(&mp);
-        let pids = mp.worker_pids();
-        assert_eq!(pids.len(), workers);
-        drop(mp);
-        assert_gone(&pids);
-    }
-}
+// Every case of the kit ends with a good run: the pool is up, and goes with the scheduler.
+scheduler_kit!(
+    processes_1,
+    Multiprocess::new(1),
+    after = |mp| pool_ends(mp, Some(1))
+);
+scheduler_kit!(
+    processes_2,
+    Multiprocess::new(2),
+    after = |mp| pool_ends(mp, Some(2))
+);
+// The limit is for the whole run: results held in any worker count. (A case
+// may end with a refused or failed run, which leaves no pool.)
+budget_kit!(
+    processes_1_budget,
+    Multiprocess::new(1),
+    after = |mp| pool_ends(mp, None)
+);
+budget_kit!(
+    processes_2_budget,
+    Multiprocess::new(2),
+    after = |mp| pool_ends(mp, None)
+);
 
-#[test]
-fn multiprocess_keeps_memory_budgets() {
-    // The limit is for the whole run: results held in any worker count.
-    for workers in [1, 2] {
-        let mp = Multiprocess::new(workers);
-        testing::run_budget_kit(&mp);
-        let pids = mp.worker_pids();
-        drop(mp);
-        assert_gone(&pids);
+/// `mp` has `workers` running (when given), and none outlives it.
+fn pool_ends(mp: Multiprocess, workers: Option<usize>) {
+    let pids = mp.worker_pids();
+    if let Some(n) = workers {
+        assert_eq!(pids.len(), n);
     }
+    drop(mp);
+    assert_gone(&pids);
 }
 
 /// Wait up to 5 s for every pid to be gone.
@@ -84,7 +96,7 @@ fn a_worker_killed_mid_task_is_an_error_naming_the_task() {
     let g = sleepy_graph(4, 3000);
     let t0 = Instant::now();
     let err = std::thread::scope(|s| {
-        let run = s.spawn(|| mp.run(&g, &[]));
+        let run = s.spawn(|| mp.run(&g, &RunOptions::default()));
         std::thread::sleep(Duration::from_millis(300));
         // SAFETY: kill(2) on a pid this test's pool started.
         assert_eq!(unsafe { libc::kill(pids[0] as i32, libc::SIGKILL) }, 0);
@@ -121,7 +133,9 @@ fn a_kernel_that_aborts_the_process_is_an_error_naming_the_task() {
     g.tasks[victim].kernel = testing::abort_kernel();
     let key = g.tasks[victim].key.clone();
     let t0 = Instant::now();
-    let err = mp.run(&g, &[]).expect_err("an abort must fail the run");
+    let err = mp
+        .run(&g, &RunOptions::default())
+        .expect_err("an abort must fail the run");
     assert!(
         t0.elapsed() < Duration::from_secs(5),
         "took {:?}",
@@ -145,7 +159,9 @@ fn a_closure_kernel_is_refused_before_any_work_naming_the_op() {
         "my_closure_op",
         Arc::new(|b| Ok(b[0].clone())),
     ));
-    let err = mp.run(&g, &[]).expect_err("closures cannot travel");
+    let err = mp
+        .run(&g, &RunOptions::default())
+        .expect_err("closures cannot travel");
     let msg = err.to_string();
     assert!(
         msg.contains("my_closure_op") && msg.contains("cannot travel"),
@@ -188,7 +204,7 @@ fn large_blocks_travel_between_workers_and_back() {
     let mp = Multiprocess::new(2);
     let before = shm_files();
     for _ in 0..3 {
-        let out = mp.run(&g, &[]).unwrap();
+        let out = mp.run(&g, &RunOptions::default()).unwrap();
         assert_eq!(out[0].as_array::<f64>().unwrap().sum(), 28.0 * len as f64);
         let big = out[1].as_array::<f64>().unwrap();
         assert_eq!(big.shape(), &[len]);
@@ -280,7 +296,9 @@ fn tasks_run_where_their_input_bytes_are() {
     let g = TaskGraph::from_tasks(tasks, &sums).unwrap();
     let mp = Multiprocess::new(2);
     let placement = Placement::default();
-    let out = mp.run(&g, &[&placement]).unwrap();
+    let out = mp
+        .run(&g, &RunOptions::default().with_callbacks(&[&placement]))
+        .unwrap();
     assert!(out
         .iter()
         .all(|b| b.as_array::<f64>().unwrap().sum() == 20_000.0));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use tessera_schedulers::{testing, Plugin, Scheduler};
+use tessera_schedulers::{scheduler_kit, testing, Plugin, RunOptions, Scheduler};
 
 fn build_dir() -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plugins");
@@ -37,14 +37,15 @@ fn library(name: &str, code: &str) -> PathBuf {
     out
 }
 
-#[test]
-fn the_fifo_plugin_passes_the_kit() {
-    for options in ["threads=1", "threads=3"] {
-        let p = Plugin::load(fifo()).unwrap().with_options(options).unwrap();
-        assert_eq!(p.plugin_name(), "fifo");
-        testing::run_all(&p);
-    }
+/// The example plugin with these options.
+fn fifo_with(options: &str) -> Plugin {
+    let p = Plugin::load(fifo()).unwrap().with_options(options).unwrap();
+    assert_eq!(p.plugin_name(), "fifo");
+    p
 }
+
+scheduler_kit!(fifo_1_thread, fifo_with("threads=1"));
+scheduler_kit!(fifo_3_threads, fifo_with("threads=3"));
 
 #[test]
 fn a_missing_file_is_an_error_naming_it() {
@@ -100,7 +101,7 @@ fn a_plugin_that_never_runs_a_task_times_out() {
         .with_timeout(Duration::from_millis(300));
     let t0 = Instant::now();
     let e = p
-        .run(&testing::tree_sum_graph(4), &[])
+        .run(&testing::tree_sum_graph(4), &RunOptions::default())
         .unwrap_err()
         .to_string();
     assert!(t0.elapsed() < Duration::from_secs(3));

@@ -15,7 +15,7 @@
 //! multiprocessing scheduler, which returns every result to the parent.
 //! (So [`Callbacks::on_task_finish`] gets an empty 0-d placeholder block here.)
 //!
-//! Memory budgets ([`Scheduler::run_within`]) are kept with the shared
+//! Memory budgets ([`crate::RunOptions::with_budget`]) are kept with the shared
 //! loop, for the whole pool: every result a worker holds counts at its true
 //! size, wherever it is, and so do the copies of blocks sent from one worker
 //! to another. To make room the loop drops cheap sources (their next reader
@@ -40,8 +40,7 @@ use std::sync::Mutex;
 use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
-use crate::budget::MemoryBudget;
-use crate::callbacks::Callbacks;
+use crate::entry::Execution;
 use crate::error::{Error, Result};
 use crate::Scheduler;
 
@@ -143,17 +142,7 @@ impl Scheduler for Multiprocess {
         "processes"
     }
 
-    fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
-        self.run_within(graph, &MemoryBudget::unlimited(), callbacks)
-    }
-
-    fn run_within(
-        &self,
-        graph: &TaskGraph,
-        budget: &MemoryBudget,
-        callbacks: &[&dyn Callbacks],
-    ) -> Result<Vec<Block>> {
-        budget.check(graph)?;
+    fn execute(&self, graph: &TaskGraph, execution: &Execution<'_>) -> Result<Vec<Block>> {
         check_serialisable(graph)?;
         let mut guard = self.lock_pool()?;
         if guard.as_mut().is_some_and(|p| !p.healthy()) {
@@ -165,7 +154,7 @@ impl Scheduler for Multiprocess {
         let Some(pool) = guard.as_mut() else {
             return Err(error("the worker pool could not be started"));
         };
-        let outcome = run::run(pool, graph, budget, callbacks);
+        let outcome = run::run(pool, graph, execution);
         if outcome.is_err() {
             // Workers may still be busy with the failed run, or hold its
             // results, or be dead: start afresh next time.

@@ -25,8 +25,7 @@ use tessera_graph::{KernelError, TaskGraph};
 
 use super::pool::{Event, Pool};
 use super::protocol::{self, Input, KernelSpec, Payload, Reply, Request};
-use crate::budget::MemoryBudget;
-use crate::callbacks::{notify, Callbacks};
+use crate::entry::Execution;
 use crate::error::{Error, Result};
 use crate::state::{self, ExecState, Job, Remote};
 
@@ -37,39 +36,22 @@ const DEPTH: usize = 2;
 /// A worker may take this many more tasks when it holds their inputs.
 const LOCAL_DEPTH: usize = 2 * DEPTH;
 
-fn callback_error(message: String) -> Error {
-    super::error(format!("a callback panicked: {message}"))
-}
-
-/// Run `graph` on `pool` within `budget`, calling the callbacks around it.
+/// Run `graph` on `pool`, keeping the execution's budget and telling its callbacks.
 pub(crate) fn run(
     pool: &mut Pool,
     graph: &TaskGraph,
-    budget: &MemoryBudget,
-    callbacks: &[&dyn Callbacks],
+    execution: &Execution<'_>,
 ) -> Result<Vec<Block>> {
-    if let Some(m) = notify(callbacks, |c| c.on_start(graph.len())) {
-        return Err(callback_error(m));
-    }
-    let mut driver = Driver::new(pool, graph, budget, callbacks);
+    let mut driver = Driver::new(pool, graph, execution);
     let outcome = driver.drive();
     driver.discard_cache();
     match &outcome {
-        Ok(_) => {
-            let _ = notify(callbacks, |c| c.on_memory(&driver.state.usage));
-        }
+        Ok(_) => execution.memory_used(&driver.state.usage),
         // Workers may still be writing spill files: stop them before the
         // spill directory (dropped with the state) is removed.
         Err(_) => driver.pool.kill(),
     }
-    drop(driver);
-    let ok = outcome.is_ok();
-    let ended = notify(callbacks, |c| c.on_end(ok));
-    match (outcome, ended) {
-        (Err(e), _) => Err(e),
-        (Ok(_), Some(m)) => Err(callback_error(m)),
-        (Ok(v), None) => Ok(v),
-    }
+    outcome
 }
 
 /// A task placed on a worker, with the inputs the loop handed out.
@@ -150,7 +132,7 @@ impl Where<'_> {
 struct Driver<'g, 'p, 'c> {
     pool: &'p mut Pool,
     graph: &'g TaskGraph,
-    callbacks: &'c [&'c dyn Callbacks],
+    execution: &'c Execution<'c>,
     state: ExecState<'g>,
     /// Whether the loop's accounting was near the budget when this round of
     /// placement began (the same for a task's projected copies and its placing).
@@ -189,19 +171,14 @@ fn distinct(deps: &[usize]) -> impl Iterator<Item = usize> + '_ {
 }
 
 impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
-    fn new(
-        pool: &'p mut Pool,
-        graph: &'g TaskGraph,
-        budget: &MemoryBudget,
-        callbacks: &'c [&'c dyn Callbacks],
-    ) -> Self {
+    fn new(pool: &'p mut Pool, graph: &'g TaskGraph, execution: &'c Execution<'c>) -> Self {
         let n = graph.len();
         let workers = pool.workers.len();
         Driver {
             pool,
             graph,
-            callbacks,
-            state: ExecState::remote(graph, budget),
+            execution,
+            state: ExecState::remote(graph, execution.budget()),
             pressed: false,
             owner: vec![None; n],
             nbytes: vec![0; n],
@@ -478,9 +455,7 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
                 state::Input::Spilled(slot) => Input::Spilled(slot.path().to_path_buf()),
             });
         }
-        if let Some(m) = notify(self.callbacks, |c| c.on_task_start(&task.key, w)) {
-            return Err(callback_error(m));
-        }
+        self.execution.task_started(&task.key, w)?;
         let req = Request::Run {
             task: i as u64,
             kernel: self.spec(i)?,
@@ -575,11 +550,7 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
         self.owner[i] = Some(w);
         self.nbytes[i] = nbytes;
         let key = &self.graph.tasks[i].key;
-        if let Some(m) = notify(self.callbacks, |c| {
-            c.on_task_finish(key, w, &self.placeholder)
-        }) {
-            return Err(callback_error(m));
-        }
+        self.execution.task_finished(key, w, &self.placeholder)?;
         let _ = self
             .state
             .complete_sized(i, self.placeholder.clone(), nbytes);

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tessera_chunk_core::Block;
 use tessera_graph::TaskGraph;
 
-use crate::callbacks::{notify, Callbacks};
+use crate::entry::Execution;
 use crate::error::{Error, Result};
 use crate::Scheduler;
 use host::{Ctx, Event};
@@ -46,6 +46,11 @@ impl Loaded {
 }
 
 /// A scheduler from a shared library (see [`abi`] for what it must export).
+///
+/// Memory budgets: the plugin, not the host, chooses which tasks run when, so
+/// a plugin run does not keep a budget's limit. A run given one still checks
+/// that every task fits on its own (an [`Error::OverBudget`] before anything
+/// runs otherwise), then runs without accounting and logs a warning saying so.
 pub struct Plugin {
     path: PathBuf,
     name: String,
@@ -167,10 +172,15 @@ impl Scheduler for Plugin {
         "plugin"
     }
 
-    fn run(&self, graph: &TaskGraph, callbacks: &[&dyn Callbacks]) -> Result<Vec<Block>> {
-        let callback_error = |m: String| error(format!("a callback panicked: {m}"));
-        if let Some(m) = notify(callbacks, |c| c.on_start(graph.len())) {
-            return Err(callback_error(m));
+    fn execute(&self, graph: &TaskGraph, execution: &Execution<'_>) -> Result<Vec<Block>> {
+        if let Some(limit) = execution.budget().limit() {
+            // Documented on `Plugin`: the plugin picks what runs when, so the
+            // host cannot keep a limit; every task was checked to fit alone.
+            tracing::warn!(
+                plugin = %self.name,
+                limit,
+                "a scheduler plugin does not keep memory budgets; the run may hold more"
+            );
         }
         let (dep_start, deps) = rows(&graph.deps);
         let (dependent_start, dependents) = rows(&graph.dependents);
@@ -207,18 +217,12 @@ impl Scheduler for Plugin {
                 drop(thread_ctx);
             })
             .map_err(|e| error(format!("cannot start the plugin's thread: {e}")))?;
-        let outcome = self.watch(&ctx, &rx, callbacks);
+        let outcome = self.watch(&ctx, &rx, execution);
         if outcome.is_err() {
             ctx.cancelled
                 .store(true, std::sync::atomic::Ordering::SeqCst);
         }
-        let ok = outcome.is_ok();
-        let ended = notify(callbacks, |c| c.on_end(ok));
-        match (outcome, ended) {
-            (Err(e), _) => Err(e),
-            (Ok(_), Some(m)) => Err(callback_error(m)),
-            (Ok(()), None) => Ok(ctx.outputs()),
-        }
+        outcome.map(|()| ctx.outputs())
     }
 }
 
@@ -228,7 +232,7 @@ impl Plugin {
         &self,
         ctx: &Ctx,
         rx: &std::sync::mpsc::Receiver<Event>,
-        callbacks: &[&dyn Callbacks],
+        execution: &Execution<'_>,
     ) -> Result<()> {
         let key = |i: usize| &ctx.graph.tasks[i].key;
         loop {
@@ -253,13 +257,13 @@ impl Plugin {
             };
             match event {
                 Event::Started(i, w) => {
-                    if let Some(m) = notify(callbacks, |c| c.on_task_start(key(i), w)) {
-                        ctx.fail(error(format!("a callback panicked: {m}")));
+                    if let Err(e) = execution.task_started(key(i), w) {
+                        ctx.fail(e);
                     }
                 }
                 Event::Finished(i, w, b) => {
-                    if let Some(m) = notify(callbacks, |c| c.on_task_finish(key(i), w, &b)) {
-                        ctx.fail(error(format!("a callback panicked: {m}")));
+                    if let Err(e) = execution.task_finished(key(i), w, &b) {
+                        ctx.fail(e);
                     }
                 }
                 Event::Returned(code) => {

@@ -6,7 +6,7 @@ use clap::ValueEnum;
 use ndarray::ArrayD;
 use tessera::diagnostics::{Draw, ProgressBar};
 use tessera::storage::Store;
-use tessera::{Array, Element, Scheduler, SyncScheduler, Threaded};
+use tessera::{Array, Element, Scheduler, Synchronous, Threaded};
 
 use crate::args::RunArgs;
 use crate::error::Result;
@@ -35,7 +35,7 @@ impl Runner {
     pub fn new(args: &RunArgs) -> Result<Self> {
         let config = tessera::config::get()?;
         let scheduler: Arc<dyn Scheduler> = match args.scheduler {
-            Some(SchedulerArg::Sync) => Arc::new(SyncScheduler),
+            Some(SchedulerArg::Sync) => Arc::new(Synchronous),
             Some(SchedulerArg::Threads) => Arc::new(Threaded::new(config.num_workers)),
             Some(SchedulerArg::Processes) => tessera::config::process_pool(config.num_workers),
             None => config.scheduler()?,

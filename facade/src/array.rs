@@ -202,69 +202,6 @@ impl<T: Element> Array<T> {
     pub fn raw_task_graph(&self) -> Result<TaskGraph> {
         Ok(TaskGraph::from_layer(self.expr()?.layer())?)
     }
-
-    /// Apply a closure to every block (`x.map_blocks(f)`), keeping the chunks.
-    /// The closure runs in this process only; see [`Array::map_blocks_kernel`]
-    /// for kernels that travel to worker processes.
-    ///
-    /// ```
-    /// let x = tessera::ones::<f64>([4, 4], 2);
-    /// let y = x.map_blocks(|b| b.mapv(|v| v * 3.0));
-    /// assert_eq!(y.sum().compute_scalar().unwrap(), 48.0);
-    /// ```
-    pub fn map_blocks<U: Element>(
-        &self,
-        f: impl Fn(ndarray::ArrayViewD<'_, T>) -> ArrayD<U> + Send + std::marker::Sync + 'static,
-    ) -> Array<U> {
-        let shape_check =
-            move |inputs: &[Block]| -> std::result::Result<Block, tessera_graph::KernelError> {
-                let [b] = inputs else {
-                    return Err(tessera_graph::KernelError::new(
-                        "map_blocks takes one block",
-                    ));
-                };
-                let a = b.as_array::<T>()?;
-                let out = f(a.view());
-                if out.shape() != a.shape() {
-                    return Err(tessera_graph::KernelError::new(format!(
-                    "map_blocks function returned shape {:?} for a block of shape {:?}; give the output chunks with map_blocks_kernel",
-                    out.shape(),
-                    a.shape()
-                )));
-                }
-                Ok(Block::from_array(out))
-            };
-        let kernel =
-            tessera_graph::ClosureKernel::new("map_blocks", std::sync::Arc::new(shape_check));
-        self.then("map_blocks", |x| {
-            Ok(tessera_ops::map_blocks::map_blocks(
-                x,
-                std::sync::Arc::new(kernel),
-                None,
-                U::DTYPE,
-                "map_blocks",
-            )?)
-        })
-    }
-
-    /// Apply a kernel (a named, serialisable [`tessera_graph::Kernel`], registered with
-    /// `tessera_ops::registry::register_kernel` so it can travel) to every block,
-    /// with output `chunks` (default: the input's).
-    pub fn map_blocks_kernel<U: Element>(
-        &self,
-        kernel: tessera_graph::KernelRef,
-        chunks: Option<Chunks>,
-    ) -> Array<U> {
-        self.then("map_blocks", |x| {
-            Ok(tessera_ops::map_blocks::map_blocks(
-                x,
-                kernel,
-                chunks,
-                U::DTYPE,
-                "map_blocks",
-            )?)
-        })
-    }
 }
 
 impl<T: Element> fmt::Display for Array<T> {

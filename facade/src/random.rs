@@ -17,11 +17,11 @@ use crate::array::Array;
 use crate::shape::IntoShape;
 
 fn draw<T: tessera_chunk_core::Element>(
+    dist: Distribution,
+    label: &str,
     shape: impl IntoShape,
     chunks: impl Into<ChunkSpec>,
-    dist: Distribution,
     seed: u64,
-    label: &str,
 ) -> Array<T> {
     let shape = shape.into_shape();
     let chunks = chunks.into();
@@ -38,14 +38,14 @@ pub fn random(
     seed: u64,
 ) -> Array<f64> {
     draw(
-        shape,
-        chunks,
         Distribution::Uniform {
             low: 0.0,
             high: 1.0,
         },
-        seed,
         "random_sample",
+        shape,
+        chunks,
+        seed,
     )
 }
 
@@ -58,11 +58,11 @@ pub fn uniform(
     seed: u64,
 ) -> Array<f64> {
     draw(
+        Distribution::Uniform { low, high },
+        "uniform",
         shape,
         chunks,
-        Distribution::Uniform { low, high },
         seed,
-        "uniform",
     )
 }
 
@@ -75,11 +75,11 @@ pub fn normal(
     seed: u64,
 ) -> Array<f64> {
     draw(
+        Distribution::Normal { loc, scale },
+        "normal",
         shape,
         chunks,
-        Distribution::Normal { loc, scale },
         seed,
-        "normal",
     )
 }
 
@@ -90,14 +90,14 @@ pub fn standard_normal(
     seed: u64,
 ) -> Array<f64> {
     draw(
-        shape,
-        chunks,
         Distribution::Normal {
             loc: 0.0,
             scale: 1.0,
         },
-        seed,
         "standard_normal",
+        shape,
+        chunks,
+        seed,
     )
 }
 
@@ -110,10 +110,10 @@ pub fn integers(
     seed: u64,
 ) -> Array<i64> {
     draw(
+        Distribution::Integers { low, high },
+        "integers",
         shape,
         chunks,
-        Distribution::Integers { low, high },
         seed,
-        "integers",
     )
 }

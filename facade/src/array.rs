@@ -3,8 +3,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use ndarray::ArrayD;
-use tessera_chunk_core::{Block, Chunks, DType, Element, Shape};
+use tessera_chunk_core::{Chunks, DType, Element, Shape};
 use tessera_graph::TaskGraph;
 use tessera_ops::Expr;
 

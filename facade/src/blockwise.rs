@@ -18,19 +18,32 @@ use crate::error::Result;
 /// Anything that is a lazy array (an [`Array`] of any element type or a
 /// [`DynArray`]), so operations can take operands of mixed dtypes.
 pub trait Operand {
-    /// The lazy expression.
-    fn operand(&self) -> &Expr;
+    /// The lazy expression, or the error met building it.
+    fn operand(&self) -> Result<&Expr>;
 }
 
 impl<T: Element> Operand for Array<T> {
-    fn operand(&self) -> &Expr {
+    fn operand(&self) -> Result<&Expr> {
         self.expr()
     }
 }
 
 impl Operand for DynArray {
-    fn operand(&self) -> &Expr {
-        self.expr()
+    fn operand(&self) -> Result<&Expr> {
+        Ok(self.expr())
+    }
+}
+
+/// The array `make` builds from the expressions of `operands` (their first
+/// error, or the one `make` meets, carried instead).
+fn from_operands<U: Element>(
+    op: &str,
+    operands: &[&dyn Operand],
+    make: impl FnOnce(&[&Expr]) -> Result<Expr>,
+) -> Array<U> {
+    match operands.iter().map(|x| x.operand()).collect::<Result<Vec<_>>>() {
+        Ok(exprs) => Array::built(op, &exprs, make(&exprs)),
+        Err(e) => Array::failed(e),
     }
 }
 
@@ -40,14 +53,14 @@ impl<T: Element> Array<T> {
     /// for kernels that travel to worker processes.
     ///
     /// ```
-    /// let x = tessera::ones::<f64>([4, 4], 2).unwrap();
-    /// let y = x.map_blocks(|b| b.mapv(|v| v * 3.0)).unwrap();
-    /// assert_eq!(y.sum::<f64>().unwrap().compute_scalar().unwrap(), 48.0);
+    /// let x = tessera::ones::<f64>([4, 4], 2);
+    /// let y = x.map_blocks(|b| b.mapv(|v| v * 3.0));
+    /// assert_eq!(y.sum().compute_scalar().unwrap(), 48.0);
     /// ```
     pub fn map_blocks<U: Element>(
         &self,
         f: impl Fn(ndarray::ArrayViewD<'_, T>) -> ArrayD<U> + Send + std::marker::Sync + 'static,
-    ) -> Result<Array<U>> {
+    ) -> Array<U> {
         let shape_check =
             move |inputs: &[Block]| -> std::result::Result<Block, tessera_graph::KernelError> {
                 let [b] = inputs else {
@@ -68,13 +81,7 @@ impl<T: Element> Array<T> {
             };
         let kernel =
             tessera_graph::ClosureKernel::new("map_blocks", std::sync::Arc::new(shape_check));
-        Array::from_expr(tessera_ops::map_blocks::map_blocks(
-            self.expr(),
-            std::sync::Arc::new(kernel),
-            None,
-            U::DTYPE,
-            "map_blocks",
-        )?)
+        self.map_blocks_kernel(std::sync::Arc::new(kernel), None)
     }
 
     /// Apply a kernel (a named, serialisable [`tessera_graph::Kernel`], registered with
@@ -84,14 +91,16 @@ impl<T: Element> Array<T> {
         &self,
         kernel: tessera_graph::KernelRef,
         chunks: Option<Chunks>,
-    ) -> Result<Array<U>> {
-        Array::from_expr(tessera_ops::map_blocks::map_blocks(
-            self.expr(),
-            kernel,
-            chunks,
-            U::DTYPE,
-            "map_blocks",
-        )?)
+    ) -> Array<U> {
+        self.then("map_blocks", |x| {
+            Ok(tessera_ops::map_blocks::map_blocks(
+                x,
+                kernel,
+                chunks,
+                U::DTYPE,
+                "map_blocks",
+            )?)
+        })
     }
 
     /// Apply a closure to every block with axes dropped or added and output
@@ -100,9 +109,9 @@ impl<T: Element> Array<T> {
     ///
     /// ```
     /// use tessera::{AdjustChunks, MapBlocksOptions};
-    /// let x = tessera::ones::<f64>([4, 6], [2, 3]).unwrap();
+    /// let x = tessera::ones::<f64>([4, 6], [2, 3]);
     /// let opts = MapBlocksOptions { drop_axis: vec![1], ..Default::default() };
-    /// let rows = x.map_blocks_with(|b| b.sum_axis(ndarray::Axis(1)), &opts).unwrap();
+    /// let rows = x.map_blocks_with(|b| b.sum_axis(ndarray::Axis(1)), &opts);
     /// assert_eq!(rows.chunks().axes(), &[vec![2, 2]]);
     /// assert_eq!(rows.compute().unwrap()[[3]], 6.0);
     /// ```
@@ -110,7 +119,7 @@ impl<T: Element> Array<T> {
         &self,
         f: impl Fn(ArrayViewD<'_, T>) -> ArrayD<U> + Send + Sync + 'static,
         opts: &MapBlocksOptions,
-    ) -> Result<Array<U>> {
+    ) -> Array<U> {
         // The output rank is known once the layer is built; the kernel checks blocks against it.
         let want_ndim: Arc<OnceLock<usize>> = Arc::new(OnceLock::new());
         let ndim = want_ndim.clone();
@@ -129,9 +138,9 @@ impl<T: Element> Array<T> {
             Ok(Block::from_array(out))
         };
         let kernel = Arc::new(ClosureKernel::new("map_blocks", Arc::new(kernel)));
-        let out = self.map_blocks_kernel_with(kernel, opts)?;
+        let out = self.map_blocks_kernel_with(kernel, opts);
         let _ = want_ndim.set(out.ndim());
-        Ok(out)
+        out
     }
 
     /// [`Array::map_blocks_with`] with a named, registered kernel that can travel to worker processes.
@@ -139,14 +148,10 @@ impl<T: Element> Array<T> {
         &self,
         kernel: KernelRef,
         opts: &MapBlocksOptions,
-    ) -> Result<Array<U>> {
-        Array::from_expr(map_blocks_with(
-            self.expr(),
-            kernel,
-            opts,
-            U::DTYPE,
-            "map_blocks",
-        )?)
+    ) -> Array<U> {
+        self.then("map_blocks", |x| {
+            Ok(map_blocks_with(x, kernel, opts, U::DTYPE, "map_blocks")?)
+        })
     }
 }
 
@@ -158,14 +163,14 @@ impl<T: Element> Array<T> {
 ///
 /// ```
 /// use tessera::{blockwise_fn, Block, BlockwiseOptions};
-/// let a = tessera::ones::<f64>([4, 6], [2, 3]).unwrap();
-/// let b = tessera::ones::<f64>([6, 5], [3, 5]).unwrap();
+/// let a = tessera::ones::<f64>([4, 6], [2, 3]);
+/// let b = tessera::ones::<f64>([6, 5], [3, 5]);
 /// // A matrix product: j is contracted, so each task sees whole rows of a and columns of b.
 /// let c = blockwise_fn::<f64>(|blocks: &[Block]| {
 ///     let x = blocks[0].as_array::<f64>()?.view().into_dimensionality::<ndarray::Ix2>().unwrap();
 ///     let y = blocks[1].as_array::<f64>()?.view().into_dimensionality::<ndarray::Ix2>().unwrap();
 ///     Ok(Block::from_array(x.dot(&y).into_dyn()))
-/// }, "ik", &[(&a, "ij"), (&b, "jk")], &BlockwiseOptions::default()).unwrap();
+/// }, "ik", &[(&a, "ij"), (&b, "jk")], &BlockwiseOptions::default());
 /// assert_eq!(c.chunks().axes(), &[vec![2, 2], vec![5]]);
 /// assert_eq!(c.compute().unwrap()[[3, 4]], 6.0);
 /// ```
@@ -174,16 +179,23 @@ pub fn blockwise<U: Element>(
     out: &str,
     inputs: &[(&dyn Operand, &str)],
     opts: &BlockwiseOptions,
-) -> Result<Array<U>> {
-    let exprs: Vec<(&Expr, &str)> = inputs.iter().map(|(x, i)| (x.operand(), *i)).collect();
-    Array::from_expr(blockwise_index::blockwise(
-        kernel,
-        out,
-        &exprs,
-        U::DTYPE,
-        opts,
-        "blockwise",
-    )?)
+) -> Array<U> {
+    let operands: Vec<&dyn Operand> = inputs.iter().map(|(x, _)| *x).collect();
+    from_operands("blockwise", &operands, |exprs| {
+        let indexed: Vec<(&Expr, &str)> = exprs
+            .iter()
+            .zip(inputs)
+            .map(|(x, (_, i))| (*x, *i))
+            .collect();
+        Ok(blockwise_index::blockwise(
+            kernel,
+            out,
+            &indexed,
+            U::DTYPE,
+            opts,
+            "blockwise",
+        )?)
+    })
 }
 
 /// [`blockwise`] with a closure over the input blocks (runs in this process only).
@@ -192,7 +204,7 @@ pub fn blockwise_fn<U: Element>(
     out: &str,
     inputs: &[(&dyn Operand, &str)],
     opts: &BlockwiseOptions,
-) -> Result<Array<U>> {
+) -> Array<U> {
     let kernel = ClosureKernel::new("blockwise", Arc::new(f));
     blockwise(Arc::new(kernel), out, inputs, opts)
 }
@@ -203,13 +215,15 @@ pub fn blockwise_fn<U: Element>(
 /// sum dtype (`i64`, `u64`) when an index is summed.
 ///
 /// ```
-/// let a = tessera::ones::<f64>([4, 6], [2, 3]).unwrap();
-/// let b = tessera::ones::<f64>([6, 5], [3, 5]).unwrap();
-/// let c = tessera::einsum::<f64>("ij,jk->ik", &[&a, &b]).unwrap();
+/// let a = tessera::ones::<f64>([4, 6], [2, 3]);
+/// let b = tessera::ones::<f64>([6, 5], [3, 5]);
+/// let c = tessera::einsum::<f64>("ij,jk->ik", &[&a, &b]);
 /// assert_eq!(c.shape(), vec![4, 5]);
 /// assert_eq!(c.compute().unwrap()[[0, 0]], 6.0);
 /// ```
-pub fn einsum<U: Element>(subscripts: &str, operands: &[&dyn Operand]) -> Result<Array<U>> {
-    let exprs: Vec<Expr> = operands.iter().map(|x| x.operand().clone()).collect();
-    Array::from_expr(tessera_ops::einsum::einsum(subscripts, &exprs, None)?)
+pub fn einsum<U: Element>(subscripts: &str, operands: &[&dyn Operand]) -> Array<U> {
+    from_operands("einsum", operands, |exprs| {
+        let exprs: Vec<Expr> = exprs.iter().map(|x| (*x).clone()).collect();
+        Ok(tessera_ops::einsum::einsum(subscripts, &exprs, None)?)
+    })
 }

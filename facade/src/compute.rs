@@ -136,10 +136,10 @@ impl<T: Element> Computable for &[&Array<T>] {
 impl<T: Element> Computable for Vec<&Array<T>> {
     type Output = Vec<ArrayD<T>>;
     fn exprs(&self) -> Result<Vec<&Expr>> {
-        self.as_slice().exprs()
+        self.iter().map(|a| a.expr()).collect()
     }
     fn assemble(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<ArrayD<T>>> {
-        self.as_slice().assemble(blocks)
+        self.iter().map(|a| a.assemble(blocks)).collect()
     }
 }
 

@@ -77,8 +77,10 @@ fn range_array<T: Element>(
     chunks: ChunkSpec,
     label: &str,
 ) -> Array<T> {
-    let chunks = new_chunks(chunks, &[len], T::DTYPE)?;
-    Array::from_expr(creation::range(chunks, start, step, T::DTYPE, label)?)
+    Array::source(label, || {
+        let chunks = new_chunks(chunks, &[len], T::DTYPE)?;
+        Ok(creation::range(chunks, start, step, T::DTYPE, label)?)
+    })
 }
 
 /// Evenly spaced values in `[start, stop)` with `step` (`da.arange`).

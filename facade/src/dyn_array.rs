@@ -145,9 +145,18 @@ impl DynArray {
     }
 }
 
-impl<T: Element> From<Array<T>> for DynArray {
-    fn from(a: Array<T>) -> Self {
-        DynArray::from_expr(a.expr().clone())
+impl<T: Element> TryFrom<&Array<T>> for DynArray {
+    type Error = crate::Error;
+    /// The untyped array, or the error the typed one carries.
+    fn try_from(a: &Array<T>) -> Result<Self> {
+        Ok(DynArray::from_expr(a.expr()?.clone()))
+    }
+}
+
+impl<T: Element> TryFrom<Array<T>> for DynArray {
+    type Error = crate::Error;
+    fn try_from(a: Array<T>) -> Result<Self> {
+        DynArray::try_from(&a)
     }
 }
 

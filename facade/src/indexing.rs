@@ -6,46 +6,43 @@ use tessera_ops::{indexing, slicing};
 
 use crate::array::Array;
 use crate::error::Result;
+use crate::reduce_args::Reduce;
 
 impl<T: Element> Array<T> {
     /// Basic indexing, NumPy style: `x.slice(&s![3, 1..8, IndexItem::NewAxis])`.
     ///
     /// ```
     /// use tessera::{s, IndexItem};
-    /// let x = tessera::arange::<f64>(0.0, 10.0, 1.0, 3).unwrap();
-    /// let y = x.slice(&s![IndexItem::step(.., -3)]).unwrap();
+    /// let x = tessera::arange::<f64>(0.0, 10.0, 1.0, 3);
+    /// let y = x.slice(&s![IndexItem::step(.., -3)]);
     /// assert_eq!(y.compute().unwrap().iter().copied().collect::<Vec<_>>(), vec![9.0, 6.0, 3.0, 0.0]);
     /// ```
-    pub fn slice(&self, index: &[IndexItem]) -> Result<Array<T>> {
-        Array::from_expr(slicing::getitem(self.expr(), index)?)
-    }
-
-    fn indexed(expr: Result<tessera_ops::Expr, tessera_ops::Error>) -> Result<Array<T>> {
-        Array::from_expr(expr?)
+    pub fn slice(&self, index: &[IndexItem]) -> Array<T> {
+        self.then("getitem", |x| Ok(slicing::getitem(x, index)?))
     }
 
     /// Elements at `indices` along `axis` (`x[:, [3, 0, -1]]`, `da.take`);
     /// negative indices count from the end.
     ///
     /// ```
-    /// let x = tessera::arange::<i64>(0.0, 10.0, 1.0, 4).unwrap();
-    /// let y = x.take(&[7, 1, -1], 0).unwrap();
+    /// let x = tessera::arange::<i64>(0.0, 10.0, 1.0, 4);
+    /// let y = x.take(&[7, 1, -1], 0);
     /// assert_eq!(y.compute().unwrap().into_raw_vec_and_offset().0, vec![7, 1, 9]);
     /// ```
-    pub fn take(&self, indices: &[i64], axis: i64) -> Result<Array<T>> {
-        Self::indexed(indexing::take(self.expr(), indices, axis))
+    pub fn take(&self, indices: &[i64], axis: i64) -> Array<T> {
+        self.then("take", |x| Ok(indexing::take(x, indices, axis)?))
     }
 
     /// Elements where `mask` is true along `axis` (`x[:, mask]` with a NumPy
     /// mask); the mask needs one bool per element of the axis.
     ///
     /// ```
-    /// let x = tessera::arange::<i64>(0.0, 5.0, 1.0, 2).unwrap();
-    /// let y = x.compress(&[true, false, false, true, true], 0).unwrap();
+    /// let x = tessera::arange::<i64>(0.0, 5.0, 1.0, 2);
+    /// let y = x.compress(&[true, false, false, true, true], 0);
     /// assert_eq!(y.compute().unwrap().into_raw_vec_and_offset().0, vec![0, 3, 4]);
     /// ```
-    pub fn compress(&self, mask: &[bool], axis: i64) -> Result<Array<T>> {
-        Self::indexed(indexing::compress(self.expr(), mask, axis))
+    pub fn compress(&self, mask: &[bool], axis: i64) -> Array<T> {
+        self.then("compress", |x| Ok(indexing::compress(x, mask, axis)?))
     }
 
     /// Elements where the lazy 1-d `mask` is true along `axis` (`x[:, mask]`
@@ -54,6 +51,8 @@ impl<T: Element> Array<T> {
     /// (with the default scheduler) and gives one block per block of the two
     /// aligned cuts, as long as its count of true values.
     pub fn compress_lazy(&self, mask: &Array<bool>, axis: i64) -> Result<Array<T>> {
+        let x = self.expr()?;
+        mask.check()?;
         if mask.ndim() != 1 {
             return Err(tessera_ops::Error::InvalidArgument {
                 op: "boolean mask".into(),
@@ -77,53 +76,50 @@ impl<T: Element> Array<T> {
             .into());
         }
         let values: Vec<bool> = mask.compute()?.iter().copied().collect();
-        Self::indexed(indexing::mask_blocks(
-            self.expr(),
+        Array::from_expr(indexing::mask_blocks(
+            x,
             &values,
             mask.chunks().axis(0),
             axis,
-        ))
+        )?)
     }
 
     /// The `n`-th discrete difference along `axis` (`da.diff`).
-    pub fn diff(&self, n: usize, axis: i64) -> Result<Array<T>> {
-        Self::indexed(indexing::diff(self.expr(), n, axis))
+    pub fn diff(&self, n: usize, axis: i64) -> Array<T> {
+        self.then("diff", |x| Ok(indexing::diff(x, n, axis)?))
     }
 
-    /// Roll elements by `shift` along `axis`, or over the flattened array for `None` (`da.roll`).
+    /// Roll elements by `shift` along the axes given (`..`: over the
+    /// flattened array), as `da.roll(x, shift, axis)`.
     ///
     /// ```
-    /// let x = tessera::arange::<i64>(0.0, 5.0, 1.0, 2).unwrap();
-    /// let y = x.roll(2, None).unwrap();
+    /// let x = tessera::arange::<i64>(0.0, 5.0, 1.0, 2);
+    /// let y = x.roll(2, ..);
     /// assert_eq!(y.compute().unwrap().into_raw_vec_and_offset().0, vec![3, 4, 0, 1, 2]);
     /// ```
-    pub fn roll(&self, shift: i64, axis: Option<i64>) -> Result<Array<T>> {
-        let axes = axis.map(|a| vec![a]);
-        Self::indexed(indexing::roll(self.expr(), &[shift], axes.as_deref()))
+    pub fn roll(&self, shift: i64, axes: impl Into<Reduce>) -> Array<T> {
+        self.roll_each(&[shift], axes)
     }
 
-    /// Roll along several axes, one shift per axis.
-    pub fn roll_axes(&self, shifts: &[i64], axes: &[i64]) -> Result<Array<T>> {
-        Self::indexed(indexing::roll(self.expr(), shifts, Some(axes)))
+    /// Roll along several axes, one shift per axis (`da.roll(x, (1, 2), (0, 1))`).
+    pub fn roll_each(&self, shifts: &[i64], axes: impl Into<Reduce>) -> Array<T> {
+        let axes = axes.into().axes;
+        self.then("roll", |x| Ok(indexing::roll(x, shifts, axes.as_deref())?))
     }
 
-    /// Reverse the order of elements along `axis` (`da.flip`).
-    pub fn flip(&self, axis: i64) -> Result<Array<T>> {
-        Self::indexed(indexing::flip(self.expr(), Some(&[axis])))
-    }
-
-    /// Reverse along several axes, or all of them for `None`.
-    pub fn flip_axes(&self, axes: Option<&[i64]>) -> Result<Array<T>> {
-        Self::indexed(indexing::flip(self.expr(), axes))
+    /// Reverse the order of elements along the axes given (`..`: all of them), as `da.flip`.
+    pub fn flip(&self, axes: impl Into<Reduce>) -> Array<T> {
+        let axes = axes.into().axes;
+        self.then("flip", |x| Ok(indexing::flip(x, axes.as_deref())?))
     }
 
     /// Reverse the rows (axis 0), as `np.flipud`.
-    pub fn flipud(&self) -> Result<Array<T>> {
+    pub fn flipud(&self) -> Array<T> {
         self.flip(0)
     }
 
     /// Reverse the columns (axis 1), as `np.fliplr`.
-    pub fn fliplr(&self) -> Result<Array<T>> {
+    pub fn fliplr(&self) -> Array<T> {
         self.flip(1)
     }
 }
@@ -144,32 +140,36 @@ impl<'a, T: Element> From<&'a Array<T>> for Nested<'a, T> {
 }
 
 impl<T: Element> Nested<'_, T> {
-    fn to_ops(&self) -> indexing::Nested {
-        match self {
-            Nested::Array(a) => indexing::Nested::Array(a.expr().clone()),
-            Nested::List(items) => {
-                indexing::Nested::List(items.iter().map(Nested::to_ops).collect())
-            }
-        }
+    /// The ops crate's nesting, or the first error a leaf carries.
+    fn to_ops(&self) -> Result<indexing::Nested> {
+        Ok(match self {
+            Nested::Array(a) => indexing::Nested::Array(a.expr()?.clone()),
+            Nested::List(items) => indexing::Nested::List(
+                items.iter().map(Nested::to_ops).collect::<Result<_>>()?,
+            ),
+        })
     }
 }
 
 /// Assemble an array from nested lists of arrays (`da.block`): innermost
 /// lists join along the last axis, the next ones out along the axis before.
-pub fn block<T: Element>(arrays: &Nested<'_, T>) -> Result<Array<T>> {
-    Array::from_expr(indexing::block(&arrays.to_ops())?)
+pub fn block<T: Element>(arrays: &Nested<'_, T>) -> Array<T> {
+    match arrays.to_ops() {
+        Ok(nested) => Array::source("block", || Ok(indexing::block(&nested)?)),
+        Err(e) => Array::failed(e),
+    }
 }
 
 /// `block` for the common two-level case: rows of arrays, a block matrix.
 ///
 /// ```
-/// let a = tessera::ones::<f64>([2, 2], 1).unwrap();
-/// let b = tessera::zeros::<f64>([2, 3], 2).unwrap();
-/// let m = tessera::block_2d(&[vec![&a, &b], vec![&b, &a]]).unwrap();
+/// let a = tessera::ones::<f64>([2, 2], 1);
+/// let b = tessera::zeros::<f64>([2, 3], 2);
+/// let m = tessera::block_2d(&[vec![&a, &b], vec![&b, &a]]);
 /// assert_eq!(m.shape(), vec![4, 5]);
 /// assert_eq!(m.compute().unwrap()[[3, 4]], 1.0);
 /// ```
-pub fn block_2d<T: Element>(rows: &[Vec<&Array<T>>]) -> Result<Array<T>> {
+pub fn block_2d<T: Element>(rows: &[Vec<&Array<T>>]) -> Array<T> {
     let nested = Nested::List(
         rows.iter()
             .map(|r| Nested::List(r.iter().map(|&a| Nested::Array(a)).collect()))

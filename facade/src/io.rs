@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use tessera_chunk_core::{ChunkSpec, Chunks, Element};
 use tessera_ops::io;
-use tessera_schedulers::{Callbacks, RunOptions, Scheduler};
 use tessera_storage::{ArrayMetadata, ChunkRead, Store};
 
 use tessera_graph::{Key, TaskGraph};
+
+use crate::compute::Compute;
 
 use crate::array::Array;
 use crate::config;
@@ -57,12 +58,11 @@ impl<T: Element> Array<T> {
     /// Stored chunks are regular: blocks are rechunked to this array's
     /// `chunksize` first when they are not (never two tasks on one chunk).
     pub fn to_store(&self, store: Arc<dyn Store>, path: &str) -> Result<u64> {
-        let scheduler = config::get()?.scheduler()?;
-        self.to_store_with(store, path, scheduler.as_ref(), &[])
+        self.to_store_with(store, path, &Compute::new())
     }
 
-    /// [`Array::to_store`] with a given scheduler and callbacks (a progress
-    /// bar sees every read, rechunk and write task of the one graph).
+    /// [`Array::to_store`] with compute options (a scheduler; callbacks such as
+    /// a progress bar see every read, rechunk and write task of the one graph).
     ///
     /// ```
     /// use std::sync::atomic::{AtomicUsize, Ordering};
@@ -79,9 +79,10 @@ impl<T: Element> Array<T> {
     /// }
     ///
     /// let store = Arc::new(MemoryStore::default());
-    /// let x = tessera::ones::<f64>([4, 6], [2, 3])?;
+    /// let x = tessera::ones::<f64>([4, 6], [2, 3]);
     /// let total = Total::default();
-    /// let written = x.to_store_with(store.clone(), "x", &tessera::Synchronous, &[&total])?;
+    /// let opts = tessera::Compute::new().scheduler(&tessera::Synchronous).callback(&total);
+    /// let written = x.to_store_with(store.clone(), "x", &opts)?;
     /// assert_eq!(written, 4);
     /// // One write task per chunk and the count that gathers them.
     /// assert!(total.0.load(Ordering::Relaxed) >= 5);
@@ -92,15 +93,9 @@ impl<T: Element> Array<T> {
         &self,
         store: Arc<dyn Store>,
         path: &str,
-        scheduler: &dyn Scheduler,
-        callbacks: &[&dyn Callbacks],
+        options: &Compute<'_>,
     ) -> Result<u64> {
-        let counts = store_with(
-            &[DynArray::from(self.clone())],
-            &[(store, path)],
-            scheduler,
-            callbacks,
-        )?;
+        let counts = store_with(&[DynArray::try_from(self)?], &[(store, path)], options)?;
         Ok(counts.iter().sum())
     }
 }
@@ -109,17 +104,15 @@ impl<T: Element> Array<T> {
 /// `arrays[i]` goes to a new array at `targets[i]`; work they share (a common
 /// input) is done once. Returns the number of chunks written per array.
 pub fn store(arrays: &[DynArray], targets: &[(Arc<dyn Store>, &str)]) -> Result<Vec<u64>> {
-    let scheduler = config::get()?.scheduler()?;
-    store_with(arrays, targets, scheduler.as_ref(), &[])
+    store_with(arrays, targets, &Compute::new())
 }
 
-/// [`store`] with a given scheduler and callbacks (a progress bar sees every
-/// read, rechunk and write task of the one graph).
+/// [`store`] with compute options (a progress bar sees every read, rechunk
+/// and write task of the one graph).
 pub fn store_with(
     arrays: &[DynArray],
     targets: &[(Arc<dyn Store>, &str)],
-    scheduler: &dyn Scheduler,
-    callbacks: &[&dyn Callbacks],
+    options: &Compute<'_>,
 ) -> Result<Vec<u64>> {
     if arrays.len() != targets.len() {
         return Err(tessera_ops::Error::InvalidArgument {
@@ -133,7 +126,7 @@ pub fn store_with(
         .into());
     }
     let mut created = Vec::with_capacity(arrays.len());
-    let written = write_all(arrays, targets, scheduler, callbacks, &mut created);
+    let written = write_all(arrays, targets, options, &mut created);
     if written.is_err() {
         // Never leave half-written arrays behind: remove what this call made.
         for (target, path) in created {
@@ -147,8 +140,7 @@ pub fn store_with(
 fn write_all<'a>(
     arrays: &[DynArray],
     targets: &'a [(Arc<dyn Store>, &'a str)],
-    scheduler: &dyn Scheduler,
-    callbacks: &[&dyn Callbacks],
+    options: &Compute<'_>,
     created: &mut Vec<(&'a Arc<dyn Store>, &'a str)>,
 ) -> Result<Vec<u64>> {
     let mut roots = Vec::with_capacity(arrays.len());
@@ -161,18 +153,16 @@ fn write_all<'a>(
         target.create_array(path, &meta)?;
         created.push((target, path));
         let writes = io::write(&blocks, target.clone(), path)?;
-        roots.push(tessera_graph::passes::optimize(writes.layer())?);
+        roots.push(writes.layer().clone());
     }
+    // Optimised together: an input the arrays share is made or read once.
+    let roots = tessera_graph::passes::optimize_all(&roots)?;
     let outputs: Vec<Key> = roots
         .iter()
         .map(|r| Key::new(r.name().clone(), vec![]))
         .collect();
     let graph = tessera_graph::inline_sources(TaskGraph::from_layers(&roots, &outputs)?)?;
-    let budget = config::get()?.budget();
-    let options = RunOptions::default()
-        .with_budget(&budget)
-        .with_callbacks(callbacks);
-    let blocks = scheduler.run(&graph, &options)?;
+    let blocks = options.run(&graph)?;
     blocks
         .iter()
         .map(|b| Ok(b.as_array::<u64>()?.sum()))
@@ -244,6 +234,8 @@ mod zarr {
         /// makes `dir` itself the array), chunk by chunk, with zstd as
         /// zarr-python does. Returns the number of chunks written.
         pub fn to_zarr(&self, dir: impl AsRef<Path>, array_path: &str) -> Result<u64> {
+            // An array that failed to build creates nothing.
+            self.check()?;
             let dir = dir.as_ref();
             super::removing_new_path_on_error(dir, || {
                 let store = if array_path.is_empty() || dir.is_dir() {
@@ -299,6 +291,7 @@ mod hdf5 {
         /// Write to a new chunked dataset `dataset` of the HDF5 file at `path`
         /// (created when missing), chunk by chunk; returns the chunks written.
         pub fn to_hdf5(&self, path: impl AsRef<Path>, dataset: &str) -> Result<u64> {
+            self.check()?;
             let path = path.as_ref();
             super::removing_new_path_on_error(path, || {
                 let store = if path.exists() {

@@ -6,10 +6,10 @@
 //! in an order that keeps few chunks in memory.
 //!
 //! ```
-//! let x = tessera::ones::<f64>(10, 5)?;
+//! let x = tessera::ones::<f64>(10, 5);
 //! println!("{}", x.summary());
 //! assert_eq!(x.summary().count_text, "2 chunks in 1 graph layer");
-//! assert_eq!(x.sum::<f64>()?.compute_scalar()?, 10.0);
+//! assert_eq!(x.sum().compute_scalar()?, 10.0);
 //! # Ok::<(), tessera::Error>(())
 //! ```
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
@@ -24,6 +24,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod array;
 mod blockwise;
 mod chunking;
+mod compute;
 pub mod config;
 mod creation;
 pub mod diagnostics;
@@ -38,6 +39,7 @@ mod plan;
 pub mod random;
 mod rechunk;
 mod reduce;
+mod reduce_args;
 mod repr;
 mod reshape;
 mod shape;
@@ -45,11 +47,12 @@ pub mod worker;
 
 pub use array::Array;
 pub use blockwise::{blockwise, blockwise_fn, einsum, Operand};
+pub use compute::{compute, compute_with, Computable, Compute};
 pub use creation::{
     arange, empty, from_array, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
 };
 pub use dyn_array::DynArray;
-pub use elementwise::where_;
+pub use elementwise::{where_, Rhs};
 pub use error::{Error, Result};
 pub use indexing::{block, block_2d, Nested};
 #[cfg(feature = "hdf5")]
@@ -60,6 +63,7 @@ pub use io::{from_zarr, from_zarr_with_chunks};
 pub use linalg::{tensordot, TensorAxes};
 pub use overlap::{Boundaries, Boundary, Depth};
 pub use plan::Plan;
+pub use reduce_args::{all_axes, axes, axis, ddof, Reduce};
 pub use repr::Summary;
 pub use reshape::{concatenate, stack};
 pub use shape::IntoShape;
@@ -70,15 +74,12 @@ pub use tessera_chunk_core::Block;
 pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };
-pub use tessera_graph::{Kernel, KernelError, KernelErrorKind, KernelRef, Params};
+pub use tessera_graph::{Kernel, KernelError, KernelErrorKind, KernelRef, Key, Params};
 pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
-pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, ReduceOptions, UnaryOp};
-/// The scheduler that runs everything on the calling thread, by its earlier name.
-pub use tessera_schedulers::Synchronous as SyncScheduler;
+pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, UnaryOp};
 pub use tessera_schedulers::{
-    Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, RunOptions, Scheduler, Synchronous,
-    Threaded,
+    Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, Scheduler, Synchronous, Threaded,
 };
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.
 pub use tessera_storage as storage;

@@ -129,7 +129,7 @@ impl<T: Element> Array<T> {
     /// scheduler and budget, before computing.
     ///
     /// ```
-    /// let x = tessera::ones::<f64>([1000, 1000], [100, 1000]).unwrap();
+    /// let x = tessera::ones::<f64>([1000, 1000], [100, 1000]);
     /// let plan = x.plan().unwrap();
     /// assert_eq!((plan.tasks, plan.largest_chunk), (10, 800_000));
     /// assert!(plan.fits());

@@ -1,192 +1,178 @@
-//! Reductions (`x.sum()`, `x.mean()` … in Dask's tree of layers), cumulative
-//! scans, arg reductions, NaN-skipping reductions, counts, histograms, unique
-//! values, topk.
+//! Reductions (`x.sum()`, `x.mean_with(0)` … in Dask's tree of layers),
+//! cumulative scans, arg reductions, NaN-skipping reductions, counts,
+//! histograms, unique values, topk.
+//!
+//! Every reduction has two forms: `x.op()` over all axes, and
+//! `x.op_with(r)` where `r` is anything that becomes a [`Reduce`]: an axis
+//! (`0`, `-1`), several (`[0, 2]`), `..` for all, or a builder with options
+//! (`axes([0, 2]).keepdims()`, `ddof(1)`, `axis(1).split_every(4)`).
+//! Result dtypes are NumPy's: sums of integers in `i64`/`u64` (`T::Sum`),
+//! means, variances and standard deviations of `f32` in `f32` and of
+//! everything else in `f64` (`T::Float`).
 
 use ndarray::Array1;
 use tessera_chunk_core::Element;
-use tessera_graph::TaskGraph;
 use tessera_ops::{
     arg_reduction, cumulative, histogram, reduction, topk, unique, ArgOp, CumOp, ReduceOp,
-    ReduceOptions,
 };
-use tessera_schedulers::{RunOptions, Scheduler};
 
 use crate::array::Array;
-use crate::config;
+use crate::compute::{graph_of, Compute};
 use crate::error::{Error, Result};
+use crate::reduce_args::Reduce;
 
-fn one_axis(axis: Option<i64>, keepdims: bool) -> ReduceOptions {
-    ReduceOptions {
-        axes: axis.map(|a| vec![a]),
-        keepdims,
-        split_every: None,
-    }
+/// `$name()` over all axes and `$with(r)` over the axes and options of `r`,
+/// for each reduction, giving dtype `$out`.
+macro_rules! reductions {
+    ($($(#[$doc:meta])* $name:ident, $with:ident, $label:literal, $out:ty, |$r:ident| $op:expr;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> Array<$out> {
+            self.$with(..)
+        }
+
+        $(#[$doc])*
+        /// Over the axes and with the options of `r` (see [`Reduce`]).
+        pub fn $with(&self, r: impl Into<Reduce>) -> Array<$out> {
+            let $r = r.into();
+            self.reduced($label, $op, &$r)
+        }
+    )*};
 }
 
 impl<T: Element> Array<T> {
-    /// Sum of all elements, in NumPy's sum dtype (`i64` for integers, `u64` for unsigned, `T` for floats).
-    pub fn sum<U: Element>(&self) -> Result<Array<U>> {
-        self.reduce_to(ReduceOp::Sum, None)
+    /// Any reduction op over the axes and with the options of `r`, giving
+    /// dtype `U` (the named methods below fix `U` to NumPy's dtype).
+    pub fn reduction<U: Element>(&self, op: ReduceOp, r: impl Into<Reduce>) -> Array<U> {
+        self.reduced(op_label(op), op, &r.into())
     }
 
-    /// Any reduction over chosen axes with options (negative axes count from the end).
-    pub fn reduction<U: Element>(&self, op: ReduceOp, opts: &ReduceOptions) -> Result<Array<U>> {
-        Array::from_expr(reduction::reduce(self.expr(), op, opts)?)
+    fn reduced<U: Element>(&self, label: &str, op: ReduceOp, r: &Reduce) -> Array<U> {
+        let opts = r.options();
+        self.then(label, |x| Ok(reduction::reduce(x, op, &opts)?))
     }
 
-    fn reduce_to<U: Element>(&self, op: ReduceOp, axes: Option<Vec<i64>>) -> Result<Array<U>> {
-        let opts = ReduceOptions {
-            axes,
-            keepdims: false,
-            split_every: None,
-        };
-        self.reduction(op, &opts)
+    reductions! {
+        /// Sum (`x.sum()`), in NumPy's sum dtype.
+        sum, sum_with, "sum", T::Sum, |r| ReduceOp::Sum;
+        /// Product (`x.prod()`), in NumPy's sum dtype.
+        prod, prod_with, "prod", T::Sum, |r| ReduceOp::Prod;
+        /// Mean (`x.mean()`): `f32` stays `f32`, everything else is `f64`.
+        mean, mean_with, "mean", T::Float, |r| ReduceOp::Mean;
+        /// Variance (`x.var()`), with `ddof` from [`Reduce::ddof`] (default 0).
+        var, var_with, "var", T::Float, |r| ReduceOp::Var { ddof: r.ddof };
+        /// Standard deviation (`x.std()`), with `ddof` from [`Reduce::ddof`] (default 0).
+        std, std_with, "std", T::Float, |r| ReduceOp::Std { ddof: r.ddof };
+        /// Minimum (`x.min()`).
+        min, min_with, "min", T, |r| ReduceOp::Min;
+        /// Maximum (`x.max()`).
+        max, max_with, "max", T, |r| ReduceOp::Max;
+        /// Whether any element is non-zero (`x.any()`).
+        any, any_with, "any", bool, |r| ReduceOp::Any;
+        /// Whether every element is non-zero (`x.all()`).
+        all, all_with, "all", bool, |r| ReduceOp::All;
+        /// Sum treating NaN as zero (`da.nansum`), in NumPy's sum dtype.
+        nansum, nansum_with, "nansum", T::Sum, |r| ReduceOp::NanSum;
+        /// Product treating NaN as one (`da.nanprod`), in NumPy's sum dtype.
+        nanprod, nanprod_with, "nanprod", T::Sum, |r| ReduceOp::NanProd;
+        /// Minimum ignoring NaN (`da.nanmin`); NaN where a slice is all NaN.
+        nanmin, nanmin_with, "nanmin", T, |r| ReduceOp::NanMin;
+        /// Maximum ignoring NaN (`da.nanmax`); NaN where a slice is all NaN.
+        nanmax, nanmax_with, "nanmax", T, |r| ReduceOp::NanMax;
+        /// Mean of the non-NaN elements (`da.nanmean`); NaN where there are none.
+        nanmean, nanmean_with, "nanmean", T::Float, |r| ReduceOp::NanMean;
+        /// Variance of the non-NaN elements (`da.nanvar`); NaN where there
+        /// are fewer than `ddof` of them, as Dask (NumPy also gives NaN, not
+        /// infinity, where there are exactly `ddof`).
+        nanvar, nanvar_with, "nanvar", T::Float, |r| ReduceOp::NanVar { ddof: r.ddof };
+        /// Standard deviation of the non-NaN elements (`da.nanstd`).
+        nanstd, nanstd_with, "nanstd", T::Float, |r| ReduceOp::NanStd { ddof: r.ddof };
     }
 
-    /// Mean of all elements (float64; float32 stays float32 — use `mean_f32` for that).
-    pub fn mean(&self) -> Result<Array<f64>> {
-        self.reduce_to(ReduceOp::Mean, None)
+    /// Number of non-zero elements (`da.count_nonzero`).
+    pub fn count_nonzero(&self) -> Array<i64> {
+        self.count_nonzero_with(..)
     }
 
-    /// Mean along one axis (negative counts from the end).
-    pub fn mean_axis(&self, axis: i64) -> Result<Array<f64>> {
-        self.reduce_to(ReduceOp::Mean, Some(vec![axis]))
+    /// Number of non-zero elements over the axes of `r`.
+    pub fn count_nonzero_with(&self, r: impl Into<Reduce>) -> Array<i64> {
+        let opts = r.into().options();
+        self.then("count_nonzero", |x| {
+            Ok(reduction::count_nonzero(x, &opts)?)
+        })
     }
 
-    /// Variance of all elements with `ddof` delta degrees of freedom.
-    pub fn var(&self, ddof: u32) -> Result<Array<f64>> {
-        self.reduce_to(ReduceOp::Var { ddof }, None)
-    }
-
-    /// Standard deviation of all elements with `ddof` delta degrees of freedom.
-    pub fn std(&self, ddof: u32) -> Result<Array<f64>> {
-        self.reduce_to(ReduceOp::Std { ddof }, None)
-    }
-
-    /// Sum along one axis, in NumPy's sum dtype.
-    pub fn sum_axis<U: Element>(&self, axis: i64) -> Result<Array<U>> {
-        self.reduce_to(ReduceOp::Sum, Some(vec![axis]))
-    }
-
-    /// Minimum of all elements.
-    pub fn min(&self) -> Result<Array<T>> {
-        self.reduce_to(ReduceOp::Min, None)
-    }
-
-    /// Maximum of all elements.
-    pub fn max(&self) -> Result<Array<T>> {
-        self.reduce_to(ReduceOp::Max, None)
-    }
-
-    /// Whether any element is non-zero.
-    pub fn any(&self) -> Result<Array<bool>> {
-        self.reduce_to(ReduceOp::Any, None)
-    }
-
-    /// Whether every element is non-zero.
-    pub fn all(&self) -> Result<Array<bool>> {
-        self.reduce_to(ReduceOp::All, None)
-    }
-
-    /// Cumulative sum along `axis`, or over the flattened array for `None`
-    /// (`np.cumsum`); the result is in NumPy's sum dtype (`i64` for signed
-    /// integers and bool, `u64` for unsigned, `T` for floats).
+    /// Cumulative sum over the flattened array (`np.cumsum(x)`), in NumPy's
+    /// sum dtype (`i64` for signed integers and bool, `u64` for unsigned).
     ///
     /// ```
-    /// let x = tessera::arange::<i32>(0.0, 5.0, 1.0, 2)?;
-    /// let c = x.cumsum::<i64>(None)?;
-    /// assert_eq!(c.compute()?.into_raw_vec_and_offset().0, vec![0, 1, 3, 6, 10]);
+    /// let x = tessera::arange::<i32>(0.0, 5.0, 1.0, 2);
+    /// assert_eq!(x.cumsum().compute()?.into_raw_vec_and_offset().0, vec![0, 1, 3, 6, 10]);
     /// # Ok::<(), tessera::Error>(())
     /// ```
-    pub fn cumsum<U: Element>(&self, axis: Option<i64>) -> Result<Array<U>> {
-        Array::from_expr(cumulative::cumulative(self.expr(), CumOp::Sum, axis)?)
+    pub fn cumsum(&self) -> Array<T::Sum> {
+        self.cumsum_with(..)
     }
 
-    /// Cumulative product along `axis`, or over the flattened array for `None` (`np.cumprod`).
-    pub fn cumprod<U: Element>(&self, axis: Option<i64>) -> Result<Array<U>> {
-        Array::from_expr(cumulative::cumulative(self.expr(), CumOp::Prod, axis)?)
+    /// Cumulative sum along one axis (`x.cumsum(axis=0)`; `..` flattens).
+    pub fn cumsum_with(&self, axis: impl Into<Reduce>) -> Array<T::Sum> {
+        self.cumulative("cumsum", CumOp::Sum, axis.into())
     }
 
-    /// Index of the minimum along `axis` (`None`: into the flattened array),
-    /// the first one on ties; a NaN counts as the minimum, as in NumPy.
+    /// Cumulative product over the flattened array (`np.cumprod(x)`).
+    pub fn cumprod(&self) -> Array<T::Sum> {
+        self.cumprod_with(..)
+    }
+
+    /// Cumulative product along one axis (`..` flattens).
+    pub fn cumprod_with(&self, axis: impl Into<Reduce>) -> Array<T::Sum> {
+        self.cumulative("cumprod", CumOp::Prod, axis.into())
+    }
+
+    fn cumulative<U: Element>(&self, label: &str, op: CumOp, r: Reduce) -> Array<U> {
+        self.then(label, |x| {
+            let axis = one_axis(label, &r)?;
+            Ok(cumulative::cumulative(x, op, axis)?)
+        })
+    }
+
+    /// Index of the minimum in the flattened array (`x.argmin()`), the first
+    /// on ties; a NaN counts as the minimum, as in NumPy.
     ///
     /// ```
-    /// let x = tessera::from_array(ndarray::arr1(&[3.0, 1.0, 2.0, 1.0]).into_dyn(), 2)?;
-    /// assert_eq!(x.argmin(None)?.compute_scalar()?, 1);
+    /// let x = tessera::from_array(ndarray::arr1(&[3.0, 1.0, 2.0, 1.0]).into_dyn(), 2);
+    /// assert_eq!(x.argmin().compute_scalar()?, 1);
     /// # Ok::<(), tessera::Error>(())
     /// ```
-    pub fn argmin(&self, axis: Option<i64>) -> Result<Array<i64>> {
-        self.arg_reduction(ArgOp::Min, axis, false)
+    pub fn argmin(&self) -> Array<i64> {
+        self.argmin_with(..)
     }
 
-    /// Index of the maximum along `axis` (`None`: into the flattened array).
-    pub fn argmax(&self, axis: Option<i64>) -> Result<Array<i64>> {
-        self.arg_reduction(ArgOp::Max, axis, false)
+    /// Index of the minimum along one axis (`axis(0).keepdims()` keeps it).
+    pub fn argmin_with(&self, r: impl Into<Reduce>) -> Array<i64> {
+        self.arg_reduced("argmin", ArgOp::Min, r.into())
     }
 
-    /// `argmin`/`argmax` with `keepdims`.
-    pub fn arg_reduction(
-        &self,
-        op: ArgOp,
-        axis: Option<i64>,
-        keepdims: bool,
-    ) -> Result<Array<i64>> {
-        Array::from_expr(arg_reduction::arg_reduce(
-            self.expr(),
-            op,
-            axis,
-            keepdims,
-            None,
-        )?)
+    /// Index of the maximum in the flattened array (`x.argmax()`).
+    pub fn argmax(&self) -> Array<i64> {
+        self.argmax_with(..)
     }
 
-    /// Number of non-zero elements along `axis` (`None`: all), as `np.count_nonzero`.
-    pub fn count_nonzero(&self, axis: Option<i64>) -> Result<Array<i64>> {
-        Array::from_expr(reduction::count_nonzero(
-            self.expr(),
-            &one_axis(axis, false),
-        )?)
+    /// Index of the maximum along one axis.
+    pub fn argmax_with(&self, r: impl Into<Reduce>) -> Array<i64> {
+        self.arg_reduced("argmax", ArgOp::Max, r.into())
     }
 
-    fn nan_reduce<U: Element>(&self, op: ReduceOp, axis: Option<i64>) -> Result<Array<U>> {
-        self.reduction(op, &one_axis(axis, false))
-    }
-
-    /// Sum along `axis` (`None`: all) treating NaN as zero, in NumPy's sum dtype.
-    pub fn nansum<U: Element>(&self, axis: Option<i64>) -> Result<Array<U>> {
-        self.nan_reduce(ReduceOp::NanSum, axis)
-    }
-
-    /// Product along `axis` (`None`: all) treating NaN as one, in NumPy's sum dtype.
-    pub fn nanprod<U: Element>(&self, axis: Option<i64>) -> Result<Array<U>> {
-        self.nan_reduce(ReduceOp::NanProd, axis)
-    }
-
-    /// Minimum along `axis` (`None`: all) ignoring NaN; NaN where a slice is all NaN.
-    pub fn nanmin(&self, axis: Option<i64>) -> Result<Array<T>> {
-        self.nan_reduce(ReduceOp::NanMin, axis)
-    }
-
-    /// Maximum along `axis` (`None`: all) ignoring NaN; NaN where a slice is all NaN.
-    pub fn nanmax(&self, axis: Option<i64>) -> Result<Array<T>> {
-        self.nan_reduce(ReduceOp::NanMax, axis)
-    }
-
-    /// Mean of the non-NaN elements along `axis` (`None`: all); NaN where there are none.
-    pub fn nanmean(&self, axis: Option<i64>) -> Result<Array<f64>> {
-        self.nan_reduce(ReduceOp::NanMean, axis)
-    }
-
-    /// Variance of the non-NaN elements with `ddof`; NaN where there are fewer
-    /// than `ddof` of them, as Dask's `nanvar` (NumPy also gives NaN, not
-    /// infinity, where there are exactly `ddof`).
-    pub fn nanvar(&self, axis: Option<i64>, ddof: u32) -> Result<Array<f64>> {
-        self.nan_reduce(ReduceOp::NanVar { ddof }, axis)
-    }
-
-    /// Standard deviation of the non-NaN elements with `ddof`.
-    pub fn nanstd(&self, axis: Option<i64>, ddof: u32) -> Result<Array<f64>> {
-        self.nan_reduce(ReduceOp::NanStd { ddof }, axis)
+    fn arg_reduced(&self, label: &str, op: ArgOp, r: Reduce) -> Array<i64> {
+        self.then(label, |x| {
+            let axis = one_axis(label, &r)?;
+            Ok(arg_reduction::arg_reduce(
+                x,
+                op,
+                axis,
+                r.keepdims,
+                r.split_every,
+            )?)
+        })
     }
 
     /// Counts in `bins` equal bins over `range = (lo, hi)`, as
@@ -196,24 +182,30 @@ impl<T: Element> Array<T> {
     /// which includes `hi`; NaN and values outside the range are not counted.
     /// With `lo == hi`, elements are counted over `[lo - 0.5, hi + 0.5]` (NumPy's
     /// rule) while the returned edges all equal `lo`, as Dask returns them.
+    /// Bad bins or range leave the counts carrying the error and no edges.
     ///
     /// ```
-    /// let x = tessera::from_array(ndarray::arr1(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]).into_dyn(), 4)?;
-    /// let (counts, edges) = x.histogram(3, (0.0, 5.0))?;
+    /// let x = tessera::from_array(ndarray::arr1(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]).into_dyn(), 4);
+    /// let (counts, edges) = x.histogram(3, (0.0, 5.0));
     /// assert_eq!(counts.compute()?.into_raw_vec_and_offset().0, vec![2, 2, 2]);
     /// assert_eq!(edges.len(), 4);
     /// # Ok::<(), tessera::Error>(())
     /// ```
-    pub fn histogram(&self, bins: usize, range: (f64, f64)) -> Result<(Array<i64>, Array1<f64>)> {
-        let (counts, edges) = histogram::histogram(self.expr(), bins, range)?;
-        Ok((Array::from_expr(counts)?, Array1::from(edges)))
+    pub fn histogram(&self, bins: usize, range: (f64, f64)) -> (Array<i64>, Array1<f64>) {
+        let mut edges = Vec::new();
+        let counts = self.then("histogram", |x| {
+            let (counts, e) = histogram::histogram(x, bins, range)?;
+            edges = e;
+            Ok(counts)
+        });
+        (counts, Array1::from(edges))
     }
 
     /// The `k` largest elements along `axis` in descending order (k > 0), or
     /// the `-k` smallest in ascending order (k < 0), as `da.topk(x, k, axis)`;
     /// the axis becomes one chunk of length |k|.
-    pub fn topk(&self, k: i64, axis: i64) -> Result<Array<T>> {
-        Array::from_expr(topk::topk(self.expr(), k, axis, None)?)
+    pub fn topk(&self, k: i64, axis: i64) -> Array<T> {
+        self.then("topk", |x| Ok(topk::topk(x, k, axis, None)?))
     }
 
     /// The sorted distinct values (one NaN if any), computed now with the
@@ -221,16 +213,13 @@ impl<T: Element> Array<T> {
     /// other operations this cannot stay lazy with known chunks (Dask returns
     /// unknown chunks there); it suits results that fit in memory.
     pub fn unique(&self) -> Result<Array1<T>> {
-        let scheduler = config::get()?.scheduler()?;
-        self.unique_with(scheduler.as_ref())
+        self.unique_with(&Compute::new())
     }
 
-    /// [`Array::unique`] on a given scheduler.
-    pub fn unique_with(&self, scheduler: &dyn Scheduler) -> Result<Array1<T>> {
-        let expr = unique::unique(self.expr())?;
-        let optimized = tessera_graph::passes::optimize(expr.layer())?;
-        let graph = tessera_graph::inline_sources(TaskGraph::from_layer(&optimized)?)?;
-        let blocks = scheduler.run(&graph, &RunOptions::default())?;
+    /// [`Array::unique`] with compute options.
+    pub fn unique_with(&self, options: &Compute<'_>) -> Result<Array1<T>> {
+        let expr = unique::unique(self.expr()?)?;
+        let blocks = options.run(&graph_of(&[&expr])?)?;
         let [block] = blocks.as_slice() else {
             return Err(Error::Ops(tessera_ops::Error::InvalidArgument {
                 op: "unique".into(),
@@ -239,5 +228,40 @@ impl<T: Element> Array<T> {
         };
         let values = block.as_array::<T>()?;
         Ok(values.iter().copied().collect())
+    }
+}
+
+/// The one axis of a scan or arg reduction (`None`: the flattened array);
+/// several axes are an error naming the operation.
+fn one_axis(op: &str, r: &Reduce) -> Result<Option<i64>> {
+    match r.axes.as_deref() {
+        None => Ok(None),
+        Some([a]) => Ok(Some(*a)),
+        Some(more) => Err(Error::Ops(tessera_ops::Error::InvalidArgument {
+            op: op.into(),
+            reason: format!("takes one axis or none (the flattened array), got {more:?}"),
+        })),
+    }
+}
+
+/// A reduction op's name as NumPy spells it.
+fn op_label(op: ReduceOp) -> &'static str {
+    match op {
+        ReduceOp::Sum => "sum",
+        ReduceOp::Prod => "prod",
+        ReduceOp::Mean => "mean",
+        ReduceOp::Var { .. } => "var",
+        ReduceOp::Std { .. } => "std",
+        ReduceOp::Min => "min",
+        ReduceOp::Max => "max",
+        ReduceOp::Any => "any",
+        ReduceOp::All => "all",
+        ReduceOp::NanSum => "nansum",
+        ReduceOp::NanProd => "nanprod",
+        ReduceOp::NanMin => "nanmin",
+        ReduceOp::NanMax => "nanmax",
+        ReduceOp::NanMean => "nanmean",
+        ReduceOp::NanVar { .. } => "nanvar",
+        ReduceOp::NanStd { .. } => "nanstd",
     }
 }

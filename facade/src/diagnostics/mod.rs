@@ -16,7 +16,7 @@ use std::path::Path;
 
 use ndarray::ArrayD;
 use tessera_chunk_core::Element;
-use tessera_schedulers::Scheduler;
+use crate::Compute;
 
 use crate::error::{Error, Result};
 use crate::Array;
@@ -61,13 +61,17 @@ impl<T: Element> Array<T> {
     /// Dask's `_repr_html_`: the summary table beside the chunk-grid picture.
     ///
     /// ```
-    /// let x = tessera::ones::<f64>([1000, 1000], 100)?;
+    /// let x = tessera::ones::<f64>([1000, 1000], 100);
     /// let html = x.to_html();
     /// assert!(html.contains("7.63 MiB") && html.contains("100 chunks in 1 graph layer"));
     /// # Ok::<(), tessera::Error>(())
     /// ```
     pub fn to_html(&self) -> String {
-        repr_html(self.expr())
+        match self.expr() {
+            Ok(x) => repr_html(x),
+            // A failed array shows its error, as its text repr does.
+            Err(_) => format!("<pre>{}</pre>", html::escape(&self.to_string())),
+        }
     }
 
     /// The chunk-grid picture alone, about `size` pixels across (Dask's `to_svg`);
@@ -93,26 +97,20 @@ impl<T: Element> Array<T> {
     /// Write the task graph (or, with options, the layer graph) to `path`:
     /// `.dot` text, `.svg` through Graphviz, or an interactive `.html` page.
     pub fn visualize(&self, path: impl AsRef<Path>) -> Result<()> {
-        visualize(self.expr(), path.as_ref(), &VisualizeOptions::default())
+        visualize(self.expr()?, path.as_ref(), &VisualizeOptions::default())
     }
 
     /// [`Array::visualize`] with options (layer view, colouring, unoptimised graph, `dot` program).
     pub fn visualize_with(&self, path: impl AsRef<Path>, options: &VisualizeOptions) -> Result<()> {
-        visualize(self.expr(), path.as_ref(), options)
+        visualize(self.expr()?, path.as_ref(), options)
     }
 
-    /// Compute on `scheduler` and profile it: per-task timings and resource samples.
-    pub fn compute_profiled(&self, scheduler: &dyn Scheduler) -> Result<(ArrayD<T>, Profile)> {
+    /// Compute with `options` and profile it: per-task timings and resource
+    /// samples beside the result (the profile needs the graph before the
+    /// run, so it is its own call rather than a callback).
+    pub fn compute_profiled(&self, options: &Compute<'_>) -> Result<(ArrayD<T>, Profile)> {
         let profiler = Profiler::new(&self.task_graph()?);
-        let value = self.compute_with_callbacks(scheduler, &[&profiler])?;
+        let value = self.compute_with(&options.clone().callback(&profiler))?;
         Ok((value, profiler.finish()))
-    }
-
-    /// Compute with the default scheduler and a progress bar on stderr (when it is a terminal).
-    #[cfg(feature = "progress")]
-    pub fn compute_with_progress(&self) -> Result<ArrayD<T>> {
-        let scheduler = crate::config::get()?.scheduler()?;
-        let bar = ProgressBar::new("compute");
-        self.compute_with_callbacks(scheduler.as_ref(), &[&bar])
     }
 }

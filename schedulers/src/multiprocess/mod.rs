@@ -30,6 +30,7 @@
 //! the pool and the next run starts a new one. Workers exit by themselves
 //! when the parent process dies.
 
+mod placement;
 mod pool;
 mod protocol;
 mod run;

@@ -23,18 +23,12 @@ use ndarray::{ArrayD, IxDyn};
 use tessera_chunk_core::Block;
 use tessera_graph::{KernelError, TaskGraph};
 
+use super::placement::{Where, DEPTH};
 use super::pool::{Event, Pool};
 use super::protocol::{self, Input, KernelSpec, Payload, Reply, Request};
 use crate::entry::Execution;
 use crate::error::{Error, Result};
 use crate::state::{self, ExecState, Job, Remote};
-
-/// Tasks queued on a worker at once: one running, one waiting, so a worker
-/// never idles for a round trip to the parent.
-const DEPTH: usize = 2;
-
-/// A worker may take this many more tasks when it holds their inputs.
-const LOCAL_DEPTH: usize = 2 * DEPTH;
 
 /// Run `graph` on `pool`, keeping the execution's budget and telling its callbacks.
 pub(crate) fn run(
@@ -62,71 +56,6 @@ struct Placed {
     /// Blocks spilled to make room for it: it starts once they are written
     /// (as an in-process task writes them before it loads its inputs).
     after: Vec<usize>,
-}
-
-/// Where results are: what placement looks at.
-struct Where<'a> {
-    graph: &'a TaskGraph,
-    owner: &'a [Option<usize>],
-    nbytes: &'a [u64],
-    load: &'a [usize],
-    /// Near the budget: copies between workers cost memory that is short.
-    pressed: bool,
-}
-
-impl Where<'_> {
-    /// Input bytes of task `i` held by worker `w`.
-    fn bytes_on(&self, i: usize, w: usize) -> u64 {
-        distinct(&self.graph.deps[i])
-            .filter(|&d| self.owner[d] == Some(w))
-            .map(|d| self.nbytes[d])
-            .sum()
-    }
-
-    /// The worker for task `i`: near the budget the one holding most of its
-    /// input bytes (copies cost memory); else that one when it is not too
-    /// busy and the bytes are worth it, else the least busy one (a loose
-    /// budget, the default, keeps every worker busy).
-    fn worker(&self, i: usize) -> Option<usize> {
-        let workers = self.load.len();
-        let bytes: Vec<u64> = (0..workers).map(|w| self.bytes_on(i, w)).collect();
-        let best_local = (0..workers).max_by_key(|&w| (bytes[w], std::cmp::Reverse(self.load[w])));
-        match best_local {
-            Some(w) if self.pressed => Some(w),
-            Some(w)
-                if bytes[w] as usize > protocol::SHM_THRESHOLD && self.load[w] < LOCAL_DEPTH =>
-            {
-                Some(w)
-            }
-            _ => (0..workers)
-                .filter(|&w| self.load[w] < DEPTH)
-                .max_by_key(|&w| (bytes[w], std::cmp::Reverse(self.load[w])))
-                .or(best_local),
-        }
-    }
-
-    /// Near the budget, whether the worker holding most of task `i`'s input
-    /// bytes is busy: the task then waits for it rather than queue behind
-    /// (a queued task reserves memory now) or go elsewhere (a copy of its
-    /// inputs, or a re-read when the copy cannot fit).
-    fn holder_busy(&self, i: usize) -> bool {
-        let workers = self.load.len();
-        self.pressed
-            && (0..workers)
-                .map(|w| (self.bytes_on(i, w), w))
-                .max()
-                .is_some_and(|(bytes, w)| bytes > 0 && self.load[w] > 0)
-    }
-
-    /// The inputs of task `i` to copy from other workers to the one it goes to.
-    fn remote(&self, i: usize) -> Vec<usize> {
-        let Some(w) = self.worker(i) else {
-            return Vec::new();
-        };
-        distinct(&self.graph.deps[i])
-            .filter(|&d| self.owner[d].is_some_and(|o| o != w))
-            .collect()
-    }
 }
 
 struct Driver<'g, 'p, 'c> {
@@ -161,13 +90,6 @@ struct Driver<'g, 'p, 'c> {
     load: Vec<usize>,
     /// What callbacks get as a finished task's block: the block itself stays in its worker.
     placeholder: Block,
-}
-
-fn distinct(deps: &[usize]) -> impl Iterator<Item = usize> + '_ {
-    deps.iter()
-        .enumerate()
-        .filter(|&(k, d)| !deps[..k].contains(d))
-        .map(|(_, &d)| d)
 }
 
 impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {

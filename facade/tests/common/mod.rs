@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use ndarray::{ArrayD, IxDyn};
 use proptest::prelude::*;
 
-use tessera::{Array, Chunks, Plugin, Scheduler, SyncScheduler, Threaded};
+use tessera::{Array, Chunks, Plugin, Scheduler, Synchronous, Threaded};
 
 /// The schedulers every operation is checked on: the multiprocess one is one
 /// shared pool of 2 workers per test binary (which must contain
@@ -22,7 +22,7 @@ pub fn schedulers() -> Vec<Arc<dyn Scheduler>> {
 /// The schedulers that run in-process closures and in-memory stores.
 pub fn in_process_schedulers() -> Vec<Arc<dyn Scheduler>> {
     vec![
-        Arc::new(SyncScheduler),
+        Arc::new(Synchronous),
         Arc::new(Threaded::new(3)),
         fifo_plugin(),
     ]
@@ -69,16 +69,13 @@ pub fn split(d: usize, cuts: &[usize]) -> Vec<usize> {
 
 /// An array whose block starting at row 30 fails (its kernel returns a wrong shape).
 pub fn failing_after_some_blocks() -> Array<f64> {
-    tessera::arange::<f64>(0.0, 60.0, 1.0, 10)
-        .unwrap()
-        .map_blocks(|b| {
-            if b[[0]] >= 30.0 {
-                ndarray::ArrayD::zeros(ndarray::IxDyn(&[1]))
-            } else {
-                b.to_owned()
-            }
-        })
-        .unwrap()
+    tessera::arange::<f64>(0.0, 60.0, 1.0, 10).map_blocks(|b| {
+        if b[[0]] >= 30.0 {
+            ndarray::ArrayD::zeros(ndarray::IxDyn(&[1]))
+        } else {
+            b.to_owned()
+        }
+    })
 }
 
 /// A write that fails part-way leaves nothing behind: a new store at
@@ -96,7 +93,7 @@ pub fn failed_writes_leave_nothing(
     assert!(write(&failing, &new, "x").is_err());
     assert!(!new.exists(), "{} is removed", new.display());
     let kept = dir.join(format!("kept.{ext}"));
-    let ones = tessera::ones::<f64>(4, 2).unwrap();
+    let ones = tessera::ones::<f64>(4, 2);
     write(&ones, &kept, "a").unwrap();
     assert!(write(&failing, &kept, "b").is_err());
     assert_eq!(list(&kept), vec!["a".to_string()]);
@@ -130,7 +127,7 @@ pub fn small_ints(shape: &[usize], seed: u64) -> ArrayD<f64> {
 
 /// `d` as a tessera array cut into `chunks`.
 pub fn chunked(d: &ArrayD<f64>, chunks: &[Vec<usize>]) -> Array<f64> {
-    tessera::from_array(d.clone(), Chunks::new(chunks.to_vec()).unwrap()).unwrap()
+    tessera::from_array(d.clone(), Chunks::new(chunks.to_vec()).unwrap())
 }
 
 /// `f` over the elements of `axes` for each position of the other axes (C

@@ -98,7 +98,7 @@ fn result_dtypes_are_numpys() {
     let u = tessera::full::<u8>(300, 200u8, 100);
     let utotal: Array<u64> = u.sum();
     assert_eq!(utotal.compute_scalar().unwrap(), 60_000);
-    let a = tessera::arange::<i32>(0, 10, 1, 5);
+    let a = tessera::arange::<i32>(0.0, 10.0, 1.0, 5);
     let half: Array<f64> = &a / 2;
     assert_eq!(half.compute().unwrap()[[3]], 1.5);
     let mean: Array<f64> = a.mean();

@@ -15,6 +15,7 @@ mod dtype;
 mod element;
 mod error;
 mod format;
+mod index_item;
 mod join;
 mod normalize;
 mod rechunk_plan;
@@ -32,6 +33,7 @@ pub use dtype::DType;
 pub use element::Element;
 pub use error::{Error, Result};
 pub use format::format_bytes;
+pub use index_item::IndexItem;
 pub use join::*;
 pub use normalize::*;
 /// Complex numbers, for the complex dtypes.

@@ -18,6 +18,7 @@ mod format;
 mod index_item;
 mod join;
 mod normalize;
+mod rechunk_pieces;
 mod rechunk_plan;
 mod reduce;
 mod reshape;
@@ -38,6 +39,7 @@ pub use join::*;
 pub use normalize::*;
 /// Complex numbers, for the complex dtypes.
 pub use num_complex;
+pub use rechunk_pieces::*;
 pub use rechunk_plan::*;
 pub use reduce::*;
 pub use reshape::*;

@@ -95,11 +95,7 @@ impl<T: Element> Array<T> {
 
 /// Elements of `a` where `cond` is true, else of `b` (`da.where`), broadcasting.
 pub fn where_<T: Element>(cond: &Array<bool>, a: &Array<T>, b: &Array<T>) -> Result<Array<T>> {
-    Array::from_expr(elementwise::where_(
-        cond.expr(),
-        a.expr(),
-        b.expr(),
-    )?)
+    Array::from_expr(elementwise::where_(cond.expr(), a.expr(), b.expr())?)
 }
 
 macro_rules! binary_ops {

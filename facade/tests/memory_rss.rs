@@ -264,7 +264,10 @@ fn run_child(name: &str, dir: &Path) -> (f64, u64) {
     if name.ends_with("-processes") {
         // The peak counts the pool's workers only if they were there to count.
         let workers: usize = field("workers= ").parse().unwrap();
-        assert_eq!(workers, 2, "step {name} measured {workers} worker processes, not 2");
+        assert_eq!(
+            workers, 2,
+            "step {name} measured {workers} worker processes, not 2"
+        );
     }
     (
         field("result= ").parse().unwrap(),

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use ndarray::{ArrayD, IxDyn, Slice, SliceInfoElem};
 use tessera_chunk_core::{Block, Chunks, DType, Element, Shape};
 use tessera_graph::TaskGraph;
-use tessera_ops::{Expr, ReduceOp, ReduceOptions};
+use tessera_ops::Expr;
 use tessera_schedulers::{Callbacks, MemoryBudget, RunOptions, Scheduler};
 
 use crate::config;
@@ -192,91 +192,9 @@ impl<T: Element> Array<T> {
         )?)
     }
 
-    /// Apply a closure to every block (`x.map_blocks(f)`), keeping the chunks.
-    /// The closure runs in this process only; see [`Array::map_blocks_kernel`]
-    /// for kernels that travel to worker processes.
-    ///
-    /// ```
-    /// let x = tessera::ones::<f64>([4, 4], 2).unwrap();
-    /// let y = x.map_blocks(|b| b.mapv(|v| v * 3.0)).unwrap();
-    /// assert_eq!(y.sum::<f64>().unwrap().compute_scalar().unwrap(), 48.0);
-    /// ```
-    pub fn map_blocks<U: Element>(
-        &self,
-        f: impl Fn(ndarray::ArrayViewD<'_, T>) -> ArrayD<U> + Send + std::marker::Sync + 'static,
-    ) -> Result<Array<U>> {
-        let shape_check =
-            move |inputs: &[Block]| -> std::result::Result<Block, tessera_graph::KernelError> {
-                let [b] = inputs else {
-                    return Err(tessera_graph::KernelError::new(
-                        "map_blocks takes one block",
-                    ));
-                };
-                let a = b.as_array::<T>()?;
-                let out = f(a.view());
-                if out.shape() != a.shape() {
-                    return Err(tessera_graph::KernelError::new(format!(
-                    "map_blocks function returned shape {:?} for a block of shape {:?}; give the output chunks with map_blocks_kernel",
-                    out.shape(),
-                    a.shape()
-                )));
-                }
-                Ok(Block::from_array(out))
-            };
-        let kernel =
-            tessera_graph::ClosureKernel::new("map_blocks", std::sync::Arc::new(shape_check));
-        Array::from_expr(tessera_ops::map_blocks::map_blocks(
-            &self.expr,
-            std::sync::Arc::new(kernel),
-            None,
-            U::DTYPE,
-            "map_blocks",
-        )?)
-    }
-
-    /// Apply a kernel (a named, serialisable [`tessera_graph::Kernel`], registered with
-    /// `tessera_ops::registry::register_kernel` so it can travel) to every block,
-    /// with output `chunks` (default: the input's).
-    pub fn map_blocks_kernel<U: Element>(
-        &self,
-        kernel: tessera_graph::KernelRef,
-        chunks: Option<Chunks>,
-    ) -> Result<Array<U>> {
-        Array::from_expr(tessera_ops::map_blocks::map_blocks(
-            &self.expr,
-            kernel,
-            chunks,
-            U::DTYPE,
-            "map_blocks",
-        )?)
-    }
-
-    fn typed<U: Element>(expr: Expr) -> Result<Array<U>> {
-        Array::from_expr(expr)
-    }
-
-    fn reduce<U: Element>(
-        &self,
-        op: ReduceOp,
-        axes: Option<Vec<i64>>,
-        keepdims: bool,
-    ) -> Result<Array<U>> {
-        let opts = ReduceOptions {
-            axes,
-            keepdims,
-            split_every: None,
-        };
-        Self::typed(tessera_ops::reduction::reduce(&self.expr, op, &opts)?)
-    }
-
-    /// Sum of all elements, in NumPy's sum dtype (`i64` for integers, `u64` for unsigned, `T` for floats).
-    pub fn sum<U: Element>(&self) -> Result<Array<U>> {
-        self.reduce(ReduceOp::Sum, None, false)
-    }
-
-    /// Any reduction over chosen axes with options (negative axes count from the end).
-    pub fn reduction<U: Element>(&self, op: ReduceOp, opts: &ReduceOptions) -> Result<Array<U>> {
-        Self::typed(tessera_ops::reduction::reduce(&self.expr, op, opts)?)
+    /// The dtype as NumPy names it.
+    pub fn dtype_name(&self) -> &'static str {
+        DType::name(T::DTYPE)
     }
 }
 

@@ -1,10 +1,11 @@
-//! User kernels over blocks with axis changes: `map_blocks` with `drop_axis`,
-//! `new_axis` and output chunks; `blockwise` with index notation; `einsum`.
+//! User kernels over blocks: `map_blocks` (keeping the chunks, or with
+//! `drop_axis`, `new_axis` and output chunks); `blockwise` with index
+//! notation; `einsum`.
 
 use std::sync::{Arc, OnceLock};
 
 use ndarray::{ArrayD, ArrayViewD};
-use tessera_chunk_core::{Block, Element};
+use tessera_chunk_core::{Block, Chunks, Element};
 use tessera_graph::{ClosureKernel, KernelError, KernelRef};
 use tessera_ops::blockwise_index::{self, BlockwiseOptions};
 use tessera_ops::map_blocks::{map_blocks_with, MapBlocksOptions};
@@ -34,6 +35,65 @@ impl Operand for DynArray {
 }
 
 impl<T: Element> Array<T> {
+    /// Apply a closure to every block (`x.map_blocks(f)`), keeping the chunks.
+    /// The closure runs in this process only; see [`Array::map_blocks_kernel`]
+    /// for kernels that travel to worker processes.
+    ///
+    /// ```
+    /// let x = tessera::ones::<f64>([4, 4], 2).unwrap();
+    /// let y = x.map_blocks(|b| b.mapv(|v| v * 3.0)).unwrap();
+    /// assert_eq!(y.sum::<f64>().unwrap().compute_scalar().unwrap(), 48.0);
+    /// ```
+    pub fn map_blocks<U: Element>(
+        &self,
+        f: impl Fn(ndarray::ArrayViewD<'_, T>) -> ArrayD<U> + Send + std::marker::Sync + 'static,
+    ) -> Result<Array<U>> {
+        let shape_check =
+            move |inputs: &[Block]| -> std::result::Result<Block, tessera_graph::KernelError> {
+                let [b] = inputs else {
+                    return Err(tessera_graph::KernelError::new(
+                        "map_blocks takes one block",
+                    ));
+                };
+                let a = b.as_array::<T>()?;
+                let out = f(a.view());
+                if out.shape() != a.shape() {
+                    return Err(tessera_graph::KernelError::new(format!(
+                    "map_blocks function returned shape {:?} for a block of shape {:?}; give the output chunks with map_blocks_kernel",
+                    out.shape(),
+                    a.shape()
+                )));
+                }
+                Ok(Block::from_array(out))
+            };
+        let kernel =
+            tessera_graph::ClosureKernel::new("map_blocks", std::sync::Arc::new(shape_check));
+        Array::from_expr(tessera_ops::map_blocks::map_blocks(
+            self.expr(),
+            std::sync::Arc::new(kernel),
+            None,
+            U::DTYPE,
+            "map_blocks",
+        )?)
+    }
+
+    /// Apply a kernel (a named, serialisable [`tessera_graph::Kernel`], registered with
+    /// `tessera_ops::registry::register_kernel` so it can travel) to every block,
+    /// with output `chunks` (default: the input's).
+    pub fn map_blocks_kernel<U: Element>(
+        &self,
+        kernel: tessera_graph::KernelRef,
+        chunks: Option<Chunks>,
+    ) -> Result<Array<U>> {
+        Array::from_expr(tessera_ops::map_blocks::map_blocks(
+            self.expr(),
+            kernel,
+            chunks,
+            U::DTYPE,
+            "map_blocks",
+        )?)
+    }
+
     /// Apply a closure to every block with axes dropped or added and output
     /// chunks given (Dask's `map_blocks(f, x, drop_axis=, new_axis=, chunks=)`).
     /// Blocks along dropped axes reach the closure concatenated into one.

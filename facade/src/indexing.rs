@@ -1,13 +1,25 @@
-//! Integer and boolean indexing along an axis, `block`, and the axis
-//! routines (`diff`, `roll`, `flip`, `squeeze`, `expand_dims`, `moveaxis`).
+//! Indexing: basic slicing (`slice` with `s!`), integer and boolean indexing
+//! along an axis (`take`, `compress`), `diff`, `roll`, `flip`, and `block`.
 
-use tessera_chunk_core::Element;
-use tessera_ops::indexing;
+use tessera_chunk_core::{Element, IndexItem};
+use tessera_ops::{indexing, slicing};
 
 use crate::array::Array;
 use crate::error::Result;
 
 impl<T: Element> Array<T> {
+    /// Basic indexing, NumPy style: `x.slice(&s![3, 1..8, IndexItem::NewAxis])`.
+    ///
+    /// ```
+    /// use tessera::{s, IndexItem};
+    /// let x = tessera::arange::<f64>(0.0, 10.0, 1.0, 3).unwrap();
+    /// let y = x.slice(&s![IndexItem::step(.., -3)]).unwrap();
+    /// assert_eq!(y.compute().unwrap().iter().copied().collect::<Vec<_>>(), vec![9.0, 6.0, 3.0, 0.0]);
+    /// ```
+    pub fn slice(&self, index: &[IndexItem]) -> Result<Array<T>> {
+        Array::from_expr(slicing::getitem(self.expr(), index)?)
+    }
+
     fn indexed(expr: Result<tessera_ops::Expr, tessera_ops::Error>) -> Result<Array<T>> {
         Array::from_expr(expr?)
     }
@@ -113,48 +125,6 @@ impl<T: Element> Array<T> {
     /// Reverse the columns (axis 1), as `np.fliplr`.
     pub fn fliplr(&self) -> Result<Array<T>> {
         self.flip(1)
-    }
-
-    /// Drop `axis` (which must have length 1), or every axis of length 1 for `None` (`da.squeeze`).
-    ///
-    /// ```
-    /// let x = tessera::ones::<f64>([1, 4, 1], 2).unwrap();
-    /// assert_eq!(x.squeeze(None).unwrap().shape(), vec![4]);
-    /// assert!(x.squeeze(Some(1)).is_err());
-    /// ```
-    pub fn squeeze(&self, axis: Option<i64>) -> Result<Array<T>> {
-        let axes = axis.map(|a| vec![a]);
-        Self::indexed(indexing::squeeze(self.expr(), axes.as_deref()))
-    }
-
-    /// Drop several axes of length 1.
-    pub fn squeeze_axes(&self, axes: &[i64]) -> Result<Array<T>> {
-        Self::indexed(indexing::squeeze(self.expr(), Some(axes)))
-    }
-
-    /// Insert an axis of length 1 at `axis` of the result (`da.expand_dims`).
-    pub fn expand_dims(&self, axis: i64) -> Result<Array<T>> {
-        Self::indexed(indexing::expand_dims(self.expr(), &[axis]))
-    }
-
-    /// Insert axes of length 1 at each of `axes` of the result.
-    pub fn expand_dims_axes(&self, axes: &[i64]) -> Result<Array<T>> {
-        Self::indexed(indexing::expand_dims(self.expr(), axes))
-    }
-
-    /// Move axis `source` to position `destination` (`da.moveaxis`).
-    ///
-    /// ```
-    /// let x = tessera::ones::<f64>([2, 3, 4], 2).unwrap();
-    /// assert_eq!(x.moveaxis(0, -1).unwrap().shape(), vec![3, 4, 2]);
-    /// ```
-    pub fn moveaxis(&self, source: i64, destination: i64) -> Result<Array<T>> {
-        Self::indexed(indexing::moveaxis(self.expr(), &[source], &[destination]))
-    }
-
-    /// Move several axes at once; the others keep their order.
-    pub fn moveaxes(&self, source: &[i64], destination: &[i64]) -> Result<Array<T>> {
-        Self::indexed(indexing::moveaxis(self.expr(), source, destination))
     }
 }
 

@@ -28,19 +28,19 @@ pub mod config;
 mod creation;
 pub mod diagnostics;
 mod dyn_array;
+mod elementwise;
 mod error;
 mod indexing;
 mod io;
-mod joins;
 mod linalg;
-mod methods;
-mod operators;
 mod overlap;
 mod plan;
 pub mod random;
+mod rechunk;
+mod reduce;
 mod repr;
+mod reshape;
 mod shape;
-mod statistics;
 pub mod worker;
 
 pub use array::Array;
@@ -49,6 +49,7 @@ pub use creation::{
     arange, empty, from_array, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
 };
 pub use dyn_array::DynArray;
+pub use elementwise::where_;
 pub use error::{Error, Result};
 pub use indexing::{block, block_2d, Nested};
 #[cfg(feature = "hdf5")]
@@ -56,11 +57,11 @@ pub use io::{from_hdf5, from_hdf5_with_chunks};
 pub use io::{from_store, from_store_with_chunks, store, store_with};
 #[cfg(feature = "zarr")]
 pub use io::{from_zarr, from_zarr_with_chunks};
-pub use joins::{concatenate, stack, where_};
 pub use linalg::{tensordot, TensorAxes};
 pub use overlap::{Boundaries, Boundary, Depth};
 pub use plan::Plan;
 pub use repr::Summary;
+pub use reshape::{concatenate, stack};
 pub use shape::IntoShape;
 /// The chunk logic underneath (normalisation, geometry, byte parsing).
 pub use tessera_chunk_core as chunk_core;

@@ -18,11 +18,11 @@ use crate::error::Result;
 use crate::shape::IntoShape;
 
 fn draw<T: tessera_chunk_core::Element>(
+    dist: Distribution,
+    label: &str,
     shape: impl IntoShape,
     chunks: impl Into<ChunkSpec>,
-    dist: Distribution,
     seed: u64,
-    label: &str,
 ) -> Result<Array<T>> {
     let shape = shape.into_shape();
     let chunks = new_chunks(chunks.into(), &shape, T::DTYPE)?;
@@ -36,14 +36,14 @@ pub fn random(
     seed: u64,
 ) -> Result<Array<f64>> {
     draw(
-        shape,
-        chunks,
         Distribution::Uniform {
             low: 0.0,
             high: 1.0,
         },
-        seed,
         "random_sample",
+        shape,
+        chunks,
+        seed,
     )
 }
 
@@ -56,11 +56,11 @@ pub fn uniform(
     seed: u64,
 ) -> Result<Array<f64>> {
     draw(
+        Distribution::Uniform { low, high },
+        "uniform",
         shape,
         chunks,
-        Distribution::Uniform { low, high },
         seed,
-        "uniform",
     )
 }
 
@@ -73,11 +73,11 @@ pub fn normal(
     seed: u64,
 ) -> Result<Array<f64>> {
     draw(
+        Distribution::Normal { loc, scale },
+        "normal",
         shape,
         chunks,
-        Distribution::Normal { loc, scale },
         seed,
-        "normal",
     )
 }
 
@@ -88,14 +88,14 @@ pub fn standard_normal(
     seed: u64,
 ) -> Result<Array<f64>> {
     draw(
-        shape,
-        chunks,
         Distribution::Normal {
             loc: 0.0,
             scale: 1.0,
         },
-        seed,
         "standard_normal",
+        shape,
+        chunks,
+        seed,
     )
 }
 
@@ -108,10 +108,10 @@ pub fn integers(
     seed: u64,
 ) -> Result<Array<i64>> {
     draw(
+        Distribution::Integers { low, high },
+        "integers",
         shape,
         chunks,
-        Distribution::Integers { low, high },
         seed,
-        "integers",
     )
 }

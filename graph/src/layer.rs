@@ -83,6 +83,32 @@ fn check_index(name: &str, chunks: &Chunks, index: &[usize]) -> Result<()> {
     })
 }
 
+/// The [`Layer`] methods a layer type answers straight from its fields
+/// (`name`, `label`, `chunks`, `dtype`, `inputs`) and `as_any`, written once
+/// for every layer type here.
+macro_rules! layer_fields {
+    () => {
+        fn name(&self) -> &Arc<str> {
+            &self.name
+        }
+        fn label(&self) -> &str {
+            &self.label
+        }
+        fn chunks(&self) -> &Chunks {
+            &self.chunks
+        }
+        fn dtype(&self) -> DType {
+            self.dtype
+        }
+        fn inputs(&self) -> &[LayerRef] {
+            &self.inputs
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    };
+}
+
 /// Builds the kernel and dependency keys of one block of a [`GeneralLayer`].
 pub trait BlockTasks: Send + Sync + fmt::Debug {
     /// The kernel and input keys for block `index` of the layer; `inputs` are
@@ -141,15 +167,15 @@ impl GeneralLayer {
         inputs: Vec<LayerRef>,
         tasks: Arc<dyn BlockTasks>,
     ) -> Self {
-        GeneralLayer {
-            name: unique_name(label),
-            label: label.to_string(),
+        Self::named(
+            unique_name(label),
+            label,
             kind,
             chunks,
             dtype,
             inputs,
             tasks,
-        }
+        )
     }
 
     /// The task builder.
@@ -180,23 +206,9 @@ impl GeneralLayer {
 }
 
 impl Layer for GeneralLayer {
-    fn name(&self) -> &Arc<str> {
-        &self.name
-    }
-    fn label(&self) -> &str {
-        &self.label
-    }
+    layer_fields!();
     fn kind(&self) -> LayerKind {
         self.kind
-    }
-    fn chunks(&self) -> &Chunks {
-        &self.chunks
-    }
-    fn dtype(&self) -> DType {
-        self.dtype
-    }
-    fn inputs(&self) -> &[LayerRef] {
-        &self.inputs
     }
     fn task(&self, index: &[usize]) -> Result<Task> {
         check_index(&self.name, &self.chunks, index)?;
@@ -217,9 +229,6 @@ impl Layer for GeneralLayer {
             inputs,
             tasks: self.tasks.clone(),
         })
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }
 
@@ -297,17 +306,15 @@ impl Blockwise {
         maps: Vec<BlockMap>,
         kernel: KernelRef,
     ) -> Self {
-        Blockwise {
-            name: unique_name(label),
-            label: label.to_string(),
+        Self::named(
+            unique_name(label),
+            label,
             chunks,
             dtype,
             inputs,
             maps,
             kernel,
-            elementwise: false,
-            permutation: None,
-        }
+        )
     }
 
     /// The kernel applied to every block.
@@ -345,23 +352,9 @@ impl Blockwise {
 }
 
 impl Layer for Blockwise {
-    fn name(&self) -> &Arc<str> {
-        &self.name
-    }
-    fn label(&self) -> &str {
-        &self.label
-    }
+    layer_fields!();
     fn kind(&self) -> LayerKind {
         LayerKind::Blockwise
-    }
-    fn chunks(&self) -> &Chunks {
-        &self.chunks
-    }
-    fn dtype(&self) -> DType {
-        self.dtype
-    }
-    fn inputs(&self) -> &[LayerRef] {
-        &self.inputs
     }
     fn task(&self, index: &[usize]) -> Result<Task> {
         check_index(&self.name, &self.chunks, index)?;
@@ -389,8 +382,5 @@ impl Layer for Blockwise {
             elementwise: self.elementwise,
             permutation: self.permutation.clone(),
         })
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

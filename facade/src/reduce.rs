@@ -1,5 +1,6 @@
-//! The reduction family beyond sums and means: cumulative scans, arg
-//! reductions, NaN-skipping reductions, counts, histograms, unique values, topk.
+//! Reductions (`x.sum()`, `x.mean()` … in Dask's tree of layers), cumulative
+//! scans, arg reductions, NaN-skipping reductions, counts, histograms, unique
+//! values, topk.
 
 use ndarray::Array1;
 use tessera_chunk_core::Element;
@@ -23,6 +24,70 @@ fn one_axis(axis: Option<i64>, keepdims: bool) -> ReduceOptions {
 }
 
 impl<T: Element> Array<T> {
+    /// Sum of all elements, in NumPy's sum dtype (`i64` for integers, `u64` for unsigned, `T` for floats).
+    pub fn sum<U: Element>(&self) -> Result<Array<U>> {
+        self.reduce_to(ReduceOp::Sum, None)
+    }
+
+    /// Any reduction over chosen axes with options (negative axes count from the end).
+    pub fn reduction<U: Element>(&self, op: ReduceOp, opts: &ReduceOptions) -> Result<Array<U>> {
+        Array::from_expr(reduction::reduce(self.expr(), op, opts)?)
+    }
+
+    fn reduce_to<U: Element>(&self, op: ReduceOp, axes: Option<Vec<i64>>) -> Result<Array<U>> {
+        let opts = ReduceOptions {
+            axes,
+            keepdims: false,
+            split_every: None,
+        };
+        self.reduction(op, &opts)
+    }
+
+    /// Mean of all elements (float64; float32 stays float32 — use `mean_f32` for that).
+    pub fn mean(&self) -> Result<Array<f64>> {
+        self.reduce_to(ReduceOp::Mean, None)
+    }
+
+    /// Mean along one axis (negative counts from the end).
+    pub fn mean_axis(&self, axis: i64) -> Result<Array<f64>> {
+        self.reduce_to(ReduceOp::Mean, Some(vec![axis]))
+    }
+
+    /// Variance of all elements with `ddof` delta degrees of freedom.
+    pub fn var(&self, ddof: u32) -> Result<Array<f64>> {
+        self.reduce_to(ReduceOp::Var { ddof }, None)
+    }
+
+    /// Standard deviation of all elements with `ddof` delta degrees of freedom.
+    pub fn std(&self, ddof: u32) -> Result<Array<f64>> {
+        self.reduce_to(ReduceOp::Std { ddof }, None)
+    }
+
+    /// Sum along one axis, in NumPy's sum dtype.
+    pub fn sum_axis<U: Element>(&self, axis: i64) -> Result<Array<U>> {
+        self.reduce_to(ReduceOp::Sum, Some(vec![axis]))
+    }
+
+    /// Minimum of all elements.
+    pub fn min(&self) -> Result<Array<T>> {
+        self.reduce_to(ReduceOp::Min, None)
+    }
+
+    /// Maximum of all elements.
+    pub fn max(&self) -> Result<Array<T>> {
+        self.reduce_to(ReduceOp::Max, None)
+    }
+
+    /// Whether any element is non-zero.
+    pub fn any(&self) -> Result<Array<bool>> {
+        self.reduce_to(ReduceOp::Any, None)
+    }
+
+    /// Whether every element is non-zero.
+    pub fn all(&self) -> Result<Array<bool>> {
+        self.reduce_to(ReduceOp::All, None)
+    }
+
     /// Cumulative sum along `axis`, or over the flattened array for `None`
     /// (`np.cumsum`); the result is in NumPy's sum dtype (`i64` for signed
     /// integers and bool, `u64` for unsigned, `T` for floats).

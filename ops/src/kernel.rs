@@ -105,4 +105,4 @@ macro_rules! as_any {
     };
 }
 
-pub(crate) use {json_kernel, kernel_id};
+pub(crate) use {as_any, json_kernel, kernel_id};

@@ -12,7 +12,6 @@
 //! the contracted indices and, with `concatenate`, runs a [`Fused`] task:
 //! an [`Assemble`] step per input, then the kernel.
 
-use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
@@ -542,11 +541,7 @@ fn assemble_step(chunks: &Chunks, dtype: DType, keys: &[Key], first: usize) -> G
 }
 
 impl BlockTasks for GatherTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let mut per_input: Vec<Vec<Key>> = Vec::with_capacity(self.sources.len());
         for (k, src) in self.sources.iter().enumerate() {
             let name = tessera_graph::input_name(inputs, k)?;
@@ -581,7 +576,5 @@ impl BlockTasks for GatherTasks {
         });
         Ok((Arc::new(Fused { steps }), deps))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }

@@ -1,6 +1,5 @@
 //! User kernels over blocks (`map_blocks`), and arrays of computed blocks (`persist`).
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{Block, Chunks, DType};
@@ -199,9 +198,7 @@ impl BlockTasks for Materialized {
             })?;
         Ok((Arc::new(LiteralBlock(block)), Vec::new()))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// An array of already computed blocks (C order of the grid), as `persist()` returns.

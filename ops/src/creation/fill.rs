@@ -1,6 +1,5 @@
 //! Creation: arrays from a fill value (`ones`, `zeros`, `full`, `empty`).
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{slice_plan, Chunks, DType, IndexItem};
@@ -29,9 +28,7 @@ impl BlockTasks for FullTasks {
         };
         Ok((Arc::new(kernel), Vec::new()))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
     fn sliced(&self, index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
         // A constant array sliced is the same constant over the slice's chunks.
         let chunks = slice_plan(&self.chunks, index).ok()?.chunks().clone();
@@ -97,9 +94,7 @@ impl BlockTasks for RangeTasks {
         };
         Ok((Arc::new(kernel), Vec::new()))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
     fn rechunked(&self, chunks: &Chunks) -> Option<Arc<dyn BlockTasks>> {
         let tasks = RangeTasks {
             chunks: chunks.clone(),

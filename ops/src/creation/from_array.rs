@@ -1,6 +1,5 @@
 //! `from_array`: an in-memory ndarray cut into chunks; each task slices its block.
 
-use std::any::Any;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -86,9 +85,7 @@ impl<T: Element> BlockTasks for LiteralTasks<T> {
             Vec::new(),
         ))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// A chunked array over `data` (shared, not copied) with the given chunks.

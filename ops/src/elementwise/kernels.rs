@@ -10,7 +10,6 @@ use tessera_graph::{Kernel, KernelError, RowTiling};
 use crate::kernel::arity;
 use crate::numeric::Numeric;
 use crate::scalar::Scalar;
-use crate::with_numeric_block;
 
 /// A binary elementwise operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -203,7 +202,7 @@ pub fn apply_binary(op: BinaryOp, a: &Block, b: &Block) -> Result<Block, KernelE
             op.label()
         )));
     }
-    with_numeric_block!(a, x => arith(op, x, b.as_array()?), bool => match op {
+    crate::with_numeric_block!(a, x => arith(op, x, b.as_array()?), bool => match op {
         // NumPy: bool + bool is logical or, bool * bool logical and.
         BinaryOp::Add | BinaryOp::Maximum => Ok(Block::from_array(broadcast_zip(a.as_array::<bool>()?, b.as_array()?, |x, y| x || y)?)),
         BinaryOp::Mul | BinaryOp::Minimum => Ok(Block::from_array(broadcast_zip(a.as_array::<bool>()?, b.as_array()?, |x, y| x && y)?)),
@@ -348,9 +347,7 @@ impl Kernel for BinaryScalar {
         RowTiling::Pointwise
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a] = inputs else {
-            return Err(arity(self.id(), 1, inputs.len()));
-        };
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
         if let Block::F64(x) = a {
             // The hot case (float arrays and float scalars): one pass, no broadcasting machinery.
             if let Some(out) = self.map_f64(x) {
@@ -435,9 +432,7 @@ impl Kernel for Unary {
         RowTiling::Pointwise
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a] = inputs else {
-            return Err(arity(self.id(), 1, inputs.len()));
-        };
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
         Ok(match a {
             Block::F64(x) => Block::from_array(float_unary(self.op, x)),
             Block::F32(x) => Block::from_array(f32_unary(self.op, x)),
@@ -448,7 +443,7 @@ impl Kernel for Unary {
                 )))
             }
             other => {
-                with_numeric_block!(other, x => Block::from_array(int_unary(self.op, x)?), bool => unreachable_bool()?)
+                crate::with_numeric_block!(other, x => Block::from_array(int_unary(self.op, x)?), bool => unreachable_bool()?)
             }
         })
     }
@@ -549,9 +544,7 @@ impl Kernel for Where {
         RowTiling::Pointwise
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [c, a, b] = inputs else {
-            return Err(arity(self.id(), 3, inputs.len()));
-        };
+        let [c, a, b] = crate::kernel::exactly(self.id(), inputs)?;
         let c = c.as_array::<bool>()?;
         with_block!(a, x => select(c, x, b))
     }

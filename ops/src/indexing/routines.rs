@@ -4,13 +4,13 @@
 
 use tessera_chunk_core::{normalize_axis, DType, Error as ChunkError, IndexItem};
 
+use crate::elementwise::kernels::BinaryOp;
 use crate::elementwise::layers::binary;
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::indexing::slicing::getitem;
 use crate::reshape::axes::transpose;
 use crate::reshape::join::{concatenate, ravel, reshape};
-use crate::BinaryOp;
 
 fn invalid(op: &str, reason: String) -> Error {
     Error::InvalidArgument {

@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{with_block, Block};
 use tessera_graph::{Kernel, KernelError};
 
-use crate::kernel::arity;
-
 /// One item of an ndarray slice, in a form that serialises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SliceElem {
@@ -57,9 +55,7 @@ crate::kernel::kernel_id!(SliceBlock, "tessera.slice");
 impl Kernel for SliceBlock {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a] = inputs else {
-            return Err(arity(self.id(), 1, inputs.len()));
-        };
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
         let axes_used = self
             .elems
             .iter()

@@ -1,13 +1,10 @@
 //! Basic indexing (`x[3, 1:8:2, None, ...]`): one layer whose block `i` is a
 //! slice of one input block, with Dask's output chunks.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{slice_plan, Chunks, IndexItem, SlicePlan};
-use tessera_graph::{
-    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
-};
+use tessera_graph::{BlockTasks, GeneralLayer, Key, LayerKind, LayerRef};
 
 use crate::error::Result;
 use crate::expr::Expr;
@@ -23,11 +20,7 @@ pub struct SliceTasks {
 }
 
 impl BlockTasks for SliceTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let sel = self.plan.block(index)?;
         let input = tessera_graph::input_name(inputs, 0)?;
         let kernel = SliceBlock {
@@ -35,9 +28,7 @@ impl BlockTasks for SliceTasks {
         };
         Ok((Arc::new(kernel), vec![Key::new(input, sel.input_block)]))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
     fn slice_index(&self) -> Option<&[IndexItem]> {
         Some(&self.index)
     }

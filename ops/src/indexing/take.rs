@@ -2,13 +2,10 @@
 //! `x[mask]`), with Dask's output chunks, plus the joining and axis routines
 //! built on slicing, transpose and concatenate ([`routines`], [`block`]).
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{normalize_axis, Chunks, IndexItem};
-use tessera_graph::{
-    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
-};
+use tessera_graph::{BlockTasks, GeneralLayer, Key, LayerKind, LayerRef};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -24,11 +21,7 @@ struct TakeTasks {
 }
 
 impl BlockTasks for TakeTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let name = tessera_graph::input_name(inputs, 0)?;
         let group = index
             .get(self.axis)
@@ -55,9 +48,7 @@ impl BlockTasks for TakeTasks {
         };
         Ok((Arc::new(kernel), keys))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// One layer whose block `g` along `axis` holds the positions of `groups[g]`.

@@ -6,7 +6,6 @@
 //! and rechunks of a read become reads of other regions (the optimisation
 //! passes push them in), so `x[a..b]` reads only the chunks it touches.
 
-use std::any::Any;
 use std::fmt;
 use std::sync::Arc;
 
@@ -175,9 +174,7 @@ impl BlockTasks for OpenedTasks {
     ) -> GraphResult<(KernelRef, Vec<Key>)> {
         Ok((Arc::new(Opened), Vec::new()))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// Block reads of a view of a stored array: output axis `k` is stored axis
@@ -230,9 +227,7 @@ impl BlockTasks for ReadTasks {
         };
         Ok((Arc::new(kernel), Vec::new()))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
     fn sliced(&self, index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
         let affine = affine_index(&self.chunks.shape(), index).ok()?;
         // Contiguous reads only: unit steps, no new axes.
@@ -380,9 +375,7 @@ impl Kernel for WriteChunk {
         serde_json::to_string(&p).map_or(Params::InProcessOnly, Params::Json)
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [block] = inputs else {
-            return Err(crate::kernel::arity(self.id(), 1, inputs.len()));
-        };
+        let [block] = crate::kernel::exactly(self.id(), inputs)?;
         self.store
             .write_chunk(&self.path, &self.index, block)
             .map_err(crate::storage_kernel_error)?;
@@ -403,11 +396,7 @@ impl fmt::Debug for WriteTasks {
 }
 
 impl BlockTasks for WriteTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let input = tessera_graph::input_name(inputs, 0)?;
         let kernel = WriteChunk {
             store: self.store.clone(),
@@ -416,9 +405,7 @@ impl BlockTasks for WriteTasks {
         };
         Ok((Arc::new(kernel), vec![Key::new(input, index.to_vec())]))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// Count the chunks written (the last task of a store).
@@ -459,9 +446,7 @@ impl BlockTasks for CountTasks {
             .collect();
         Ok((Arc::new(CountWritten), deps))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// Write `x` block by block to the existing array at `path` (whose chunk grid

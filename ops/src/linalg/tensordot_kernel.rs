@@ -11,8 +11,6 @@ use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{Block, Element};
 use tessera_graph::{Kernel, KernelError};
 
-use crate::kernel::arity;
-
 /// The element types a block product runs in (operands are cast to these first).
 pub trait MatElement: Element {
     /// `a @ b` for two matrices.
@@ -159,9 +157,7 @@ crate::kernel::kernel_id!(TensordotBlock, "tessera.tensordot");
 impl Kernel for TensordotBlock {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a, b] = inputs else {
-            return Err(arity(self.id(), 2, inputs.len()));
-        };
+        let [a, b] = crate::kernel::exactly(self.id(), inputs)?;
         match (a, b) {
             (Block::F64(_), Block::F64(_)) => self.typed::<f64>(a, b),
             (Block::F32(_), Block::F32(_)) => self.typed::<f32>(a, b),

@@ -13,47 +13,22 @@
 //! layers; here it is one `overlap` layer whose tasks copy each block's
 //! pieces straight from the neighbouring blocks.
 
-use std::any::Any;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{BlockIndices, Chunks, DType};
 use tessera_graph::{
     BlockMap, BlockTasks, Blockwise, GeneralLayer, KernelRef, Key, LayerKind, LayerRef,
-    Result as GraphResult,
 };
 
 use crate::blockwise::map_blocks::map_blocks;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::expr::Expr;
 use crate::indexing::slice_kernel::{SliceBlock, SliceElem};
 use crate::overlap::overlap_kernel::{OverlapBlock, Segment};
 use crate::rechunk::layers::rechunk_to;
-use crate::scalar::Scalar;
 
+use crate::overlap::boundary::{invalid, Boundary};
 use crate::overlap::plan::{axis_plan, ensure_minimum_chunksize, grown, trim_of};
-
-/// What lies beyond the array's edges along an axis.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum Boundary {
-    /// The edge mirrored, edge element included (NumPy's pad mode `symmetric`; Dask's `reflect`).
-    Reflect,
-    /// The other end of the axis (wrap-around).
-    Periodic,
-    /// The edge element repeated.
-    Nearest,
-    /// Nothing: blocks at the edge do not grow outwards.
-    None,
-    /// A constant value (cast to the array's dtype).
-    Constant(Scalar),
-}
-
-impl Boundary {
-    /// A constant boundary of `value`.
-    pub fn constant<T: tessera_chunk_core::Element>(value: T) -> Self {
-        Boundary::Constant(Scalar::of(value))
-    }
-}
 
 /// Overlap depth: one for all axes, or one per axis.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,13 +90,6 @@ impl<const N: usize> From<[Boundary; N]> for Boundaries {
     }
 }
 
-pub(crate) fn invalid(op: &str, reason: String) -> Error {
-    Error::InvalidArgument {
-        op: op.into(),
-        reason,
-    }
-}
-
 /// Depth and boundary of every axis of an `ndim`-d array.
 fn per_axis(
     op: &str,
@@ -169,11 +137,7 @@ struct OverlapTasks {
 }
 
 impl BlockTasks for OverlapTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let name = tessera_graph::input_name(inputs, 0)?;
         let plans: Vec<(Vec<Segment>, Vec<usize>)> = (0..index.len())
             .map(|ax| {
@@ -208,9 +172,7 @@ impl BlockTasks for OverlapTasks {
         };
         Ok((Arc::new(kernel), deps))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// Share `depth` elements between neighbouring blocks, with `boundary` values at the edges (Dask's `overlap`).
@@ -271,20 +233,14 @@ struct TrimTasks {
 }
 
 impl BlockTasks for TrimTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let name = tessera_graph::input_name(inputs, 0)?;
         let trims: Vec<(usize, usize)> = (0..index.len())
             .map(|ax| trim_of(index[ax], self.grid[ax], self.depth[ax], self.boundary[ax]))
             .collect();
         Ok((trim_kernel(&trims), vec![Key::new(name, index)]))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// Take the overlapped margins off every block again (Dask's `trim_internal`).

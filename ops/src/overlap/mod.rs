@@ -2,10 +2,12 @@
 //! their per-axis geometry (`plan.rs`) and the kernel assembling one
 //! overlapped block (`overlap_kernel.rs`).
 
+pub(crate) mod boundary;
 pub(crate) mod layers;
 pub mod overlap_kernel;
 pub(crate) mod plan;
 
+pub use boundary::Boundary;
 pub use layers::*;
 pub use plan::ensure_minimum_chunksize;
 

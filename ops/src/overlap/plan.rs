@@ -3,7 +3,7 @@
 //! positions it copies from which input blocks (or the boundary constant).
 
 use crate::error::Result;
-use crate::overlap::layers::{invalid, Boundary};
+use crate::overlap::boundary::{invalid, Boundary};
 use crate::overlap::overlap_kernel::{Segment, Source};
 
 /// Dask's `ensure_minimum_chunksize`: merge chunks smaller than `size` into

@@ -1,6 +1,5 @@
 //! Random arrays: the same seed gives the same values whatever the chunking and the scheduler.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{
@@ -61,9 +60,7 @@ impl BlockTasks for RandomTasks {
         };
         Ok((Arc::new(kernel), Vec::new()))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
     fn sliced(&self, index: &[IndexItem]) -> Option<(Chunks, Arc<dyn BlockTasks>)> {
         let chunks = slice_plan(&self.chunks, index).ok()?.chunks().clone();
         let affine = affine_index(&self.chunks.shape(), index).ok()?;

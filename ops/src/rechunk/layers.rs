@@ -1,12 +1,9 @@
 //! Rechunking: a layer whose blocks are assembled from pieces of the input's blocks.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{old_to_new, plan_rechunk, rechunk_pieces, Chunks, DType};
-use tessera_graph::{
-    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
-};
+use tessera_graph::{BlockTasks, GeneralLayer, Key, LayerKind, LayerRef};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -21,11 +18,7 @@ struct RechunkTasks {
 }
 
 impl BlockTasks for RechunkTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let input = tessera_graph::input_name(inputs, 0)?;
         let mut deps = Vec::new();
         let mut pieces = Vec::new();
@@ -43,9 +36,7 @@ impl BlockTasks for RechunkTasks {
         };
         Ok((Arc::new(kernel), deps))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
     fn is_rechunk(&self) -> bool {
         true
     }

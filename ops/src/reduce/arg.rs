@@ -2,13 +2,10 @@
 //! winners with global indices (from its offsets), then the shared tree of
 //! combine and aggregate levels picks among them.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{normalize_axis, DType};
-use tessera_graph::{
-    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
-};
+use tessera_graph::{BlockTasks, GeneralLayer, Key, LayerKind, LayerRef};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -25,11 +22,7 @@ struct ArgChunkTasks {
 }
 
 impl BlockTasks for ArgChunkTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let input = tessera_graph::input_name(inputs, 0)?;
         let offsets = self
             .axes
@@ -44,9 +37,7 @@ impl BlockTasks for ArgChunkTasks {
         };
         Ok((Arc::new(kernel), vec![Key::new(input, index.to_vec())]))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// `argmin`/`argmax` along `axis`, or of the flattened array for `None`

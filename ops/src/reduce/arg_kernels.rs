@@ -9,8 +9,6 @@ use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{Block, DType};
 use tessera_graph::{Kernel, KernelError};
 
-use crate::kernel::arity;
-
 /// Which extreme an arg reduction looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ArgOp {
@@ -253,9 +251,7 @@ crate::kernel::kernel_id!(ArgChunk, "tessera.arg_chunk");
 impl Kernel for ArgChunk {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a] = inputs else {
-            return Err(arity(self.id(), 1, inputs.len()));
-        };
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
         if self.axes.iter().any(|&ax| ax >= a.shape().len()) {
             return Err(KernelError::new(format!(
                 "{} axes {:?} do not fit a block of shape {:?}",

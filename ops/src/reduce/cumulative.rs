@@ -4,13 +4,11 @@
 //! layer, so the running totals pass down the axis one block at a time and
 //! no block waits for more than its predecessor.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{normalize_axis, Chunks};
 use tessera_graph::{
-    unique_name, BlockMap, BlockTasks, Blockwise, GeneralLayer, KernelRef, Key, LayerKind,
-    LayerRef, Result as GraphResult,
+    unique_name, BlockMap, BlockTasks, Blockwise, GeneralLayer, KernelRef, Key, LayerKind, LayerRef,
 };
 
 use crate::error::{Error, Result};
@@ -28,11 +26,7 @@ struct CarryTasks {
 }
 
 impl BlockTasks for CarryTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let scanned = tessera_graph::input_name(inputs, 0)?;
         let mut deps = vec![Key::new(scanned, index.to_vec())];
         let i = index.get(self.axis).copied().unwrap_or(0);
@@ -44,9 +38,7 @@ impl BlockTasks for CarryTasks {
         }
         Ok((self.kernel.clone(), deps))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// Cumulative `op` along `axis`, or over the flattened array when `axis` is

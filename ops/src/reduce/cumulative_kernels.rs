@@ -9,7 +9,6 @@ use tessera_graph::{Kernel, KernelError};
 use crate::elementwise::kernels::{apply_binary, BinaryOp};
 use crate::kernel::arity;
 use crate::numeric::Numeric;
-use crate::with_numeric_block;
 
 /// A cumulative operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,9 +65,7 @@ crate::kernel::kernel_id!(CumulativeBlock, "tessera.cumulative_block");
 impl Kernel for CumulativeBlock {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a] = inputs else {
-            return Err(arity(self.id(), 1, inputs.len()));
-        };
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
         if self.axis >= a.shape().len() {
             return Err(KernelError::new(format!(
                 "{} axis {} is out of bounds for a block of shape {:?}",
@@ -77,7 +74,7 @@ impl Kernel for CumulativeBlock {
                 a.shape()
             )));
         }
-        with_numeric_block!(a, x => Ok(scan(self.op, x, self.axis)), bool => match a {
+        crate::with_numeric_block!(a, x => Ok(scan(self.op, x, self.axis)), bool => match a {
             Block::Bool(b) => Ok(scan(self.op, &b.mapv(i64::from).into_shared(), self.axis)),
             _ => Err(KernelError::new(format!("{} of {} blocks is not supported; cast to a real dtype", self.op.label(), a.dtype()))),
         })

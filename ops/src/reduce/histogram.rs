@@ -2,13 +2,10 @@
 //! a `histogram-sum` layer of one `[1, bins]` row of counts per input block,
 //! summed over the blocks by the usual tree reduction.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{BlockIndices, Chunks, DType};
-use tessera_graph::{
-    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
-};
+use tessera_graph::{BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -24,11 +21,7 @@ struct RowTasks {
 }
 
 impl BlockTasks for RowTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let input = tessera_graph::input_name(inputs, 0)?;
         let row = index.first().copied().unwrap_or(0);
         let block = BlockIndices::new(self.grid.clone())
@@ -36,9 +29,7 @@ impl BlockTasks for RowTasks {
             .unwrap_or_else(|| vec![0; self.grid.len()]);
         Ok((self.kernel.clone(), vec![Key::new(input, block)]))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// `np.linspace(lo, hi, bins + 1)`: Dask's edges for a bin count and a range.

@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{with_block, Block, Element};
 use tessera_graph::{Kernel, KernelError};
 
-use crate::kernel::arity;
-
 /// The bin of `v` for ascending `edges` as NumPy counts them: `[e_i, e_{i+1})`,
 /// the last bin closed; `None` outside the edges or for NaN.
 pub fn bin_of(edges: &[f64], v: f64) -> Option<usize> {
@@ -42,9 +40,7 @@ crate::kernel::kernel_id!(HistogramBlock, "tessera.histogram_block");
 impl Kernel for HistogramBlock {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a] = inputs else {
-            return Err(arity(self.id(), 1, inputs.len()));
-        };
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
         if a.dtype().kind() == 'c' {
             return Err(KernelError::new(format!(
                 "histogram of {} blocks is not supported",

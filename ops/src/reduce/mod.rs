@@ -10,6 +10,7 @@ pub mod histogram;
 pub mod histogram_kernel;
 pub(crate) mod nan;
 pub mod reduce_kernels;
+pub mod reduce_op;
 pub mod reduction;
 pub mod topk;
 pub mod topk_kernel;

@@ -7,8 +7,7 @@ use tessera_chunk_core::Block;
 use tessera_graph::KernelError;
 
 use crate::numeric::{pairwise_sum_by, Numeric};
-use crate::reduce::reduce_kernels::{f64_sum_keep, reduce_axes, stack_moments, ReduceOp};
-use crate::with_numeric_block;
+use crate::reduce::reduce_op::{f64_sum_keep, reduce_axes, stack_moments, ReduceOp};
 
 /// NaN test that works for every numeric type (integers are never NaN).
 #[allow(clippy::eq_op)]
@@ -116,5 +115,5 @@ pub(super) fn merge_nan_extrema(op: ReduceOp, a: &Block, b: &Block) -> Result<Bl
                 .map_collect(|&x, &y| pick(x, y)),
         ))
     }
-    with_numeric_block!(a, x => merge(op, x, b), bool => Err(KernelError::new("nanmin/nanmax of bool blocks merge as min/max")))
+    crate::with_numeric_block!(a, x => merge(op, x, b), bool => Err(KernelError::new("nanmin/nanmax of bool blocks merge as min/max")))
 }

@@ -13,230 +13,11 @@ use tessera_graph::{Kernel, KernelError, Params, RowTiling};
 
 use crate::elementwise::kernels::cast_block;
 use crate::kernel::json_params;
-use crate::numeric::{pairwise_sum, pairwise_sum_by, Numeric};
+use crate::numeric::{pairwise_sum_by, Numeric};
 use crate::reduce::nan::{merge_nan_extrema, nan_as, nan_max, nan_min, nan_moments_chunk, nan_or};
-use crate::with_numeric_block;
 
-/// A reduction.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum ReduceOp {
-    /// Sum (integers accumulate in 64 bits, as NumPy).
-    Sum,
-    /// Product.
-    Prod,
-    /// Minimum (NaN propagates).
-    Min,
-    /// Maximum (NaN propagates).
-    Max,
-    /// Whether any element is true (non-zero).
-    Any,
-    /// Whether all elements are true (non-zero).
-    All,
-    /// Arithmetic mean.
-    Mean,
-    /// Variance with `ddof` delta degrees of freedom.
-    Var {
-        /// Delta degrees of freedom.
-        ddof: u32,
-    },
-    /// Standard deviation with `ddof`.
-    Std {
-        /// Delta degrees of freedom.
-        ddof: u32,
-    },
-    /// Sum treating NaN as zero.
-    NanSum,
-    /// Product treating NaN as one.
-    NanProd,
-    /// Minimum ignoring NaN (NaN where a slice is all NaN).
-    NanMin,
-    /// Maximum ignoring NaN (NaN where a slice is all NaN).
-    NanMax,
-    /// Mean of the non-NaN elements (NaN where there are none).
-    NanMean,
-    /// Variance of the non-NaN elements (NaN where fewer than `ddof`, as Dask's `nanvar`).
-    NanVar {
-        /// Delta degrees of freedom.
-        ddof: u32,
-    },
-    /// Standard deviation of the non-NaN elements.
-    NanStd {
-        /// Delta degrees of freedom.
-        ddof: u32,
-    },
-}
-
-impl ReduceOp {
-    /// Dask's names for the chunk, partial and aggregate layers.
-    pub fn labels(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            ReduceOp::Sum => ("sum", "sum-partial", "sum-aggregate"),
-            ReduceOp::Prod => ("prod", "prod-partial", "prod-aggregate"),
-            ReduceOp::Min => ("min", "min-partial", "min-aggregate"),
-            ReduceOp::Max => ("max", "max-partial", "max-aggregate"),
-            ReduceOp::Any => ("any", "any-partial", "any-aggregate"),
-            ReduceOp::All => ("all", "all-partial", "all-aggregate"),
-            ReduceOp::Mean => ("mean_chunk", "mean_combine-partial", "mean_agg-aggregate"),
-            ReduceOp::Var { .. }
-            | ReduceOp::Std { .. }
-            | ReduceOp::NanVar { .. }
-            | ReduceOp::NanStd { .. } => (
-                "moment_chunk",
-                "moment_combine-partial",
-                "moment_agg-aggregate",
-            ),
-            // Dask's nan reductions: a nan-aware chunk step, then the plain combine.
-            ReduceOp::NanSum => ("nansum", "sum-partial", "sum-aggregate"),
-            ReduceOp::NanProd => ("nanprod", "prod-partial", "prod-aggregate"),
-            ReduceOp::NanMin => (
-                "nanmin_skip",
-                "_nanmin_skip-partial",
-                "_nanmin_skip-aggregate",
-            ),
-            ReduceOp::NanMax => (
-                "nanmax_skip",
-                "_nanmax_skip-partial",
-                "_nanmax_skip-aggregate",
-            ),
-            ReduceOp::NanMean => ("mean_chunk", "mean_combine-partial", "mean_agg-aggregate"),
-        }
-    }
-
-    /// The result dtype for input `d`, as NumPy gives it.
-    pub fn result_dtype(self, d: DType) -> DType {
-        match self {
-            ReduceOp::Sum | ReduceOp::Prod | ReduceOp::NanSum | ReduceOp::NanProd => {
-                tessera_chunk_core::sum_dtype(d)
-            }
-            ReduceOp::Min | ReduceOp::Max | ReduceOp::NanMin | ReduceOp::NanMax => d,
-            ReduceOp::Any | ReduceOp::All => DType::Bool,
-            ReduceOp::Mean
-            | ReduceOp::Var { .. }
-            | ReduceOp::Std { .. }
-            | ReduceOp::NanMean
-            | ReduceOp::NanVar { .. }
-            | ReduceOp::NanStd { .. } => {
-                if d == DType::F32 {
-                    DType::F32
-                } else {
-                    DType::F64
-                }
-            }
-        }
-    }
-
-    /// Whether the reduction has no identity and so refuses empty input (NumPy's min/max).
-    pub fn needs_elements(self) -> bool {
-        matches!(
-            self,
-            ReduceOp::Min | ReduceOp::Max | ReduceOp::NanMin | ReduceOp::NanMax
-        )
-    }
-
-    /// Whether the chunk step skips NaN.
-    fn skips_nan(self) -> bool {
-        matches!(
-            self,
-            ReduceOp::NanSum
-                | ReduceOp::NanProd
-                | ReduceOp::NanMin
-                | ReduceOp::NanMax
-                | ReduceOp::NanMean
-                | ReduceOp::NanVar { .. }
-                | ReduceOp::NanStd { .. }
-        )
-    }
-
-    /// Number of moments stacked in an intermediate (0: intermediates are plain values).
-    pub(crate) fn moments(self) -> usize {
-        match self {
-            ReduceOp::Mean | ReduceOp::NanMean => 2,
-            ReduceOp::Var { .. }
-            | ReduceOp::Std { .. }
-            | ReduceOp::NanVar { .. }
-            | ReduceOp::NanStd { .. } => 3,
-            _ => 0,
-        }
-    }
-}
-
-/// Reduce `a` over `axes` (kept at length 1) with an associative `op`.
-/// `lift` turns an element into an accumulator; `row` reduces a contiguous
-/// run of elements (the fast path, e.g. pairwise summation).
-pub(super) fn reduce_axes<T: Copy, A: Copy>(
-    a: ArrayViewD<'_, T>,
-    axes: &[usize],
-    init: A,
-    lift: impl Fn(T) -> A + Copy,
-    op: impl Fn(A, A) -> A + Copy,
-    row: impl Fn(&[T]) -> A,
-) -> ArrayD<A> {
-    let ndim = a.ndim();
-    let mut axes = axes.to_vec();
-    axes.sort_unstable();
-    axes.dedup();
-    let mut keep_shape = a.shape().to_vec();
-    for &ax in &axes {
-        keep_shape[ax] = 1;
-    }
-    let trailing = axes
-        .iter()
-        .enumerate()
-        .all(|(k, &ax)| ax == ndim - axes.len() + k);
-    if let (true, Some(flat)) = (trailing, a.as_slice()) {
-        // Reduced axes are the innermost ones of a C-contiguous block: each
-        // output element reduces one contiguous run.
-        let inner: usize = axes.iter().map(|&ax| a.shape()[ax]).product();
-        let values: Vec<A> = if inner == 0 {
-            vec![init; keep_shape.iter().product()]
-        } else {
-            flat.chunks(inner).map(&row).collect()
-        };
-        if let Ok(out) = ArrayD::from_shape_vec(IxDyn(&keep_shape), values) {
-            return out;
-        }
-    }
-    let Some((&first, rest)) = axes.split_last() else {
-        return a.mapv(lift);
-    };
-    // Folding along an outer axis adds whole rows at a time, which vectorises.
-    let mut out = a
-        .fold_axis(Axis(first), init, |&acc, &x| op(acc, lift(x)))
-        .insert_axis(Axis(first));
-    for &ax in rest.iter().rev() {
-        out = out
-            .fold_axis(Axis(ax), init, |&acc, &x| op(acc, x))
-            .insert_axis(Axis(ax));
-    }
-    out
-}
-
-fn sum_keep<T: Numeric>(a: ArrayViewD<'_, T>, axes: &[usize]) -> ArrayD<T::Acc> {
-    reduce_axes(
-        a,
-        axes,
-        <T::Acc as Numeric>::ZERO,
-        T::acc,
-        |x, y| x + y,
-        |r| pairwise_sum_by(r, T::acc),
-    )
-}
-
-pub(super) fn f64_sum_keep(a: ArrayViewD<'_, f64>, axes: &[usize]) -> ArrayD<f64> {
-    reduce_axes(a, axes, 0.0, |x| x, |x, y| x + y, pairwise_sum)
-}
-
-/// Count of elements folded into each output element.
-fn reduced_count(shape: &[usize], axes: &[usize]) -> f64 {
-    axes.iter().map(|&ax| shape[ax]).product::<usize>() as f64
-}
-
-/// Stack moment arrays along a new leading axis.
-pub(super) fn stack_moments(parts: &[ArrayD<f64>]) -> Result<Block, KernelError> {
-    let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
-    let stacked = ndarray::stack(Axis(0), &views).map_err(|e| KernelError::new(e.to_string()))?;
-    Ok(Block::from_array(stacked))
-}
+pub use crate::reduce::reduce_op::ReduceOp;
+use crate::reduce::reduce_op::{f64_sum_keep, reduce_axes, reduced_count, stack_moments, sum_keep};
 
 fn chunk_numeric<T: Numeric>(
     op: ReduceOp,
@@ -561,9 +342,7 @@ impl Kernel for ReduceChunk {
         json_params(self)
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a] = inputs else {
-            return Err(crate::kernel::arity(self.id(), 1, inputs.len()));
-        };
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
         if a.dtype().kind() == 'c' {
             return Err(KernelError::new(format!(
                 "reductions of {} arrays are not supported yet",
@@ -576,7 +355,7 @@ impl Kernel for ReduceChunk {
         if self.op == ReduceOp::Sum && unit_axes && self.op.result_dtype(a.dtype()) == a.dtype() {
             return Ok(a.clone());
         }
-        with_numeric_block!(a, x => chunk_numeric(self.op, x, &self.axes), bool => chunk_bool(self.op, a.as_array()?, &self.axes))
+        crate::with_numeric_block!(a, x => chunk_numeric(self.op, x, &self.axes), bool => chunk_bool(self.op, a.as_array()?, &self.axes))
     }
     fn row_tiling(&self) -> RowTiling {
         RowTiling::Reduce

@@ -2,13 +2,11 @@
 //! `combine` levels merging up to `split_every` blocks per reduced axis, then
 //! an `aggregate` level. Each level is one graph layer.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{BlockIndices, Chunks, DType};
 use tessera_graph::{
     BlockMap, BlockTasks, Blockwise, GeneralLayer, KernelRef, Key, LayerKind, LayerRef,
-    Result as GraphResult,
 };
 
 use crate::error::{Error, Result};
@@ -71,11 +69,7 @@ struct LevelTasks {
 }
 
 impl BlockTasks for LevelTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let input = tessera_graph::input_name(inputs, 0)?;
         // The output index with reduced axes restored (at 0 when they were dropped).
         let mut full = Vec::with_capacity(self.input_grid.len());
@@ -105,9 +99,7 @@ impl BlockTasks for LevelTasks {
             .collect();
         Ok((self.kernel.clone(), deps))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// Chunks after a level merging `fan_in` blocks along each reduced axis, each

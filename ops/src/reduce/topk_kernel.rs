@@ -10,8 +10,6 @@ use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{Block, Element};
 use tessera_graph::{Kernel, KernelError};
 
-use crate::with_numeric_block;
-
 /// Ascending order with NaN after everything (NumPy's sort order).
 #[allow(clippy::eq_op)]
 pub fn total_cmp<T: PartialOrd>(a: &T, b: &T) -> Ordering {
@@ -99,7 +97,7 @@ impl Kernel for TopkBlock {
             )));
         }
         let (k, axis, sorted) = (self.k, self.axis, self.sorted);
-        with_numeric_block!(first, x => top_of(x, inputs, k, axis, sorted), bool => match first {
+        crate::with_numeric_block!(first, x => top_of(x, inputs, k, axis, sorted), bool => match first {
             Block::Bool(_) => top_lanes::<bool>(inputs, k, axis, sorted),
             other => Err(KernelError::new(format!("topk of {} blocks is not supported (complex numbers are not ordered)", other.dtype()))),
         })

@@ -5,13 +5,10 @@
 //! are upper bounds, so run the graph and read the one block of the last
 //! layer rather than assembling it as an array of those chunks.
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{BlockIndices, Chunks};
-use tessera_graph::{
-    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
-};
+use tessera_graph::{BlockTasks, GeneralLayer, Key, LayerKind, LayerRef};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -25,11 +22,7 @@ struct UniqueTasks {
 }
 
 impl BlockTasks for UniqueTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let input = tessera_graph::input_name(inputs, 0)?;
         let blocks: Vec<Vec<usize>> = if self.all {
             BlockIndices::new(self.grid.clone()).collect()
@@ -46,9 +39,7 @@ impl BlockTasks for UniqueTasks {
             .collect();
         Ok((Arc::new(UniqueBlock {}), deps))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// The graph of `np.unique(x)`: its last layer has one block, the sorted

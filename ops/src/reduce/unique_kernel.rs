@@ -6,7 +6,6 @@ use tessera_chunk_core::{Block, Element};
 use tessera_graph::{Kernel, KernelError};
 
 use crate::reduce::topk_kernel::total_cmp;
-use crate::with_numeric_block;
 
 #[allow(clippy::eq_op)]
 fn distinct<T: Element + PartialOrd>(parts: &[Block]) -> Result<Block, KernelError> {
@@ -42,7 +41,7 @@ impl Kernel for UniqueBlock {
         let Some(first) = inputs.first() else {
             return Err(KernelError::new("unique got no input blocks"));
         };
-        with_numeric_block!(first, x => distinct_of(x, inputs), bool => match first {
+        crate::with_numeric_block!(first, x => distinct_of(x, inputs), bool => match first {
             Block::Bool(_) => distinct::<bool>(inputs),
             other => Err(KernelError::new(format!("unique of {} blocks is not supported yet", other.dtype()))),
         })

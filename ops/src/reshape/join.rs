@@ -2,16 +2,13 @@
 //! rechunked to the plan's chunks first, then every output block is one
 //! source block (reshaped for a new axis).
 
-use std::any::Any;
 use std::sync::Arc;
 
 use tessera_chunk_core::{
     concatenate_plan, reshape_plan, stack_plan, Chunks, Error as ChunkError, JoinKind, JoinPlan,
     ReshapePlan,
 };
-use tessera_graph::{
-    BlockTasks, GeneralLayer, KernelRef, Key, LayerKind, LayerRef, Result as GraphResult,
-};
+use tessera_graph::{BlockTasks, GeneralLayer, Key, LayerKind, LayerRef};
 
 use crate::elementwise::layers::astype;
 use crate::error::Result;
@@ -25,19 +22,13 @@ struct JoinTasks {
 }
 
 impl BlockTasks for JoinTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let (source, block) = self.plan.source_block(index)?;
         let name = tessera_graph::input_name(inputs, source)?;
         let shape = self.plan.chunks.block_shape(index)?;
         Ok((Arc::new(Reshape { shape }), vec![Key::new(name, block)]))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 fn join(operands: &[Expr], plan: JoinPlan, label: &str) -> Result<Expr> {
@@ -82,19 +73,13 @@ struct ReshapeTasks {
 }
 
 impl BlockTasks for ReshapeTasks {
-    fn block_task(
-        &self,
-        inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let block = self.plan.source_block(index)?;
         let name = tessera_graph::input_name(inputs, 0)?;
         let shape = self.plan.output.block_shape(index)?;
         Ok((Arc::new(Reshape { shape }), vec![Key::new(name, block)]))
     }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
+    crate::kernel::as_any!();
 }
 
 /// Flatten to 1-d in C order (`x.ravel()`, Dask's `x.reshape(-1)`).

@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{with_block, Block};
 use tessera_graph::{Kernel, KernelError};
 
-use crate::kernel::arity;
-
 /// The input block's elements (C order) laid out as `shape`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Reshape {
@@ -19,9 +17,7 @@ crate::kernel::kernel_id!(Reshape, "tessera.reshape");
 impl Kernel for Reshape {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a] = inputs else {
-            return Err(arity(self.id(), 1, inputs.len()));
-        };
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
         with_block!(a, x => {
             let standard = x.as_standard_layout().into_owned();
             standard

@@ -4,8 +4,6 @@ use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{with_block, Block};
 use tessera_graph::{Kernel, KernelError};
 
-use crate::kernel::arity;
-
 /// Output axis `j` is input axis `axes[j]` (NumPy's `transpose(axes)`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Transpose {
@@ -18,9 +16,7 @@ crate::kernel::kernel_id!(Transpose, "tessera.transpose");
 impl Kernel for Transpose {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let [a] = inputs else {
-            return Err(arity(self.id(), 1, inputs.len()));
-        };
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
         if self.axes.len() != a.shape().len() {
             return Err(KernelError::new(format!(
                 "transpose axes {:?} do not fit a block of shape {:?}",

@@ -49,21 +49,10 @@ pub enum Block {
 #[macro_export]
 macro_rules! with_block {
     ($block:expr, $a:ident => $body:expr) => {
-        match $block {
-            $crate::Block::Bool($a) => $body,
-            $crate::Block::I8($a) => $body,
-            $crate::Block::I16($a) => $body,
-            $crate::Block::I32($a) => $body,
-            $crate::Block::I64($a) => $body,
-            $crate::Block::U8($a) => $body,
-            $crate::Block::U16($a) => $body,
-            $crate::Block::U32($a) => $body,
-            $crate::Block::U64($a) => $body,
-            $crate::Block::F32($a) => $body,
-            $crate::Block::F64($a) => $body,
+        $crate::match_real_block!($block, $a => $body;
             $crate::Block::Complex64($a) => $body,
             $crate::Block::Complex128($a) => $body,
-        }
+        )
     };
 }
 
@@ -71,6 +60,18 @@ macro_rules! with_block {
 #[macro_export]
 macro_rules! with_real_block {
     ($block:expr, $a:ident => $body:expr, complex => $fallback:expr) => {
+        $crate::match_real_block!($block, $a => $body;
+            $crate::Block::Complex64(_) | $crate::Block::Complex128(_) => $fallback,
+        )
+    };
+}
+
+/// The `match` behind [`with_block!`] and [`with_real_block!`]: one arm per
+/// real dtype running `$body`, then the complex arms the caller gives.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! match_real_block {
+    ($block:expr, $a:ident => $body:expr; $($complex:tt)*) => {
         match $block {
             $crate::Block::Bool($a) => $body,
             $crate::Block::I8($a) => $body,
@@ -83,7 +84,7 @@ macro_rules! with_real_block {
             $crate::Block::U64($a) => $body,
             $crate::Block::F32($a) => $body,
             $crate::Block::F64($a) => $body,
-            $crate::Block::Complex64(_) | $crate::Block::Complex128(_) => $fallback,
+            $($complex)*
         }
     };
 }

@@ -5,8 +5,8 @@ use tessera_chunk_core::IndexItem;
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
-use crate::join::concatenate;
-use crate::slicing::getitem;
+use crate::indexing::slicing::getitem;
+use crate::reshape::join::concatenate;
 
 /// A nested list of arrays: `[[a, b], [c, d]]` is
 /// `List(vec![List(vec![Array(a), Array(b)]), List(vec![Array(c), Array(d)])])`.

@@ -4,13 +4,13 @@
 
 use tessera_chunk_core::{normalize_axis, DType, Error as ChunkError, IndexItem};
 
-use crate::elementwise::binary;
+use crate::elementwise::kernels::BinaryOp;
+use crate::elementwise::layers::binary;
 use crate::error::{Error, Result};
 use crate::expr::Expr;
-use crate::join::{concatenate, ravel, reshape};
-use crate::reshape::transpose;
-use crate::slicing::getitem;
-use crate::BinaryOp;
+use crate::indexing::slicing::getitem;
+use crate::reshape::axes::transpose;
+use crate::reshape::join::{concatenate, ravel, reshape};
 
 fn invalid(op: &str, reason: String) -> Error {
     Error::InvalidArgument {

@@ -2,9 +2,9 @@
 //! grown and trimmed chunks, and for each overlapped block the runs of
 //! positions it copies from which input blocks (or the boundary constant).
 
-use super::{invalid, Boundary};
 use crate::error::Result;
-use crate::kernels::overlap::{Segment, Source};
+use crate::overlap::boundary::{invalid, Boundary};
+use crate::overlap::overlap_kernel::{Segment, Source};
 
 /// Dask's `ensure_minimum_chunksize`: merge chunks smaller than `size` into
 /// their neighbours so every chunk holds at least `size` elements.

@@ -254,20 +254,7 @@ impl ChunkWrite for Hdf5Store {
         self.check_writable(path)?;
         let ds = self.dataset(path)?;
         let meta = self.meta_of(path, &ds)?;
-        let expected = meta.chunks.block_shape(index)?;
-        if block.shape() != expected.as_slice() || block.dtype() != meta.dtype {
-            return Err(Error::BadChunk {
-                path: path.to_string(),
-                index: index.to_vec(),
-                reason: format!(
-                    "got {} {:?}, the array needs {} {:?}",
-                    block.dtype(),
-                    block.shape(),
-                    meta.dtype,
-                    expected
-                ),
-            });
-        }
+        meta.check_chunk(path, index, block)?;
         let ranges = meta.chunks.block_range(index)?;
         io::write(&ds, path, &ranges, block)
     }

@@ -64,14 +64,7 @@ pub(super) fn open(path: &Path, writable: bool) -> Result<Hdf5Store> {
         path: shown(path),
         reason: e.to_string(),
     })?;
-    #[cfg(unix)]
-    super::cloexec::close_on_exec(&file);
-    Ok(Hdf5Store {
-        file,
-        path: path.to_path_buf(),
-        writable,
-        options: Hdf5Options::default(),
-    })
+    Ok(store(file, path, writable))
 }
 
 /// Create a new file; an existing file is an error, never truncated.
@@ -94,12 +87,18 @@ pub(super) fn create(path: &Path) -> Result<Hdf5Store> {
             reason: e.to_string(),
         }
     })?;
+    Ok(store(file, path, true))
+}
+
+/// The store over a freshly opened or created `file`, its handle closed on
+/// exec so worker processes never inherit it.
+fn store(file: File, path: &Path, writable: bool) -> Hdf5Store {
     #[cfg(unix)]
     super::cloexec::close_on_exec(&file);
-    Ok(Hdf5Store {
+    Hdf5Store {
         file,
         path: path.to_path_buf(),
-        writable: true,
+        writable,
         options: Hdf5Options::default(),
-    })
+    }
 }

@@ -3,7 +3,7 @@
 
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
-use tessera::{Array, Chunks, ReduceOp, ReduceOptions, SyncScheduler};
+use tessera::{Array, Chunks, Compute, Reduce, ReduceOp, Synchronous};
 
 mod common;
 
@@ -46,7 +46,7 @@ fn close(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {
 fn array(shape: &[usize], chunks: &[Vec<usize>], seed: u64) -> (ArrayD<f64>, Array<f64>) {
     let d = data(shape, seed);
     let c = Chunks::new(chunks.to_vec()).unwrap();
-    let x = tessera::from_array(d.clone(), c).unwrap();
+    let x = tessera::from_array(d.clone(), c);
     (d, x)
 }
 
@@ -85,17 +85,17 @@ proptest! {
         let op = [ReduceOp::Sum, ReduceOp::Prod, ReduceOp::Min, ReduceOp::Max, ReduceOp::Mean, ReduceOp::Var { ddof: 0 }, ReduceOp::Std { ddof: 1 }][op_pick];
         let (d, x) = array(&shape, &chunks, seed);
         let axes: Vec<usize> = if all_axes { (0..shape.len()).collect() } else { (0..shape.len()).filter(|a| axis_mask & (1 << a) != 0).collect() };
-        let opts = ReduceOptions { axes: Some(axes.iter().map(|&a| a as i64).collect()), keepdims, split_every: None };
-        let reduced: tessera::Result<Array<f64>> = x.reduction(op, &opts);
+        let opts = Reduce { axes: Some(axes.iter().map(|&a| a as i64).collect()), keepdims, split_every: None, ddof: 0 };
+        let reduced: Array<f64> = x.reduction(op, opts);
         let empty_reduction = axes.iter().any(|&a| shape[a] == 0);
         if matches!(op, ReduceOp::Min | ReduceOp::Max) && empty_reduction {
-            prop_assert!(reduced.is_err(), "min/max over an empty axis must be an error");
+            prop_assert!(reduced.check().is_err(), "min/max over an empty axis must be an error");
             return Ok(());
         }
-        let reduced = reduced.unwrap();
+        prop_assert!(reduced.check().is_ok());
         let want = oracle_reduce(&d, op, &axes, keepdims);
         for s in schedulers() {
-            let got = reduced.compute_with(s.as_ref()).unwrap();
+            let got = reduced.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap();
             prop_assert!(close(&got, &want), "{op:?} axes {axes:?} keepdims {keepdims} on {shape:?} chunks {chunks:?} ({}): got {got} want {want}", s.name());
         }
     }
@@ -108,13 +108,13 @@ proptest! {
         let (d, x) = array(&shape, &chunks, seed);
         // A second operand of the same shape with its own chunking: chunks are unified.
         let (e, y) = array(&shape, &other_chunks, seed ^ 0xabcdef);
-        let expr = (&(&(&x + &y).unwrap() * 2.0).unwrap() - &x.t().unwrap().t().unwrap()).unwrap();
+        let expr = &(&(&x + &y) * 2.0) - &x.t().t();
         let want = &(&(&d + &e) * 2.0) - &d;
-        let xt = x.t().unwrap();
+        let xt = x.t();
         let want_t = d.t().to_owned();
         for s in schedulers() {
-            prop_assert!(close(&expr.compute_with(s.as_ref()).unwrap(), &want));
-            prop_assert!(close(&xt.compute_with(s.as_ref()).unwrap(), &want_t));
+            prop_assert!(close(&expr.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want));
+            prop_assert!(close(&xt.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want_t));
         }
     }
 
@@ -124,10 +124,10 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let (d, x) = array(&shape, &chunks, seed);
-        let r = x.rechunk(Chunks::new(new_chunks.clone()).unwrap()).unwrap();
+        let r = x.rechunk(Chunks::new(new_chunks.clone()).unwrap());
         prop_assert_eq!(r.chunks().axes(), new_chunks.as_slice());
         for s in schedulers() {
-            prop_assert_eq!(&r.compute_with(s.as_ref()).unwrap(), &d);
+            prop_assert_eq!(&r.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &d);
         }
     }
 
@@ -136,11 +136,11 @@ proptest! {
         (shape, chunks) in shape_and_chunks(),
         seed in any::<u64>(),
     ) {
-        let a = tessera::random::normal(1.0, 2.0, shape.clone(), Chunks::new(chunks).unwrap(), seed).unwrap();
-        let b = tessera::random::normal(1.0, 2.0, shape.clone(), Chunks::single(&shape), seed).unwrap();
-        let reference = b.compute_with(&SyncScheduler).unwrap();
+        let a = tessera::random::normal(1.0, 2.0, shape.clone(), Chunks::new(chunks).unwrap(), seed);
+        let b = tessera::random::normal(1.0, 2.0, shape.clone(), Chunks::single(&shape), seed);
+        let reference = b.compute_with(&Compute::new().scheduler(&Synchronous)).unwrap();
         for s in schedulers() {
-            prop_assert_eq!(&a.compute_with(s.as_ref()).unwrap(), &reference);
+            prop_assert_eq!(&a.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &reference);
         }
     }
 }
@@ -216,9 +216,9 @@ proptest! {
         let (d, x) = array(&shape, &chunks, seed);
         let index: Vec<tessera::IndexItem> = shape.iter().zip(&picks).map(|(&n, &p)| item(n, p)).collect();
         let want = d.slice(index.iter().zip(&shape).map(|(it, &n)| nd_item(n, it)).collect::<Vec<_>>().as_slice()).to_owned();
-        let y = x.slice(&index).unwrap();
+        let y = x.slice(&index);
         for s in schedulers() {
-            prop_assert_eq!(&y.compute_with(s.as_ref()).unwrap(), &want);
+            prop_assert_eq!(&y.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want);
         }
     }
 
@@ -228,20 +228,20 @@ proptest! {
         let (d, x) = array(&shape, &a_chunks, seed);
         let (e, y) = array(&shape, &b_chunks, seed + 1);
         let axis = axis_pick % shape.len();
-        let cat = tessera::concatenate(&[&x, &y], axis as i64).unwrap();
-        let st = tessera::stack(&[&x, &y], axis as i64).unwrap();
-        let flat = x.ravel().unwrap();
+        let cat = tessera::concatenate(&[&x, &y], axis as i64);
+        let st = tessera::stack(&[&x, &y], axis as i64);
+        let flat = x.ravel();
         let want_cat = ndarray::concatenate(Axis(axis), &[d.view(), e.view()]).unwrap();
         let want_st = ndarray::stack(Axis(axis), &[d.view(), e.view()]).unwrap();
         let want_flat: Vec<f64> = d.iter().copied().collect();
         let size: usize = shape.iter().product();
         let re = x.reshape(&[-1, shape[0].max(1) as i64]);
         for s in schedulers() {
-            prop_assert_eq!(&cat.compute_with(s.as_ref()).unwrap(), &want_cat);
-            prop_assert_eq!(&st.compute_with(s.as_ref()).unwrap(), &want_st);
-            prop_assert_eq!(flat.compute_with(s.as_ref()).unwrap().iter().copied().collect::<Vec<_>>(), want_flat.clone());
+            prop_assert_eq!(&cat.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want_cat);
+            prop_assert_eq!(&st.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want_st);
+            prop_assert_eq!(flat.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap().iter().copied().collect::<Vec<_>>(), want_flat.clone());
             if size > 0 {
-                let r = re.as_ref().unwrap().compute_with(s.as_ref()).unwrap();
+                let r = re.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap();
                 prop_assert_eq!(r.iter().copied().collect::<Vec<_>>(), want_flat.clone());
             }
         }
@@ -251,22 +251,22 @@ proptest! {
     fn comparisons_where_casts_and_logic_match_ndarray((shape, a_chunks, b_chunks) in shape_and_two_chunkings(), seed in any::<u64>()) {
         let (d, x) = array(&shape, &a_chunks, seed);
         let (e, y) = array(&shape, &b_chunks, seed + 7);
-        let gt = x.gt(0.0).unwrap();
-        let picked = tessera::where_(&gt, &x, &y).unwrap();
-        let ints = x.astype::<i32>().unwrap();
-        let any = gt.any().unwrap();
-        let all = gt.all().unwrap();
-        let clipped = x.clip(-1.0, 1.0).unwrap();
+        let gt = x.gt(0.0);
+        let picked = tessera::where_(&gt, &x, &y);
+        let ints = x.astype::<i32>();
+        let any = gt.any();
+        let all = gt.all();
+        let clipped = x.clip(-1.0, 1.0);
         let want_gt = d.mapv(|v| v > 0.0);
         let want_pick = ndarray::Zip::from(&d).and(&e).map_collect(|&a, &b| if a > 0.0 { a } else { b });
         let want_ints = d.mapv(|v| v as i32);
         for s in schedulers() {
-            prop_assert_eq!(&gt.compute_with(s.as_ref()).unwrap(), &want_gt);
-            prop_assert_eq!(&picked.compute_with(s.as_ref()).unwrap(), &want_pick);
-            prop_assert_eq!(&ints.compute_with(s.as_ref()).unwrap(), &want_ints);
-            prop_assert_eq!(any.compute_with(s.as_ref()).unwrap().iter().copied().next(), Some(want_gt.iter().any(|&v| v)));
-            prop_assert_eq!(all.compute_with(s.as_ref()).unwrap().iter().copied().next(), Some(want_gt.iter().all(|&v| v)));
-            prop_assert_eq!(&clipped.compute_with(s.as_ref()).unwrap(), &d.mapv(|v| v.clamp(-1.0, 1.0)));
+            prop_assert_eq!(&gt.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want_gt);
+            prop_assert_eq!(&picked.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want_pick);
+            prop_assert_eq!(&ints.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want_ints);
+            prop_assert_eq!(any.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap().iter().copied().next(), Some(want_gt.iter().any(|&v| v)));
+            prop_assert_eq!(all.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap().iter().copied().next(), Some(want_gt.iter().all(|&v| v)));
+            prop_assert_eq!(&clipped.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &d.mapv(|v| v.clamp(-1.0, 1.0)));
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use ndarray::{ArrayD, IxDyn};
 use proptest::prelude::*;
-use tessera::{Chunks, Error};
+use tessera::{Chunks, Compute, Error};
 use tessera_chunk_core::reshape_plan;
 
 mod common;
@@ -91,9 +91,9 @@ proptest! {
     fn reshape_equals_ndarray((shape, cuts, steps, minus) in case()) {
         let chunks: Vec<Vec<usize>> = shape.iter().zip(&cuts).map(|(&d, c)| split(d, c)).collect();
         let d = arange(&shape);
-        let x = tessera::from_array(d.clone(), Chunks::new(chunks.clone()).unwrap()).unwrap();
+        let x = tessera::from_array(d.clone(), Chunks::new(chunks.clone()).unwrap());
         let t = target(&shape, &steps, minus);
-        let y = x.reshape(&t).unwrap();
+        let y = x.reshape(&t);
         let known: i64 = t.iter().filter(|&&v| v >= 0).product();
         let new_shape: Vec<usize> = t.iter()
             .map(|&v| if v == -1 { (d.len() as i64 / known) as usize } else { v as usize })
@@ -107,7 +107,7 @@ proptest! {
         }
         prop_assert_eq!(y.chunks().shape(), new_shape);
         for s in schedulers() {
-            prop_assert_eq!(&y.compute_with(s.as_ref()).unwrap(), &want, "{} {:?}", s.name(), t);
+            prop_assert_eq!(&y.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want, "{} {:?}", s.name(), t);
         }
     }
 
@@ -115,11 +115,11 @@ proptest! {
     fn ravel_equals_ndarray((shape, cuts, _s, _m) in case()) {
         let chunks: Vec<Vec<usize>> = shape.iter().zip(&cuts).map(|(&d, c)| split(d, c)).collect();
         let d = arange(&shape);
-        let x = tessera::from_array(d.clone(), Chunks::new(chunks).unwrap()).unwrap();
-        let y = x.ravel().unwrap();
+        let x = tessera::from_array(d.clone(), Chunks::new(chunks).unwrap());
+        let y = x.ravel();
         let want: Vec<i64> = d.iter().copied().collect();
         for s in schedulers() {
-            let got: Vec<i64> = y.compute_with(s.as_ref()).unwrap().iter().copied().collect();
+            let got: Vec<i64> = y.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap().iter().copied().collect();
             prop_assert_eq!(&got, &want, "{}", s.name());
         }
     }
@@ -129,51 +129,49 @@ proptest! {
 fn dask_chunks_for_splits_merges_and_ones() {
     // Each expectation is what Dask 2026.8.0 gives for the same call.
     let ch = |shape: &[usize], c: &[usize]| {
-        tessera::from_array(arange(shape), Chunks::regular(shape, c).unwrap()).unwrap()
+        tessera::from_array(arange(shape), Chunks::regular(shape, c).unwrap())
     };
-    let y = ch(&[24], &[5]).reshape(&[4, -1]).unwrap();
+    let y = ch(&[24], &[5]).reshape(&[4, -1]);
     assert_eq!(y.chunks().axes(), &[vec![1, 1, 1, 1], vec![3, 3]]);
-    let y = ch(&[4, 4, 4], &[2, 2, 2]).reshape(&[64]).unwrap();
+    let y = ch(&[4, 4, 4], &[2, 2, 2]).reshape(&[64]);
     assert_eq!(y.chunks().axes(), &[vec![8; 8]]);
-    let y = ch(&[6, 5, 4], &[3, 2, 2]).reshape(&[3, 2, 5, 4]).unwrap();
+    let y = ch(&[6, 5, 4], &[3, 2, 2]).reshape(&[3, 2, 5, 4]);
     assert_eq!(
         y.chunks().axes(),
         &[vec![1, 1, 1], vec![2], vec![2, 2, 1], vec![2, 2]]
     );
-    let y = ch(&[6, 5, 4], &[3, 2, 2]).reshape(&[30, 4]).unwrap();
+    let y = ch(&[6, 5, 4], &[3, 2, 2]).reshape(&[30, 4]);
     assert_eq!(y.chunks().axes(), &[vec![5; 6], vec![2, 2]]);
-    let y = ch(&[1, 6], &[1, 3]).reshape(&[6, 1, 1]).unwrap();
+    let y = ch(&[1, 6], &[1, 3]).reshape(&[6, 1, 1]);
     assert_eq!(y.chunks().axes(), &[vec![3, 3], vec![1], vec![1]]);
     // Same shape: the array itself, no new layer.
     let x = ch(&[6, 4], &[4, 3]);
-    assert_eq!(x.reshape(&[6, -1]).unwrap().num_layers(), x.num_layers());
+    assert_eq!(x.reshape(&[6, -1]).num_layers(), x.num_layers());
 }
 
 #[test]
 fn reshapes_dask_refuses_still_work() {
     let d = arange(&[6, 5, 4]);
-    let x =
-        tessera::from_array(d.clone(), Chunks::regular(&[6, 5, 4], &[3, 2, 2]).unwrap()).unwrap();
-    let y = x.reshape(&[4, 5, 6]).unwrap();
+    let x = tessera::from_array(d.clone(), Chunks::regular(&[6, 5, 4], &[3, 2, 2]).unwrap());
+    let y = x.reshape(&[4, 5, 6]);
     let want = d.to_shape(vec![4, 5, 6]).unwrap().to_owned();
     for s in schedulers() {
-        assert_eq!(y.compute_with(s.as_ref()).unwrap(), want);
+        assert_eq!(
+            y.compute_with(&Compute::new().scheduler(s.as_ref()))
+                .unwrap(),
+            want
+        );
     }
     let e = tessera::from_array(
         arange(&[4, 0]),
         Chunks::new(vec![vec![2, 2], vec![0]]).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(
-        e.reshape(&[0, 2, 2]).unwrap().compute().unwrap().shape(),
-        &[0, 2, 2]
     );
+    assert_eq!(e.reshape(&[0, 2, 2]).compute().unwrap().shape(), &[0, 2, 2]);
 }
 
 #[test]
 fn bad_shapes_are_typed_errors_with_reasons() {
-    let x =
-        tessera::from_array(arange(&[6, 4]), Chunks::regular(&[6, 4], &[3, 2]).unwrap()).unwrap();
+    let x = tessera::from_array(arange(&[6, 4]), Chunks::regular(&[6, 4], &[3, 2]).unwrap());
     let cases: [(&[i64], &str); 5] = [
         (&[5, 5], "the array has 24 elements"),
         (&[-1, -1], "only one length may be -1"),
@@ -182,15 +180,15 @@ fn bad_shapes_are_typed_errors_with_reasons() {
         (&[0, -1], "does not divide"),
     ];
     for (t, why) in cases {
-        let e = x.reshape(t).unwrap_err();
+        let e = x.reshape(t).check().unwrap_err();
         assert!(
             matches!(
-                e,
+                e.root(),
                 Error::Chunk(tessera_chunk_core::Error::InvalidShape { .. })
             ),
             "{t:?}: {e:?}"
         );
-        let msg = e.to_string();
+        let msg = e.root().to_string();
         assert!(msg.contains(why) && msg.contains("[6, 4]"), "{t:?}: {msg}");
     }
 }

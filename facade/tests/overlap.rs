@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ndarray::{ArrayD, ArrayViewD, Dimension, Ix2, IxDyn};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
-use tessera::{Array, Boundary, Chunks, Scheduler, SyncScheduler};
+use tessera::{Array, Boundary, Chunks, Compute, Scheduler, Synchronous};
 use tessera_chunk_core::Block;
 use tessera_graph::{Kernel, KernelError, KernelRef, Params};
 use tessera_ops::overlap::ensure_minimum_chunksize;
@@ -175,21 +175,21 @@ proptest! {
     #[test]
     fn overlap_trim_and_map_overlap_match_ndarray((shape, chunks, depth, boundary) in case()) {
         let d = arange(&shape);
-        let x = tessera::from_array(d.clone(), Chunks::new(chunks.clone()).unwrap()).unwrap();
-        let g = x.overlap(depth.clone(), boundary.clone()).unwrap();
+        let x = tessera::from_array(d.clone(), Chunks::new(chunks.clone()).unwrap());
+        let g = x.overlap(depth.clone(), boundary.clone());
         // Axes are first rechunked so no chunk is smaller than the depth (Dask's rule).
         let rechunked: Vec<Vec<usize>> = chunks.iter().zip(&depth).map(|(c, &dp)| ensure_minimum_chunksize(dp, c).unwrap()).collect();
         let want = oracle_overlap(&d, &rechunked, &depth, &boundary);
-        let back = g.trim_internal(depth.clone(), boundary.clone()).unwrap();
+        let back = g.trim_internal(depth.clone(), boundary.clone());
         prop_assert_eq!(back.chunks().axes(), rechunked.as_slice());
         let dp = depth.clone();
-        let mapped = x.map_overlap(depth.clone(), boundary.clone(), move |b| box_sum(b, &dp)).unwrap();
+        let mapped = x.map_overlap(depth.clone(), boundary.clone(), move |b| box_sum(b, &dp));
         prop_assert_eq!(mapped.chunks().axes(), rechunked.as_slice());
         let want_box = oracle_box(&d, &depth, &boundary);
         for s in schedulers() {
-            prop_assert_eq!(&g.compute_with(s.as_ref()).unwrap(), &want, "{}", s.name());
-            prop_assert_eq!(&back.compute_with(s.as_ref()).unwrap(), &d);
-            let got = mapped.compute_with(s.as_ref());
+            prop_assert_eq!(&g.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &want, "{}", s.name());
+            prop_assert_eq!(&back.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap(), &d);
+            let got = mapped.compute_with(&Compute::new().scheduler(s.as_ref()));
             if s.name() == "processes" {
                 // The closure cannot travel: an error naming the op, before any work.
                 let e = got.unwrap_err().to_string();
@@ -221,16 +221,12 @@ fn mean3x3(b: ArrayViewD<'_, f64>) -> ArrayD<f64> {
 
 #[test]
 fn a_reflected_mean_filter_is_the_filter_of_the_symmetric_padded_array() {
-    let x = tessera::random::random([37, 23], [10, 7], 42).unwrap();
-    let y = x.map_overlap(1, Boundary::Reflect, mean3x3).unwrap();
+    let x = tessera::random::random([37, 23], [10, 7], 42);
+    let y = x.map_overlap(1, Boundary::Reflect, mean3x3);
     assert_eq!(y.chunks(), x.chunks());
     let d = x.compute().unwrap();
-    let whole = tessera::from_array(d.clone(), Chunks::single(&[37, 23])).unwrap();
-    let padded = whole
-        .overlap(1, Boundary::Reflect)
-        .unwrap()
-        .compute()
-        .unwrap();
+    let whole = tessera::from_array(d.clone(), Chunks::single(&[37, 23]));
+    let padded = whole.overlap(1, Boundary::Reflect).compute().unwrap();
     let filtered = mean3x3(padded.view());
     let want = filtered
         .slice(ndarray::s![1..38, 1..24])
@@ -271,12 +267,10 @@ impl Kernel for BoxSum {
 fn a_registered_kernel_travels_and_matches_the_closure() {
     tessera_ops::registry::register_kernel::<BoxSum>("test.box_sum");
     let d = arange(&[9, 8]);
-    let x = tessera::from_array(d.clone(), Chunks::regular(&[9, 8], &[4, 3]).unwrap()).unwrap();
+    let x = tessera::from_array(d.clone(), Chunks::regular(&[9, 8], &[4, 3]).unwrap());
     let kernel: KernelRef = Arc::new(BoxSum { depth: vec![1, 2] });
     let boundary = vec![Boundary::Periodic, Boundary::constant(1.0f64)];
-    let y: Array<f64> = x
-        .map_overlap_kernel([1, 2], boundary.clone(), kernel)
-        .unwrap();
+    let y: Array<f64> = x.map_overlap_kernel([1, 2], boundary.clone(), kernel);
     let want = oracle_box(&d, &[1, 2], &boundary);
     assert_eq!(y.compute().unwrap(), want);
     // Every task's kernel survives (id, params) and back.
@@ -286,11 +280,11 @@ fn a_registered_kernel_travels_and_matches_the_closure() {
         t.kernel = tessera_ops::registry::round_trip(&t.kernel).unwrap();
     }
     assert_eq!(
-        SyncScheduler
-            .run(&g, &tessera::RunOptions::default())
+        Synchronous
+            .run(&g, &tessera_schedulers::RunOptions::default())
             .unwrap(),
-        SyncScheduler
-            .run(&travelled, &tessera::RunOptions::default())
+        Synchronous
+            .run(&travelled, &tessera_schedulers::RunOptions::default())
             .unwrap()
     );
 }
@@ -299,10 +293,8 @@ fn a_registered_kernel_travels_and_matches_the_closure() {
 fn dask_docstring_example() {
     // dask.array.overlap.overlap's docstring: depth {0: 2, 1: 1}, boundary {0: 100, 1: 'reflect'}.
     let d = ArrayD::from_shape_vec(IxDyn(&[8, 8]), (0..64i64).collect()).unwrap();
-    let x = tessera::from_array(d, Chunks::regular(&[8, 8], &[4, 4]).unwrap()).unwrap();
-    let g = x
-        .overlap([2, 1], vec![Boundary::constant(100i64), Boundary::Reflect])
-        .unwrap();
+    let x = tessera::from_array(d, Chunks::regular(&[8, 8], &[4, 4]).unwrap());
+    let g = x.overlap([2, 1], vec![Boundary::constant(100i64), Boundary::Reflect]);
     assert_eq!(g.chunks().axes(), &[vec![8, 8], vec![6, 6]]);
     let got = g.compute().unwrap().into_dimensionality::<Ix2>().unwrap();
     assert_eq!(got.row(0).to_vec(), vec![100; 12]);
@@ -319,48 +311,57 @@ fn dask_docstring_example() {
 
 #[test]
 fn small_chunks_are_rechunked_as_dask_does() {
-    let x = tessera::ones::<f64>([23], Chunks::new(vec![vec![20, 1, 1, 1]]).unwrap()).unwrap();
-    let g = x.overlap(2, Boundary::None).unwrap();
+    let x = tessera::ones::<f64>([23], Chunks::new(vec![vec![20, 1, 1, 1]]).unwrap());
+    let g = x.overlap(2, Boundary::None);
     // Dask: ensure_minimum_chunksize(2, (20, 1, 1, 1)) == (19, 2, 2), then inner edges grow.
     assert_eq!(g.chunks().axes(), &[vec![21, 6, 4]]);
 }
 
 #[test]
 fn bad_input_is_an_error_not_a_panic() {
-    let x = tessera::ones::<f64>([6, 4], 2).unwrap();
-    let msg = x.overlap(5, Boundary::Reflect).unwrap_err().to_string();
+    let x = tessera::ones::<f64>([6, 4], 2);
+    let msg = x
+        .overlap(5, Boundary::Reflect)
+        .check()
+        .unwrap_err()
+        .root()
+        .to_string();
     assert!(msg.contains("depth 5") && msg.contains("length 4"), "{msg}");
     let msg = x
         .overlap(vec![1, 1, 1], Boundary::Reflect)
+        .check()
         .unwrap_err()
+        .root()
         .to_string();
     assert!(msg.contains("3 depths") && msg.contains("2-d"), "{msg}");
     let msg = x
         .overlap(1, vec![Boundary::Reflect])
+        .check()
         .unwrap_err()
+        .root()
         .to_string();
     assert!(msg.contains("1 boundaries"), "{msg}");
     let msg = x
         .trim_internal(2, Boundary::Reflect)
+        .check()
         .unwrap_err()
+        .root()
         .to_string();
     assert!(msg.contains("fewer than"), "{msg}");
     // A function that changes the block's shape fails at compute time, with an error.
-    let bad = x
-        .map_overlap(1, Boundary::Nearest, |b| {
-            b.slice(ndarray::s![.., 0]).to_owned().into_dyn()
-        })
-        .unwrap();
+    let bad = x.map_overlap(1, Boundary::Nearest, |b| {
+        b.slice(ndarray::s![.., 0]).to_owned().into_dyn()
+    });
+    // Building it is fine: the shape is only known when the function runs.
+    assert!(bad.check().is_ok());
     let msg = bad.compute().unwrap_err().to_string();
     assert!(msg.contains("must keep the shape"), "{msg}");
 }
 
 #[test]
 fn zero_depth_is_map_blocks() {
-    let x = tessera::ones::<f64>([6, 4], 2).unwrap();
-    let y = x
-        .map_overlap(0, Boundary::Reflect, |b| b.mapv(|v| v * 2.0))
-        .unwrap();
+    let x = tessera::ones::<f64>([6, 4], 2);
+    let y = x.map_overlap(0, Boundary::Reflect, |b| b.mapv(|v| v * 2.0));
     assert_eq!(y.num_layers(), 2);
-    assert_eq!(y.sum::<f64>().unwrap().compute_scalar().unwrap(), 48.0);
+    assert_eq!(y.sum().compute_scalar().unwrap(), 48.0);
 }

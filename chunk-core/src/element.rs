@@ -213,7 +213,12 @@ mod result_types {
     use super::*;
 
     fn check<T: Element>() {
-        assert_eq!(<T::Sum as Element>::DTYPE, crate::sum_dtype(T::DTYPE), "{}", T::DTYPE);
+        assert_eq!(
+            <T::Sum as Element>::DTYPE,
+            crate::sum_dtype(T::DTYPE),
+            "{}",
+            T::DTYPE
+        );
         let float = match T::DTYPE {
             DType::F32 | DType::Complex64 | DType::Complex128 => T::DTYPE,
             _ => DType::F64,

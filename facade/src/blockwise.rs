@@ -41,7 +41,11 @@ fn from_operands<U: Element>(
     operands: &[&dyn Operand],
     make: impl FnOnce(&[&Expr]) -> Result<Expr>,
 ) -> Array<U> {
-    match operands.iter().map(|x| x.operand()).collect::<Result<Vec<_>>>() {
+    match operands
+        .iter()
+        .map(|x| x.operand())
+        .collect::<Result<Vec<_>>>()
+    {
         Ok(exprs) => Array::built(op, &exprs, make(&exprs)),
         Err(e) => Array::failed(e),
     }

@@ -38,11 +38,7 @@ pub fn zeros<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) ->
 }
 
 /// An array filled with `value` (`da.full`).
-pub fn full<T: Element>(
-    shape: impl IntoShape,
-    value: T,
-    chunks: impl Into<ChunkSpec>,
-) -> Array<T> {
+pub fn full<T: Element>(shape: impl IntoShape, value: T, chunks: impl Into<ChunkSpec>) -> Array<T> {
     filled(shape, chunks, Scalar::of(value), "full_like")
 }
 

@@ -44,9 +44,7 @@ impl<T: Element> Array<T> {
     /// `self op other` with broadcasting, giving dtype `U` (the typed
     /// operators and methods cover the usual cases; this is the general form).
     pub fn binary<U: Element>(&self, op: BinaryOp, other: &Array<T>) -> Array<U> {
-        self.then2(other, op.label(), |a, b| {
-            Ok(elementwise::binary(op, a, b)?)
-        })
+        self.then2(other, op.label(), |a, b| Ok(elementwise::binary(op, a, b)?))
     }
 
     /// `self op s` (or `s op self` when `scalar_left`), giving dtype `U`.

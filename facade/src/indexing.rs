@@ -144,9 +144,9 @@ impl<T: Element> Nested<'_, T> {
     fn to_ops(&self) -> Result<indexing::Nested> {
         Ok(match self {
             Nested::Array(a) => indexing::Nested::Array(a.expr()?.clone()),
-            Nested::List(items) => indexing::Nested::List(
-                items.iter().map(Nested::to_ops).collect::<Result<_>>()?,
-            ),
+            Nested::List(items) => {
+                indexing::Nested::List(items.iter().map(Nested::to_ops).collect::<Result<_>>()?)
+            }
         })
     }
 }

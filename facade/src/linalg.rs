@@ -45,5 +45,7 @@ pub fn tensordot<T: Numeric>(
     axes: impl Into<TensorAxes>,
 ) -> Array<T::Acc> {
     let axes = axes.into();
-    a.then2(b, "tensordot", |a, b| Ok(linalg::tensordot(a, b, &axes, None)?))
+    a.then2(b, "tensordot", |a, b| {
+        Ok(linalg::tensordot(a, b, &axes, None)?)
+    })
 }

@@ -23,15 +23,9 @@ impl<T: Element> Array<T> {
     /// assert_eq!(g.chunks().axes(), &[vec![5, 5]]);
     /// assert_eq!(g.compute().unwrap().iter().copied().collect::<Vec<_>>(), vec![0, 0, 1, 2, 3, 2, 3, 4, 5, 5]);
     /// ```
-    pub fn overlap(
-        &self,
-        depth: impl Into<Depth>,
-        boundary: impl Into<Boundaries>,
-    ) -> Array<T> {
+    pub fn overlap(&self, depth: impl Into<Depth>, boundary: impl Into<Boundaries>) -> Array<T> {
         let (depth, boundary) = (depth.into(), boundary.into());
-        self.then("overlap", |x| {
-            Ok(overlap::overlap(x, &depth, &boundary)?)
-        })
+        self.then("overlap", |x| Ok(overlap::overlap(x, &depth, &boundary)?))
     }
 
     /// Take the margins `overlap` added off every block again (Dask's `trim_internal`).

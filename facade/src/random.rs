@@ -32,11 +32,7 @@ fn draw<T: tessera_chunk_core::Element>(
 }
 
 /// Uniform floats in `[0, 1)` (`da.random.random`).
-pub fn random(
-    shape: impl IntoShape,
-    chunks: impl Into<ChunkSpec>,
-    seed: u64,
-) -> Array<f64> {
+pub fn random(shape: impl IntoShape, chunks: impl Into<ChunkSpec>, seed: u64) -> Array<f64> {
     draw(
         Distribution::Uniform {
             low: 0.0,

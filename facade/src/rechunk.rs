@@ -19,7 +19,11 @@ impl<T: Element> Array<T> {
     /// compute keeps, [`crate::Compute::budget`]) instead of the configured
     /// one: when Dask's plan needs more than a quarter of it, each old chunk
     /// is cut once and the pieces merged (`None`: Dask's plan).
-    pub fn rechunk_within(&self, spec: impl Into<ChunkSpec>, memory_limit: Option<u64>) -> Array<T> {
+    pub fn rechunk_within(
+        &self,
+        spec: impl Into<ChunkSpec>,
+        memory_limit: Option<u64>,
+    ) -> Array<T> {
         let spec = spec.into();
         self.then("rechunk", |x| {
             let new = crate::chunking::rechunk_target(x.chunks(), spec, T::DTYPE, None, false)?;

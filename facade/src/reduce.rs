@@ -96,9 +96,7 @@ impl<T: Element> Array<T> {
     /// Number of non-zero elements over the axes of `r`.
     pub fn count_nonzero_with(&self, r: impl Into<Reduce>) -> Array<i64> {
         let opts = r.into().options();
-        self.then("count_nonzero", |x| {
-            Ok(reduction::count_nonzero(x, &opts)?)
-        })
+        self.then("count_nonzero", |x| Ok(reduction::count_nonzero(x, &opts)?))
     }
 
     /// Cumulative sum over the flattened array (`np.cumsum(x)`), in NumPy's

@@ -1,18 +1,16 @@
 //! Diagnostics: the HTML repr (well-formed, the summary's figures, Dask's
 //! chunk pictures from `fixtures/svg.json`), the profiler (one record per
 //! task, sane times, on every scheduler), graph pictures (one DOT node per
-//! task, one edge per dependency; SVG through Graphviz; the HTML view), and
-//! the progress bar's counts.
+//! task, one edge per dependency; SVG through Graphviz; the HTML view).
+//! The progress bar's counts are in `diagnostics_progress.rs`.
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use proptest::prelude::*;
 use serde_json::Value;
-use tessera::diagnostics::{
-    graph_html, repr_html, ColorBy, Draw, GraphView, Profiler, ProgressBar, VisualizeOptions,
-};
-use tessera::{Array, ChunkSpec, Chunks, DynArray, ReduceOp, Scheduler};
+use tessera::diagnostics::{graph_html, repr_html, ColorBy, GraphView, Profiler, VisualizeOptions};
+use tessera::{Array, ChunkSpec, Chunks, Compute, DynArray, ReduceOp, Scheduler};
 
 mod common;
 
@@ -160,17 +158,17 @@ fn repr_case(input: &Value) -> DynArray {
     let dtype: tessera::DType = input["dtype"].as_str().unwrap().parse().unwrap();
     let mut x: DynArray = match input["kind"].as_str().unwrap() {
         "ones" => {
-            tessera::with_dtype!(dtype, T => tessera::ones::<T>(shape, chunks).unwrap().into(),
+            tessera::with_dtype!(dtype, T => DynArray::try_from(tessera::ones::<T>(shape, chunks)).unwrap(),
             other => panic!("dtype {other}"))
         }
         "zeros" => {
-            tessera::with_dtype!(dtype, T => tessera::zeros::<T>(shape, chunks).unwrap().into(),
+            tessera::with_dtype!(dtype, T => DynArray::try_from(tessera::zeros::<T>(shape, chunks)).unwrap(),
             other => panic!("dtype {other}"))
         }
-        "random" => tessera::random::random(shape, chunks, 0).unwrap().into(),
-        "normal" => tessera::random::normal(10.0, 0.1, shape, chunks, 0)
-            .unwrap()
-            .into(),
+        "random" => DynArray::try_from(tessera::random::random(shape, chunks, 0)).unwrap(),
+        "normal" => {
+            DynArray::try_from(tessera::random::normal(10.0, 0.1, shape, chunks, 0)).unwrap()
+        }
         other => panic!("kind {other}"),
     };
     for op in input["ops"].as_array().unwrap() {
@@ -251,21 +249,24 @@ fn html_repr_shows_the_figures_of_every_repr_fixture() {
 fn html_repr_of_the_seed_arrays_matches_their_text_table() {
     let seeds: Vec<(DynArray, &str, &str)> = vec![
         (
-            tessera::ones::<f64>(10, 5).unwrap().into(),
+            DynArray::try_from(tessera::ones::<f64>(10, 5)).unwrap(),
             "80 B",
             "2 chunks in 1 graph layer",
         ),
         (
-            tessera::random::normal(10.0, 0.1, [30000, 30000], [3000, 3000], 42)
-                .unwrap()
-                .into(),
+            DynArray::try_from(tessera::random::normal(
+                10.0,
+                0.1,
+                [30000, 30000],
+                [3000, 3000],
+                42,
+            ))
+            .unwrap(),
             "6.71 GiB",
             "100 chunks in 1 graph layer",
         ),
         (
-            tessera::random::random([1000, 1000, 1000], "auto", 0)
-                .unwrap()
-                .into(),
+            DynArray::try_from(tessera::random::random([1000, 1000, 1000], "auto", 0)).unwrap(),
             "7.45 GiB",
             "64 chunks in 1 graph layer",
         ),
@@ -277,9 +278,7 @@ fn html_repr_of_the_seed_arrays_matches_their_text_table() {
         assert!(html.contains(&x.summary().chunk_nbytes));
     }
     let r = tessera::random::random([1000, 1000, 1000], "auto", 0)
-        .unwrap()
-        .rechunk(tessera::chunks! {0 => -1, 1 => 100, 2 => auto})
-        .unwrap();
+        .rechunk(tessera::chunks! {0 => -1, 1 => 100, 2 => auto});
     let html = r.to_html();
     assert_eq!(
         row(&html, "Shape"),
@@ -291,13 +290,13 @@ fn html_repr_of_the_seed_arrays_matches_their_text_table() {
 
 #[test]
 fn pictures_are_refused_for_0d_and_empty_arrays() {
-    let empty = tessera::zeros::<f64>([0, 10], 5).unwrap();
+    let empty = tessera::zeros::<f64>([0, 10], 5);
     let err = empty.to_svg(120).unwrap_err().to_string();
     assert!(
         err.contains("[0, 10]") && err.contains("no empty axis"),
         "{err}"
     );
-    let scalar = tessera::ones::<f64>(10, 5).unwrap().sum::<f64>().unwrap();
+    let scalar = tessera::ones::<f64>(10, 5).sum();
     assert!(scalar.to_svg(120).is_err());
     // The repr still shows the table.
     let html = scalar.to_html();
@@ -311,8 +310,12 @@ fn pictures_are_refused_for_0d_and_empty_arrays() {
 
 fn check_profile(x: &Array<f64>, scheduler: &dyn Scheduler, workers: usize) {
     let graph = x.task_graph().unwrap();
-    let want = x.compute_with(&tessera::SyncScheduler).unwrap();
-    let (got, profile) = x.compute_profiled(scheduler).unwrap();
+    let want = x
+        .compute_with(&Compute::new().scheduler(&tessera::Synchronous))
+        .unwrap();
+    let (got, profile) = x
+        .compute_profiled(&Compute::new().scheduler(scheduler))
+        .unwrap();
     assert_eq!(got, want);
     // One record per task, every task once.
     assert_eq!(profile.tasks.len(), graph.len());
@@ -377,9 +380,9 @@ proptest! {
         cuts in proptest::collection::vec(1usize..15, 1..4),
     ) {
         let chunks: Vec<Vec<usize>> = shape.iter().map(|&d| split(d, &cuts)).collect();
-        let x = tessera::random::random(shape.clone(), ChunkSpec::from(Chunks::new(chunks).unwrap()), 3).unwrap();
-        let y = x.binary::<f64>(tessera::BinaryOp::Add, &x.t().unwrap().t().unwrap()).unwrap();
-        let s = y.sum_axis::<f64>(0).unwrap();
+        let x = tessera::random::random(shape.clone(), ChunkSpec::from(Chunks::new(chunks).unwrap()), 3);
+        let y = &x + &x.t().t();
+        let s = y.sum_with(0);
         for (sched, workers) in schedulers().iter().zip([1, 3]) {
             check_profile(&s, sched.as_ref(), workers);
         }
@@ -389,11 +392,12 @@ proptest! {
 #[test]
 #[cfg(target_os = "linux")]
 fn resources_are_sampled_during_a_long_computation() {
-    let x = tessera::random::random([2000, 2000], 250, 1).unwrap();
-    let s = x.std(0).unwrap();
+    let x = tessera::random::random([2000, 2000], 250, 1);
+    let s = x.std();
     let graph = s.task_graph().unwrap();
     let profiler = Profiler::with_interval(&graph, std::time::Duration::from_millis(2));
-    s.compute_with_callbacks(&tessera::Threaded::new(2), &[&profiler])
+    let threads = tessera::Threaded::new(2);
+    s.compute_with(&Compute::new().scheduler(&threads).callback(&profiler))
         .unwrap();
     let profile = profiler.finish();
     assert!(
@@ -436,8 +440,8 @@ proptest! {
         rechunk in 1usize..12,
     ) {
         let chunks: Vec<Vec<usize>> = shape.iter().map(|&d| split(d, &cuts)).collect();
-        let x = tessera::ones::<f64>(shape.clone(), ChunkSpec::from(Chunks::new(chunks).unwrap())).unwrap();
-        let y = x.rechunk(rechunk).unwrap().sum_axis::<f64>(0).unwrap();
+        let x = tessera::ones::<f64>(shape.clone(), ChunkSpec::from(Chunks::new(chunks).unwrap()));
+        let y = x.rechunk(rechunk).sum_with(0);
         for graph in [y.task_graph().unwrap(), y.raw_task_graph().unwrap()] {
             let view = GraphView::tasks(&graph);
             let edges: usize = graph.deps.iter().map(Vec::len).sum();
@@ -448,7 +452,7 @@ proptest! {
             prop_assert!(well_formed(&html).is_ok());
             prop_assert_eq!(html.matches("\"source\":").count(), edges);
         }
-        let layers = GraphView::layers(y.expr().layer());
+        let layers = GraphView::layers(y.expr().unwrap().layer());
         prop_assert_eq!(layers.nodes.len(), y.num_layers());
     }
 }
@@ -456,12 +460,8 @@ proptest! {
 #[test]
 fn visualize_writes_dot_html_and_svg() {
     let dir = tempfile::tempdir().unwrap();
-    let x = tessera::ones::<f64>([6, 6], 3).unwrap();
-    let y = x
-        .binary::<f64>(tessera::BinaryOp::Add, &x.t().unwrap())
-        .unwrap()
-        .sum::<f64>()
-        .unwrap();
+    let x = tessera::ones::<f64>([6, 6], 3);
+    let y = x.binary::<f64>(tessera::BinaryOp::Add, &x.t()).sum();
     // By default the graph as built, one task per block per layer (Dask's default).
     let graph = y.raw_task_graph().unwrap();
     let edges: usize = graph.deps.iter().map(Vec::len).sum();
@@ -519,7 +519,7 @@ fn visualize_writes_dot_html_and_svg() {
 #[test]
 fn svg_without_graphviz_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let x = tessera::ones::<f64>(4, 2).unwrap();
+    let x = tessera::ones::<f64>(4, 2);
     let options = VisualizeOptions {
         dot_command: "tessera-no-such-dot".into(),
         ..VisualizeOptions::default()
@@ -538,7 +538,7 @@ fn svg_without_graphviz_is_a_clear_error() {
 #[test]
 fn huge_task_graphs_are_refused_with_the_way_out() {
     // 61,528,336 chunks: never materialised, refused at once.
-    let x = tessera::ones::<f64>([1_000_000, 1_000_000, 1000], "auto").unwrap();
+    let x = tessera::ones::<f64>([1_000_000, 1_000_000, 1000], "auto");
     let err = x.visualize("huge.dot").unwrap_err().to_string();
     assert!(
         err.contains("61528336 tasks") && err.contains("layers: true"),
@@ -558,7 +558,7 @@ fn huge_task_graphs_are_refused_with_the_way_out() {
 
 #[test]
 fn visualize_names_a_bad_extension_or_path() {
-    let x = tessera::ones::<f64>(4, 2).unwrap();
+    let x = tessera::ones::<f64>(4, 2);
     let err = x.visualize("graph.png").unwrap_err().to_string();
     assert!(
         err.contains("graph.png") && err.contains(".dot") && err.contains(".html"),
@@ -569,73 +569,4 @@ fn visualize_names_a_bad_extension_or_path() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("/nonexistent-dir/graph.dot"), "{err}");
-}
-
-// ---------------------------------------------------------------------------
-// Progress bar
-
-#[test]
-fn progress_counts_reach_the_total_on_every_scheduler() {
-    let x = tessera::ones::<f64>([12, 8], [3, 2]).unwrap();
-    let sum = x.sum::<f64>().unwrap();
-    let total = sum.task_graph().unwrap().len() as u64;
-    let bar = ProgressBar::with_draw("test", Draw::Never);
-    assert!(!bar.is_drawn());
-    for scheduler in schedulers() {
-        let value = sum
-            .compute_with_callbacks(scheduler.as_ref(), &[&bar])
-            .unwrap();
-        assert_eq!(value.sum(), 96.0);
-        assert_eq!(bar.length(), Some(total));
-        assert_eq!(bar.position(), total);
-    }
-    // A failed computation stops counting where it failed.
-    let bad = ProgressBar::with_draw("bad", Draw::Never);
-    let failing = x
-        .map_blocks(|b| {
-            if b.shape()[0] == 3 {
-                panic!("boom")
-            } else {
-                b.to_owned()
-            }
-        })
-        .unwrap();
-    assert!(failing
-        .compute_with_callbacks(&tessera::SyncScheduler, &[&bad])
-        .is_err());
-    assert!(bad.position() < bad.length().unwrap());
-}
-
-/// A buffer the test keeps a handle on while the bar writes into it.
-#[derive(Clone, Default)]
-struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Shared {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[test]
-fn progress_written_to_a_log_ends_with_the_full_count() {
-    let x = tessera::ones::<f64>([12, 8], [3, 2]).unwrap();
-    let sum = x.sum::<f64>().unwrap();
-    let total = sum.task_graph().unwrap().len();
-    let log = Shared::default();
-    let bar = ProgressBar::to_writer("summing", log.clone());
-    assert!(bar.is_drawn());
-    // Nothing is drawn before a computation starts (no "0/0" bar).
-    assert!(log.0.lock().unwrap().is_empty());
-    sum.compute_with_callbacks(&tessera::Threaded::new(2), &[&bar])
-        .unwrap();
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    let last = text.lines().rfind(|l| !l.trim().is_empty()).unwrap();
-    assert!(last.starts_with("summing ["), "{text}");
-    assert!(last.contains(&format!("{total}/{total} tasks")), "{text}");
-    // Plain lines: no cursor movement or clearing escapes in a log.
-    assert!(!text.contains('\u{1b}'), "{text:?}");
 }

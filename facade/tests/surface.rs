@@ -42,14 +42,17 @@ fn building_never_asks_for_a_result_and_the_first_error_surfaces_at_compute() {
             "the typed chunk error underneath: {err:?}"
         );
     }
-    assert!(summed.to_string().starts_with("tessera.Array<error: add of"));
+    assert!(summed
+        .to_string()
+        .starts_with("tessera.Array<error: add of"));
     assert!(summed.summary().count_text.starts_with("error: add of"));
     // Metadata of a failed array answers without panicking.
     assert_eq!((summed.npartitions(), summed.nbytes()), (0, 0));
     // An axis out of range names the reduction and the operand.
     let err = x.mean_with(2).check().unwrap_err();
     assert!(
-        err.to_string().starts_with("mean of an array of shape (10, 5)"),
+        err.to_string()
+            .starts_with("mean of an array of shape (10, 5)"),
         "{err}"
     );
     // A good expression checks clean.
@@ -62,8 +65,14 @@ fn one_axis_convention_for_every_reduction() {
     let x = chunked(&d, &[vec![2, 4], vec![5], vec![1, 3]]);
     let mean_all = x.mean().compute_scalar().unwrap();
     assert!((mean_all - d.mean().unwrap()).abs() < 1e-12);
-    assert_eq!(x.mean_with(0).compute().unwrap(), d.mean_axis(Axis(0)).unwrap());
-    assert_eq!(x.mean_with(-1).compute().unwrap(), d.mean_axis(Axis(2)).unwrap());
+    assert_eq!(
+        x.mean_with(0).compute().unwrap(),
+        d.mean_axis(Axis(0)).unwrap()
+    );
+    assert_eq!(
+        x.mean_with(-1).compute().unwrap(),
+        d.mean_axis(Axis(2)).unwrap()
+    );
     assert_eq!(x.sum_with(..).compute_scalar().unwrap(), d.sum());
     let kept = x.sum_with(axes([0, 2]).keepdims()).compute().unwrap();
     let expected = d
@@ -74,7 +83,10 @@ fn one_axis_convention_for_every_reduction() {
     assert_eq!(kept, expected);
     let std1 = x.std_with(ddof(1)).compute_scalar().unwrap();
     assert!((std1 - d.std(1.0)).abs() < 1e-12, "{std1}");
-    let var_axis = x.var_with(axis(1).ddof(1).split_every(2)).compute().unwrap();
+    let var_axis = x
+        .var_with(axis(1).ddof(1).split_every(2))
+        .compute()
+        .unwrap();
     let expected = d.var_axis(Axis(1), 1.0);
     assert!(var_axis
         .iter()
@@ -188,10 +200,18 @@ fn several_arrays_in_one_pass_read_each_chunk_once() {
             .filter(|(label, _)| label.contains("zarr"))
             .map(|(_, n)| n)
             .sum();
-        assert_eq!(reads, 8, "{}: each of the 8 chunks read once", scheduler.name());
+        assert_eq!(
+            reads,
+            8,
+            "{}: each of the 8 chunks read once",
+            scheduler.name()
+        );
         assert!((m.sum() - d.mean().unwrap()).abs() < 1e-12);
         let expected = d.std_axis(Axis(0), 0.0);
-        assert!(s.iter().zip(expected.iter()).all(|(a, b)| (a - b).abs() < 1e-9));
+        assert!(s
+            .iter()
+            .zip(expected.iter())
+            .all(|(a, b)| (a - b).abs() < 1e-9));
     }
     // The same array twice, and a slice of arrays of one type.
     let (m1, m2) = tessera::compute((&mean, &mean)).unwrap();
@@ -216,7 +236,10 @@ fn one_compute_takes_the_scheduler_budget_and_callbacks_as_options() {
         .callback(counts.as_ref());
     let got = y.compute_with(&opts).unwrap();
     assert!((got.sum() - plain).abs() < 1e-9);
-    assert!(!counts.0.lock().unwrap().is_empty(), "callbacks saw the tasks");
+    assert!(
+        !counts.0.lock().unwrap().is_empty(),
+        "callbacks saw the tasks"
+    );
     let too_small = Compute::new().budget(tessera::MemoryBudget::new(64));
     assert!(y.compute_with(&too_small).is_err());
     // persist computes once; what is built on it starts from its blocks.

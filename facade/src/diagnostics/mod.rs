@@ -14,9 +14,9 @@ mod visualize;
 
 use std::path::Path;
 
+use crate::Compute;
 use ndarray::ArrayD;
 use tessera_chunk_core::Element;
-use crate::Compute;
 
 use crate::error::{Error, Result};
 use crate::Array;

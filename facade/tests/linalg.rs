@@ -5,7 +5,7 @@
 
 use ndarray::{ArrayD, Ix2, IxDyn};
 use proptest::prelude::*;
-use tessera::{Array, Chunks, TensorAxes};
+use tessera::{Array, Chunks, Compute, TensorAxes};
 
 mod common;
 
@@ -35,7 +35,13 @@ fn oracle(a: &ArrayD<f64>, b: &ArrayD<f64>, left: &[usize], right: &[usize]) -> 
 fn check(got: &Array<f64>, want: &ArrayD<f64>) -> Result<(), TestCaseError> {
     prop_assert_eq!(got.shape(), want.shape().to_vec());
     for s in schedulers() {
-        prop_assert_eq!(&got.compute_with(s.as_ref()).unwrap(), want, "{}", s.name());
+        prop_assert_eq!(
+            &got.compute_with(&Compute::new().scheduler(s.as_ref()))
+                .unwrap(),
+            want,
+            "{}",
+            s.name()
+        );
     }
     Ok(())
 }
@@ -98,10 +104,10 @@ proptest! {
         let (x, y) = (array(&da, &ca), array(&db, &cb));
         let left = [sa.len() - 1];
         let want = oracle(&da, &db, &left, &[0]);
-        check(&x.matmul(&y).unwrap(), &want)?;
-        check(&x.dot(&y).unwrap(), &want)?;
+        check(&x.matmul(&y), &want)?;
+        check(&x.dot(&y), &want)?;
         // Result chunks: a's free axis chunks, then b's (Dask's).
-        let got = x.matmul(&y).unwrap();
+        let got = x.matmul(&y);
         let mut want_chunks: Vec<Vec<usize>> = Vec::new();
         if sa.len() == 2 { want_chunks.push(ca[0].clone()); }
         if sb.len() == 2 { want_chunks.push(cb[1].clone()); }
@@ -120,7 +126,7 @@ proptest! {
             left.iter().map(|&v| v as i64).collect(),
             right.iter().map(|&v| v as i64 - sb.len() as i64).collect(),
         );
-        let z = tessera::tensordot(&x, &y, axes).unwrap();
+        let z = tessera::tensordot(&x, &y, axes);
         check(&z, &oracle(&da, &db, &left, &right))?;
     }
 
@@ -133,13 +139,13 @@ proptest! {
         let da = data(&[m, k], seed);
         let db = data(&[k, n], seed ^ 7);
         let want = oracle(&da, &db, &[1], &[0]);
-        let xi = tessera::from_array(da.mapv(|v| v as i32), Chunks::regular(&[m, k], &[2, ck]).unwrap()).unwrap();
-        let yi = tessera::from_array(db.mapv(|v| v as i32), Chunks::regular(&[k, n], &[ck + 1, 2]).unwrap()).unwrap();
-        let zi: Array<i64> = xi.matmul(&yi).unwrap();
+        let xi = tessera::from_array(da.mapv(|v| v as i32), Chunks::regular(&[m, k], &[2, ck]).unwrap());
+        let yi = tessera::from_array(db.mapv(|v| v as i32), Chunks::regular(&[k, n], &[ck + 1, 2]).unwrap());
+        let zi: Array<i64> = xi.matmul(&yi);
         prop_assert_eq!(zi.compute().unwrap(), want.mapv(|v| v as i64));
-        let xf = tessera::from_array(da.mapv(|v| v as f32), Chunks::regular(&[m, k], &[3, ck]).unwrap()).unwrap();
-        let yf = tessera::from_array(db.mapv(|v| v as f32), Chunks::regular(&[k, n], &[ck, 3]).unwrap()).unwrap();
-        let zf: Array<f32> = xf.matmul(&yf).unwrap();
+        let xf = tessera::from_array(da.mapv(|v| v as f32), Chunks::regular(&[m, k], &[3, ck]).unwrap());
+        let yf = tessera::from_array(db.mapv(|v| v as f32), Chunks::regular(&[k, n], &[ck, 3]).unwrap());
+        let zf: Array<f32> = xf.matmul(&yf);
         prop_assert_eq!(zf.compute().unwrap(), want.mapv(|v| v as f32));
     }
 }
@@ -148,9 +154,9 @@ proptest! {
 /// (Dask's `unify_chunks`), and each product block reads exactly one block of each.
 #[test]
 fn the_contracted_axis_is_unified() {
-    let a = tessera::ones::<f64>([4, 10], [2, 5]).unwrap();
-    let b = tessera::ones::<f64>([10, 6], [3, 6]).unwrap();
-    let z = a.matmul(&b).unwrap();
+    let a = tessera::ones::<f64>([4, 10], [2, 5]);
+    let b = tessera::ones::<f64>([10, 6], [3, 6]);
+    let z = a.matmul(&b);
     let g = z.raw_task_graph().unwrap();
     let products: Vec<_> = g
         .tasks
@@ -169,9 +175,9 @@ fn the_contracted_axis_is_unified() {
 /// No task of the sum levels reads more than `split_every` (4) partial products.
 #[test]
 fn partial_products_are_summed_as_a_tree() {
-    let a = tessera::ones::<f64>([6, 90], [3, 2]).unwrap();
-    let b = tessera::ones::<f64>([90, 4], [2, 2]).unwrap();
-    let z = a.matmul(&b).unwrap();
+    let a = tessera::ones::<f64>([6, 90], [3, 2]);
+    let b = tessera::ones::<f64>([90, 4], [2, 2]);
+    let z = a.matmul(&b);
     let g = z.raw_task_graph().unwrap();
     let sum_tasks: Vec<_> = g
         .tasks
@@ -191,15 +197,19 @@ fn partial_products_are_summed_as_a_tree() {
     assert!(opt.deps.iter().all(|d| d.len() <= 4));
     let want = ArrayD::from_elem(IxDyn(&[6, 4]), 90.0);
     for s in schedulers() {
-        assert_eq!(z.compute_with(s.as_ref()).unwrap(), want);
+        assert_eq!(
+            z.compute_with(&Compute::new().scheduler(s.as_ref()))
+                .unwrap(),
+            want
+        );
     }
 }
 
 #[test]
 fn x_at_x_t_sums_as_the_benchmark_expects() {
     // W6 in miniature: (x @ x.T).sum() for uniform x.
-    let x = tessera::random::random([40, 40], [10, 10], 42).unwrap();
-    let s = x.matmul(&x.t().unwrap()).unwrap().sum::<f64>().unwrap();
+    let x = tessera::random::random([40, 40], [10, 10], 42);
+    let s = x.matmul(&x.t()).sum();
     let d = x.compute().unwrap().into_dimensionality::<Ix2>().unwrap();
     let want = d.dot(&d.t()).sum();
     let got = s.compute_scalar().unwrap();
@@ -208,44 +218,66 @@ fn x_at_x_t_sums_as_the_benchmark_expects() {
 
 #[test]
 fn mismatched_shapes_name_both_shapes() {
-    let a = tessera::ones::<f64>([3, 4], 2).unwrap();
-    let b = tessera::ones::<f64>([5, 6], 2).unwrap();
-    let msg = a.matmul(&b).unwrap_err().to_string();
+    let a = tessera::ones::<f64>([3, 4], 2);
+    let b = tessera::ones::<f64>([5, 6], 2);
+    let msg = a.matmul(&b).check().unwrap_err().root().to_string();
     assert!(msg.contains("[3, 4]") && msg.contains("[5, 6]"), "{msg}");
     assert!(
         msg.contains("axis 1") && msg.contains("length 4") && msg.contains("length 5"),
         "{msg}"
     );
-    let msg = a.dot(&b).unwrap_err().to_string();
+    let msg = a.dot(&b).check().unwrap_err().root().to_string();
     assert!(msg.contains("[3, 4]") && msg.contains("[5, 6]"), "{msg}");
     let msg = tessera::tensordot(&a, &b, ([0], [1]))
+        .check()
         .unwrap_err()
+        .root()
         .to_string();
     assert!(msg.contains("[3, 4]") && msg.contains("[5, 6]"), "{msg}");
 }
 
 #[test]
 fn wrong_ranks_and_axes_are_errors() {
-    let m = tessera::ones::<f64>([3, 3], 2).unwrap();
-    let cube = tessera::ones::<f64>([3, 3, 3], 2).unwrap();
-    let scalar = m.sum::<f64>().unwrap();
-    let msg = cube.matmul(&m).unwrap_err().to_string();
+    let m = tessera::ones::<f64>([3, 3], 2);
+    let cube = tessera::ones::<f64>([3, 3, 3], 2);
+    let scalar = m.sum();
+    let msg = cube.matmul(&m).check().unwrap_err().root().to_string();
     assert!(
         msg.contains("tensordot") && msg.contains("[3, 3, 3]"),
         "{msg}"
     );
-    assert!(m.matmul(&scalar).unwrap_err().to_string().contains("0-d"));
-    assert!(scalar.dot(&m).unwrap_err().to_string().contains("0-d"));
-    let count = tessera::tensordot(&m, &m, 3).unwrap_err().to_string();
+    assert!(m
+        .matmul(&scalar)
+        .check()
+        .unwrap_err()
+        .root()
+        .to_string()
+        .contains("0-d"));
+    assert!(scalar
+        .dot(&m)
+        .check()
+        .unwrap_err()
+        .root()
+        .to_string()
+        .contains("0-d"));
+    let count = tessera::tensordot(&m, &m, 3)
+        .check()
+        .unwrap_err()
+        .root()
+        .to_string();
     assert!(count.contains("3 axes"), "{count}");
     let pairs = tessera::tensordot(&m, &m, (vec![0, 1], vec![0]))
+        .check()
         .unwrap_err()
+        .root()
         .to_string();
     assert!(pairs.contains("cannot pair"), "{pairs}");
     let twice = tessera::tensordot(&m, &m, ([0, 0], [0, 1]))
+        .check()
         .unwrap_err()
+        .root()
         .to_string();
     assert!(twice.contains("twice"), "{twice}");
-    assert!(tessera::tensordot(&m, &m, ([2], [0])).is_err());
-    assert!(tessera::tensordot(&m, &m, ([-3], [0])).is_err());
+    assert!(tessera::tensordot(&m, &m, ([2], [0])).check().is_err());
+    assert!(tessera::tensordot(&m, &m, ([-3], [0])).check().is_err());
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use ndarray::{ArrayD, IxDyn};
 use serde::{Deserialize, Serialize};
 use tessera::config::{Config, SchedulerKind};
-use tessera::{Chunks, Multiprocess, Scheduler};
+use tessera::{Chunks, Compute, Multiprocess, Scheduler};
 use tessera_chunk_core::Block;
 use tessera_graph::{Kernel, KernelError, Params};
 
@@ -75,31 +75,30 @@ fn pool() -> Arc<dyn Scheduler> {
 #[test]
 fn registered_user_kernels_travel_to_workers() {
     let d = iota(20);
-    let x = tessera::from_array(d.clone(), Chunks::regular(&[20], &[3]).unwrap()).unwrap();
-    let y = x
-        .map_blocks_kernel::<f64>(Arc::new(Scale { factor: 2.5 }), None)
-        .unwrap();
-    let total = (&y + 1.0).unwrap().sum::<f64>().unwrap();
+    let x = tessera::from_array(d.clone(), Chunks::regular(&[20], &[3]).unwrap());
+    let y = x.map_blocks_kernel::<f64>(Arc::new(Scale { factor: 2.5 }), None);
+    let total = (&y + 1.0).sum();
     assert_eq!(
-        y.compute_with(pool().as_ref()).unwrap(),
+        y.compute_with(&Compute::new().scheduler(pool().as_ref()))
+            .unwrap(),
         d.mapv(|v| v * 2.5)
     );
-    let got = total.compute_with(pool().as_ref()).unwrap();
+    let got = total
+        .compute_with(&Compute::new().scheduler(pool().as_ref()))
+        .unwrap();
     assert_eq!(got.iter().next().copied(), Some(d.sum() * 2.5 + 20.0));
 }
 
 #[test]
 fn a_panicking_or_aborting_user_kernel_is_an_error_naming_its_task() {
     let d = iota(12);
-    let x = tessera::from_array(d.clone(), Chunks::regular(&[12], &[4]).unwrap()).unwrap();
+    let x = tessera::from_array(d.clone(), Chunks::regular(&[12], &[4]).unwrap());
     let mp = Multiprocess::new(2);
     for abort in [false, true] {
         // The block starting at 4 is block 1.
-        let y = x
-            .map_blocks_kernel::<f64>(Arc::new(Explode { abort, at: 4.0 }), None)
-            .unwrap();
+        let y = x.map_blocks_kernel::<f64>(Arc::new(Explode { abort, at: 4.0 }), None);
         let t0 = Instant::now();
-        let err = y.compute_with(&mp).unwrap_err();
+        let err = y.compute_with(&Compute::new().scheduler(&mp)).unwrap_err();
         assert!(t0.elapsed() < Duration::from_secs(5));
         let msg = err.to_string();
         assert!(
@@ -112,16 +111,19 @@ fn a_panicking_or_aborting_user_kernel_is_an_error_naming_its_task() {
             assert!(msg.contains("panicked: user kernel exploded at 4"), "{msg}");
         }
         // Usable again afterwards.
-        assert_eq!(x.compute_with(&mp).unwrap(), d);
+        assert_eq!(x.compute_with(&Compute::new().scheduler(&mp)).unwrap(), d);
     }
 }
 
 #[test]
 fn a_closure_is_refused_before_any_work_naming_the_op() {
-    let x = tessera::ones::<f64>(10, 5).unwrap();
-    let y = x.map_blocks(|b| b.to_owned()).unwrap();
+    let x = tessera::ones::<f64>(10, 5);
+    let y = x.map_blocks(|b| b.to_owned());
     let mp = Multiprocess::new(2);
-    let msg = y.compute_with(&mp).unwrap_err().to_string();
+    let msg = y
+        .compute_with(&Compute::new().scheduler(&mp))
+        .unwrap_err()
+        .to_string();
     assert!(
         msg.contains("\"map_blocks\"") && msg.contains("cannot travel"),
         "{msg}"
@@ -166,11 +168,10 @@ fn child_computes_and_exits() {
     if std::env::var_os("TESSERA_TEST_CHILD").is_none() {
         return;
     }
-    let x = tessera::ones::<f64>(100, 10).unwrap();
+    let x = tessera::ones::<f64>(100, 10);
     assert_eq!(
-        x.sum::<f64>()
-            .unwrap()
-            .compute_with(pool().as_ref())
+        x.sum()
+            .compute_with(&Compute::new().scheduler(pool().as_ref()))
             .unwrap()
             .sum(),
         100.0
@@ -245,22 +246,29 @@ fn no_worker_outlives_the_program_that_started_it() {
 fn zarr_reads_and_writes_travel_to_workers_by_locator() {
     use tessera::storage::{Store, ZarrStore};
     let dir = tempfile::tempdir().unwrap();
-    let x = tessera::random::random(vec![30, 20], vec![7, 6], 5).unwrap();
-    let want = x.compute_with(&tessera::SyncScheduler).unwrap();
+    let x = tessera::random::random(vec![30, 20], vec![7, 6], 5);
+    let want = x
+        .compute_with(&Compute::new().scheduler(&tessera::Synchronous))
+        .unwrap();
     let store: Arc<dyn Store> = Arc::new(ZarrStore::create(dir.path()).unwrap());
     let mp = pool();
     // The writes run in the workers, which reopen the store from its path.
     let written = x
-        .to_store_with(store.clone(), "g/x", mp.as_ref(), &[])
+        .to_store_with(store.clone(), "g/x", &Compute::new().scheduler(mp.as_ref()))
         .unwrap();
     assert_eq!(written, 20);
     let back: tessera::Array<f64> = tessera::from_zarr(dir.path(), "g/x").unwrap();
-    assert_eq!(back.compute_with(mp.as_ref()).unwrap(), want);
+    assert_eq!(
+        back.compute_with(&Compute::new().scheduler(mp.as_ref()))
+            .unwrap(),
+        want
+    );
     // A slice of the read (pushed into the reads) and a reduction over it.
-    let s = back
-        .slice(&[tessera::IndexItem::slice(Some(3), Some(25), None)])
+    let s = back.slice(&[tessera::IndexItem::slice(Some(3), Some(25), None)]);
+    let total = s
+        .sum()
+        .compute_with(&Compute::new().scheduler(mp.as_ref()))
         .unwrap();
-    let total = s.sum::<f64>().unwrap().compute_with(mp.as_ref()).unwrap();
     let expected: f64 = want.slice(ndarray::s![3..25, ..]).sum();
     let got = total.iter().next().copied().unwrap_or(f64::NAN);
     assert!(

@@ -24,17 +24,27 @@ pub fn run(args: &RandomArgs) -> Result<String> {
     let runner = Runner::new(&args.run)?;
     let (shape, chunks, seed) = (args.shape.0.clone(), args.chunks.clone(), args.seed);
     match args.dist {
-        Dist::Uniform => write(&random::random(shape, chunks, seed)?, args, &runner),
+        Dist::Uniform => write(&built(random::random(shape, chunks, seed))?, args, &runner),
         Dist::Normal => write(
-            &random::standard_normal(shape, chunks, seed)?,
+            &built(random::standard_normal(shape, chunks, seed))?,
             args,
             &runner,
         ),
         Dist::Integers => write(
-            &random::integers(0, 100, shape, chunks, seed)?,
+            &built(random::integers(0, 100, shape, chunks, seed))?,
             args,
             &runner,
         ),
+    }
+}
+
+/// The generated array, or the error building it met (bad chunks for the
+/// shape), before anything is written and in the message of the error itself:
+/// the operation's name and operand shapes add nothing for `random`.
+fn built<T: Element>(x: Array<T>) -> Result<Array<T>> {
+    match x.check() {
+        Ok(()) => Ok(x),
+        Err(e) => Err(e.root().clone().into()),
     }
 }
 

@@ -6,7 +6,7 @@ use clap::ValueEnum;
 use ndarray::ArrayD;
 use tessera::diagnostics::{Draw, ProgressBar};
 use tessera::storage::Store;
-use tessera::{Array, Element, Scheduler, Synchronous, Threaded};
+use tessera::{Array, Compute, Element, Scheduler, Synchronous, Threaded};
 
 use crate::args::RunArgs;
 use crate::error::Result;
@@ -56,10 +56,17 @@ impl Runner {
         ProgressBar::with_draw(label, draw)
     }
 
+    /// The compute options of this command: its scheduler, and `bar` told of every task.
+    fn options<'a>(&'a self, bar: &'a ProgressBar) -> Compute<'a> {
+        Compute::new()
+            .scheduler(self.scheduler.as_ref())
+            .callback(bar)
+    }
+
     /// Compute `array`, with a progress bar labelled `label`.
     pub fn compute<T: Element>(&self, array: &Array<T>, label: &str) -> Result<ArrayD<T>> {
         let bar = self.bar(label);
-        Ok(array.compute_with_callbacks(self.scheduler.as_ref(), &[&bar])?)
+        Ok(array.compute_with(&self.options(&bar))?)
     }
 
     /// Write `array` to `path` in `store`, with a progress bar; returns the chunks written.
@@ -71,6 +78,6 @@ impl Runner {
         label: &str,
     ) -> Result<u64> {
         let bar = self.bar(label);
-        Ok(array.to_store_with(store, path, self.scheduler.as_ref(), &[&bar])?)
+        Ok(array.to_store_with(store, path, &self.options(&bar))?)
     }
 }

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 use tessera::{
-    chunks, random, Array, Boundary, Element, IndexItem, Scheduler, Synchronous, Threaded,
+    chunks, random, Array, Boundary, Compute, Element, IndexItem, Scheduler, Synchronous, Threaded,
 };
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`).
@@ -42,7 +42,7 @@ fn timed<T: Element + Into<f64>>(
     let tasks = x.raw_task_graph()?.len();
     let tasks_executed = x.task_graph()?.len();
     let t0 = Instant::now();
-    let out = x.compute_with(s)?;
+    let out = x.compute_with(&Compute::new().scheduler(s))?;
     let seconds = t0.elapsed().as_secs_f64();
     Ok(Run {
         seconds,
@@ -72,6 +72,7 @@ fn verify_blocks(
         )
         .into());
     }
+    let on_s = Compute::new().scheduler(s);
     let chunks = out.chunks().clone();
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move || {
@@ -92,7 +93,7 @@ fn verify_blocks(
             .iter()
             .map(|r| IndexItem::slice(Some(r.start as i64), Some(r.end as i64), None))
             .collect();
-        let got = out.slice(&whole)?.compute_with(s)?;
+        let got = out.slice(&whole).compute_with(&on_s)?;
         for k in 0..samples {
             let local: Vec<usize> = ranges
                 .iter()
@@ -108,8 +109,8 @@ fn verify_blocks(
                 .map(|(r, &l)| IndexItem::int((r.start + l) as i64))
                 .collect();
             let want = source
-                .slice(&point)?
-                .compute_with(s)?
+                .slice(&point)
+                .compute_with(&on_s)?
                 .iter()
                 .copied()
                 .next()
@@ -189,26 +190,6 @@ impl Usage {
     }
 }
 
-/// Reduce over axis 0, as Dask's `axis=0`.
-fn axis0() -> tessera::ReduceOptions {
-    tessera::ReduceOptions {
-        axes: Some(vec![0]),
-        keepdims: false,
-        split_every: None,
-    }
-}
-
-/// `a - a.mean(axis=0)`: the anomaly of each row.
-trait Anomaly: Sized {
-    fn sub_mean_axis0(&self) -> tessera::Result<Self>;
-}
-
-impl Anomaly for Array<f64> {
-    fn sub_mean_axis0(&self) -> tessera::Result<Self> {
-        self - &self.mean_axis(0)?
-    }
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Worker processes of `--scheduler processes` start here and never return.
     tessera::worker::init();
@@ -269,8 +250,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             } else {
                 (30_000, 3_000)
             };
-            let x = random::normal(10.0, 0.1, [n, n], [c, c], 42)?;
-            let y = x.mean_axis(0)?;
+            let x = random::normal(10.0, 0.1, [n, n], [c, c], 42);
+            let y = x.mean_with(0);
             let run = timed(&y, s, sum)?;
             (
                 json!({"N": n, "C": c, "loc": 10.0, "scale": 0.1, "chunks": [c, c]}),
@@ -281,8 +262,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "overhead" => {
             let n = if quick { 5_000 } else { 20_000 };
-            let x = tessera::ones::<f64>(n, 1)?;
-            let y = x.sum::<f64>()?;
+            let x = tessera::ones::<f64>(n, 1);
+            let y = x.sum();
             let run = timed(&y, s, scalar)?;
             let per_task = run.seconds * 1e6 / run.tasks_executed as f64;
             let per_chunk = run.seconds * 1e6 / n as f64;
@@ -299,8 +280,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             } else {
                 (20_000, 2_000)
             };
-            let x = random::random([n, n], [c, c], 42)?;
-            let y = (&(&(&x + &x.t()?)? * 2.0)? - 1.0)?.std(0)?;
+            let x = random::random([n, n], [c, c], 42);
+            let y = ((&x + &x.t()) * 2.0 - 1.0).std();
             let run = timed(&y, s, scalar)?;
             let nf = n as f64;
             let expected = (((nf * nf - nf) * 8.0 / 12.0 + nf * 16.0 / 12.0) / (nf * nf)).sqrt();
@@ -308,9 +289,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "rechunk_sum" => {
             let n = if quick { 400 } else { 1_000 };
-            let x = random::random([n, n, n], "auto", 42)?;
-            let y = x.rechunk(chunks! {0 => -1, 1 => 100, 2 => auto})?;
-            let z = y.sum::<f64>()?;
+            let x = random::random([n, n, n], "auto", 42);
+            let y = x.rechunk(chunks! {0 => -1, 1 => 100, 2 => auto});
+            let z = y.sum();
             let run = timed(&z, s, scalar)?;
             // After the clock: the rechunked values, chunk by chunk, against the source.
             let verified = verify_blocks(&y, &x, s, SAMPLES_PER_BLOCK)?;
@@ -337,13 +318,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // Timed as Dask times it: open, build, compute.
             let t0 = Instant::now();
             let a = tessera::from_zarr::<f64>(dir.join(store), "")?;
-            let mean = a.mean()?;
-            let result = mean
-                .compute_with(s)?
-                .iter()
-                .copied()
-                .next()
-                .unwrap_or(f64::NAN);
+            let mean = a.mean();
+            let result = mean.compute_with(&Compute::new().scheduler(s))?;
+            let result = scalar(result);
             let seconds = t0.elapsed().as_secs_f64();
             let run = Run {
                 seconds,
@@ -361,8 +338,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             } else {
                 (8_000, 2_000)
             };
-            let x = random::random([n, n], [c, c], 42)?;
-            let total = x.matmul(&x.t()?)?.sum::<f64>()?;
+            let x = random::random([n, n], [c, c], 42);
+            let total = x.matmul(&x.t()).sum();
             let run = timed(&total, s, scalar)?;
             let nf = n as f64;
             // E[sum_k (sum_i x_ik)^2] = N * (N/12 + N^2/4)
@@ -372,9 +349,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "map_overlap" => {
             let (n, c) = if quick { (4_000, 500) } else { (10_000, 1_000) };
-            let x = random::random([n, n], [c, c], 42)?;
-            let y = x.map_overlap(1, Boundary::Reflect, mean3x3)?;
-            let total = y.sum::<f64>()?;
+            let x = random::random([n, n], [c, c], 42);
+            let y = x.map_overlap(1, Boundary::Reflect, mean3x3);
+            let total = y.sum();
             let run = timed(&total, s, scalar)?;
             let params = json!({"N": n, "C": c, "depth": 1, "boundary": "reflect", "kernel": "3x3 mean (ndarray rows)"});
             (params, run, (n * n) as f64 / 2.0, json!({}))
@@ -396,11 +373,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let a = tessera::from_zarr::<f64>(dir.join("w7.zarr"), "")?;
             let mut params = json!({"shape": a.shape(), "chunks": a.chunksize(), "dtype": "float64", "store": "w7.zarr", "memory_limit": limit});
             if workload == "zarr_anomaly_std" {
-                let y = a
-                    .sub_mean_axis0()?
-                    .reduction::<f64>(tessera::ReduceOp::Std { ddof: 0 }, &axis0())?;
+                // Dask's `(a - a.mean(axis=0)).std(axis=0)`.
+                let y = (&a - &a.mean_with(0)).std_with(0);
                 let usage = Usage::default();
-                let result = y.compute_within(s, &budget, &[&usage])?.sum();
+                let opts = Compute::new()
+                    .scheduler(s)
+                    .budget(budget.clone())
+                    .callback(&usage);
+                let result = y.compute_with(&opts)?.sum();
                 let seconds = t0.elapsed().as_secs_f64();
                 let run = Run {
                     seconds,
@@ -415,17 +395,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 let _ = std::fs::remove_dir_all(&out);
                 let rows = prepared["rows"].as_u64().unwrap_or(0) as usize;
                 let cols = prepared["col_chunk"].as_u64().unwrap_or(512) as usize;
-                let y = a.rechunk([rows, cols])?;
+                let y = a.rechunk([rows, cols]);
                 std::fs::create_dir_all(&out)?;
                 let store = std::sync::Arc::new(tessera::storage::ZarrStore::open(&out)?);
                 let usage = Usage::default();
-                y.to_store_with(store, "", s, &[&usage])?;
+                let opts = Compute::new().scheduler(s).callback(&usage);
+                y.to_store_with(store, "", &opts)?;
                 let seconds = t0.elapsed().as_secs_f64();
                 let tasks = y.raw_task_graph()?.len();
                 let tasks_executed = y.task_graph()?.len();
                 let written = tessera::from_zarr::<f64>(&out, "")?;
-                let back = written.mean()?;
-                let result = back.compute_within(s, &budget, &[])?.sum();
+                let back = written.mean();
+                let opts = Compute::new().scheduler(s).budget(budget.clone());
+                let result = back.compute_with(&opts)?.sum();
                 // Every written chunk, at sampled positions, against the source store.
                 let verified = verify_blocks(&written, &a, s, SAMPLES_PER_BLOCK)?;
                 let _ = std::fs::remove_dir_all(&out);

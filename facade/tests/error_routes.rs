@@ -12,8 +12,8 @@ use ndarray::{ArrayD, IxDyn};
 use serde::{Deserialize, Serialize};
 use tessera::storage::{Error as StorageError, ZarrStore};
 use tessera::{
-    Chunks, Error, KernelError, KernelErrorKind, Multiprocess, Params, Plugin, Scheduler,
-    SyncScheduler, Threaded,
+    Chunks, Compute, Error, KernelError, KernelErrorKind, Multiprocess, Params, Plugin, Scheduler,
+    Synchronous, Threaded,
 };
 use tessera_chunk_core::Block;
 use tessera_graph::Kernel;
@@ -56,7 +56,7 @@ fn fifo() -> &'static Path {
 /// Every scheduler, by name.
 fn schedulers() -> Vec<(&'static str, Box<dyn Scheduler>)> {
     vec![
-        ("sync", Box::new(SyncScheduler)),
+        ("sync", Box::new(Synchronous)),
         ("threads", Box::new(Threaded::new(2))),
         ("processes", Box::new(Multiprocess::new(2))),
         (
@@ -77,13 +77,12 @@ fn iota(n: usize) -> ArrayD<f64> {
 
 /// A Zarr store in `dir` holding `a`: 12 floats in chunks of 4.
 fn write_store(dir: &Path) {
-    let x = tessera::from_array(iota(12), Chunks::regular(&[12], &[4]).unwrap()).unwrap();
+    let x = tessera::from_array(iota(12), Chunks::regular(&[12], &[4]).unwrap());
     assert_eq!(
         x.to_store_with(
             Arc::new(ZarrStore::create(dir).unwrap()),
             "a",
-            &SyncScheduler,
-            &[]
+            &Compute::new().scheduler(&Synchronous)
         )
         .unwrap(),
         3
@@ -99,11 +98,10 @@ fn a_corrupt_chunk_is_the_typed_storage_error_on_every_scheduler() {
     for (name, s) in schedulers() {
         for bad in [&b"garbage"[..], &[]] {
             std::fs::write(&chunk, bad).unwrap();
-            let total = tessera::from_zarr::<f64>(dir.path(), "a")
-                .unwrap()
-                .sum::<f64>()
-                .unwrap();
-            let err = total.compute_with(s.as_ref()).unwrap_err();
+            let total = tessera::from_zarr::<f64>(dir.path(), "a").unwrap().sum();
+            let err = total
+                .compute_with(&Compute::new().scheduler(s.as_ref()))
+                .unwrap_err();
             match &err {
                 Error::Storage {
                     key: Some(_),
@@ -134,8 +132,10 @@ fn a_failed_chunk_write_is_the_typed_storage_error_on_every_scheduler() {
         // Chunk 1's file cannot be written: a non-empty directory holds its path.
         let occupied = dir.path().join("b/c/1");
         std::fs::create_dir_all(occupied.join("in-the-way")).unwrap();
-        let x = tessera::from_array(iota(12), Chunks::regular(&[12], &[4]).unwrap()).unwrap();
-        let err = x.to_store_with(store, "b", s.as_ref(), &[]).unwrap_err();
+        let x = tessera::from_array(iota(12), Chunks::regular(&[12], &[4]).unwrap());
+        let err = x
+            .to_store_with(store, "b", &Compute::new().scheduler(s.as_ref()))
+            .unwrap_err();
         match &err {
             Error::Storage {
                 key: Some(key),
@@ -151,10 +151,12 @@ fn a_failed_chunk_write_is_the_typed_storage_error_on_every_scheduler() {
 
 #[test]
 fn a_chunk_error_in_a_task_keeps_its_kind_and_type_on_every_scheduler() {
-    let x = tessera::from_array(iota(12), Chunks::regular(&[12], &[4]).unwrap()).unwrap();
-    let y = x.map_blocks_kernel::<i32>(Arc::new(AsInt), None).unwrap();
+    let x = tessera::from_array(iota(12), Chunks::regular(&[12], &[4]).unwrap());
+    let y = x.map_blocks_kernel::<i32>(Arc::new(AsInt), None);
     for (name, s) in schedulers() {
-        let err = y.compute_with(s.as_ref()).unwrap_err();
+        let err = y
+            .compute_with(&Compute::new().scheduler(s.as_ref()))
+            .unwrap_err();
         let Error::Scheduler(tessera_schedulers::Error::TaskFailed { error, .. }) = &err else {
             panic!("{name}: {err:?}");
         };
@@ -171,21 +173,22 @@ fn a_chunk_error_in_a_task_keeps_its_kind_and_type_on_every_scheduler() {
 
 #[test]
 fn a_chunk_error_while_building_is_error_chunk() {
-    let x = tessera::from_array(iota(12), Chunks::regular(&[12], &[4]).unwrap()).unwrap();
-    // Reshape checks through ops: once `Error::Ops(Chunk(..))`.
-    let e = x.reshape(&[5, -1]).unwrap_err();
+    let x = tessera::from_array(iota(12), Chunks::regular(&[12], &[4]).unwrap());
+    // Reshape checks through ops: once `Error::Ops(Chunk(..))`. The build
+    // error names the operation; its root is the typed chunk error.
+    let e = x.reshape(&[5, -1]).check().unwrap_err();
     assert!(
         matches!(
-            e,
+            e.root(),
             Error::Chunk(tessera_chunk_core::Error::InvalidShape { .. })
         ),
         "{e:?}"
     );
     // An axis out of range in a reduction, through ops as well.
-    let e = x.sum_axis::<f64>(3).unwrap_err();
+    let e = x.sum_with(3).check().unwrap_err();
     assert!(
         matches!(
-            e,
+            e.root(),
             Error::Chunk(tessera_chunk_core::Error::AxisOutOfBounds { axis: 3, ndim: 1 })
         ),
         "{e:?}"
@@ -215,14 +218,13 @@ fn an_unsupported_dtype_is_a_typed_ops_error_naming_the_dtype() {
     let c = tessera::from_array(
         ArrayD::from_elem(IxDyn(&[4]), Complex::new(1.0f64, 2.0)),
         Chunks::regular(&[4], &[2]).unwrap(),
-    )
-    .unwrap();
-    let cumsum = c.cumsum::<Complex<f64>>(None).map(|_| ()).unwrap_err();
-    let count = c.count_nonzero(None).map(|_| ()).unwrap_err();
+    );
+    let cumsum = c.cumsum().check().unwrap_err();
+    let count = c.count_nonzero().check().unwrap_err();
     for e in [cumsum, count] {
         assert!(
             matches!(
-                &e,
+                e.root(),
                 Error::Ops(tessera_ops::Error::UnsupportedDType {
                     dtype: tessera::DType::Complex128,
                     ..

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use tessera::diagnostics::{repr_page, ProgressBar, VisualizeOptions};
-use tessera::{random, Threaded};
+use tessera::{random, Compute, Threaded};
 
 fn main() -> tessera::Result<()> {
     let dir = PathBuf::from(
@@ -24,9 +24,9 @@ fn main() -> tessera::Result<()> {
             .map_err(|e| tessera::Error::Diagnostics(format!("cannot write {name}: {e}")))
     };
 
-    let a = tessera::ones::<f64>(10, 5)?;
-    let b = random::normal(10.0, 0.1, [4000, 4000], [500, 500], 0)?;
-    let c = random::random([200, 300, 400], [50, 100, 100], 0)?;
+    let a = tessera::ones::<f64>(10, 5);
+    let b = random::normal(10.0, 0.1, [4000, 4000], [500, 500], 0);
+    let c = random::random([200, 300, 400], [50, 100, 100], 0);
     for (name, html, title) in [
         ("1d", a.to_html(), a.to_string()),
         ("2d", b.to_html(), b.to_string()),
@@ -36,10 +36,8 @@ fn main() -> tessera::Result<()> {
     }
 
     // (b + b.T) rechunked and reduced: fusion, a rechunk and a tree reduction.
-    let y = b
-        .binary::<f64>(tessera::BinaryOp::Add, &b.t()?)?
-        .rechunk([1000, 250])?;
-    let total = y.sum::<f64>()?;
+    let y = (&b + &b.t()).rechunk([1000, 250]);
+    let total = y.sum();
     total.visualize(dir.join("graph.html"))?;
     total.visualize(dir.join("graph.dot"))?;
     let layers = VisualizeOptions {
@@ -53,9 +51,10 @@ fn main() -> tessera::Result<()> {
     }
 
     let bar = ProgressBar::new("sum");
-    let value = total.compute_with_callbacks(&Threaded::default(), &[&bar])?;
+    let threads = Threaded::default();
+    let value = total.compute_with(&Compute::new().scheduler(&threads).callback(&bar))?;
     println!("sum = {}", value.sum());
-    let (_, profile) = total.compute_profiled(&Threaded::default())?;
+    let (_, profile) = total.compute_profiled(&Compute::new().scheduler(&threads))?;
     print!("{}", profile.summary());
     profile.to_html(dir.join("profile.html"))?;
     println!("wrote {}", dir.display());

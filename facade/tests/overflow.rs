@@ -4,14 +4,15 @@
 
 use proptest::prelude::*;
 use tessera::chunk_core::{normalize_chunks, DType, Error as ChunkError, MAX_SIZE};
-use tessera::{Array, ChunkSpec};
+use tessera::{Array, ChunkSpec, Element};
 
 const HUGE_2D: [usize; 2] = [u64::MAX as usize / 2, 4];
 const HUGE_3D: [usize; 3] = [1 << 40, 1 << 40, 1 << 40];
 
-/// The call failed with tessera's size error, and the message names `shape`.
-fn assert_names_shape<T: std::fmt::Debug>(result: tessera::Result<T>, shape: &[usize]) {
-    let err = result.expect_err("an array this large must be refused");
+/// Building `x` failed with tessera's size error (which `check` returns), and
+/// the message names `shape`.
+fn assert_names_shape<T: Element>(x: Array<T>, shape: &[usize]) {
+    let err = x.check().expect_err("an array this large must be refused");
     let msg = err.to_string();
     assert!(
         msg.contains("is too large") && msg.contains(&format!("{shape:?}")),
@@ -46,6 +47,7 @@ fn element_count_that_fits_but_bytes_that_do_not() {
     let shape = [1usize << 61];
     assert_names_shape(tessera::zeros::<f64>(shape, "auto"), &shape);
     let err = tessera::zeros::<f64>(shape, "auto")
+        .check()
         .unwrap_err()
         .to_string();
     assert!(err.contains("byte size as float64"), "{err}");
@@ -64,18 +66,18 @@ fn arange_and_linspace_too_long() {
 
 #[test]
 fn reshape_to_a_huge_shape_is_refused() {
-    let x = tessera::zeros::<f64>([4, 4], 2).unwrap();
-    let err = x.reshape(&[1 << 40, 1 << 40, 1 << 40]).unwrap_err();
+    let x = tessera::zeros::<f64>([4, 4], 2);
+    let err = x.reshape(&[1 << 40, 1 << 40, 1 << 40]).check().unwrap_err();
     assert!(err.to_string().contains("[4, 4]"), "{err}");
     // Lengths whose product overflows, on an array they cannot match anyway.
-    let err = x.reshape(&[i64::MAX, i64::MAX, -1]).unwrap_err();
+    let err = x.reshape(&[i64::MAX, i64::MAX, -1]).check().unwrap_err();
     assert!(err.to_string().contains("[4, 4]"), "{err}");
 }
 
 #[test]
 fn broadcasting_to_a_huge_shape_names_it() {
-    let col = tessera::zeros::<u8>([1 << 40, 1], [1 << 40, 1]).unwrap();
-    let row = tessera::zeros::<u8>([1, 1 << 40], [1, 1 << 40]).unwrap();
+    let col = tessera::zeros::<u8>([1 << 40, 1], [1 << 40, 1]);
+    let row = tessera::zeros::<u8>([1, 1 << 40], [1, 1 << 40]);
     assert_names_shape(&col + &row, &[1 << 40, 1 << 40]);
 }
 
@@ -83,7 +85,7 @@ fn broadcasting_to_a_huge_shape_names_it() {
 fn concatenating_past_the_limit_names_the_shape() {
     // Each is 2^62 one-byte elements (fits); together 2^63 (does not).
     let half = 1usize << 62;
-    let a = tessera::zeros::<u8>(half, half).unwrap();
+    let a = tessera::zeros::<u8>(half, half);
     assert_eq!(a.nbytes(), half as u64);
     assert_names_shape(tessera::concatenate(&[&a, &a], 0), &[2 * half]);
     assert_names_shape(tessera::stack(&[&a, &a, &a], 0), &[3, half]);
@@ -117,9 +119,9 @@ fn chunks_whose_sum_overflows_are_refused() {
 #[test]
 fn the_largest_sizes_that_fit_still_work() {
     // Lazy arrays of up to isize::MAX bytes can be described (not computed).
-    let x: Array<u8> = tessera::zeros([MAX_SIZE as usize], 1usize << 62).unwrap();
+    let x: Array<u8> = tessera::zeros([MAX_SIZE as usize], 1usize << 62);
     assert_eq!(x.nbytes(), MAX_SIZE);
-    let y = tessera::random::random([1 << 30, 1 << 29], 1 << 20, 7).unwrap();
+    let y = tessera::random::random([1 << 30, 1 << 29], 1 << 20, 7);
     assert_eq!(y.nbytes(), 8 << 59);
 }
 
@@ -140,9 +142,9 @@ proptest! {
         prop_assume!(bytes > MAX_SIZE as u128);
         let s = format!("{shape:?}");
         for r in [
-            tessera::zeros::<f64>(shape.clone(), chunk).map(|_| ()),
-            tessera::ones::<f64>(shape.clone(), "auto").map(|_| ()),
-            tessera::random::random(shape.clone(), chunk, 1).map(|_| ()),
+            tessera::zeros::<f64>(shape.clone(), chunk).check(),
+            tessera::ones::<f64>(shape.clone(), "auto").check(),
+            tessera::random::random(shape.clone(), chunk, 1).check(),
         ] {
             let msg = r.expect_err("too large").to_string();
             prop_assert!(msg.contains(&s), "{msg}");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use proptest::prelude::*;
 use tessera::storage::{ArrayMetadata, ChunkRead, ChunkWrite, MemoryStore, Store};
-use tessera::{random, s, Array, Chunks, DType, IndexItem};
+use tessera::{random, s, Array, Chunks, Compute, DType, DynArray, IndexItem};
 use tessera_chunk_core::Block;
 
 mod common;
@@ -66,14 +66,14 @@ proptest! {
         seed in 0u64..1000,
         lo in 0usize..5,
     ) {
-        let x = random::random(shape.clone(), vec![chunk; shape.len()], seed).unwrap();
+        let x = random::random(shape.clone(), vec![chunk; shape.len()], seed);
         let want = x.compute().unwrap();
         let store = Arc::new(MemoryStore::new());
         let written = x.to_store(store.clone(), "g/x").unwrap();
         prop_assert_eq!(written as usize, x.npartitions());
         let back: Array<f64> = tessera::from_store_with_chunks(store.clone(), "g/x", vec![read_chunk; shape.len()]).unwrap();
         for s in schedulers() {
-            let got = back.compute_with(s.as_ref());
+            let got = back.compute_with(&Compute::new().scheduler(s.as_ref()));
             if s.name() == "processes" {
                 // An in-memory store cannot travel to a worker process: a clear error, up front.
                 let e = got.unwrap_err().to_string();
@@ -84,7 +84,7 @@ proptest! {
         }
         // A slice of the read: only the region is read, same values as slicing in memory.
         let first = lo.min(shape[0]);
-        let sliced = back.slice(&[IndexItem::slice(Some(first as i64), None, None)]).unwrap();
+        let sliced = back.slice(&[IndexItem::slice(Some(first as i64), None, None)]);
         let expected = want.slice_axis(ndarray::Axis(0), ndarray::Slice::from(first..)).to_owned();
         prop_assert_eq!(sliced.compute().unwrap(), expected);
     }
@@ -92,12 +92,12 @@ proptest! {
 
 #[test]
 fn a_slice_reads_only_the_chunks_it_touches() {
-    let x = random::random([100, 100], [10, 10], 1).unwrap();
+    let x = random::random([100, 100], [10, 10], 1);
     let store = Arc::new(Counting::default());
     x.to_store(store.clone(), "x").unwrap();
     let back: Array<f64> = tessera::from_store(store.clone(), "x").unwrap();
     assert_eq!(back.summary().count_text, "100 chunks in 2 graph layers");
-    let part = back.slice(&s![5..15, 95]).unwrap();
+    let part = back.slice(&s![5..15, 95]);
     let got = part.compute().unwrap();
     let want = x
         .compute()
@@ -108,7 +108,7 @@ fn a_slice_reads_only_the_chunks_it_touches() {
     assert_eq!(got, want);
     // Rows 5..15 of column 95 lie in two chunks.
     assert_eq!(store.reads.load(Ordering::Relaxed), 2);
-    let mean = back.mean().unwrap().compute_scalar().unwrap();
+    let mean = back.mean().compute_scalar().unwrap();
     assert!((mean - want_mean(&x)).abs() < 1e-12);
 }
 
@@ -123,7 +123,7 @@ fn bad_requests_are_errors() {
         .err()
         .map(|e| e.to_string());
     assert!(missing.is_some_and(|m| m.contains("nope")));
-    let x = tessera::ones::<f64>([4, 4], 2).unwrap();
+    let x = tessera::ones::<f64>([4, 4], 2);
     x.to_store(store.clone(), "a").unwrap();
     let dtype = tessera::from_store::<i32>(store.clone(), "a")
         .err()
@@ -144,8 +144,7 @@ fn bad_requests_are_errors() {
     store.create_array("empty", &meta).unwrap();
     let empty: Array<f64> = tessera::from_store(store.clone(), "empty").unwrap();
     let err = empty
-        .sum::<f64>()
-        .unwrap()
+        .sum()
         .compute_scalar()
         .err()
         .map(|e| e.to_string())
@@ -158,7 +157,7 @@ fn bad_requests_are_errors() {
 fn irregular_blocks_are_rechunked_to_the_stored_grid() {
     let data = ndarray::Array::from_shape_fn((4, 5), |(i, j)| (i * 10 + j) as i64).into_dyn();
     let chunks = Chunks::new(vec![vec![1, 3], vec![4, 1]]).unwrap();
-    let x = tessera::from_array(data.clone(), chunks).unwrap();
+    let x = tessera::from_array(data.clone(), chunks);
     let store = Arc::new(MemoryStore::new());
     let written = x.to_store(store.clone(), "x").unwrap();
     let meta = store.metadata("x").unwrap();
@@ -170,12 +169,15 @@ fn irregular_blocks_are_rechunked_to_the_stored_grid() {
 
 #[test]
 fn store_writes_several_arrays_in_one_computation() {
-    let x = random::random([30, 20], [7, 6], 3).unwrap();
-    let y = (&x * 2.0).unwrap();
+    let x = random::random([30, 20], [7, 6], 3);
+    let y = &x * 2.0;
     let store = Arc::new(MemoryStore::new());
     let target: Arc<dyn Store> = store.clone();
     let counts = tessera::store(
-        &[x.clone().into(), y.clone().into()],
+        &[
+            DynArray::try_from(&x).unwrap(),
+            DynArray::try_from(&y).unwrap(),
+        ],
         &[(target.clone(), "x"), (target.clone(), "y")],
     )
     .unwrap();
@@ -184,7 +186,7 @@ fn store_writes_several_arrays_in_one_computation() {
         let back: Array<f64> = tessera::from_store(store.clone(), name).unwrap();
         assert_eq!(back.compute().unwrap(), a.compute().unwrap());
     }
-    let err = tessera::store(&[x.into()], &[])
+    let err = tessera::store(&[DynArray::try_from(x).unwrap()], &[])
         .err()
         .map(|e| e.to_string());
     assert!(err.is_some_and(|m| m.contains("one target per array")));

@@ -9,7 +9,7 @@ use tessera::{random, Array, IndexItem};
 #[test]
 fn zarr_round_trips_in_any_chunking() {
     let dir = tempfile::tempdir().unwrap();
-    let x = random::normal(1.0, 2.0, [50, 30], [16, 7], 5).unwrap();
+    let x = random::normal(1.0, 2.0, [50, 30], [16, 7], 5);
     let want = x.compute().unwrap();
     assert_eq!(x.to_zarr(dir.path().join("root.zarr"), "").unwrap(), 20);
     assert_eq!(x.to_zarr(dir.path().join("group.zarr"), "a/b").unwrap(), 20);
@@ -20,11 +20,7 @@ fn zarr_round_trips_in_any_chunking() {
         let rechunked: Array<f64> =
             tessera::from_zarr_with_chunks(dir.path().join(store), path, vec![50, 3]).unwrap();
         assert_eq!(rechunked.compute().unwrap(), want);
-        let part = back
-            .slice(&[IndexItem::range(10, 20)])
-            .unwrap()
-            .compute()
-            .unwrap();
+        let part = back.slice(&[IndexItem::range(10, 20)]).compute().unwrap();
         assert_eq!(
             part,
             want.slice(ndarray::s![10..20, ..]).to_owned().into_dyn()
@@ -33,7 +29,6 @@ fn zarr_round_trips_in_any_chunking() {
     let mean = tessera::from_zarr::<f64>(dir.path().join("root.zarr"), "")
         .unwrap()
         .mean()
-        .unwrap()
         .compute_scalar()
         .unwrap();
     assert!((mean - want.mean().unwrap_or(f64::NAN)).abs() < 1e-12);
@@ -44,7 +39,7 @@ fn bad_zarr_requests_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let missing = tessera::from_zarr::<f64>(dir.path().join("nope.zarr"), "").err();
     assert!(missing.is_some_and(|e| e.to_string().contains("nope.zarr")));
-    let x = tessera::ones::<i32>(10, 4).unwrap();
+    let x = tessera::ones::<i32>(10, 4);
     x.to_zarr(dir.path().join("x.zarr"), "").unwrap();
     let dtype = tessera::from_zarr::<f64>(dir.path().join("x.zarr"), "").err();
     assert!(dtype.is_some_and(|e| e.to_string().contains("int32")));

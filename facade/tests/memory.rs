@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use ndarray::{ArrayD, Axis, IxDyn};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
-use tessera::{Array, Callbacks, MemoryBudget, MemoryUsage, ReduceOp, ReduceOptions, Threaded};
+use tessera::{Array, Callbacks, Compute, MemoryBudget, MemoryUsage, Reduce, ReduceOp, Threaded};
 use tessera_chunk_core::Block;
 use tessera_graph::{Kernel, KernelError, Params};
 
@@ -25,7 +25,7 @@ tessera::worker_test!({
 /// choose their own order and only check that each task fits.
 fn schedulers() -> Vec<Arc<dyn tessera::Scheduler>> {
     vec![
-        Arc::new(tessera::SyncScheduler),
+        Arc::new(tessera::Synchronous),
         Arc::new(Threaded::new(3)),
         tessera::config::process_pool(2),
     ]
@@ -94,7 +94,6 @@ impl Callbacks for Usage {
 fn stored(x: &ArrayD<f64>, chunks: [usize; 2], dir: &Path) -> Array<f64> {
     let path = dir.join("x.zarr");
     tessera::from_array(x.clone(), chunks)
-        .unwrap()
         .to_zarr(&path, "")
         .unwrap();
     tessera::from_zarr(&path, "").unwrap()
@@ -103,14 +102,15 @@ fn stored(x: &ArrayD<f64>, chunks: [usize; 2], dir: &Path) -> Array<f64> {
 /// `(a - a.mean(axis=0)).std(axis=0)`: every block of `a` is read by the mean
 /// and again, after the whole mean, by the centring.
 fn anomaly(a: &Array<f64>) -> Array<f64> {
-    let m = a.mean_axis(0).unwrap();
-    let centred = (a - &m).unwrap();
-    let opts = ReduceOptions {
+    let m = a.mean_with(0);
+    let centred = a - &m;
+    let opts = Reduce {
         axes: Some(vec![0]),
         keepdims: false,
         split_every: None,
+        ddof: 0,
     };
-    centred.reduction(ReduceOp::Std { ddof: 0 }, &opts).unwrap()
+    centred.reduction(ReduceOp::Std { ddof: 0 }, opts)
 }
 
 fn oracle(a: &ArrayD<f64>) -> ArrayD<f64> {
@@ -156,7 +156,7 @@ proptest! {
         for s in schedulers() {
             let usage = Usage::default();
             let got = y
-                .compute_within(s.as_ref(), &MemoryBudget::new(limit), &[&usage])
+                .compute_with(&Compute::new().scheduler(s.as_ref()).budget(MemoryBudget::new(limit)).callback(&usage))
                 .unwrap();
             prop_assert!(close(&got, &expected), "{}: {got:?} vs {expected:?}", s.name());
             let u = usage.0.lock().unwrap().unwrap();
@@ -171,14 +171,14 @@ proptest! {
     #[test]
     fn rechunk_within_a_budget_matches((shape, chunks, seed) in grid(), rows in 1usize..40, cols in 1usize..12) {
         let x = data(&shape, seed);
-        let a = tessera::from_array(x.clone(), tessera::ChunkSpec::explicit(chunks)).unwrap();
+        let a = tessera::from_array(x.clone(), tessera::ChunkSpec::explicit(chunks));
         let new = vec![rows.min(shape[0]), cols.min(shape[1])];
-        let y = a.rechunk(&new[..]).unwrap();
+        let y = a.rechunk(&new[..]);
         let plan = y.plan().unwrap();
         let limit = plan.peak_per_worker + 64;
         for s in schedulers() {
             let usage = Usage::default();
-            let got = y.compute_within(s.as_ref(), &MemoryBudget::new(limit), &[&usage]).unwrap();
+            let got = y.compute_with(&Compute::new().scheduler(s.as_ref()).budget(MemoryBudget::new(limit)).callback(&usage)).unwrap();
             prop_assert_eq!(&got, &x);
             let u = usage.0.lock().unwrap().unwrap();
             prop_assert!(u.peak <= limit, "{}: peak {} over {limit}", s.name(), u.peak);
@@ -196,13 +196,18 @@ fn a_budgeted_rechunk_reads_each_block_once() {
     let x = data(&[256, 64], 5);
     let a = stored(&x, [16, 64], dir.path());
     let limit = 256 * 64 * 8 / 4;
-    let y = a.rechunk_within([256, 8], Some(limit)).unwrap();
+    let y = a.rechunk_within([256, 8], Some(limit));
     // Cut and merge: 16 reads, 16 x 8 pieces, 8 columns.
     assert_eq!(y.task_graph().unwrap().len(), 16 + 128 + 8);
     for s in schedulers() {
         let usage = Usage::default();
         let got = y
-            .compute_within(s.as_ref(), &MemoryBudget::new(limit), &[&usage])
+            .compute_with(
+                &Compute::new()
+                    .scheduler(s.as_ref())
+                    .budget(MemoryBudget::new(limit))
+                    .callback(&usage),
+            )
             .unwrap();
         assert_eq!(got, x, "{}", s.name());
         let u = usage.0.lock().unwrap().unwrap();
@@ -217,11 +222,15 @@ fn a_budgeted_rechunk_reads_each_block_once() {
 
 #[test]
 fn a_chunk_larger_than_the_budget_is_an_error_before_starting() {
-    let a = tessera::from_array(data(&[1000, 100], 1), [500, 100]).unwrap();
+    let a = tessera::from_array(data(&[1000, 100], 1), [500, 100]);
     let y = anomaly(&a);
     for s in schedulers() {
         let err = y
-            .compute_within(s.as_ref(), &MemoryBudget::new(100_000), &[])
+            .compute_with(
+                &Compute::new()
+                    .scheduler(s.as_ref())
+                    .budget(MemoryBudget::new(100_000)),
+            )
             .unwrap_err();
         let text = err.to_string();
         assert!(
@@ -237,7 +246,7 @@ fn a_chunk_larger_than_the_budget_is_an_error_before_starting() {
 #[test]
 fn the_plan_projects_tasks_chunks_and_peaks() {
     // Ten row blocks of 8000 bytes, all outputs: held to the end.
-    let x = tessera::ones::<f64>([100, 100], [10, 100]).unwrap();
+    let x = tessera::ones::<f64>([100, 100], [10, 100]);
     let g = x.task_graph().unwrap();
     let plan = tessera::Plan::of(&g, 2, Some(1 << 20));
     assert_eq!(plan.tasks, 10);
@@ -280,7 +289,12 @@ fn the_plan_counts_what_the_anomaly_pattern_holds() {
     let usage = Usage::default();
     let limit = 4 * 80_000;
     let got = y
-        .compute_within(&Threaded::new(2), &MemoryBudget::new(limit), &[&usage])
+        .compute_with(
+            &Compute::new()
+                .scheduler(&Threaded::new(2))
+                .budget(MemoryBudget::new(limit))
+                .callback(&usage),
+        )
         .unwrap();
     assert!(close(&got, &oracle(&data(&[800, 100], 2))));
     let u = usage.0.lock().unwrap().unwrap();
@@ -297,25 +311,26 @@ fn the_spill_directory_is_emptied_also_after_a_panic() {
     // Doubled blocks are not cheap to make again: under the budget they spill.
     let scale =
         |factor, explode_at| Arc::new(Scale { factor, explode_at }) as tessera_graph::KernelRef;
-    let b = a.map_blocks_kernel::<f64>(scale(2.0, None), None).unwrap();
-    let centred = (&b - &b.mean_axis(0).unwrap()).unwrap();
+    let b = a.map_blocks_kernel::<f64>(scale(2.0, None), None);
+    let centred = &b - &b.mean_with(0);
     // After the mean, so blocks were spilled before the panic: the centred
     // value at the start of the 6th block.
     let doubled = x.mapv(|v| 2.0 * v);
     let at = doubled[[500, 0]] - doubled.mean_axis(Axis(0)).unwrap()[0];
-    let sum = |kernel| {
-        centred
-            .map_blocks_kernel::<f64>(kernel, None)
-            .unwrap()
-            .sum::<f64>()
-            .unwrap()
-    };
+    let sum = |kernel| centred.map_blocks_kernel::<f64>(kernel, None).sum();
     let (y, exploding) = (sum(scale(1.0, None)), sum(scale(1.0, Some(at))));
     let spill = tempfile::tempdir().unwrap();
     let budget = MemoryBudget::new(3 * 40_000 + 64).with_spill_dir(spill.path());
     for s in schedulers() {
         let usage = Usage::default();
-        let got = y.compute_within(s.as_ref(), &budget, &[&usage]).unwrap();
+        let got = y
+            .compute_with(
+                &Compute::new()
+                    .scheduler(s.as_ref())
+                    .budget(budget.clone())
+                    .callback(&usage),
+            )
+            .unwrap();
         assert!(got.sum().abs() < 1e-6, "{}: {}", s.name(), got.sum());
         let u = usage.0.lock().unwrap().unwrap();
         assert!(u.spilled_blocks > 0, "{}: {u:?}", s.name());
@@ -323,7 +338,7 @@ fn the_spill_directory_is_emptied_also_after_a_panic() {
         assert_eq!(std::fs::read_dir(spill.path()).unwrap().count(), 0);
 
         let err = exploding
-            .compute_within(s.as_ref(), &budget, &[])
+            .compute_with(&Compute::new().scheduler(s.as_ref()).budget(budget.clone()))
             .unwrap_err();
         assert!(
             err.to_string().contains("kernel exploded mid-run"),

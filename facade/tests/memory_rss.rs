@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use tessera::{Array, MemoryBudget, ReduceOp, ReduceOptions, Scheduler, Threaded};
+use tessera::{Array, Compute, MemoryBudget, Reduce, ReduceOp, Scheduler, Threaded};
 
 tessera::worker_test!();
 
@@ -129,19 +129,18 @@ impl JointPeak {
     }
 }
 
-fn axis0() -> ReduceOptions {
-    ReduceOptions {
+fn axis0() -> Reduce {
+    Reduce {
         axes: Some(vec![0]),
         keepdims: false,
         split_every: None,
+        ddof: 0,
     }
 }
 
 fn anomaly(a: &Array<f64>) -> Array<f64> {
-    let centred = (a - &a.mean_axis(0).unwrap()).unwrap();
-    centred
-        .reduction(ReduceOp::Std { ddof: 0 }, &axis0())
-        .unwrap()
+    let centred = a - &a.mean_with(0);
+    centred.reduction(ReduceOp::Std { ddof: 0 }, axis0())
 }
 
 fn budget(limit: Option<u64>, spill: &Path) -> MemoryBudget {
@@ -188,27 +187,34 @@ fn step(name: &str, dir: &Path) {
     let joint = processes.then(JointPeak::start);
     let result: f64 = match name.trim_end_matches("-processes") {
         "write" => {
-            let a = tessera::random::random([rows(), COLS], [row_chunk(), COLS], 7).unwrap();
+            let a = tessera::random::random([rows(), COLS], [row_chunk(), COLS], 7);
             a.to_zarr(&data, "").unwrap() as f64
         }
         "anomaly" | "anomaly-unlimited" => {
             let a = tessera::from_zarr::<f64>(&data, "").unwrap();
             let y = anomaly(&a);
-            y.compute_within(scheduler.as_ref(), &budget(limit, &spill), &[])
-                .unwrap()
-                .sum()
+            y.compute_with(
+                &Compute::new()
+                    .scheduler(scheduler.as_ref())
+                    .budget(budget(limit, &spill)),
+            )
+            .unwrap()
+            .sum()
         }
         "rechunk" => {
             let a = tessera::from_zarr::<f64>(&data, "").unwrap();
-            let cols = a.rechunk([rows(), COL_CHUNK]).unwrap();
+            let cols = a.rechunk([rows(), COL_CHUNK]);
             cols.to_zarr(&columns, "").unwrap();
             // What was written, checked against the rows it came from (their mean).
             let back = tessera::from_zarr::<f64>(&columns, "").unwrap();
             assert_eq!(back.chunksize(), vec![rows(), COL_CHUNK]);
             let mean = back
                 .mean()
-                .unwrap()
-                .compute_within(scheduler.as_ref(), &budget(limit, &spill), &[])
+                .compute_with(
+                    &Compute::new()
+                        .scheduler(scheduler.as_ref())
+                        .budget(budget(limit, &spill)),
+                )
                 .unwrap()
                 .sum();
             std::fs::remove_dir_all(&columns).unwrap();
@@ -217,8 +223,11 @@ fn step(name: &str, dir: &Path) {
         "rows-mean" => tessera::from_zarr::<f64>(&data, "")
             .unwrap()
             .mean()
-            .unwrap()
-            .compute_within(&Threaded::new(2), &budget(limit, &spill), &[])
+            .compute_with(
+                &Compute::new()
+                    .scheduler(&Threaded::new(2))
+                    .budget(budget(limit, &spill)),
+            )
             .unwrap()
             .sum(),
         other => panic!("unknown step {other}"),

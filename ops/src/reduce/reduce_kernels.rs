@@ -114,12 +114,7 @@ fn chunk_numeric<T: Numeric>(
                 |r| r.iter().fold(init, |m, &x| nan_max(m, x)),
             ))
         }
-        ReduceOp::Mean
-        | ReduceOp::Var { .. }
-        | ReduceOp::Std { .. }
-        | ReduceOp::NanMean
-        | ReduceOp::NanVar { .. }
-        | ReduceOp::NanStd { .. } => {
+        crate::reduce::reduce_op::moments!() => {
             // float64 blocks are read in place; others are widened once.
             let moments = if op.skips_nan() && T::DTYPE.kind() == 'f' {
                 nan_moments_chunk

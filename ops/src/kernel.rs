@@ -81,12 +81,19 @@ macro_rules! kernel_id {
 }
 
 /// Inside `impl Kernel for T`: `id` from T's [`KernelId`] and, unless told
-/// `id_only`, `params` as T serialised to JSON.
+/// `id_only`, `params` as T serialised to JSON; `pointwise` adds the row
+/// tiling of elementwise kernels.
 macro_rules! json_kernel {
     () => {
         $crate::kernel::json_kernel!(id_only);
         fn params(&self) -> tessera_graph::Params {
             $crate::kernel::json_params(self)
+        }
+    };
+    (pointwise) => {
+        $crate::kernel::json_kernel!();
+        fn row_tiling(&self) -> tessera_graph::RowTiling {
+            tessera_graph::RowTiling::Pointwise
         }
     };
     (id_only) => {

@@ -4,8 +4,7 @@ use std::sync::Arc;
 
 use tessera_chunk_core::{Block, Chunks, DType};
 use tessera_graph::{
-    BlockMap, BlockTasks, Blockwise, GeneralLayer, KernelRef, Key, LayerKind, LayerRef,
-    Result as GraphResult,
+    BlockMap, BlockTasks, Blockwise, GeneralLayer, KernelRef, LayerKind, LayerRef,
 };
 
 use crate::blockwise::index::{build, AdjustChunks, Ind, Spec};
@@ -182,11 +181,7 @@ struct Materialized {
 }
 
 impl BlockTasks for Materialized {
-    fn block_task(
-        &self,
-        _inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, _inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         self.chunks.check_block(index)?;
         let block = self
             .blocks

@@ -5,9 +5,7 @@ use std::sync::Arc;
 
 use ndarray::{ArcArray, IxDyn, Slice, SliceInfoElem};
 use tessera_chunk_core::{Block, Chunks, Element};
-use tessera_graph::{
-    BlockTasks, Kernel, KernelError, KernelRef, Key, LayerRef, Params, Result as GraphResult,
-};
+use tessera_graph::{BlockTasks, Kernel, KernelError, LayerRef, Params};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -71,11 +69,7 @@ struct LiteralTasks<T: Element> {
 }
 
 impl<T: Element> BlockTasks for LiteralTasks<T> {
-    fn block_task(
-        &self,
-        _inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, _inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let region = self.chunks.block_range(index)?;
         Ok((
             Arc::new(Literal {

@@ -5,7 +5,7 @@ use ndarray::{ArcArray, ArrayD, IxDyn, Zip};
 use serde::{Deserialize, Serialize};
 use tessera_chunk_core::broadcast_shapes;
 use tessera_chunk_core::{with_block, with_dtype, Block, DType, Element};
-use tessera_graph::{Kernel, KernelError, RowTiling};
+use tessera_graph::{Kernel, KernelError};
 
 use crate::kernel::arity;
 use crate::numeric::Numeric;
@@ -278,10 +278,7 @@ pub struct Binary {
 crate::kernel::kernel_id!(Binary, "tessera.binary");
 
 impl Kernel for Binary {
-    crate::kernel::json_kernel!();
-    fn row_tiling(&self) -> RowTiling {
-        RowTiling::Pointwise
-    }
+    crate::kernel::json_kernel!(pointwise);
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         match inputs {
             [a, b] => apply_binary(self.op, a, b),
@@ -342,10 +339,7 @@ impl BinaryScalar {
 crate::kernel::kernel_id!(BinaryScalar, "tessera.binary_scalar");
 
 impl Kernel for BinaryScalar {
-    crate::kernel::json_kernel!();
-    fn row_tiling(&self) -> RowTiling {
-        RowTiling::Pointwise
-    }
+    crate::kernel::json_kernel!(pointwise);
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [a] = crate::kernel::exactly(self.id(), inputs)?;
         if let Block::F64(x) = a {
@@ -427,10 +421,7 @@ pub struct Unary {
 crate::kernel::kernel_id!(Unary, "tessera.unary");
 
 impl Kernel for Unary {
-    crate::kernel::json_kernel!();
-    fn row_tiling(&self) -> RowTiling {
-        RowTiling::Pointwise
-    }
+    crate::kernel::json_kernel!(pointwise);
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [a] = crate::kernel::exactly(self.id(), inputs)?;
         Ok(match a {
@@ -499,10 +490,7 @@ fn widen(le: &[u8], signed: bool) -> i128 {
 crate::kernel::kernel_id!(Cast, "tessera.cast");
 
 impl Kernel for Cast {
-    crate::kernel::json_kernel!();
-    fn row_tiling(&self) -> RowTiling {
-        RowTiling::Pointwise
-    }
+    crate::kernel::json_kernel!(pointwise);
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         match inputs {
             [a] => cast_block(a, self.to),
@@ -539,10 +527,7 @@ fn select<T: Element>(
 crate::kernel::kernel_id!(Where, "tessera.where");
 
 impl Kernel for Where {
-    crate::kernel::json_kernel!();
-    fn row_tiling(&self) -> RowTiling {
-        RowTiling::Pointwise
-    }
+    crate::kernel::json_kernel!(pointwise);
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [c, a, b] = crate::kernel::exactly(self.id(), inputs)?;
         let c = c.as_array::<bool>()?;

@@ -206,11 +206,7 @@ impl ReadTasks {
 }
 
 impl BlockTasks for ReadTasks {
-    fn block_task(
-        &self,
-        _inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, _inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let ranges = self.chunks.block_range(index)?;
         let mut start = self.start.clone();
         let mut shape = vec![1; self.start.len()];

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tessera_chunk_core::{
     affine_index, checked_nbytes, slice_plan, Chunks, DType, Error as ChunkError, IndexItem,
 };
-use tessera_graph::{BlockTasks, KernelRef, Key, LayerRef, Result as GraphResult};
+use tessera_graph::{BlockTasks, LayerRef};
 
 use crate::error::{Error, Result};
 use crate::expr::Expr;
@@ -38,11 +38,7 @@ impl RandomTasks {
 }
 
 impl BlockTasks for RandomTasks {
-    fn block_task(
-        &self,
-        _inputs: &[LayerRef],
-        index: &[usize],
-    ) -> GraphResult<(KernelRef, Vec<Key>)> {
+    fn block_task(&self, _inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let ranges = self.chunks.block_range(index)?;
         let starts: Vec<i64> = ranges.iter().map(|r| r.start as i64).collect();
         let origin = stream_position(self.origin, &starts, &self.steps).ok_or_else(|| {

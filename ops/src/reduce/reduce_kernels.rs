@@ -19,6 +19,24 @@ use crate::reduce::nan::{merge_nan_extrema, nan_as, nan_max, nan_min, nan_moment
 pub use crate::reduce::reduce_op::ReduceOp;
 use crate::reduce::reduce_op::{f64_sum_keep, reduce_axes, reduced_count, stack_moments, sum_keep};
 
+/// The minimum or maximum over `axes`: `pick` keeps one of two values,
+/// starting from `init` (the other extreme of the type).
+fn extremum<T: Numeric>(
+    v: ArrayViewD<'_, T>,
+    axes: &[usize],
+    init: T,
+    pick: fn(T, T) -> T,
+) -> Block {
+    Block::from_array(reduce_axes(
+        v,
+        axes,
+        init,
+        |x| x,
+        pick,
+        |r| r.iter().fold(init, |m, &x| pick(m, x)),
+    ))
+}
+
 fn chunk_numeric<T: Numeric>(
     op: ReduceOp,
     a: &ArcArray<T, IxDyn>,
@@ -38,22 +56,8 @@ fn chunk_numeric<T: Numeric>(
                     .fold(<T::Acc as Numeric>::ONE, |acc, &x| acc * x.acc())
             },
         )),
-        ReduceOp::Min => Block::from_array(reduce_axes(
-            v,
-            axes,
-            T::MAX,
-            |x| x,
-            T::min_of,
-            |r| r.iter().fold(T::MAX, |m, &x| m.min_of(x)),
-        )),
-        ReduceOp::Max => Block::from_array(reduce_axes(
-            v,
-            axes,
-            T::MIN,
-            |x| x,
-            T::max_of,
-            |r| r.iter().fold(T::MIN, |m, &x| m.max_of(x)),
-        )),
+        ReduceOp::Min => extremum(v, axes, T::MAX, T::min_of),
+        ReduceOp::Max => extremum(v, axes, T::MIN, T::max_of),
         ReduceOp::Any => Block::from_array(reduce_axes(
             v,
             axes,
@@ -114,12 +118,7 @@ fn chunk_numeric<T: Numeric>(
                 |r| r.iter().fold(init, |m, &x| nan_max(m, x)),
             ))
         }
-        ReduceOp::Mean
-        | ReduceOp::Var { .. }
-        | ReduceOp::Std { .. }
-        | ReduceOp::NanMean
-        | ReduceOp::NanVar { .. }
-        | ReduceOp::NanStd { .. } => {
+        crate::reduce::reduce_op::moments!() => {
             // float64 blocks are read in place; others are widened once.
             let moments = if op.skips_nan() && T::DTYPE.kind() == 'f' {
                 nan_moments_chunk

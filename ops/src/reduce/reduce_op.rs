@@ -10,6 +10,21 @@ use tessera_graph::KernelError;
 
 use crate::numeric::{pairwise_sum, pairwise_sum_by, Numeric};
 
+/// The pattern of the reductions whose intermediates stack moments (means,
+/// variances, standard deviations, with or without NaN skipping).
+macro_rules! moments {
+    () => {
+        ReduceOp::Mean
+            | ReduceOp::Var { .. }
+            | ReduceOp::Std { .. }
+            | ReduceOp::NanMean
+            | ReduceOp::NanVar { .. }
+            | ReduceOp::NanStd { .. }
+    };
+}
+
+pub(crate) use moments;
+
 /// A reduction.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum ReduceOp {
@@ -103,12 +118,7 @@ impl ReduceOp {
             }
             ReduceOp::Min | ReduceOp::Max | ReduceOp::NanMin | ReduceOp::NanMax => d,
             ReduceOp::Any | ReduceOp::All => DType::Bool,
-            ReduceOp::Mean
-            | ReduceOp::Var { .. }
-            | ReduceOp::Std { .. }
-            | ReduceOp::NanMean
-            | ReduceOp::NanVar { .. }
-            | ReduceOp::NanStd { .. } => {
+            crate::reduce::reduce_op::moments!() => {
                 if d == DType::F32 {
                     DType::F32
                 } else {

@@ -5,14 +5,20 @@
 //! shown, the graph view of the rechunked array and the profile of its sum;
 //! `-- --no-zarr` skips the last section, which writes 3.2 GB to the temp dir).
 //! Long computations show a progress bar when stderr is a terminal.
+//!
+//! Each step is written as the tutorial writes it in Dask: building an array
+//! (`ones`, `random.normal`, `x.mean_with(0)`, `x.rechunk(..)`, `x.sum()`)
+//! never fails on the spot and needs no `?`; only what runs or touches a
+//! store (`compute*`, `from_zarr`, `to_store*`) returns a `Result`, and a
+//! mistake made while building surfaces there.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 use ndarray::{ArrayD, Axis};
-use tessera::diagnostics::{repr_page, ProgressBar};
-use tessera::{chunks, random, Array, Element};
+use tessera::diagnostics::repr_page;
+use tessera::{chunks, random, Array, Compute, Element, Synchronous};
 
 /// Where `--html DIR` writes, if given.
 static HTML_DIR: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
@@ -48,10 +54,10 @@ fn show<T: Element>(title: &str, x: &Array<T>) {
     }
 }
 
-/// Compute with the default scheduler and a progress bar labelled `label`.
+/// Compute with the configured scheduler and a progress bar labelled
+/// `label` (Dask's `with ProgressBar(): x.compute()`).
 fn compute<T: Element>(x: &Array<T>, label: &str) -> tessera::Result<ArrayD<T>> {
-    let scheduler = tessera::config::get()?.scheduler()?;
-    x.compute_with_callbacks(scheduler.as_ref(), &[&ProgressBar::new(label)])
+    x.compute_with(&Compute::new().progress(label))
 }
 
 /// The value of a 0-d array, computed with a progress bar.
@@ -88,9 +94,9 @@ fn main() -> tessera::Result<()> {
     println!("# tessera tour: Dask arrays, natively");
 
     // Blocked algorithms: ten ones in two chunks of five.
-    let a = tessera::ones::<f64>(10, 5)?;
+    let a = tessera::ones::<f64>(10, 5);
     show("ones(10, chunks=5)", &a);
-    let total = a.sum::<f64>()?;
+    let total = a.sum();
     show("its sum", &total);
     println!("sum = {}", total.compute_scalar()?);
 
@@ -100,12 +106,12 @@ fn main() -> tessera::Result<()> {
     } else {
         (10_000, 1_000)
     };
-    let x = random::normal(10.0, 0.1, [n, n], [c, c], 42)?;
+    let x = random::normal(10.0, 0.1, [n, n], [c, c], 42);
     show(
         &format!("normal(10, 0.1, ({n}, {n}), chunks=({c}, {c}))"),
         &x,
     );
-    let y = x.mean_axis(0)?;
+    let y = x.mean_with(0);
     show("its mean over axis 0", &y);
     let t = Instant::now();
     let yd = compute(&y, "mean")?;
@@ -118,7 +124,7 @@ fn main() -> tessera::Result<()> {
     );
     let t = Instant::now();
     // The same values on one thread with plain ndarray, all in memory at once.
-    let plain = x.compute_with(&tessera::Synchronous)?;
+    let plain = x.compute_with(&Compute::new().scheduler(&Synchronous))?;
     let plain_mean = plain.mean_axis(Axis(0));
     let t_plain = t.elapsed().as_secs_f64();
     let max_diff = plain_mean
@@ -131,14 +137,14 @@ fn main() -> tessera::Result<()> {
     );
 
     // Choosing good chunk sizes: "auto" chunks of 128 MiB.
-    let d = random::random([1000, 1000, 1000], "auto", 0)?;
+    let d = random::random([1000, 1000, 1000], "auto", 0);
     show("random((1000, 1000, 1000)) with chunks=\"auto\"", &d);
     println!("chunksize = {:?}\nchunks = {}", d.chunksize(), d.chunks());
-    let r = d.rechunk(chunks! {0 => -1, 1 => 100, 2 => auto})?;
+    let r = d.rechunk(chunks! {0 => -1, 1 => 100, 2 => auto});
     show("rechunk({0: -1, 1: 100, 2: \"auto\"})", &r);
     println!("chunksize = {:?}\nchunks = {}", r.chunksize(), r.chunks());
     let t = Instant::now();
-    let s = compute_scalar(&r.sum::<f64>()?, "sum")?;
+    let s = compute_scalar(&r.sum(), "sum")?;
     println!(
         "sum = {s:.1} (expected about {:.1}) in {:.2} s",
         1e9 * 0.5,
@@ -152,7 +158,9 @@ fn main() -> tessera::Result<()> {
     println!("\n## chunk-size advice: 100 MB to 1 GB chunks, 10^4 to 10^5 tasks at most, 2x cores chunks at least");
     for spec in [10usize, 100, 1000] {
         let z = random::random([1000, 1000, 1000], spec.min(1000), 0);
-        if let Ok(z) = z {
+        if let Err(e) = z.check() {
+            println!("chunks of {spec:>4}^3: {e}");
+        } else {
             let chunk_bytes = z.summary().chunk_nbytes;
             println!(
                 "chunks of {spec:>4}^3: {:>10} chunks of {chunk_bytes:>10} -> {}",
@@ -189,10 +197,10 @@ fn zarr_section() -> tessera::Result<()> {
     let n = 200_000_000usize;
     let dir = TempDir(std::env::temp_dir().join(format!("tessera-tour-{}", std::process::id())));
     println!("\n## Zarr: chunked data on disk ({})", dir.0.display());
-    let data = random::random(n, 6_250_000, 7)?;
+    let data = random::random(n, 6_250_000, 7);
     let t = Instant::now();
     write_zarr(&data, &dir.0.join("random.zarr"))?;
-    write_zarr(&data.rechunk(10_000)?, &dir.0.join("random_sc.zarr"))?;
+    write_zarr(&data.rechunk(10_000), &dir.0.join("random_sc.zarr"))?;
     println!(
         "wrote random.zarr (32 chunks) and random_sc.zarr (20,000 chunks) in {:.2} s",
         t.elapsed().as_secs_f64()
@@ -201,7 +209,7 @@ fn zarr_section() -> tessera::Result<()> {
         let a = tessera::from_zarr::<f64>(dir.0.join(name), "")?;
         show(&format!("from_zarr(\"{name}\")"), &a);
         let t = Instant::now();
-        let m = compute_scalar(&a.mean()?, "mean")?;
+        let m = compute_scalar(&a.mean(), "mean")?;
         println!("mean = {m:.6} in {:.3} s", t.elapsed().as_secs_f64());
     }
     Ok(())
@@ -215,9 +223,7 @@ fn write_zarr(x: &Array<f64>, dir: &Path) -> tessera::Result<u64> {
         reason: e.to_string(),
     })?;
     let store = Arc::new(tessera::storage::ZarrStore::open(dir)?);
-    let scheduler = tessera::config::get()?.scheduler()?;
-    let bar = ProgressBar::new("to_zarr");
-    x.to_store_with(store, "", scheduler.as_ref(), &[&bar])
+    x.to_store_with(store, "", &Compute::new().progress("to_zarr"))
 }
 
 /// `--html`: the graph view of the rechunked array and the profile of its sum.
@@ -225,9 +231,7 @@ fn write_graph_and_profile(r: &Array<f64>, dir: &Path) -> tessera::Result<()> {
     let graph = dir.join("graph.html");
     r.visualize(&graph)?;
     println!("(graph view written to {})", graph.display());
-    let sum = r.sum::<f64>()?;
-    let scheduler = tessera::config::get()?.scheduler()?;
-    let (_, profile) = sum.compute_profiled(scheduler.as_ref())?;
+    let (_, profile) = r.sum().compute_profiled(&Compute::new())?;
     print!("{}", profile.summary());
     let report = dir.join("profile.html");
     profile.to_html(&report)?;

@@ -318,7 +318,7 @@ mod tests {
     use tessera_schedulers::{Callbacks, Threaded};
     use tessera_storage::{ChunkRead, MemoryStore};
 
-    use crate::from_store;
+    use crate::{from_store, Compute};
 
     /// Counts the announced and the finished tasks.
     #[derive(Default)]
@@ -339,12 +339,12 @@ mod tests {
     #[test]
     fn to_store_with_reports_every_task_and_writes_the_data() {
         let store = Arc::new(MemoryStore::default());
-        let x = crate::random::random([7, 9], [3, 4], 5).unwrap();
-        let rechunked = x.rechunk([5, 5]).unwrap();
+        let x = crate::random::random([7, 9], [3, 4], 5);
+        let rechunked = x.rechunk([5, 5]);
         let count = Count::default();
-        let written = rechunked
-            .to_store_with(store.clone(), "x", &Threaded::new(2), &[&count])
-            .unwrap();
+        let threads = Threaded::new(2);
+        let opts = Compute::new().scheduler(&threads).callback(&count);
+        let written = rechunked.to_store_with(store.clone(), "x", &opts).unwrap();
         assert_eq!(written, 4);
         let total = count.total.load(Ordering::Relaxed);
         assert!(total > 4, "{total}");

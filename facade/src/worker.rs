@@ -9,9 +9,9 @@
 //! ```no_run
 //! fn main() -> Result<(), tessera::Error> {
 //!     tessera::worker::init(); // a worker never returns from here
-//!     let x = tessera::ones::<f64>(1000, 100)?;
+//!     let x = tessera::ones::<f64>(1000, 100);
 //!     let p = tessera::Multiprocess::new(2);
-//!     println!("{}", x.sum::<f64>()?.compute_with(&p)?);
+//!     println!("{}", x.sum().compute_with(&tessera::Compute::new().scheduler(&p))?);
 //!     Ok(())
 //! }
 //! ```

@@ -57,9 +57,10 @@ pub struct Profile {
 ///
 /// ```
 /// use tessera::diagnostics::Profiler;
-/// let x = tessera::ones::<f64>([40, 40], 10)?.sum::<f64>()?;
+/// let x = tessera::ones::<f64>([40, 40], 10).sum();
 /// let profiler = Profiler::new(&x.task_graph()?);
-/// x.compute_with_callbacks(&tessera::Threaded::new(2), &[&profiler])?;
+/// let threads = tessera::Threaded::new(2);
+/// x.compute_with(&tessera::Compute::new().scheduler(&threads).callback(&profiler))?;
 /// let profile = profiler.finish();
 /// assert_eq!(profile.tasks.len(), x.task_graph()?.len());
 /// println!("{}", profile.summary());

@@ -29,9 +29,10 @@ pub enum Draw {
 ///
 /// ```
 /// use tessera::diagnostics::ProgressBar;
-/// let x = tessera::ones::<f64>([100, 100], 10)?;
+/// let x = tessera::ones::<f64>([100, 100], 10);
 /// let bar = ProgressBar::new("sum");
-/// let total = x.sum::<f64>()?.compute_with_callbacks(&tessera::Threaded::new(2), &[&bar])?;
+/// let threads = tessera::Threaded::new(2);
+/// let total = x.sum().compute_with(&tessera::Compute::new().scheduler(&threads).callback(&bar))?;
 /// assert_eq!(total.sum(), 10_000.0);
 /// assert_eq!(bar.position(), bar.length().unwrap_or(0));
 /// # Ok::<(), tessera::Error>(())

@@ -130,11 +130,10 @@ impl From<tessera_chunk_core::Error> for Error {
 }
 
 impl From<tessera_graph::Error> for Error {
+    /// Through the ops crate's conversion, which already takes chunk errors
+    /// out of graph errors: one place decides that route.
     fn from(e: tessera_graph::Error) -> Self {
-        match e {
-            tessera_graph::Error::Chunk(c) => Error::Chunk(c),
-            other => Error::Graph(other),
-        }
+        tessera_ops::Error::from(e).into()
     }
 }
 
@@ -151,7 +150,8 @@ impl From<tessera_ops::Error> for Error {
     fn from(e: tessera_ops::Error) -> Self {
         match e {
             tessera_ops::Error::Chunk(c) => Error::Chunk(c),
-            tessera_ops::Error::Graph(g) => g.into(),
+            // Chunk errors were taken out of it by ops' own `From`.
+            tessera_ops::Error::Graph(g) => Error::Graph(g),
             tessera_ops::Error::Storage(s) => s.into(),
             other => Error::Ops(other),
         }

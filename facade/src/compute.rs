@@ -109,6 +109,10 @@ pub trait Computable {
     fn exprs(&self) -> Result<Vec<&Expr>>;
     /// The output from the computed blocks of every array, in order.
     fn assemble(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Self::Output>;
+    /// What persisting gives: an [`Array`] backed by its computed blocks per array.
+    type Persisted;
+    /// The persisted arrays from the computed blocks of every array, in order.
+    fn persisted(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Self::Persisted>;
 }
 
 impl<T: Element> Computable for &Array<T> {
@@ -121,6 +125,17 @@ impl<T: Element> Computable for &Array<T> {
         let mine: Vec<Block> = blocks.take(chunks.num_blocks()).collect();
         assemble(chunks, mine)
     }
+    type Persisted = Array<T>;
+    fn persisted(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Array<T>> {
+        let expr = self.expr()?;
+        let mine: Vec<Block> = blocks.take(expr.chunks().num_blocks()).collect();
+        Array::from_expr(tessera_ops::map_blocks::materialized(
+            expr.chunks().clone(),
+            T::DTYPE,
+            mine,
+            expr.label(),
+        )?)
+    }
 }
 
 impl<T: Element> Computable for &[&Array<T>] {
@@ -131,6 +146,10 @@ impl<T: Element> Computable for &[&Array<T>] {
     fn assemble(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<ArrayD<T>>> {
         self.iter().map(|a| a.assemble(blocks)).collect()
     }
+    type Persisted = Vec<Array<T>>;
+    fn persisted(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<Array<T>>> {
+        self.iter().map(|a| a.persisted(blocks)).collect()
+    }
 }
 
 impl<T: Element> Computable for Vec<&Array<T>> {
@@ -140,6 +159,10 @@ impl<T: Element> Computable for Vec<&Array<T>> {
     }
     fn assemble(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<ArrayD<T>>> {
         self.iter().map(|a| a.assemble(blocks)).collect()
+    }
+    type Persisted = Vec<Array<T>>;
+    fn persisted(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<Array<T>>> {
+        self.iter().map(|a| a.persisted(blocks)).collect()
     }
 }
 
@@ -158,6 +181,12 @@ macro_rules! computable_tuple {
             fn assemble(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Self::Output> {
                 let ($($name,)+) = self;
                 Ok(($($name.assemble(blocks)?,)+))
+            }
+            type Persisted = ($($name::Persisted,)+);
+            #[allow(non_snake_case)]
+            fn persisted(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Self::Persisted> {
+                let ($($name,)+) = self;
+                Ok(($($name.persisted(blocks)?,)+))
             }
         }
     };
@@ -206,6 +235,20 @@ pub fn compute_with<C: Computable>(arrays: C, options: &Compute<'_>) -> Result<C
     arrays.assemble(&mut blocks.into_iter())
 }
 
+/// Compute several arrays in one pass and keep their blocks (Dask's
+/// `dask.persist(a, b)`): arrays backed by the computed blocks, later
+/// computations start from them; tasks they share run once.
+pub fn persist<C: Computable>(arrays: C) -> Result<C::Persisted> {
+    persist_with(arrays, &Compute::new())
+}
+
+/// [`persist`] with options (scheduler, budget, callbacks).
+pub fn persist_with<C: Computable>(arrays: C, options: &Compute<'_>) -> Result<C::Persisted> {
+    let graph = graph_of(&arrays.exprs()?)?;
+    let blocks = options.run(&graph)?;
+    arrays.persisted(&mut blocks.into_iter())
+}
+
 impl<T: Element> Array<T> {
     /// Compute with the configured scheduler and budget.
     pub fn compute(&self) -> Result<ArrayD<T>> {
@@ -246,14 +289,7 @@ impl<T: Element> Array<T> {
 
     /// [`Array::persist`] with options.
     pub fn persist_with(&self, options: &Compute<'_>) -> Result<Array<T>> {
-        let expr = self.expr()?;
-        let blocks = options.run(&graph_of(&[expr])?)?;
-        Array::from_expr(tessera_ops::map_blocks::materialized(
-            expr.chunks().clone(),
-            T::DTYPE,
-            blocks,
-            expr.label(),
-        )?)
+        persist_with(self, options)
     }
 
     /// The task graph that computes every block, after the optimisation passes

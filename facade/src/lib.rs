@@ -47,7 +47,7 @@ pub mod worker;
 
 pub use array::Array;
 pub use blockwise::{blockwise, blockwise_fn, einsum, Operand};
-pub use compute::{compute, compute_with, Computable, Compute};
+pub use compute::{compute, compute_with, persist, persist_with, Computable, Compute};
 pub use creation::{
     arange, empty, from_array, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
 };

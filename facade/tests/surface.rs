@@ -218,6 +218,22 @@ fn several_arrays_in_one_pass_read_each_chunk_once() {
     assert_eq!(m1, m2);
     let both = tessera::compute(vec![&mean, &a.max()]).unwrap();
     assert_eq!(both[1].sum(), d.iter().cloned().fold(f64::MIN, f64::max));
+    // Persisting several at once keeps each one's blocks (one graph, shared reads once).
+    let counts = TaskCounts::default();
+    let opts = Compute::new().callback(&counts);
+    let (ps, pm) = tessera::persist_with((&anomaly_std, &mean), &opts).unwrap();
+    let reads: usize = counts
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(label, _)| label.contains("zarr"))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(reads, 8, "persist reads each chunk once");
+    assert_eq!((ps.num_layers(), pm.num_layers()), (1, 1));
+    assert!((pm.compute_scalar().unwrap() - d.mean().unwrap()).abs() < 1e-12);
+    assert_eq!(ps.shape(), vec![30]);
     // An error in any of them is the error of the compute.
     let bad = &a + &tessera::ones::<f64>(7, 7);
     assert!(tessera::compute((&mean, &bad)).is_err());

@@ -168,7 +168,8 @@ fn chunk_bool(
 ) -> Result<Block, KernelError> {
     let v = a.view();
     Ok(match op {
-        ReduceOp::Any => Block::from_array(reduce_axes(
+        // On booleans the maximum is "any" and the minimum "all", as in NumPy.
+        ReduceOp::Any | ReduceOp::Max | ReduceOp::NanMax => Block::from_array(reduce_axes(
             v,
             axes,
             false,
@@ -176,29 +177,13 @@ fn chunk_bool(
             |x, y| x || y,
             |r| r.iter().any(|&x| x),
         )),
-        ReduceOp::All => Block::from_array(reduce_axes(
+        ReduceOp::All | ReduceOp::Min | ReduceOp::NanMin => Block::from_array(reduce_axes(
             v,
             axes,
             true,
             |x| x,
             |x, y| x && y,
             |r| r.iter().all(|&x| x),
-        )),
-        ReduceOp::Min | ReduceOp::NanMin => Block::from_array(reduce_axes(
-            v,
-            axes,
-            true,
-            |x| x,
-            |x, y| x && y,
-            |r| r.iter().all(|&x| x),
-        )),
-        ReduceOp::Max | ReduceOp::NanMax => Block::from_array(reduce_axes(
-            v,
-            axes,
-            false,
-            |x| x,
-            |x, y| x || y,
-            |r| r.iter().any(|&x| x),
         )),
         _ => {
             // NumPy sums and averages booleans as integers.

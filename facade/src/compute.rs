@@ -138,33 +138,28 @@ impl<T: Element> Computable for &Array<T> {
     }
 }
 
-impl<T: Element> Computable for &[&Array<T>] {
-    type Output = Vec<ArrayD<T>>;
-    fn exprs(&self) -> Result<Vec<&Expr>> {
-        self.iter().map(|a| a.expr()).collect()
-    }
-    fn assemble(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<ArrayD<T>>> {
-        self.iter().map(|a| a.assemble(blocks)).collect()
-    }
-    type Persisted = Vec<Array<T>>;
-    fn persisted(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<Array<T>>> {
-        self.iter().map(|a| a.persisted(blocks)).collect()
-    }
+/// A list of arrays of one dtype computes to a list of results (as a slice
+/// or a `Vec`: one body for both).
+macro_rules! computable_list {
+    ($list:ty) => {
+        impl<T: Element> Computable for $list {
+            type Output = Vec<ArrayD<T>>;
+            fn exprs(&self) -> Result<Vec<&Expr>> {
+                self.iter().map(|a| a.expr()).collect()
+            }
+            fn assemble(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<ArrayD<T>>> {
+                self.iter().map(|a| a.assemble(blocks)).collect()
+            }
+            type Persisted = Vec<Array<T>>;
+            fn persisted(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<Array<T>>> {
+                self.iter().map(|a| a.persisted(blocks)).collect()
+            }
+        }
+    };
 }
 
-impl<T: Element> Computable for Vec<&Array<T>> {
-    type Output = Vec<ArrayD<T>>;
-    fn exprs(&self) -> Result<Vec<&Expr>> {
-        self.iter().map(|a| a.expr()).collect()
-    }
-    fn assemble(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<ArrayD<T>>> {
-        self.iter().map(|a| a.assemble(blocks)).collect()
-    }
-    type Persisted = Vec<Array<T>>;
-    fn persisted(&self, blocks: &mut std::vec::IntoIter<Block>) -> Result<Vec<Array<T>>> {
-        self.iter().map(|a| a.persisted(blocks)).collect()
-    }
-}
+computable_list!(&[&Array<T>]);
+computable_list!(Vec<&Array<T>>);
 
 macro_rules! computable_tuple {
     ($($name:ident),+) => {

@@ -38,6 +38,21 @@ use tessera_graph::Key;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// An operation could not be built from its operands (a shape, dtype,
+    /// axis or chunk error found while building). Building never asks for
+    /// `?`: the error is carried by the array and every array made from it,
+    /// and surfaces here at the first call that returns a `Result`
+    /// (`compute`, `store`, [`crate::Array::check`]); [`Error::root`] is the
+    /// typed error underneath (e.g. [`Error::Chunk`]).
+    #[error("{}", build_message(op, operands, error))]
+    Build {
+        /// The operation (`"add"`, `"mean"`, `"rechunk"`).
+        op: String,
+        /// The shapes of the operands it was given.
+        operands: Vec<Vec<usize>>,
+        /// What was wrong.
+        error: Box<Error>,
+    },
     /// Chunk logic or geometry (bad chunks, shapes, indices, axes).
     #[error(transparent)]
     Chunk(tessera_chunk_core::Error),
@@ -63,21 +78,6 @@ pub enum Error {
         /// The storage crate's error (which store, which chunk, what was wrong).
         #[source]
         error: tessera_storage::Error,
-    },
-    /// An operation could not be built from its operands (a shape, dtype,
-    /// axis or chunk error found while building). Building never asks for
-    /// `?`: the error is carried by the array and every array made from it,
-    /// and surfaces here at the first call that returns a `Result`
-    /// (`compute`, `store`, [`crate::Array::check`]); [`Error::root`] is the
-    /// typed error underneath (e.g. [`Error::Chunk`]).
-    #[error("{}", build_message(op, operands, error))]
-    Build {
-        /// The operation (`"add"`, `"mean"`, `"rechunk"`).
-        op: String,
-        /// The shapes of the operands it was given.
-        operands: Vec<Vec<usize>>,
-        /// What was wrong.
-        error: Box<Error>,
     },
     /// Configuration (environment variables, settings).
     #[error("configuration: {0}")]

@@ -167,34 +167,8 @@ impl GeneralLayer {
         inputs: Vec<LayerRef>,
         tasks: Arc<dyn BlockTasks>,
     ) -> Self {
-        Self::named(
-            unique_name(label),
-            label,
-            kind,
-            chunks,
-            dtype,
-            inputs,
-            tasks,
-        )
-    }
-
-    /// The task builder.
-    pub fn tasks(&self) -> &Arc<dyn BlockTasks> {
-        &self.tasks
-    }
-
-    /// A layer with a given name (passes that replace a layer keep its name, so keys stay valid).
-    pub fn named(
-        name: Arc<str>,
-        label: &str,
-        kind: LayerKind,
-        chunks: Chunks,
-        dtype: DType,
-        inputs: Vec<LayerRef>,
-        tasks: Arc<dyn BlockTasks>,
-    ) -> Self {
         GeneralLayer {
-            name,
+            name: unique_name(label),
             label: label.to_string(),
             kind,
             chunks,
@@ -202,6 +176,18 @@ impl GeneralLayer {
             inputs,
             tasks,
         }
+    }
+
+    /// The same layer under a given name (passes that replace a layer keep
+    /// its name, so keys stay valid).
+    pub fn with_name(mut self, name: Arc<str>) -> Self {
+        self.name = name;
+        self
+    }
+
+    /// The task builder.
+    pub fn tasks(&self) -> &Arc<dyn BlockTasks> {
+        &self.tasks
     }
 }
 
@@ -306,15 +292,24 @@ impl Blockwise {
         maps: Vec<BlockMap>,
         kernel: KernelRef,
     ) -> Self {
-        Self::named(
-            unique_name(label),
-            label,
+        Blockwise {
+            name: unique_name(label),
+            label: label.to_string(),
             chunks,
             dtype,
             inputs,
             maps,
             kernel,
-        )
+            elementwise: false,
+            permutation: None,
+        }
+    }
+
+    /// The same layer under a given name (passes that replace a layer keep
+    /// its name, so keys stay valid).
+    pub fn with_name(mut self, name: Arc<str>) -> Self {
+        self.name = name;
+        self
     }
 
     /// The kernel applied to every block.
@@ -325,29 +320,6 @@ impl Blockwise {
     /// The block maps, one per input.
     pub fn maps(&self) -> &[BlockMap] {
         &self.maps
-    }
-
-    /// A blockwise layer with a given name (passes that replace a layer keep its name, so keys stay valid).
-    pub fn named(
-        name: Arc<str>,
-        label: &str,
-        chunks: Chunks,
-        dtype: DType,
-        inputs: Vec<LayerRef>,
-        maps: Vec<BlockMap>,
-        kernel: KernelRef,
-    ) -> Self {
-        Blockwise {
-            name,
-            label: label.to_string(),
-            chunks,
-            dtype,
-            inputs,
-            maps,
-            kernel,
-            elementwise: false,
-            permutation: None,
-        }
     }
 }
 

@@ -166,15 +166,15 @@ fn fuse_group(head: &LayerRef, group: &[LayerRef], rebuilt: Rebuilt<'_>) -> Laye
         as_blockwise(if m.name() == head.name() { head } else { m })
             .is_some_and(Blockwise::is_elementwise)
     });
-    let fused = Blockwise::named(
-        head.name().clone(),
+    let fused = Blockwise::new(
         head.label(),
         head.chunks().clone(),
         head.dtype(),
         inputs,
         maps,
         Arc::new(Fused { steps }),
-    );
+    )
+    .with_name(head.name().clone());
     Arc::new(if all_elementwise {
         fused.elementwise()
     } else {

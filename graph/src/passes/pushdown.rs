@@ -47,8 +47,7 @@ fn push(getitem: &LayerRef) -> Option<LayerRef> {
             .iter()
             .map(|_| BlockMap::identity(ndim))
             .collect();
-        let out = Blockwise::named(
-            getitem.name().clone(),
+        let out = Blockwise::new(
             bw.label(),
             getitem.chunks().clone(),
             bw.dtype(),
@@ -56,6 +55,7 @@ fn push(getitem: &LayerRef) -> Option<LayerRef> {
             maps,
             bw.kernel().clone(),
         )
+        .with_name(getitem.name().clone())
         .elementwise();
         return Some(Arc::new(out));
     }
@@ -67,15 +67,17 @@ fn push(getitem: &LayerRef) -> Option<LayerRef> {
     if &chunks != getitem.chunks() {
         return None;
     }
-    Some(Arc::new(GeneralLayer::named(
-        getitem.name().clone(),
-        source.label(),
-        source.kind(),
-        chunks,
-        source.dtype(),
-        source.inputs().to_vec(),
-        tasks,
-    )))
+    Some(Arc::new(
+        GeneralLayer::new(
+            source.label(),
+            source.kind(),
+            chunks,
+            source.dtype(),
+            source.inputs().to_vec(),
+            tasks,
+        )
+        .with_name(getitem.name().clone()),
+    ))
 }
 
 impl Pass for PushdownSlices {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::error::Result;
 use crate::graph::layers;
-use crate::layer::{unique_name, Blockwise, GeneralLayer, Layer, LayerKind, LayerRef};
+use crate::layer::{Blockwise, GeneralLayer, Layer, LayerKind, LayerRef};
 use crate::passes::{rebuild, Pass};
 
 /// Give each reader of a shared creation layer its own copy.
@@ -18,8 +18,7 @@ use crate::passes::{rebuild, Pass};
 pub struct RecomputeCheapSources;
 
 fn copy_of(source: &GeneralLayer) -> LayerRef {
-    Arc::new(GeneralLayer::named(
-        unique_name(source.label()),
+    Arc::new(GeneralLayer::new(
         source.label(),
         LayerKind::Creation,
         source.chunks().clone(),

@@ -39,15 +39,17 @@ fn regroup(layer: &LayerRef) -> Option<LayerRef> {
         }
         tasks
     };
-    Some(Arc::new(GeneralLayer::named(
-        layer.name().clone(),
-        source.label(),
-        source.kind(),
-        layer.chunks().clone(),
-        source.dtype(),
-        source.inputs().to_vec(),
-        tasks,
-    )))
+    Some(Arc::new(
+        GeneralLayer::new(
+            source.label(),
+            source.kind(),
+            layer.chunks().clone(),
+            source.dtype(),
+            source.inputs().to_vec(),
+            tasks,
+        )
+        .with_name(layer.name().clone()),
+    ))
 }
 
 impl Pass for RegroupSources {

@@ -85,15 +85,17 @@ pub fn cumulative(x: &Expr, op: CumOp, axis: Option<i64>) -> Result<Expr> {
         lengths: x.chunks().axis(axis).to_vec(),
         kernel: Arc::new(CumulativeCarry { op, axis }),
     };
-    Ok(Expr::new(GeneralLayer::named(
-        own,
-        op.label(),
-        LayerKind::Other,
-        x.chunks().clone(),
-        dtype,
-        vec![scanned.layer().clone()],
-        Arc::new(tasks),
-    )))
+    Ok(Expr::new(
+        GeneralLayer::new(
+            op.label(),
+            LayerKind::Other,
+            x.chunks().clone(),
+            dtype,
+            vec![scanned.layer().clone()],
+            Arc::new(tasks),
+        )
+        .with_name(own),
+    ))
 }
 
 /// `x.flatten().rechunk(chunks=x.npartitions)`, as Dask's `cumreduction` does

@@ -9,10 +9,9 @@
 use ndarray::{ArcArray, ArrayD, ArrayViewD, Axis, IxDyn};
 use serde::{Deserialize, Serialize};
 use tessera_chunk_core::{with_block, Block, DType, Element};
-use tessera_graph::{Kernel, KernelError, Params, RowTiling};
+use tessera_graph::{Kernel, KernelError, RowTiling};
 
 use crate::elementwise::kernels::cast_block;
-use crate::kernel::json_params;
 use crate::numeric::{pairwise_sum_by, Numeric};
 use crate::reduce::nan::{merge_nan_extrema, nan_as, nan_max, nan_min, nan_moments_chunk, nan_or};
 
@@ -318,12 +317,9 @@ pub struct ReduceChunk {
 crate::kernel::kernel_id!(ReduceChunk, "tessera.reduce_chunk");
 
 impl Kernel for ReduceChunk {
-    crate::kernel::json_kernel!(id_only);
+    crate::kernel::json_kernel!();
     fn output_scale(&self) -> u64 {
         self.op.moments().max(1) as u64
-    }
-    fn params(&self) -> Params {
-        json_params(self)
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [a] = crate::kernel::exactly(self.id(), inputs)?;
@@ -383,12 +379,9 @@ pub struct ReduceCombine {
 crate::kernel::kernel_id!(ReduceCombine, "tessera.reduce_combine");
 
 impl Kernel for ReduceCombine {
-    crate::kernel::json_kernel!(id_only);
+    crate::kernel::json_kernel!();
     fn output_scale(&self) -> u64 {
         self.op.moments().max(1) as u64
-    }
-    fn params(&self) -> Params {
-        json_params(self)
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         combine(self.op, inputs)

@@ -17,11 +17,10 @@
 //! and the outputs gathered in the parent at the end.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
 
 use ndarray::{ArrayD, IxDyn};
 use tessera_chunk_core::Block;
-use tessera_graph::{KernelError, TaskGraph};
+use tessera_graph::TaskGraph;
 
 use super::placement::{Where, DEPTH};
 use super::pool::{Event, Pool};
@@ -406,30 +405,9 @@ impl<'g, 'p, 'c> Driver<'g, 'p, 'c> {
             Event::Reply(w, Reply::Done { task, nbytes }) => {
                 self.finished(w, task as usize, nbytes)
             }
-            Event::Reply(
-                _,
-                Reply::Failed {
-                    task,
-                    panicked,
-                    kind,
-                    message,
-                    source,
-                },
-            ) => {
-                let key = self.key(task)?;
-                Err(if panicked {
-                    Error::TaskPanicked { key, message }
-                } else {
-                    let source = source.map(|s| Arc::new(s) as tessera_graph::ErrorSource);
-                    Error::TaskFailed {
-                        key,
-                        error: KernelError {
-                            kind,
-                            message,
-                            source,
-                        },
-                    }
-                })
+            Event::Reply(_, Reply::Failed(f)) => {
+                let key = self.key(f.task)?;
+                Err(f.into_error(key))
             }
             Event::Reply(_, Reply::Data { task, payload }) => {
                 let d = task as usize;

@@ -136,13 +136,13 @@ fn serve(rebuild: Rebuild, replies: File) -> std::io::Result<()> {
                         lock(&held).insert(task, block);
                         Reply::Done { task, nbytes }
                     }
-                    Err(f) => Reply::Failed {
+                    Err(f) => Reply::Failed(protocol::Failure {
                         task: f.task.unwrap_or(task),
                         panicked: f.panicked,
                         kind: f.kind,
                         message: f.message,
                         source: f.source,
-                    },
+                    }),
                 };
                 reply(&r)?;
             }

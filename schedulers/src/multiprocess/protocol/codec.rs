@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use tessera_chunk_core::Block;
 use tessera_graph::{Arg, EncodedSource, KernelErrorKind, Params};
 
-use super::{Input, KernelSpec, Payload, Reply, Request};
+use super::{Failure, Input, KernelSpec, Payload, Reply, Request};
 
 struct Enc(Vec<u8>);
 
@@ -297,19 +297,13 @@ impl Reply {
                 e.u64(*nbytes);
                 e
             }
-            Reply::Failed {
-                task,
-                panicked,
-                kind,
-                message,
-                source,
-            } => {
+            Reply::Failed(f) => {
                 let mut e = Enc::new(3);
-                e.u64(*task);
-                e.u8(u8::from(*panicked));
-                e.u8(kind.code());
-                e.bytes(message.as_bytes());
-                match source {
+                e.u64(f.task);
+                e.u8(u8::from(f.panicked));
+                e.u8(f.kind.code());
+                e.bytes(f.message.as_bytes());
+                match &f.source {
                     None => e.u8(0),
                     Some(s) => {
                         e.u8(1);
@@ -351,7 +345,7 @@ impl Reply {
                 task: d.u64()?,
                 nbytes: d.u64()?,
             },
-            3 => Reply::Failed {
+            3 => Reply::Failed(Failure {
                 task: d.u64()?,
                 panicked: d.u8()? != 0,
                 kind: KernelErrorKind::from_code(d.u8()?),
@@ -365,7 +359,7 @@ impl Reply {
                     }),
                     _ => return Err(bad("error source flag")),
                 },
-            },
+            }),
             4 => Reply::Data {
                 task: d.u64()?,
                 payload: d.payload()?,

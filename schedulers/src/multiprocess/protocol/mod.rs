@@ -101,6 +101,40 @@ pub(crate) enum Request {
     Trim,
 }
 
+/// A task that failed or panicked: the kernel error's kind, message and
+/// typed source (encoded by the registered codec, when it knew the type).
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub task: u64,
+    pub panicked: bool,
+    pub kind: KernelErrorKind,
+    pub message: String,
+    pub source: Option<EncodedSource>,
+}
+
+impl Failure {
+    /// The scheduler's error for this failure of the task `key`.
+    pub fn into_error(self, key: tessera_graph::Key) -> crate::Error {
+        if self.panicked {
+            return crate::Error::TaskPanicked {
+                key,
+                message: self.message,
+            };
+        }
+        let source = self
+            .source
+            .map(|s| std::sync::Arc::new(s) as tessera_graph::ErrorSource);
+        crate::Error::TaskFailed {
+            key,
+            error: tessera_graph::KernelError {
+                kind: self.kind,
+                message: self.message,
+                source,
+            },
+        }
+    }
+}
+
 /// Worker → parent.
 #[derive(Debug)]
 pub(crate) enum Reply {
@@ -108,15 +142,8 @@ pub(crate) enum Reply {
     Hello { pid: u32 },
     /// A task finished; its result (`nbytes` of data) stays in the worker.
     Done { task: u64, nbytes: u64 },
-    /// A task failed or panicked: the kernel error's kind, message and
-    /// typed source (encoded by the registered codec, when it knew the type).
-    Failed {
-        task: u64,
-        panicked: bool,
-        kind: KernelErrorKind,
-        message: String,
-        source: Option<EncodedSource>,
-    },
+    /// A task failed or panicked.
+    Failed(Failure),
     /// The answer to a `Fetch`.
     Data { task: u64, payload: Payload },
     /// A `Fetch` or `Spill` the worker could not answer.
@@ -185,18 +212,18 @@ mod tests {
         let frame = done.encode().unwrap();
         let back = read_reply(&mut &frame[..]).unwrap().unwrap();
         assert_eq!(format!("{back:?}"), format!("{done:?}"));
-        let f = Reply::Failed {
+        let f = Reply::Failed(Failure {
             task: 9,
             panicked: true,
             kind: KernelErrorKind::Other,
             message: "boom".into(),
             source: None,
-        };
+        });
         let frame = f.encode().unwrap();
         let back = read_reply(&mut &frame[..]).unwrap().unwrap();
         assert_eq!(format!("{back:?}"), format!("{f:?}"));
         // A kernel error's kind and encoded typed source travel whole.
-        let typed = Reply::Failed {
+        let typed = Reply::Failed(Failure {
             task: 3,
             panicked: false,
             kind: KernelErrorKind::Storage,
@@ -206,7 +233,7 @@ mod tests {
                 bytes: b"{\"CorruptChunk\":{}}".to_vec(),
                 message: "chunk [1] of \"a\" cannot be decoded".into(),
             }),
-        };
+        });
         let frame = typed.encode().unwrap();
         let back = read_reply(&mut &frame[..]).unwrap().unwrap();
         assert_eq!(format!("{back:?}"), format!("{typed:?}"));

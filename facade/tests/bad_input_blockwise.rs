@@ -32,54 +32,38 @@ fn first_block(b: &[Block]) -> Result<Block, KernelError> {
         .ok_or_else(|| KernelError::new("no block"))
 }
 
+/// The message of the error met building `blockwise` of `operands` into `out`.
+fn blockwise_msg(out: &str, operands: &[(&dyn tessera::Operand, &str)]) -> String {
+    msg(tessera::blockwise_fn::<f64>(
+        first_block,
+        out,
+        operands,
+        &BlockwiseOptions::default(),
+    ))
+}
+
 #[test]
 fn bad_blockwise_indices_say_what_is_wrong() {
     let a = tessera::ones::<f64>([4, 6], 2);
     let b = tessera::ones::<f64>([5, 3], 2);
-    let o = BlockwiseOptions::default();
-    let e = msg(tessera::blockwise_fn::<f64>(
-        first_block,
-        "ik",
-        &[(&a, "ij")],
-        &o,
-    ));
+    let e = blockwise_msg("ik", &[(&a, "ij")]);
     assert!(
         e.contains("unknown index 'k'") && e.contains("new axis"),
         "{e}"
     );
-    let e = msg(tessera::blockwise_fn::<f64>(
-        first_block,
-        "ii",
-        &[(&a, "ij")],
-        &o,
-    ));
+    let e = blockwise_msg("ii", &[(&a, "ij")]);
     assert!(e.contains("'i' appears twice in the output"), "{e}");
-    let e = msg(tessera::blockwise_fn::<f64>(
-        first_block,
-        "ij",
-        &[(&a, "ijk")],
-        &o,
-    ));
+    let e = blockwise_msg("ij", &[(&a, "ijk")]);
     assert!(
         e.contains("input 0 has 2 dimensions") && e.contains("names 3"),
         "{e}"
     );
-    let e = msg(tessera::blockwise_fn::<f64>(
-        first_block,
-        "ik",
-        &[(&a, "ij"), (&b, "jk")],
-        &o,
-    ));
+    let e = blockwise_msg("ik", &[(&a, "ij"), (&b, "jk")]);
     assert!(
         e.contains("index 'j' has length 6 in input 0 (axis 1) but 5 in input 1 (axis 0)"),
         "{e}"
     );
-    let e = msg(tessera::blockwise_fn::<f64>(
-        first_block,
-        "",
-        &[(&a, "jj")],
-        &o,
-    ));
+    let e = blockwise_msg("", &[(&a, "jj")]);
     assert!(e.contains("repeated in input 0 and contracted"), "{e}");
     let adjust = BlockwiseOptions {
         adjust_chunks: vec![('i', AdjustChunks::Blocks(vec![1, 1, 1]))],
@@ -124,7 +108,12 @@ fn bad_blockwise_indices_say_what_is_wrong() {
         assert!(e.contains("new axis"), "{e}");
     }
     // The kernel's dtype is the declared one: a mismatch is a compute error, not a panic.
-    let y = tessera::blockwise_fn::<i32>(first_block, "ij", &[(&a, "ij")], &o);
+    let y = tessera::blockwise_fn::<i32>(
+        first_block,
+        "ij",
+        &[(&a, "ij")],
+        &BlockwiseOptions::default(),
+    );
     assert!(y.compute().is_err());
 }
 

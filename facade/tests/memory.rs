@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use ndarray::{ArrayD, Axis, IxDyn};
+use ndarray::{ArrayD, Axis};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 use tessera::{Array, Callbacks, Compute, MemoryBudget, MemoryUsage, Reduce, ReduceOp, Threaded};
@@ -57,16 +57,6 @@ impl Kernel for Scale {
         }
         Ok(Block::from_array(a.mapv(|v| v * self.factor)))
     }
-}
-
-fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
-    let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-    ArrayD::from_shape_fn(IxDyn(shape), |_| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((state >> 33) % 2000) as f64 / 100.0 - 10.0
-    })
 }
 
 fn close(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {
@@ -146,7 +136,7 @@ proptest! {
     /// below what it holds unbounded) equals ndarray's on every scheduler.
     #[test]
     fn anomaly_within_a_budget_matches_ndarray(rows in 4usize..40, cols in 1usize..12, rc in 1usize..8, cc in 1usize..6, seed in 0u64..1000) {
-        let x = data(&[rows, cols], seed);
+        let x = common::two_decimals(&[rows, cols], seed);
         let dir = tempfile::tempdir().unwrap();
         let a = stored(&x, [rc, cc], dir.path());
         let y = anomaly(&a);
@@ -170,7 +160,7 @@ proptest! {
     /// when needed) gives the data back in the new chunks.
     #[test]
     fn rechunk_within_a_budget_matches((shape, chunks, seed) in grid(), rows in 1usize..40, cols in 1usize..12) {
-        let x = data(&shape, seed);
+        let x = common::two_decimals(&shape, seed);
         let a = tessera::from_array(x.clone(), tessera::ChunkSpec::explicit(chunks));
         let new = vec![rows.min(shape[0]), cols.min(shape[1])];
         let y = a.rechunk(&new[..]);
@@ -193,7 +183,7 @@ proptest! {
 #[test]
 fn a_budgeted_rechunk_reads_each_block_once() {
     let dir = tempfile::tempdir().unwrap();
-    let x = data(&[256, 64], 5);
+    let x = common::two_decimals(&[256, 64], 5);
     let a = stored(&x, [16, 64], dir.path());
     let limit = 256 * 64 * 8 / 4;
     let y = a.rechunk_within([256, 8], Some(limit));
@@ -222,7 +212,7 @@ fn a_budgeted_rechunk_reads_each_block_once() {
 
 #[test]
 fn a_chunk_larger_than_the_budget_is_an_error_before_starting() {
-    let a = tessera::from_array(data(&[1000, 100], 1), [500, 100]);
+    let a = tessera::from_array(common::two_decimals(&[1000, 100], 1), [500, 100]);
     let y = anomaly(&a);
     for s in schedulers() {
         let err = y
@@ -277,7 +267,11 @@ fn the_plan_counts_what_the_anomaly_pattern_holds() {
     // The mean needs every block before any centring: unbounded, one worker
     // holds all of a (8 blocks of 80 kB) at once.
     let dir = tempfile::tempdir().unwrap();
-    let a = stored(&data(&[800, 100], 2), [100, 100], dir.path());
+    let a = stored(
+        &common::two_decimals(&[800, 100], 2),
+        [100, 100],
+        dir.path(),
+    );
     let y = anomaly(&a);
     let g = y.task_graph().unwrap();
     let plan = tessera::Plan::of(&g, 1, None);
@@ -296,7 +290,7 @@ fn the_plan_counts_what_the_anomaly_pattern_holds() {
                 .callback(&usage),
         )
         .unwrap();
-    assert!(close(&got, &oracle(&data(&[800, 100], 2))));
+    assert!(close(&got, &oracle(&common::two_decimals(&[800, 100], 2))));
     let u = usage.0.lock().unwrap().unwrap();
     assert!(u.peak <= limit && u.recomputed > 0, "{u:?}");
 }
@@ -305,7 +299,7 @@ fn the_plan_counts_what_the_anomaly_pattern_holds() {
 /// (in a worker process too: the spill directory is the parent's).
 #[test]
 fn the_spill_directory_is_emptied_also_after_a_panic() {
-    let x = data(&[800, 50], 3);
+    let x = common::two_decimals(&[800, 50], 3);
     let dir = tempfile::tempdir().unwrap();
     let a = stored(&x, [100, 50], dir.path());
     // Doubled blocks are not cheap to make again: under the budget they spill.

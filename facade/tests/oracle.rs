@@ -1,7 +1,7 @@
 //! The oracle suite: every operation on random shapes and chunkings, compared
 //! with the same computation in plain ndarray, on every scheduler.
 
-use ndarray::{ArrayD, Axis, IxDyn};
+use ndarray::{ArrayD, Axis};
 use proptest::prelude::*;
 use tessera::{Array, Chunks, Compute, Reduce, ReduceOp, Synchronous};
 
@@ -22,18 +22,6 @@ fn shape_and_two_chunkings() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize
     })
 }
 
-fn data(shape: &[usize], seed: u64) -> ArrayD<f64> {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    ArrayD::from_shape_fn(IxDyn(shape), |_| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((state >> 33) % 2000) as f64 / 100.0 - 10.0
-    })
-}
-
 fn close(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {
     a.shape() == b.shape()
         && a.iter().zip(b.iter()).all(|(x, y)| {
@@ -44,7 +32,7 @@ fn close(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {
 }
 
 fn array(shape: &[usize], chunks: &[Vec<usize>], seed: u64) -> (ArrayD<f64>, Array<f64>) {
-    let d = data(shape, seed);
+    let d = common::two_decimals(shape, seed);
     let c = Chunks::new(chunks.to_vec()).unwrap();
     let x = tessera::from_array(d.clone(), c);
     (d, x)

@@ -175,6 +175,19 @@ impl Callbacks for TaskCounts {
     }
 }
 
+impl TaskCounts {
+    /// How many tasks read a Zarr chunk.
+    fn zarr_reads(&self) -> usize {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(label, _)| label.contains("zarr"))
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
 #[test]
 fn several_arrays_in_one_pass_read_each_chunk_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -192,14 +205,7 @@ fn several_arrays_in_one_pass_read_each_chunk_once() {
             .scheduler(scheduler.as_ref())
             .callback(&counts);
         let (s, m) = tessera::compute_with((&anomaly_std, &mean), &opts).unwrap();
-        let reads: usize = counts
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(label, _)| label.contains("zarr"))
-            .map(|(_, n)| n)
-            .sum();
+        let reads = counts.zarr_reads();
         assert_eq!(
             reads,
             8,
@@ -222,14 +228,7 @@ fn several_arrays_in_one_pass_read_each_chunk_once() {
     let counts = TaskCounts::default();
     let opts = Compute::new().callback(&counts);
     let (ps, pm) = tessera::persist_with((&anomaly_std, &mean), &opts).unwrap();
-    let reads: usize = counts
-        .0
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(label, _)| label.contains("zarr"))
-        .map(|(_, n)| n)
-        .sum();
+    let reads = counts.zarr_reads();
     assert_eq!(reads, 8, "persist reads each chunk once");
     assert_eq!((ps.num_layers(), pm.num_layers()), (1, 1));
     assert!((pm.compute_scalar().unwrap() - d.mean().unwrap()).abs() < 1e-12);

@@ -114,6 +114,25 @@ pub fn shape_and_chunks() -> impl Strategy<Value = (Vec<usize>, Vec<Vec<usize>>)
         .prop_flat_map(|shape| (Just(shape.clone()), chunking(shape)))
 }
 
+/// Pseudo-random values `f(r)` of a generator seeded by `seed`, `r` the
+/// generator's high bits.
+pub fn seeded<T>(shape: &[usize], seed: u64, f: impl Fn(u64) -> T) -> ArrayD<T> {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    ArrayD::from_shape_fn(IxDyn(shape), |_| {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        f(state >> 33)
+    })
+}
+
+/// Values in [-10, 10) with two decimals.
+pub fn two_decimals(shape: &[usize], seed: u64) -> ArrayD<f64> {
+    seeded(shape, seed, |r| (r % 2000) as f64 / 100.0 - 10.0)
+}
+
 /// Small integers as floats, so every sum is exact whatever the order.
 pub fn small_ints(shape: &[usize], seed: u64) -> ArrayD<f64> {
     let mut state = seed | 1;

@@ -9,15 +9,7 @@ use tessera::{Array, Chunks, Compute, Element, Reduce, Scheduler};
 
 /// Pseudo-random values `f(r)` of a generator seeded by `seed`, `r` in `0..1000`.
 pub fn data<T>(shape: &[usize], seed: u64, f: impl Fn(u64) -> T) -> ArrayD<T> {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    ArrayD::from_shape_fn(IxDyn(shape), |_| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        f((state >> 33) % 1000)
-    })
+    crate::common::seeded(shape, seed, |r| f(r % 1000))
 }
 
 /// Values in [-10, 10) with two decimals, a NaN in about one of `nan_one_in`.

@@ -79,7 +79,8 @@ pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
 pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, UnaryOp};
 pub use tessera_schedulers::{
-    Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, Scheduler, Synchronous, Threaded,
+    Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, RunOptions, Scheduler, Synchronous,
+    Threaded,
 };
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.
 pub use tessera_storage as storage;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ndarray::{concatenate, ArrayD, Axis, IxDyn, Slice};
 use proptest::prelude::*;
-use tessera::{AdjustChunks, Array, Block, KernelError, MapBlocksOptions, Scheduler};
+use tessera::{AdjustChunks, Array, Block, KernelError, MapBlocksOptions};
 
 mod blockwise_kit;
 mod common;
@@ -153,17 +153,7 @@ fn registered_kernels_travel() {
     // Every task's kernel survives (id, params) and back.
     for z in [&y, &e] {
         let g = z.task_graph().unwrap();
-        let mut travelled = g.clone();
-        for t in &mut travelled.tasks {
-            t.kernel = tessera_ops::registry::round_trip(&t.kernel).unwrap();
-        }
-        assert_eq!(
-            tessera::Synchronous
-                .run(&g, &tessera_schedulers::RunOptions::default())
-                .unwrap(),
-            tessera::Synchronous
-                .run(&travelled, &tessera_schedulers::RunOptions::default())
-                .unwrap()
-        );
+        let (direct, travelled) = common::run_travelled(&g);
+        assert_eq!(direct, travelled);
     }
 }

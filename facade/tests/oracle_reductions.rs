@@ -6,7 +6,6 @@
 //! bad_input_reductions.
 
 use ndarray::{ArrayD, IxDyn};
-use tessera::{Scheduler, Synchronous};
 
 mod common;
 mod reductions_kit;
@@ -120,19 +119,7 @@ fn every_kernel_travels() {
         .unwrap(),
     ];
     for g in graphs {
-        let mut travelled = g.clone();
-        for t in &mut travelled.tasks {
-            t.kernel = tessera_ops::registry::round_trip(&t.kernel)
-                .unwrap_or_else(|e| panic!("{} does not travel: {e}", t.kernel.id()));
-        }
-        let (a, b) = (
-            Synchronous
-                .run(&g, &tessera_schedulers::RunOptions::default())
-                .unwrap(),
-            Synchronous
-                .run(&travelled, &tessera_schedulers::RunOptions::default())
-                .unwrap(),
-        );
+        let (a, b) = common::run_travelled(&g);
         assert_eq!(a.len(), b.len());
         for (p, q) in a.iter().zip(&b) {
             let (p, q) = (

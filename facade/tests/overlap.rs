@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ndarray::{ArrayD, ArrayViewD, Dimension, Ix2, IxDyn};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
-use tessera::{Array, Boundary, Chunks, Compute, Scheduler, Synchronous};
+use tessera::{Array, Boundary, Chunks, Compute};
 use tessera_chunk_core::Block;
 use tessera_graph::{Kernel, KernelError, KernelRef, Params};
 use tessera_ops::overlap::ensure_minimum_chunksize;
@@ -275,18 +275,8 @@ fn a_registered_kernel_travels_and_matches_the_closure() {
     assert_eq!(y.compute().unwrap(), want);
     // Every task's kernel survives (id, params) and back.
     let g = y.task_graph().unwrap();
-    let mut travelled = g.clone();
-    for t in &mut travelled.tasks {
-        t.kernel = tessera_ops::registry::round_trip(&t.kernel).unwrap();
-    }
-    assert_eq!(
-        Synchronous
-            .run(&g, &tessera_schedulers::RunOptions::default())
-            .unwrap(),
-        Synchronous
-            .run(&travelled, &tessera_schedulers::RunOptions::default())
-            .unwrap()
-    );
+    let (direct, travelled) = common::run_travelled(&g);
+    assert_eq!(direct, travelled);
 }
 
 #[test]

@@ -176,3 +176,16 @@ pub fn over_axes(
         .collect();
     ArrayD::from_shape_vec(IxDyn(&shape), vals).unwrap()
 }
+
+/// The results of `g` on the synchronous scheduler, and of `g` with every
+/// task's kernel sent through its (id, params) and back: what a worker
+/// process would run.
+pub fn run_travelled(g: &tessera_graph::TaskGraph) -> (Vec<tessera::Block>, Vec<tessera::Block>) {
+    let mut travelled = g.clone();
+    for t in &mut travelled.tasks {
+        t.kernel = tessera_ops::registry::round_trip(&t.kernel)
+            .unwrap_or_else(|e| panic!("{} does not travel: {e}", t.kernel.id()));
+    }
+    let run = |g| Synchronous.run(g, &tessera::RunOptions::default()).unwrap();
+    (run(g), run(&travelled))
+}

@@ -199,11 +199,22 @@ impl<T: Element> Array<T> {
         (counts, Array1::from(edges))
     }
 
-    /// The `k` largest elements along `axis` in descending order (k > 0), or
-    /// the `-k` smallest in ascending order (k < 0), as `da.topk(x, k, axis)`;
-    /// the axis becomes one chunk of length |k|.
-    pub fn topk(&self, k: i64, axis: i64) -> Array<T> {
-        self.then("topk", |x| Ok(topk::topk(x, k, axis, None)?))
+    /// The `k` largest elements along the last axis in descending order
+    /// (k > 0), or the `-k` smallest in ascending order (k < 0), as
+    /// `da.topk(x, k)`; the axis becomes one chunk of length |k|.
+    pub fn topk(&self, k: i64) -> Array<T> {
+        self.topk_with(k, -1)
+    }
+
+    /// [`Array::topk`] along one axis, with a tree reduction's `split_every`:
+    /// `x.topk_with(5, 0)` is `da.topk(x, 5, axis=0)`,
+    /// `x.topk_with(5, axis(0).split_every(4))` adds `split_every=4`.
+    pub fn topk_with(&self, k: i64, r: impl Into<Reduce>) -> Array<T> {
+        let r = r.into();
+        self.then("topk", |x| {
+            let axis = one_axis("topk", &r)?.unwrap_or(-1);
+            Ok(topk::topk(x, k, axis, r.split_every)?)
+        })
     }
 
     /// The sorted distinct values (one NaN if any), computed now with the

@@ -26,10 +26,10 @@ fn bad_input_is_a_typed_error_that_says_what_was_wrong() {
     assert!(msg(&x.argmin_with(5)).contains("axis 5"));
     assert!(msg(&x.nanmean_with(2)).contains("axis"));
     assert!(msg(&x.count_nonzero_with(-4)).contains("axis"));
-    assert!(msg(&x.topk(2, 3)).contains("axis 3"));
-    let m = msg(&x.topk(0, 0));
+    assert!(msg(&x.topk_with(2, 3)).contains("axis 3"));
+    let m = msg(&x.topk_with(0, 0));
     assert!(m.contains("k must be non-zero"), "{m}");
-    let m = msg(&x.topk(-5, 0));
+    let m = msg(&x.topk_with(-5, 0));
     assert!(m.contains("|k| = 5") && m.contains("length 4"), "{m}");
     let hist = |bins, range| {
         let (h, edges) = x.histogram(bins, range);
@@ -58,7 +58,7 @@ fn bad_input_is_a_typed_error_that_says_what_was_wrong() {
     let c = tessera::from_array(ArrayD::from_elem(IxDyn(&[4]), Complex::new(1.0f64, 2.0)), 2);
     for m in [
         msg(&c.argmin()),
-        msg(&c.topk(1, 0)),
+        msg(&c.topk_with(1, 0)),
         msg(&c.cumsum()),
         msg(&c.histogram(2, (0.0, 1.0)).0),
         msg(&c.count_nonzero()),

@@ -40,7 +40,7 @@ fn graphs_have_dasks_layers_and_chunks() {
     let a1 = y.argmax_with(1);
     assert_eq!(a1.chunks().axes(), &[vec![3, 3, 3, 1], vec![4, 4, 1]]);
     assert_eq!(a1.num_layers(), 3);
-    let t = y.topk(2, 1);
+    let t = y.topk_with(2, 1);
     assert_eq!(
         t.chunks().axes(),
         &[vec![3, 3, 3, 1], vec![2], vec![4, 4, 1]]
@@ -49,8 +49,15 @@ fn graphs_have_dasks_layers_and_chunks() {
         layer_labels(t.expr().unwrap()),
         ["ones_like", "topk", "topk_aggregate-aggregate"]
     );
-    let t1 = tessera::ones::<f64>(20, 3).topk(2, 0);
+    let t1 = tessera::ones::<f64>(20, 3).topk_with(2, 0);
     assert_eq!(t1.num_layers(), 4);
+    // Dask's defaults: the last axis; split_every makes a deeper tree.
+    assert_eq!(y.topk(2).chunks(), y.topk_with(2, -1).chunks());
+    let deep =
+        tessera::arange::<f64>(0.0, 20.0, 1.0, 3).topk_with(2, tessera::axis(0).split_every(2));
+    assert!(deep.num_layers() > t1.num_layers(), "{}", deep.num_layers());
+    let top: Vec<f64> = deep.compute().unwrap().iter().copied().collect();
+    assert_eq!(top, [19.0, 18.0]);
     let (h, edges) = y.histogram(5, (0.0, 2.0));
     assert_eq!(h.chunks().axes(), &[vec![5]]);
     assert_eq!(h.num_layers(), 6);
@@ -83,7 +90,7 @@ fn elementwise_chains_fuse_into_the_chunk_steps() {
         16,
         "ones and mul fuse into the scan"
     );
-    let t = doubled.topk(-3, 0);
+    let t = doubled.topk_with(-3, 0);
     // topk over 4 blocks along axis 0: chunk (fused with ones and mul) and aggregate.
     assert_eq!(t.task_graph().unwrap().len(), 8 + 2);
     assert_eq!(t.compute().unwrap(), ArrayD::from_elem(IxDyn(&[3, 6]), 2.0));
@@ -109,7 +116,7 @@ fn every_kernel_travels() {
             .unwrap(),
         x.nanmax().raw_task_graph().unwrap(),
         x.count_nonzero_with(0).raw_task_graph().unwrap(),
-        x.topk(2, 0).raw_task_graph().unwrap(),
+        x.topk_with(2, 0).raw_task_graph().unwrap(),
         h.raw_task_graph().unwrap(),
         tessera_graph::TaskGraph::from_layer(
             tessera_ops::unique::unique(x.expr().unwrap())
@@ -179,7 +186,7 @@ fn small_cases_give_numpys_answers() {
     let scanned: ArrayD<i64> = ints.cumsum().compute().unwrap();
     assert_eq!(scanned.into_raw_vec_and_offset().0, vec![3, 2, 6, 7, 2]);
     assert_eq!(
-        ints.topk(2, 0)
+        ints.topk_with(2, 0)
             .compute()
             .unwrap()
             .into_raw_vec_and_offset()
@@ -187,7 +194,7 @@ fn small_cases_give_numpys_answers() {
         vec![4, 3]
     );
     assert_eq!(
-        ints.topk(-2, 0)
+        ints.topk_with(-2, 0)
             .compute()
             .unwrap()
             .into_raw_vec_and_offset()

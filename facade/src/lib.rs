@@ -42,6 +42,7 @@ mod reduce;
 mod reduce_args;
 mod repr;
 mod reshape;
+mod set;
 mod shape;
 pub mod worker;
 
@@ -66,6 +67,7 @@ pub use plan::Plan;
 pub use reduce_args::{all_axes, axes, axis, ddof, Reduce};
 pub use repr::Summary;
 pub use reshape::{concatenate, stack};
+pub use set::UniqueAll;
 pub use shape::IntoShape;
 /// The chunk logic underneath (normalisation, geometry, byte parsing).
 pub use tessera_chunk_core as chunk_core;

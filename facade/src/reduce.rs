@@ -1,6 +1,6 @@
 //! Reductions (`x.sum()`, `x.mean_with(0)` … in Dask's tree of layers),
 //! cumulative scans, arg reductions, NaN-skipping reductions, counts,
-//! histograms, unique values, topk.
+//! histograms, topk (the set functions, `unique*`, are in `set.rs`).
 //!
 //! Every reduction has two forms: `x.op()` over all axes, and
 //! `x.op_with(r)` where `r` is anything that becomes a [`Reduce`]: an axis
@@ -12,12 +12,9 @@
 
 use ndarray::Array1;
 use tessera_chunk_core::Element;
-use tessera_ops::{
-    arg_reduction, cumulative, histogram, reduction, topk, unique, ArgOp, CumOp, ReduceOp,
-};
+use tessera_ops::{arg_reduction, cumulative, histogram, reduction, topk, ArgOp, CumOp, ReduceOp};
 
 use crate::array::Array;
-use crate::compute::{graph_of, Compute};
 use crate::error::{Error, Result};
 use crate::reduce_args::Reduce;
 
@@ -215,28 +212,6 @@ impl<T: Element> Array<T> {
             let axis = one_axis("topk", &r)?.unwrap_or(-1);
             Ok(topk::topk(x, k, axis, r.split_every)?)
         })
-    }
-
-    /// The sorted distinct values (one NaN if any), computed now with the
-    /// configured scheduler. The output length depends on the data, so unlike
-    /// other operations this cannot stay lazy with known chunks (Dask returns
-    /// unknown chunks there); it suits results that fit in memory.
-    pub fn unique(&self) -> Result<Array1<T>> {
-        self.unique_with(&Compute::new())
-    }
-
-    /// [`Array::unique`] with compute options.
-    pub fn unique_with(&self, options: &Compute<'_>) -> Result<Array1<T>> {
-        let expr = unique::unique(self.expr()?)?;
-        let blocks = options.run(&graph_of(&[&expr])?)?;
-        let [block] = blocks.as_slice() else {
-            return Err(Error::Ops(tessera_ops::Error::InvalidArgument {
-                op: "unique".into(),
-                reason: format!("expected one block of unique values, got {}", blocks.len()),
-            }));
-        };
-        let values = block.as_array::<T>()?;
-        Ok(values.iter().copied().collect())
     }
 }
 

@@ -16,6 +16,7 @@ pub mod topk;
 pub mod topk_kernel;
 pub mod unique;
 pub mod unique_kernel;
+pub mod unique_stats_kernel;
 
 use crate::kernel::{entry, KernelEntry};
 
@@ -33,5 +34,9 @@ pub(crate) fn kernels() -> Vec<KernelEntry> {
         entry::<histogram_kernel::HistogramBlock>(),
         entry::<topk_kernel::TopkBlock>(),
         entry::<unique_kernel::UniqueBlock>(),
+        entry::<unique_stats_kernel::UniqueBlockStat>(),
+        entry::<unique_stats_kernel::UniqueStatMerge>(),
+        entry::<unique_stats_kernel::NanCount>(),
+        entry::<unique_stats_kernel::UniqueInverse>(),
     ]
 }

@@ -83,7 +83,7 @@ impl<T: Element> Array<T> {
     /// is an error, as in NumPy (cast to a float type first).
     ///
     /// ```
-    /// let x = tessera::arange::<i64>(0, 4, 1, 2);
+    /// let x = tessera::arange::<i64>(0.0, 4.0, 1.0, 2);
     /// assert_eq!(x.pow(3).compute()?.to_vec(), [0, 1, 8, 27]);
     /// assert!(x.pow(-1).check().is_err());
     /// # Ok::<(), tessera::Error>(())

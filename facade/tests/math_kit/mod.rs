@@ -354,7 +354,7 @@ pub trait IntOracle: IntSample {
     }
     /// `x * x`, wrapping.
     fn np_square(self) -> Self {
-        Self::wrap(self.wide() * self.wide())
+        Self::wrap(self.wide().wrapping_mul(self.wide()))
     }
     /// -1, 0, 1.
     fn np_sign(self) -> Self {
@@ -397,7 +397,7 @@ pub trait IntOracle: IntSample {
     fn np_pow(self, y: Self) -> Self {
         let mut out: i128 = 1;
         for _ in 0..y.wide() {
-            out = Self::wrap(out * self.wide()).wide();
+            out = Self::wrap(out.wrapping_mul(self.wide())).wide();
         }
         Self::wrap(out)
     }

@@ -122,13 +122,23 @@ mod tests {
 
     #[test]
     fn non_finite_floats_travel_as_json() {
-        for v in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -f64::NAN, -0.0, 1.5] {
+        for v in [
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            -0.0,
+            1.5,
+        ] {
             let json = serde_json::to_string(&Scalar::Float(v)).unwrap();
             let Scalar::Float(back) = serde_json::from_str(&json).unwrap() else {
                 panic!("{json} is not a float scalar");
             };
             assert!(
-                back.to_bits() == v.to_bits() || (back.is_nan() && v.is_nan() && back.is_sign_negative() == v.is_sign_negative()),
+                back.to_bits() == v.to_bits()
+                    || (back.is_nan()
+                        && v.is_nan()
+                        && back.is_sign_negative() == v.is_sign_negative()),
                 "{v} became {back} through {json}"
             );
         }

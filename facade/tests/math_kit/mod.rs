@@ -190,7 +190,12 @@ pub fn binary_case<T: Sample, U: Sample>(
         "{} of {shape:?} in {chunks:?} and {b_shape:?} in {b_chunks:?}",
         T::DTYPE
     );
-    agrees(&op(&a, Rhs::Array(&lazy(&e, &b_chunks))), &want, U::same, &what);
+    agrees(
+        &op(&a, Rhs::Array(&lazy(&e, &b_chunks))),
+        &want,
+        U::same,
+        &what,
+    );
 }
 
 /// NumPy's float formulas, written from their documentation (and CPython's

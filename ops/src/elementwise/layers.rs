@@ -92,7 +92,11 @@ fn unsupported(op: &str, dtype: DType, reason: &str) -> Error {
 /// (NumPy 2's promotion, then the class of the operation), or why there is none.
 fn operand_dtype(op: BinaryOp, a: DType, b: DType) -> Result<DType> {
     let common = result_type(a, b);
-    check_real(op.label(), common, matches!(op, BinaryOp::Eq | BinaryOp::Ne))?;
+    check_real(
+        op.label(),
+        common,
+        matches!(op, BinaryOp::Eq | BinaryOp::Ne),
+    )?;
     let label = op.label();
     let kind = common.kind();
     match op.class() {
@@ -166,9 +170,9 @@ pub fn binary_scalar(op: BinaryOp, a: &Expr, s: Scalar, scalar_left: bool) -> Re
         Scalar::Int(v) if v < 0 => Some(v),
         _ => None,
     };
-    if let Some(v) = negative_exponent.filter(|_| {
-        op == BinaryOp::Pow && !scalar_left && matches!(dtype.kind(), 'i' | 'u')
-    }) {
+    if let Some(v) = negative_exponent
+        .filter(|_| op == BinaryOp::Pow && !scalar_left && matches!(dtype.kind(), 'i' | 'u'))
+    {
         return Err(Error::InvalidArgument {
             op: op.label().into(),
             reason: format!(
@@ -183,12 +187,7 @@ pub fn binary_scalar(op: BinaryOp, a: &Expr, s: Scalar, scalar_left: bool) -> Re
         scalar: s,
         scalar_left,
     };
-    blockwise(
-        op.label(),
-        &[a],
-        Arc::new(kernel),
-        result_dtype(op, dtype),
-    )
+    blockwise(op.label(), &[a], Arc::new(kernel), result_dtype(op, dtype))
 }
 
 /// A unary operation with NumPy's dtypes: float math on integers goes

@@ -8,9 +8,10 @@ use tessera_chunk_core::{with_dtype, Block, Element};
 use tessera_graph::{Kernel, KernelError};
 
 use super::float::FloatMath;
-use super::int::{with_int_block, Integer};
+use super::int::Integer;
 use super::ops::BinaryOp;
 use crate::scalar::Scalar;
+use crate::with_int_block;
 
 /// `f` over two blocks broadcast against each other: a flat loop over the
 /// slices when the shapes agree or one side is a single value.
@@ -146,10 +147,7 @@ impl BinaryOp {
 }
 
 fn undefined(op: BinaryOp, dtype: tessera_chunk_core::DType) -> KernelError {
-    KernelError::new(format!(
-        "{} is not defined for {dtype} blocks",
-        op.label()
-    ))
+    KernelError::new(format!("{} is not defined for {dtype} blocks", op.label()))
 }
 
 fn float_binary<F: FloatMath>(
@@ -366,7 +364,7 @@ mod tests {
 
     #[test]
     fn in_place_paths_cover_exactly_the_float_arithmetic() {
-        for op in BinaryOp::ALL {
+        for &op in BinaryOp::ALL {
             let float = matches!(
                 op.class(),
                 super::super::ops::BinaryClass::Arithmetic

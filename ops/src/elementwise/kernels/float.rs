@@ -173,7 +173,10 @@ mod tests {
     #[test]
     fn divmod_follows_python() {
         assert_eq!(FloatMath::divmod(7.0f64, -2.0), (-4.0, -1.0));
-        assert_eq!(FloatMath::divmod(-1.0f64, f64::INFINITY), (-1.0, f64::INFINITY));
+        assert_eq!(
+            FloatMath::divmod(-1.0f64, f64::INFINITY),
+            (-1.0, f64::INFINITY)
+        );
         assert_eq!(FloatMath::divmod(1.0f64, f64::INFINITY), (0.0, 1.0));
         let (q, r) = FloatMath::divmod(0.0f64, -3.0);
         assert!(q == 0.0 && q.is_sign_negative() && r.is_sign_negative());
@@ -196,7 +199,10 @@ mod tests {
     #[test]
     fn logaddexp_and_sign_special_values() {
         assert_eq!(f64::INFINITY.logaddexp(f64::INFINITY), f64::INFINITY);
-        assert_eq!(f64::NEG_INFINITY.logaddexp(f64::NEG_INFINITY), f64::NEG_INFINITY);
+        assert_eq!(
+            f64::NEG_INFINITY.logaddexp(f64::NEG_INFINITY),
+            f64::NEG_INFINITY
+        );
         assert_eq!(f64::NEG_INFINITY.logaddexp(0.0), 0.0);
         assert!(f64::NAN.logaddexp(1.0).is_nan());
         assert!((0.0f64.logaddexp(0.0) - 2f64.ln()).abs() < 1e-15);

@@ -178,6 +178,7 @@ unsigned!(u8, u16, u32, u64);
 
 /// Run `$body` with `$a` bound to the typed array of an integer block; other
 /// blocks go to `$fallback`.
+#[macro_export]
 macro_rules! with_int_block {
     ($block:expr, $a:ident => $body:expr, other => $fallback:expr) => {
         match $block {
@@ -193,8 +194,6 @@ macro_rules! with_int_block {
         }
     };
 }
-
-pub(crate) use with_int_block;
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,23 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Declare an operation enum and `ALL`, its variants in order (for tests
+/// and tables), from one list.
+macro_rules! op_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $v:ident,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vdoc])* $v,)*
+        }
+
+        impl $name {
+            /// Every operation, in declaration order (for tests and tables).
+            pub const ALL: &'static [$name] = &[$($name::$v),*];
+        }
+    };
+}
+
 /// What a binary operation accepts and gives, for the dtype rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinaryClass {
@@ -23,78 +40,69 @@ pub enum BinaryClass {
     Logical,
 }
 
-/// A binary elementwise operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum BinaryOp {
-    /// `a + b` (integers wrap, as NumPy's).
-    Add,
-    /// `a - b`.
-    Sub,
-    /// `a * b`.
-    Mul,
-    /// `a / b` (operands are floats: integer operands are cast to float64 first).
-    Div,
-    /// `a ** b`: integers stay integers (wrapping; a negative exponent is an error).
-    Pow,
-    /// `np.maximum` (NaN propagates).
-    Maximum,
-    /// `np.minimum` (NaN propagates).
-    Minimum,
-    /// `a == b` (bool result).
-    Eq,
-    /// `a != b`.
-    Ne,
-    /// `a < b`.
-    Lt,
-    /// `a <= b`.
-    Le,
-    /// `a > b`.
-    Gt,
-    /// `a >= b`.
-    Ge,
-    /// `a // b` (NumPy: integer division by zero gives 0; floats as Python's `divmod`).
-    FloorDivide,
-    /// `a % b` with the sign of `b` (Python's; integer `x % 0` gives 0).
-    Remainder,
-    /// `np.arctan2(a, b)`.
-    Atan2,
-    /// `np.hypot`.
-    Hypot,
-    /// `np.copysign`: the magnitude of `a` with the sign bit of `b`.
-    Copysign,
-    /// `np.logaddexp`: `log(exp(a) + exp(b))` without overflow.
-    Logaddexp,
-    /// `np.nextafter`: the next float after `a` toward `b`.
-    Nextafter,
-    /// `a & b` (integers and bool).
-    BitwiseAnd,
-    /// `a | b`.
-    BitwiseOr,
-    /// `a ^ b`.
-    BitwiseXor,
-    /// `a << b`: 0 when `b` is at least the bit width or negative (NumPy).
-    LeftShift,
-    /// `a >> b`: 0, or -1 for negative `a`, when `b` is at least the bit width or negative.
-    RightShift,
-    /// `np.logical_and` (operands as truth values).
-    LogicalAnd,
-    /// `np.logical_or`.
-    LogicalOr,
-    /// `np.logical_xor`.
-    LogicalXor,
+op_enum! {
+    /// A binary elementwise operation.
+    BinaryOp {
+        /// `a + b` (integers wrap, as NumPy's).
+        Add,
+        /// `a - b`.
+        Sub,
+        /// `a * b`.
+        Mul,
+        /// `a / b` (operands are floats: integer operands are cast to float64 first).
+        Div,
+        /// `a ** b`: integers stay integers (wrapping; a negative exponent is an error).
+        Pow,
+        /// `np.maximum` (NaN propagates).
+        Maximum,
+        /// `np.minimum` (NaN propagates).
+        Minimum,
+        /// `a == b` (bool result).
+        Eq,
+        /// `a != b`.
+        Ne,
+        /// `a < b`.
+        Lt,
+        /// `a <= b`.
+        Le,
+        /// `a > b`.
+        Gt,
+        /// `a >= b`.
+        Ge,
+        /// `a // b` (NumPy: integer division by zero gives 0; floats as Python's `divmod`).
+        FloorDivide,
+        /// `a % b` with the sign of `b` (Python's; integer `x % 0` gives 0).
+        Remainder,
+        /// `np.arctan2(a, b)`.
+        Atan2,
+        /// `np.hypot`.
+        Hypot,
+        /// `np.copysign`: the magnitude of `a` with the sign bit of `b`.
+        Copysign,
+        /// `np.logaddexp`: `log(exp(a) + exp(b))` without overflow.
+        Logaddexp,
+        /// `np.nextafter`: the next float after `a` toward `b`.
+        Nextafter,
+        /// `a & b` (integers and bool).
+        BitwiseAnd,
+        /// `a | b`.
+        BitwiseOr,
+        /// `a ^ b`.
+        BitwiseXor,
+        /// `a << b`: 0 when `b` is at least the bit width or negative (NumPy).
+        LeftShift,
+        /// `a >> b`: 0, or -1 for negative `a`, when `b` is at least the bit width or negative.
+        RightShift,
+        /// `np.logical_and` (operands as truth values).
+        LogicalAnd,
+        /// `np.logical_or`.
+        LogicalOr,
+        /// `np.logical_xor`.
+        LogicalXor,
+    }
 }
 
 impl BinaryOp {
-    /// Every binary operation (for tests and tables).
-    pub const ALL: [BinaryOp; 28] = {
-        use BinaryOp::*;
-        [
-            Add, Sub, Mul, Div, Pow, Maximum, Minimum, Eq, Ne, Lt, Le, Gt, Ge, FloorDivide,
-            Remainder, Atan2, Hypot, Copysign, Logaddexp, Nextafter, BitwiseAnd, BitwiseOr,
-            BitwiseXor, LeftShift, RightShift, LogicalAnd, LogicalOr, LogicalXor,
-        ]
-    };
-
     /// What the operation accepts and gives.
     pub fn class(self) -> BinaryClass {
         use BinaryOp::*;
@@ -117,10 +125,7 @@ impl BinaryOp {
 
     /// Whether the result is bool (a comparison or a logical operation).
     pub fn gives_bool(self) -> bool {
-        matches!(
-            self.class(),
-            BinaryClass::Comparison | BinaryClass::Logical
-        )
+        matches!(self.class(), BinaryClass::Comparison | BinaryClass::Logical)
     }
 
     /// The Dask layer label (`"add"`, `"truediv"`…: NumPy's ufunc name, or
@@ -175,90 +180,81 @@ pub enum UnaryClass {
     Logical,
 }
 
-/// A unary elementwise operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum UnaryOp {
-    /// `-a` (integers wrap).
-    Neg,
-    /// `abs(a)` (`abs(int8 -128)` is -128, as NumPy).
-    Abs,
-    /// `sqrt(a)` (floats).
-    Sqrt,
-    /// `exp(a)` (floats).
-    Exp,
-    /// `log(a)` (floats).
-    Log,
-    /// `sin(a)` (floats).
-    Sin,
-    /// `cos(a)` (floats).
-    Cos,
-    /// `tan(a)`.
-    Tan,
-    /// `arcsin(a)`.
-    Asin,
-    /// `arccos(a)`.
-    Acos,
-    /// `arctan(a)`.
-    Atan,
-    /// `sinh(a)`.
-    Sinh,
-    /// `cosh(a)`.
-    Cosh,
-    /// `tanh(a)`.
-    Tanh,
-    /// `arcsinh(a)`.
-    Asinh,
-    /// `arccosh(a)`.
-    Acosh,
-    /// `arctanh(a)`.
-    Atanh,
-    /// `log(1 + a)`, exact near 0.
-    Log1p,
-    /// `exp(a) - 1`, exact near 0.
-    Expm1,
-    /// Base-2 logarithm.
-    Log2,
-    /// Base-10 logarithm.
-    Log10,
-    /// Round toward -inf (integers unchanged).
-    Floor,
-    /// Round toward +inf (integers unchanged).
-    Ceil,
-    /// Round half to even, as `np.round` (integers unchanged).
-    Round,
-    /// Round toward zero (integers unchanged).
-    Trunc,
-    /// -1, 0 or 1 (NaN stays NaN, ±0 gives +0).
-    Sign,
-    /// `a * a` (integers wrap).
-    Square,
-    /// `+a`: the values unchanged.
-    Positive,
-    /// Whether an element is NaN (never for integers and bool).
-    IsNan,
-    /// Whether an element is ±inf.
-    IsInf,
-    /// Whether an element is neither NaN nor ±inf.
-    IsFinite,
-    /// Whether the sign bit is set (`-0.0` and `-nan` included; `x < 0` for integers).
-    Signbit,
-    /// `~a`: bitwise not of integers, logical not of bool.
-    Invert,
-    /// `np.logical_not` (the input as truth values).
-    LogicalNot,
+op_enum! {
+    /// A unary elementwise operation.
+    UnaryOp {
+        /// `-a` (integers wrap).
+        Neg,
+        /// `abs(a)` (`abs(int8 -128)` is -128, as NumPy).
+        Abs,
+        /// `sqrt(a)` (floats).
+        Sqrt,
+        /// `exp(a)` (floats).
+        Exp,
+        /// `log(a)` (floats).
+        Log,
+        /// `sin(a)` (floats).
+        Sin,
+        /// `cos(a)` (floats).
+        Cos,
+        /// `tan(a)`.
+        Tan,
+        /// `arcsin(a)`.
+        Asin,
+        /// `arccos(a)`.
+        Acos,
+        /// `arctan(a)`.
+        Atan,
+        /// `sinh(a)`.
+        Sinh,
+        /// `cosh(a)`.
+        Cosh,
+        /// `tanh(a)`.
+        Tanh,
+        /// `arcsinh(a)`.
+        Asinh,
+        /// `arccosh(a)`.
+        Acosh,
+        /// `arctanh(a)`.
+        Atanh,
+        /// `log(1 + a)`, exact near 0.
+        Log1p,
+        /// `exp(a) - 1`, exact near 0.
+        Expm1,
+        /// Base-2 logarithm.
+        Log2,
+        /// Base-10 logarithm.
+        Log10,
+        /// Round toward -inf (integers unchanged).
+        Floor,
+        /// Round toward +inf (integers unchanged).
+        Ceil,
+        /// Round half to even, as `np.round` (integers unchanged).
+        Round,
+        /// Round toward zero (integers unchanged).
+        Trunc,
+        /// -1, 0 or 1 (NaN stays NaN, ±0 gives +0).
+        Sign,
+        /// `a * a` (integers wrap).
+        Square,
+        /// `+a`: the values unchanged.
+        Positive,
+        /// Whether an element is NaN (never for integers and bool).
+        IsNan,
+        /// Whether an element is ±inf.
+        IsInf,
+        /// Whether an element is neither NaN nor ±inf.
+        IsFinite,
+        /// Whether the sign bit is set (`-0.0` and `-nan` included; `x < 0` for integers).
+        Signbit,
+        /// `~a`: bitwise not of integers, logical not of bool.
+        Invert,
+        /// `np.logical_not` (the input as truth values).
+        LogicalNot,
+    }
 }
 
 impl UnaryOp {
-    /// Every unary operation (for tests and tables).
-    pub const ALL: [UnaryOp; 34] = {
-        use UnaryOp::*;
-        [
-            Neg, Abs, Sqrt, Exp, Log, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Asinh,
-            Acosh, Atanh, Log1p, Expm1, Log2, Log10, Floor, Ceil, Round, Trunc, Sign, Square,
-            Positive, IsNan, IsInf, IsFinite, Signbit, Invert, LogicalNot,
-        ]
-    };
-
     /// What the operation accepts and gives.
     pub fn class(self) -> UnaryClass {
         use UnaryOp::*;

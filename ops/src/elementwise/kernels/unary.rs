@@ -6,8 +6,9 @@ use tessera_chunk_core::{Block, DType, Element};
 use tessera_graph::{Kernel, KernelError};
 
 use super::float::FloatMath;
-use super::int::{with_int_block, Integer};
+use super::int::Integer;
 use super::ops::UnaryOp;
+use crate::with_int_block;
 
 fn undefined(op: UnaryOp, dtype: DType) -> KernelError {
     let hint = if op.needs_float() {

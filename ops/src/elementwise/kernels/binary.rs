@@ -11,7 +11,6 @@ use super::float::FloatMath;
 use super::int::Integer;
 use super::ops::BinaryOp;
 use crate::scalar::Scalar;
-use crate::with_int_block;
 
 /// `f` over two blocks broadcast against each other: a flat loop over the
 /// slices when the shapes agree or one side is a single value.
@@ -234,7 +233,7 @@ pub fn apply_binary(op: BinaryOp, a: &Block, b: &Block) -> Result<Block, KernelE
             "{} on complex arrays is not supported yet",
             op.label()
         ))),
-        other => with_int_block!(other, x => int_binary(op, x, b.as_array()?),
+        other => crate::with_int_block!(other, x => int_binary(op, x, b.as_array()?),
             other => Err(undefined(op, other.dtype()))),
     }
 }

@@ -8,7 +8,6 @@ use tessera_graph::{Kernel, KernelError};
 use super::float::FloatMath;
 use super::int::Integer;
 use super::ops::UnaryOp;
-use crate::with_int_block;
 
 fn undefined(op: UnaryOp, dtype: DType) -> KernelError {
     let hint = if op.needs_float() {
@@ -99,7 +98,7 @@ pub fn apply_unary(op: UnaryOp, a: &Block) -> Result<Block, KernelError> {
         Block::F64(x) => float_unary(op, x),
         Block::F32(x) => float_unary(op, x),
         Block::Bool(x) => bool_unary(op, x),
-        other => with_int_block!(other, x => int_unary(op, x),
+        other => crate::with_int_block!(other, x => int_unary(op, x),
             other => Err(undefined(op, other.dtype()))),
     }
 }

@@ -7,9 +7,9 @@
 //! let a = tessera::from_array(ndarray::arr1(&[-7i32, 7, 5, -1]).into_dyn(), 2);
 //! let b = tessera::from_array(ndarray::arr1(&[2i32, -2, 0, 8]).into_dyn(), 2);
 //! // Python's floor division and remainder; NumPy gives 0 for a zero divisor.
-//! assert_eq!(tessera::floor_divide(&a, &b).compute()?.to_vec(), [-4, -4, 0, -1]);
-//! assert_eq!(tessera::remainder(&a, &b).compute()?.to_vec(), [1, -1, 0, 7]);
-//! assert_eq!(tessera::bitwise_left_shift(&a, 40).compute()?.to_vec(), [0, 0, 0, 0]);
+//! assert_eq!(tessera::floor_divide(&a, &b).compute()?, ndarray::arr1(&[-4, -4, 0, -1]).into_dyn());
+//! assert_eq!(tessera::remainder(&a, &b).compute()?, ndarray::arr1(&[1, -1, 0, 7]).into_dyn());
+//! assert_eq!(tessera::bitwise_left_shift(&a, 40).compute()?, ndarray::arr1(&[0, 0, 0, 0]).into_dyn());
 //! # Ok::<(), tessera::Error>(())
 //! ```
 

@@ -53,7 +53,11 @@ pub use creation::{
     arange, empty, from_array, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
 };
 pub use dyn_array::DynArray;
-pub use elementwise::{where_, Rhs};
+pub use elementwise::{
+    atan2, bitwise_and, bitwise_invert, bitwise_left_shift, bitwise_or, bitwise_right_shift,
+    bitwise_xor, copysign, floor_divide, hypot, logaddexp, logical_and, logical_not, logical_or,
+    logical_xor, maximum, minimum, nextafter, pow, remainder, where_, Rhs,
+};
 pub use error::{Error, Result};
 pub use indexing::{block, block_2d, Nested};
 #[cfg(feature = "hdf5")]
@@ -79,7 +83,7 @@ pub use tessera_chunk_core::{
 pub use tessera_graph::{Kernel, KernelError, KernelErrorKind, KernelRef, Key, Params};
 pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
-pub use tessera_ops::{ArgOp, BinaryOp, CumOp, Numeric, ReduceOp, UnaryOp};
+pub use tessera_ops::{ArgOp, BinaryOp, Bitwise, CumOp, Integer, Numeric, ReduceOp, UnaryOp};
 pub use tessera_schedulers::{
     Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, RunOptions, Scheduler, Synchronous,
     Threaded,

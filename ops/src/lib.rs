@@ -58,7 +58,9 @@ pub mod kernels {
     pub use crate::reshape::{reshape_kernel as reshape, transpose_kernel as transpose};
 }
 
-pub use elementwise::kernels::{BinaryOp, UnaryOp};
+pub use elementwise::kernels::{
+    BinaryClass, BinaryOp, Bitwise, FloatMath, Integer, UnaryClass, UnaryOp,
+};
 pub use error::{
     encode_source, storage_kernel_error, typed_source, Error, Result, TypedSource, CHUNK_TAG,
     STORAGE_TAG,

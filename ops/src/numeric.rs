@@ -100,19 +100,10 @@ float_numeric!(f64);
 macro_rules! with_numeric_block {
     ($block:expr, $a:ident => $body:expr, bool => $fallback:expr) => {
         match $block {
-            tessera_chunk_core::Block::Bool(_)
-            | tessera_chunk_core::Block::Complex64(_)
-            | tessera_chunk_core::Block::Complex128(_) => $fallback,
-            tessera_chunk_core::Block::I8($a) => $body,
-            tessera_chunk_core::Block::I16($a) => $body,
-            tessera_chunk_core::Block::I32($a) => $body,
-            tessera_chunk_core::Block::I64($a) => $body,
-            tessera_chunk_core::Block::U8($a) => $body,
-            tessera_chunk_core::Block::U16($a) => $body,
-            tessera_chunk_core::Block::U32($a) => $body,
-            tessera_chunk_core::Block::U64($a) => $body,
             tessera_chunk_core::Block::F32($a) => $body,
             tessera_chunk_core::Block::F64($a) => $body,
+            // The integer arms are listed once, in `with_int_block!`; bool and complex fall through.
+            other => $crate::with_int_block!(other, $a => $body, other => $fallback),
         }
     };
 }

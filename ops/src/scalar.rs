@@ -12,8 +12,46 @@ pub enum Scalar {
     Int(i64),
     /// An unsigned integer.
     UInt(u64),
-    /// A float.
-    Float(f64),
+    /// A float (±inf and NaN travel as the strings `"inf"`, `"-inf"`,
+    /// `"nan"`, `"-nan"`: JSON has no number for them).
+    Float(#[serde(with = "json_float")] f64),
+}
+
+/// A float in JSON, non-finite values included (kernel parameters cross to
+/// worker processes as JSON, where `inf` would otherwise become `null`).
+mod json_float {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        match *v {
+            v if v.is_finite() => s.serialize_f64(v),
+            v if v.is_nan() => s.serialize_str(if v.is_sign_negative() { "-nan" } else { "nan" }),
+            v if v > 0.0 => s.serialize_str("inf"),
+            _ => s.serialize_str("-inf"),
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Number(f64),
+        Text(String),
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        match Repr::deserialize(d)? {
+            Repr::Number(v) => Ok(v),
+            Repr::Text(t) => match t.as_str() {
+                "inf" => Ok(f64::INFINITY),
+                "-inf" => Ok(f64::NEG_INFINITY),
+                "nan" => Ok(f64::NAN),
+                "-nan" => Ok(-f64::NAN),
+                other => Err(D::Error::custom(format!(
+                    "a float scalar is a number, \"inf\", \"-inf\", \"nan\" or \"-nan\", not {other:?}"
+                ))),
+            },
+        }
+    }
 }
 
 impl Scalar {
@@ -81,6 +119,30 @@ impl<T: Element> ExactInt for T {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_finite_floats_travel_as_json() {
+        for v in [
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            -0.0,
+            1.5,
+        ] {
+            let json = serde_json::to_string(&Scalar::Float(v)).unwrap();
+            let Scalar::Float(back) = serde_json::from_str(&json).unwrap() else {
+                panic!("{json} is not a float scalar");
+            };
+            assert!(
+                back.to_bits() == v.to_bits()
+                    || (back.is_nan()
+                        && v.is_nan()
+                        && back.is_sign_negative() == v.is_sign_negative()),
+                "{v} became {back} through {json}"
+            );
+        }
+    }
 
     #[test]
     fn integers_stay_exact() {

@@ -1,12 +1,16 @@
 //! Elementwise operations: NumPy broadcasting, Dask's chunk unification, and
-//! the dtype rules of NumPy (integer division and float math go to float64).
+//! the dtype rules of NumPy 2 and the Array API (true division and float
+//! math of integers go to float64; `//`, `%`, `**`, rounding and bitwise
+//! operations keep integers; comparisons, predicates and logical operations give bool).
 
 use std::sync::Arc;
 
 use tessera_chunk_core::DType;
 use tessera_graph::{BlockMap, Blockwise, KernelRef};
 
-use crate::elementwise::kernels::{Binary, BinaryOp, BinaryScalar, Cast, Unary, UnaryOp};
+use crate::elementwise::kernels::{
+    Binary, BinaryClass, BinaryOp, BinaryScalar, Cast, Unary, UnaryClass, UnaryOp,
+};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::rechunk::layers::rechunk_to;
@@ -75,12 +79,46 @@ pub fn astype(x: &Expr, dtype: DType) -> Result<Expr> {
     )
 }
 
-/// The dtype both operands of `op` are cast to before the kernel runs.
-fn operand_dtype(op: BinaryOp, a: DType, b: DType) -> DType {
+/// An operation that does not take operands of `dtype`.
+fn unsupported(op: &str, dtype: DType, reason: &str) -> Error {
+    Error::UnsupportedDType {
+        op: op.into(),
+        dtype,
+        reason: reason.into(),
+    }
+}
+
+/// The dtype both operands of `op` are cast to before the kernel runs
+/// (NumPy 2's promotion, then the class of the operation), or why there is none.
+fn operand_dtype(op: BinaryOp, a: DType, b: DType) -> Result<DType> {
     let common = result_type(a, b);
-    match op {
-        BinaryOp::Div | BinaryOp::Pow if common.kind() != 'f' => DType::F64,
-        _ => common,
+    check_real(
+        op.label(),
+        common,
+        matches!(op, BinaryOp::Eq | BinaryOp::Ne),
+    )?;
+    let label = op.label();
+    let kind = common.kind();
+    match op.class() {
+        BinaryClass::FloatMath if kind != 'f' => Ok(DType::F64),
+        BinaryClass::Arithmetic
+            if kind == 'b'
+                && matches!(op, BinaryOp::Sub | BinaryOp::Pow | BinaryOp::FloorDivide | BinaryOp::Remainder) =>
+        {
+            Err(unsupported(label, common, "not defined for bool arrays; cast to an integer or float dtype with astype first"))
+        }
+        BinaryClass::Bitwise if !matches!(kind, 'b' | 'i' | 'u') => Err(unsupported(
+            label,
+            common,
+            &format!("needs integer or bool operands, got {a} and {b} (promoted to {common}); NumPy has no bitwise operations on floats"),
+        )),
+        BinaryClass::Shift if !matches!(kind, 'i' | 'u') => Err(unsupported(
+            label,
+            common,
+            &format!("needs integer operands, got {a} and {b} (promoted to {common})"),
+        )),
+        BinaryClass::Logical => Ok(DType::Bool),
+        _ => Ok(common),
     }
 }
 
@@ -99,17 +137,25 @@ fn check_real(op: &str, dtype: DType, allowed: bool) -> Result<()> {
     Ok(())
 }
 
-/// `a op b` for two arrays, with broadcasting and chunk unification.
-pub fn binary(op: BinaryOp, a: &Expr, b: &Expr) -> Result<Expr> {
-    let dtype = operand_dtype(op, a.dtype(), b.dtype());
-    check_real(op.label(), dtype, matches!(op, BinaryOp::Eq | BinaryOp::Ne))?;
-    let (a, b) = (astype(a, dtype)?, astype(b, dtype)?);
-    let out = if op.is_comparison() {
+/// The dtype of `op`'s result on operands of `dtype`.
+fn result_dtype(op: BinaryOp, dtype: DType) -> DType {
+    if op.gives_bool() {
         DType::Bool
     } else {
         dtype
-    };
-    blockwise(op.label(), &[a, b], Arc::new(Binary { op }), out)
+    }
+}
+
+/// `a op b` for two arrays, with broadcasting and chunk unification.
+pub fn binary(op: BinaryOp, a: &Expr, b: &Expr) -> Result<Expr> {
+    let dtype = operand_dtype(op, a.dtype(), b.dtype())?;
+    let (a, b) = (astype(a, dtype)?, astype(b, dtype)?);
+    blockwise(
+        op.label(),
+        &[a, b],
+        Arc::new(Binary { op }),
+        result_dtype(op, dtype),
+    )
 }
 
 /// `a op s` (or `s op a` when `scalar_left`) for an array and a scalar; the
@@ -119,40 +165,60 @@ pub fn binary_scalar(op: BinaryOp, a: &Expr, s: Scalar, scalar_left: bool) -> Re
     if matches!(s, Scalar::Float(_)) && dtype.kind() != 'f' {
         dtype = DType::F64;
     }
-    if matches!(op, BinaryOp::Div | BinaryOp::Pow) && dtype.kind() != 'f' {
-        dtype = DType::F64;
+    let dtype = operand_dtype(op, dtype, dtype)?;
+    let negative_exponent = match s {
+        Scalar::Int(v) if v < 0 => Some(v),
+        _ => None,
+    };
+    if let Some(v) = negative_exponent
+        .filter(|_| op == BinaryOp::Pow && !scalar_left && matches!(dtype.kind(), 'i' | 'u'))
+    {
+        return Err(Error::InvalidArgument {
+            op: op.label().into(),
+            reason: format!(
+                "integers to negative integer powers are not allowed ({dtype} ** {v}); \
+                 cast the array to a float dtype first"
+            ),
+        });
     }
     let a = astype(a, dtype)?;
-    let out = if op.is_comparison() {
-        DType::Bool
-    } else {
-        dtype
-    };
     let kernel = BinaryScalar {
         op,
         scalar: s,
         scalar_left,
     };
-    blockwise(op.label(), &[a], Arc::new(kernel), out)
+    blockwise(op.label(), &[a], Arc::new(kernel), result_dtype(op, dtype))
 }
 
-/// A unary operation; float math on integers goes through float64, as NumPy.
+/// A unary operation with NumPy's dtypes: float math on integers goes
+/// through float64, rounding keeps integers, predicates give bool.
 pub fn unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
-    check_real(op.label(), a.dtype(), false)?;
-    if a.dtype() == DType::Bool {
-        return Err(Error::UnsupportedDType {
-            op: op.label().into(),
-            dtype: DType::Bool,
-            reason: "not defined for bool arrays; cast with astype first".into(),
-        });
-    }
-    let a = if op.needs_float() && a.dtype().kind() != 'f' {
-        astype(a, DType::F64)?
-    } else {
-        a.clone()
-    };
+    let label = op.label();
     let dtype = a.dtype();
-    blockwise(op.label(), &[a], Arc::new(Unary { op }), dtype)
+    check_real(label, dtype, false)?;
+    let kind = dtype.kind();
+    let (operand, out) = match op.class() {
+        UnaryClass::FloatMath | UnaryClass::Numeric if kind == 'b' => {
+            return Err(unsupported(
+                label,
+                dtype,
+                "not defined for bool arrays; cast with astype first",
+            ))
+        }
+        UnaryClass::FloatMath if kind != 'f' => (DType::F64, DType::F64),
+        UnaryClass::Bitwise if kind == 'f' => {
+            return Err(unsupported(
+                label,
+                dtype,
+                "needs an integer or bool array; NumPy has no bitwise operations on floats",
+            ))
+        }
+        UnaryClass::Predicate => (dtype, DType::Bool),
+        UnaryClass::Logical => (DType::Bool, DType::Bool),
+        _ => (dtype, dtype),
+    };
+    let a = astype(a, operand)?;
+    blockwise(label, &[a], Arc::new(Unary { op }), out)
 }
 
 /// `where(cond, a, b)` with broadcasting; `a` and `b` are promoted to one dtype.

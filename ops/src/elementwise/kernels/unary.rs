@@ -1,0 +1,119 @@
+//! The unary kernel: one `mapv` per operation and dtype (a flat loop over
+//! contiguous blocks), float math in the block's own float type.
+
+use ndarray::{ArcArray, IxDyn};
+use tessera_chunk_core::{Block, DType, Element};
+use tessera_graph::{Kernel, KernelError};
+
+use super::float::FloatMath;
+use super::int::Integer;
+use super::ops::UnaryOp;
+
+fn undefined(op: UnaryOp, dtype: DType) -> KernelError {
+    let hint = if op.needs_float() {
+        "; cast to a float dtype first"
+    } else {
+        ""
+    };
+    KernelError::new(format!(
+        "{} is not defined for {dtype} blocks{hint}",
+        op.label()
+    ))
+}
+
+/// `a.mapv(f)` as a block.
+fn map<T: Element, U: Element>(a: &ArcArray<T, IxDyn>, f: impl Fn(T) -> U) -> Block {
+    Block::from_array(a.mapv(f))
+}
+
+fn float_unary<F: FloatMath>(op: UnaryOp, a: &ArcArray<F, IxDyn>) -> Result<Block, KernelError> {
+    use UnaryOp::*;
+    Ok(match op {
+        Neg => map(a, |x: F| -x),
+        Abs => map(a, F::abs),
+        Sqrt => map(a, F::sqrt),
+        Exp => map(a, F::exp),
+        Log => map(a, F::ln),
+        Sin => map(a, F::sin),
+        Cos => map(a, F::cos),
+        Tan => map(a, F::tan),
+        Asin => map(a, F::asin),
+        Acos => map(a, F::acos),
+        Atan => map(a, F::atan),
+        Sinh => map(a, F::sinh),
+        Cosh => map(a, F::cosh),
+        Tanh => map(a, F::tanh),
+        Asinh => map(a, F::asinh),
+        Acosh => map(a, F::acosh),
+        Atanh => map(a, F::atanh),
+        Log1p => map(a, F::ln_1p),
+        Expm1 => map(a, F::exp_m1),
+        Log2 => map(a, F::log2),
+        Log10 => map(a, F::log10),
+        Floor => map(a, F::floor),
+        Ceil => map(a, F::ceil),
+        Round => map(a, F::round_ties_even),
+        Trunc => map(a, F::trunc),
+        Sign => map(a, F::sign),
+        Square => map(a, |x: F| x * x),
+        Positive => F::into_block(a.clone()),
+        IsNan => map(a, F::is_nan),
+        IsInf => map(a, F::is_infinite),
+        IsFinite => map(a, F::is_finite),
+        Signbit => map(a, F::is_sign_negative),
+        Invert | LogicalNot => return Err(undefined(op, F::DTYPE)),
+    })
+}
+
+fn int_unary<I: Integer>(op: UnaryOp, a: &ArcArray<I, IxDyn>) -> Result<Block, KernelError> {
+    use UnaryOp::*;
+    Ok(match op {
+        Neg => map(a, I::wrapping_neg),
+        Abs => map(a, I::wrapping_abs),
+        Sign => map(a, I::sign),
+        Square => map(a, |x: I| x.wrapping_mul(x)),
+        // Integers are already whole (the Array API keeps their dtype).
+        Floor | Ceil | Round | Trunc | Positive => I::into_block(a.clone()),
+        IsNan | IsInf => map(a, |_| false),
+        IsFinite => map(a, |_| true),
+        Signbit => map(a, I::is_negative),
+        Invert => map(a, |x: I| !x),
+        _ => return Err(undefined(op, I::DTYPE)),
+    })
+}
+
+fn bool_unary(op: UnaryOp, a: &ArcArray<bool, IxDyn>) -> Result<Block, KernelError> {
+    use UnaryOp::*;
+    Ok(match op {
+        IsNan | IsInf | Signbit => map(a, |_| false),
+        IsFinite => map(a, |_| true),
+        Invert | LogicalNot => map(a, |x: bool| !x),
+        _ => return Err(undefined(op, DType::Bool)),
+    })
+}
+
+/// Apply a unary operation to a block.
+pub fn apply_unary(op: UnaryOp, a: &Block) -> Result<Block, KernelError> {
+    match a {
+        Block::F64(x) => float_unary(op, x),
+        Block::F32(x) => float_unary(op, x),
+        Block::Bool(x) => bool_unary(op, x),
+        other => crate::with_int_block!(other, x => int_unary(op, x),
+            other => Err(undefined(op, other.dtype()))),
+    }
+}
+
+super::op_kernel!(
+    /// A unary elementwise operation.
+    Unary,
+    UnaryOp,
+    "tessera.unary"
+);
+
+impl Kernel for Unary {
+    crate::kernel::json_kernel!(pointwise);
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
+        apply_unary(self.op, a)
+    }
+}

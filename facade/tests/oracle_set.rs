@@ -40,11 +40,20 @@ fn check_all<T: Element + PartialOrd>(flat: &[T], got: &UniqueAll<T>, inverse: &
     };
     let nan_at: Vec<usize> = (0..flat.len()).filter(|&i| is_nan(flat[i])).collect();
     let k = numbers.len();
-    assert_eq!(got.values.len(), k + nan_at.len(), "values {:?}", got.values);
+    assert_eq!(
+        got.values.len(),
+        k + nan_at.len(),
+        "values {:?}",
+        got.values
+    );
     assert_eq!(got.counts.len(), got.values.len());
     assert_eq!(got.indices.len(), got.values.len());
     for (i, &v) in numbers.iter().enumerate() {
-        assert!(got.values[i] == v, "value {i}: {:?} != {v:?}", got.values[i]);
+        assert!(
+            got.values[i] == v,
+            "value {i}: {:?} != {v:?}",
+            got.values[i]
+        );
         let first = flat.iter().position(|&x| x == v).unwrap();
         assert_eq!(got.indices[i], first as i64, "first index of {v:?}");
         let n = flat.iter().filter(|&&x| x == v).count();
@@ -125,7 +134,10 @@ fn the_short_forms_agree_with_unique_all() {
     let x = chunked(&d, &[vec![3, 4], vec![2, 2, 1]]);
     let all = x.unique_all().unwrap();
     let same = |a: &ndarray::Array1<f64>, b: &ndarray::Array1<f64>| {
-        a.len() == b.len() && a.iter().zip(b).all(|(p, q)| p == q || (p.is_nan() && q.is_nan()))
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(p, q)| p == q || (p.is_nan() && q.is_nan()))
     };
     assert!(same(&x.unique_values().unwrap(), &all.values));
     let (v, c) = x.unique_counts().unwrap();
@@ -133,7 +145,10 @@ fn the_short_forms_agree_with_unique_all() {
     assert_eq!(c, all.counts);
     let (v, inv) = x.unique_inverse().unwrap();
     assert!(same(&v, &all.values));
-    assert_eq!(inv.compute().unwrap(), all.inverse_indices.compute().unwrap());
+    assert_eq!(
+        inv.compute().unwrap(),
+        all.inverse_indices.compute().unwrap()
+    );
     // np.unique keeps one NaN; the Array API's functions keep each.
     let nans = d.iter().filter(|v| v.is_nan()).count();
     assert!(nans > 1);

@@ -212,6 +212,14 @@ mod tests {
 
     use super::copy_region;
 
+    /// Source shape and region, destination shape and region.
+    type Case = (
+        Vec<usize>,
+        Vec<(usize, usize)>,
+        Vec<usize>,
+        Vec<(usize, usize)>,
+    );
+
     fn region(r: &[(usize, usize)]) -> Vec<SliceInfoElem> {
         r.iter()
             .map(|&(a, b)| SliceInfoElem::from(Slice::from(a as isize..b as isize)))
@@ -223,12 +231,7 @@ mod tests {
     /// ndarray's element-by-element `assign` does.
     #[test]
     fn copies_match_assign_whatever_the_layout() {
-        let cases: Vec<(
-            Vec<usize>,
-            Vec<(usize, usize)>,
-            Vec<usize>,
-            Vec<(usize, usize)>,
-        )> = vec![
+        let cases: Vec<Case> = vec![
             (vec![40], vec![(3, 37)], vec![50], vec![(10, 44)]),
             (
                 vec![6, 40],

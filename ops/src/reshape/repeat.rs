@@ -1,0 +1,217 @@
+//! `repeat` and `tile`. `repeat` follows Dask's plan: each chunk along the
+//! axis is cut into up to `repeats - 1` slabs at `linspace(start, stop,
+//! repeats).round()`, and each slab, repeated, is one output chunk, so no
+//! output chunk grows past about twice an input chunk. tessera builds the
+//! slabs in one layer (Dask slices, maps and concatenates: the same chunks).
+//! `tile` is Dask's: `block` over nested copies of the array.
+
+use std::sync::Arc;
+
+use ndarray::Axis;
+use serde::{Deserialize, Serialize};
+use tessera_chunk_core::{normalize_axis, with_block, Block, Chunks, IndexItem};
+use tessera_graph::{BlockTasks, GeneralLayer, Kernel, KernelError, Key, LayerKind, LayerRef};
+
+use crate::error::{Error, Result};
+use crate::expr::Expr;
+use crate::indexing::{block, slicing::getitem, Nested};
+use crate::reshape::join::ravel;
+use crate::scalar::Scalar;
+
+/// Positions `start..stop` of a block along `axis`, each repeated `repeats` times.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RepeatSlab {
+    /// The repeated axis.
+    pub axis: usize,
+    /// First position of the slab in the block.
+    pub start: usize,
+    /// One past the last.
+    pub stop: usize,
+    /// Copies of each position.
+    pub repeats: usize,
+}
+
+crate::kernel::kernel_id!(RepeatSlab, "tessera.repeat");
+
+impl Kernel for RepeatSlab {
+    crate::kernel::json_kernel!();
+    fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
+        let [a] = crate::kernel::exactly(self.id(), inputs)?;
+        let len = a.shape().get(self.axis).copied().unwrap_or(0);
+        if self.axis >= a.shape().len() || self.stop > len || self.start > self.stop {
+            return Err(KernelError::new(format!(
+                "repeat: slab {}..{} along axis {} does not fit a block of shape {:?}",
+                self.start,
+                self.stop,
+                self.axis,
+                a.shape()
+            )));
+        }
+        let picks: Vec<usize> = (self.start..self.stop)
+            .flat_map(|i| std::iter::repeat_n(i, self.repeats))
+            .collect();
+        Ok(with_block!(a, x => Block::from_array(x.select(Axis(self.axis), &picks))))
+    }
+}
+
+/// One slab: input block (along the axis) and positions inside it.
+type Slab = (usize, usize, usize);
+
+#[derive(Debug)]
+struct RepeatTasks {
+    axis: usize,
+    repeats: usize,
+    slabs: Vec<Slab>,
+}
+
+impl BlockTasks for RepeatTasks {
+    fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
+        let name = tessera_graph::input_name(inputs, 0)?;
+        let &(b, start, stop) =
+            self.slabs
+                .get(index[self.axis])
+                .ok_or_else(|| tessera_graph::Error::NoSuchBlock {
+                    layer: "repeat".into(),
+                    index: index.to_vec(),
+                    grid: vec![self.slabs.len()],
+                })?;
+        let mut source = index.to_vec();
+        source[self.axis] = b;
+        let kernel = RepeatSlab {
+            axis: self.axis,
+            start,
+            stop,
+            repeats: self.repeats,
+        };
+        Ok((Arc::new(kernel), vec![Key::new(name, source)]))
+    }
+    crate::kernel::as_any!();
+}
+
+/// NumPy's `linspace(start, stop, num)` rounded half to even, as Dask cuts slabs.
+fn rounded_linspace(start: usize, stop: usize, num: usize) -> Vec<f64> {
+    let (a, b) = (start as f64, stop as f64);
+    let step = (b - a) / (num - 1) as f64;
+    let mut v: Vec<f64> = (0..num).map(|i| i as f64 * step + a).collect();
+    if let Some(last) = v.last_mut() {
+        *last = b;
+    }
+    v.iter().map(|x| x.round_ties_even()).collect()
+}
+
+/// Dask's slabs of each chunk along the axis (block, local start, local stop).
+fn slabs(chunks: &[usize], repeats: usize) -> Vec<Slab> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (b, &c) in chunks.iter().enumerate() {
+        let cuts = rounded_linspace(offset, offset + c, repeats);
+        for w in cuts.windows(2) {
+            if w[0] != w[1] {
+                out.push((b, w[0] as usize - offset, w[1] as usize - offset));
+            }
+        }
+        offset += c;
+    }
+    out
+}
+
+/// `da.repeat(x, repeats, axis)`: each element repeated `repeats` times along
+/// `axis`; `None` repeats the flattened array (NumPy; Dask only accepts it
+/// for 1-d arrays).
+pub fn repeat(x: &Expr, repeats: usize, axis: Option<i64>) -> Result<Expr> {
+    let (x, axis) = match axis {
+        Some(a) => (x.clone(), normalize_axis(a, x.ndim())?),
+        None => (ravel(x)?, 0),
+    };
+    if repeats == 0 {
+        let mut index = vec![IndexItem::full(); x.ndim()];
+        index[axis] = IndexItem::range(0, 0);
+        return getitem(&x, &index);
+    }
+    if repeats == 1 {
+        return Ok(x);
+    }
+    let plan = slabs(x.chunks().axis(axis), repeats);
+    let total = x.shape()[axis]
+        .checked_mul(repeats)
+        .ok_or_else(|| Error::InvalidArgument {
+            op: "repeat".into(),
+            reason: format!(
+                "{} elements repeated {repeats} times overflow",
+                x.shape()[axis]
+            ),
+        })?;
+    let mut axes = x.chunks().axes().to_vec();
+    axes[axis] = if total == 0 {
+        vec![0]
+    } else {
+        plan.iter().map(|&(_, s, e)| (e - s) * repeats).collect()
+    };
+    let chunks = Chunks::new(axes)?;
+    let tasks = RepeatTasks {
+        axis,
+        repeats,
+        slabs: plan,
+    };
+    Ok(Expr::new(GeneralLayer::new(
+        "repeat",
+        LayerKind::Other,
+        chunks,
+        x.dtype(),
+        vec![x.layer().clone()],
+        Arc::new(tasks),
+    )))
+}
+
+/// `da.tile(x, reps)`: `block` over `reps` nested copies (a rep of 0 gives an
+/// empty array of the tiled shape, as Dask's `empty`).
+pub fn tile(x: &Expr, reps: &[usize]) -> Result<Expr> {
+    if reps.contains(&0) {
+        // Dask's `empty(shape_out)`: nothing to read, one chunk (the array
+        // holds no element, so Dask's automatic chunks are whole axes too).
+        let mut shape = x.shape();
+        if shape.len() < reps.len() {
+            let mut lead = vec![1; reps.len() - shape.len()];
+            lead.extend(shape);
+            shape = lead;
+        }
+        let off = shape.len() - reps.len();
+        for (k, &r) in reps.iter().enumerate() {
+            shape[k + off] =
+                shape[k + off]
+                    .checked_mul(r)
+                    .ok_or_else(|| Error::InvalidArgument {
+                        op: "tile".into(),
+                        reason: format!(
+                            "an axis of length {} tiled {r} times overflows",
+                            shape[k + off]
+                        ),
+                    })?;
+        }
+        return crate::creation::full(
+            Chunks::single(&shape),
+            x.dtype(),
+            Scalar::Int(0),
+            "empty_like",
+        );
+    }
+    let mut nested = Nested::Array(x.clone());
+    for &r in reps.iter().rev() {
+        nested = Nested::List(vec![nested; r]);
+    }
+    block(&nested)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slabs_follow_dasks_rounded_linspace() {
+        // linspace(0, 5, 3) = [0, 2.5, 5] rounds to [0, 2, 5] (half to even).
+        assert_eq!(slabs(&[5], 3), vec![(0, 0, 2), (0, 2, 5)]);
+        // Repeats beyond the chunk length give slabs of one element.
+        assert_eq!(slabs(&[2], 5), vec![(0, 0, 1), (0, 1, 2)]);
+        assert_eq!(slabs(&[3, 2], 2), vec![(0, 0, 3), (1, 0, 2)]);
+    }
+}

@@ -112,13 +112,15 @@ fn scan_with_initial(
     let axis = match axis {
         Some(a) => normalize_axis(a, x.ndim())?,
         None if x.ndim() == 1 => 0,
-        None => return Err(tessera_ops::Error::InvalidArgument {
-            op: label.into(),
-            reason: format!(
+        None => {
+            return Err(tessera_ops::Error::InvalidArgument {
+                op: label.into(),
+                reason: format!(
                 "the array has {} dimensions; give an axis (it may be omitted only for 1-d arrays)",
                 x.ndim()
             ),
-        }),
+            })
+        }
     };
     let cast = elementwise::astype(x, dtype)?;
     let scanned = cumulative::cumulative(&cast, op, Some(axis as i64))?;

@@ -83,7 +83,7 @@ pub(crate) fn block_k(k: i64, row0: usize, col0: usize) -> i64 {
 }
 
 /// Lengths `chunk, chunk, …, rest` covering `len` (`[0]` for an empty axis).
-fn square_cuts(len: usize, chunk: usize) -> Vec<usize> {
+pub(crate) fn square_cuts(len: usize, chunk: usize) -> Vec<usize> {
     if len == 0 {
         return vec![0];
     }

@@ -15,7 +15,6 @@ use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::indexing::slicing::getitem;
 use crate::rechunk::layers::rechunk_to;
-use crate::reshape::axes::swapaxes;
 use crate::reshape::join::ravel;
 
 /// One input block broadcast to the output block's `shape`.
@@ -169,8 +168,8 @@ pub fn broadcast_arrays(arrays: &[Expr]) -> Result<Vec<Expr>> {
 
 /// `da.meshgrid(*xi, indexing=...)`: each array flattened and laid along its
 /// own axis, then all broadcast together (`broadcast_arrays`); with `xy`
-/// indexing (`ij == false`) the first two axes are exchanged, as NumPy's
-/// Cartesian convention wants.
+/// indexing (`ij == false`) the first two inputs take each other's axes (and
+/// their grids are given back in input order), NumPy's Cartesian convention.
 pub fn meshgrid(arrays: &[Expr], ij: bool) -> Result<Vec<Expr>> {
     let n = arrays.len();
     let mut flat = arrays.iter().map(ravel).collect::<Result<Vec<_>>>()?;
@@ -187,9 +186,9 @@ pub fn meshgrid(arrays: &[Expr], ij: bool) -> Result<Vec<Expr>> {
             getitem(x, &index)
         })
         .collect::<Result<Vec<_>>>()?;
-    let grid = broadcast_arrays(&placed)?;
+    let mut grid = broadcast_arrays(&placed)?;
     if xy {
-        return grid.iter().map(|g| swapaxes(g, 0, 1)).collect();
+        grid.swap(0, 1);
     }
     Ok(grid)
 }

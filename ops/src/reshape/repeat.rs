@@ -123,7 +123,8 @@ pub fn repeat(x: &Expr, repeats: usize, axis: Option<i64>) -> Result<Expr> {
         Some(a) => (x.clone(), normalize_axis(a, x.ndim())?),
         None => (ravel(x)?, 0),
     };
-    if repeats == 0 {
+    if repeats == 0 || x.shape()[axis] == 0 {
+        // Nothing to repeat: the axis is empty (Dask fails on an empty axis; NumPy does not).
         let mut index = vec![IndexItem::full(); x.ndim()];
         index[axis] = IndexItem::range(0, 0);
         return getitem(&x, &index);
@@ -132,7 +133,7 @@ pub fn repeat(x: &Expr, repeats: usize, axis: Option<i64>) -> Result<Expr> {
         return Ok(x);
     }
     let plan = slabs(x.chunks().axis(axis), repeats);
-    let total = x.shape()[axis]
+    x.shape()[axis]
         .checked_mul(repeats)
         .ok_or_else(|| Error::InvalidArgument {
             op: "repeat".into(),
@@ -142,11 +143,7 @@ pub fn repeat(x: &Expr, repeats: usize, axis: Option<i64>) -> Result<Expr> {
             ),
         })?;
     let mut axes = x.chunks().axes().to_vec();
-    axes[axis] = if total == 0 {
-        vec![0]
-    } else {
-        plan.iter().map(|&(_, s, e)| (e - s) * repeats).collect()
-    };
+    axes[axis] = plan.iter().map(|&(_, s, e)| (e - s) * repeats).collect();
     let chunks = Chunks::new(axes)?;
     let tasks = RepeatTasks {
         axis,

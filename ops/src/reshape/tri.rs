@@ -1,18 +1,19 @@
 //! `tril` and `triu`: the lower or upper triangle of the last two axes, the
 //! rest zeroed. One task per block, each with its own diagonal offset (the
-//! block's row and column origin shift `k`), so the chunks stay the input's,
-//! as Dask's `tril`/`triu` keep them.
+//! block's row and column origin shift `k`); the chunks are Dask's (the
+//! input's, split where Dask's mask has its cuts).
 
 use std::sync::Arc;
 
 use ndarray::{ArcArray, IxDyn};
 use serde::{Deserialize, Serialize};
-use tessera_chunk_core::{with_block, Block, Chunks, Element};
+use tessera_chunk_core::{unify_chunks, with_block, Block, Chunks, Element};
 use tessera_graph::{BlockTasks, GeneralLayer, Kernel, KernelError, Key, LayerKind, LayerRef};
 
-use crate::creation::eye::block_k;
+use crate::creation::eye::{block_k, square_cuts};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
+use crate::rechunk::layers::rechunk_to;
 
 /// Keep the triangle of a block's last two axes: `col - row <= k` when
 /// `lower`, `col - row >= k` otherwise (block-local `k`).
@@ -85,15 +86,29 @@ fn tri(x: &Expr, k: i64, lower: bool) -> Result<Expr> {
             ),
         });
     }
+    // Dask masks with `tri(.., chunks=x.chunks[-2:])`, which cuts each of the
+    // two axes regularly by its first chunk length, and `where` then splits
+    // the array's chunks at those cuts too: the same chunks here.
+    let mut mask = x.chunks().axes().to_vec();
+    for axis in &mut mask[x.ndim() - 2..] {
+        let len = axis.iter().sum();
+        *axis = square_cuts(len, axis.first().copied().unwrap_or(0));
+    }
+    let chunks = unify_chunks(&[x.chunks(), &Chunks::new(mask)?])?;
+    let x = if &chunks == x.chunks() {
+        x.clone()
+    } else {
+        rechunk_to(x, chunks.clone())?
+    };
     let tasks = TriTasks {
-        chunks: x.chunks().clone(),
+        chunks: chunks.clone(),
         lower,
         k,
     };
     Ok(Expr::new(GeneralLayer::new(
         label,
         LayerKind::Blockwise,
-        x.chunks().clone(),
+        chunks,
         x.dtype(),
         vec![x.layer().clone()],
         Arc::new(tasks),

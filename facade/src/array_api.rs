@@ -74,19 +74,23 @@ impl<T: Element> Array<T> {
 fn vecdot(a: &Expr, b: &Expr, axis: i64) -> Result<Expr> {
     let shape = tessera_chunk_core::broadcast_shapes(&[&a.shape(), &b.shape()])?;
     let ax = normalize_axis(axis, shape.len())?;
-    // The contracted axis must really have the same length in both (no
-    // stretching of a length-1 axis there).
+    // The contracted axis must have the same length in both, a missing
+    // leading axis counting as 1 (the Array API's reference pads the shapes
+    // so): no stretching of a length-1 axis there.
     let len_of = |x: &Expr| {
         (ax + x.ndim())
             .checked_sub(shape.len())
-            .map(|k| x.shape()[k])
+            .map_or(1, |k| x.shape()[k])
     };
     if len_of(a) != len_of(b) {
         return Err(tessera_ops::Error::InvalidArgument {
             op: "vecdot".into(),
             reason: format!(
-                "axis {axis} has length {:?} in the first array (shape {:?}) and {:?} in the second (shape {:?}); they must be equal",
-                len_of(a), a.shape(), len_of(b), b.shape()
+                "axis {axis} has length {} in the first array (shape {:?}) and {} in the second (shape {:?}); they must be equal",
+                len_of(a),
+                a.shape(),
+                len_of(b),
+                b.shape()
             ),
         }
         .into());

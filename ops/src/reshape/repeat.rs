@@ -54,6 +54,9 @@ impl Kernel for RepeatSlab {
     }
 }
 
+/// The most copies `tile` assembles (one graph node each).
+const MAX_TILE_COPIES: usize = 1 << 20;
+
 /// One slab: input block (along the axis) and positions inside it.
 type Slab = (usize, usize, usize);
 
@@ -104,6 +107,14 @@ fn slabs(chunks: &[usize], repeats: usize) -> Vec<Slab> {
     let mut out = Vec::new();
     let mut offset = 0;
     for (b, &c) in chunks.iter().enumerate() {
+        if repeats > c {
+            // Cut points less than 1 apart, rounded, step through every
+            // integer: each element is a slab of its own (and no `repeats`
+            // long list of cut points is made for a large `repeats`).
+            out.extend((0..c).map(|i| (b, i, i + 1)));
+            offset += c;
+            continue;
+        }
         let cuts = rounded_linspace(offset, offset + c, repeats);
         for w in cuts.windows(2) {
             if w[0] != w[1] {
@@ -132,7 +143,6 @@ pub fn repeat(x: &Expr, repeats: usize, axis: Option<i64>) -> Result<Expr> {
     if repeats == 1 {
         return Ok(x);
     }
-    let plan = slabs(x.chunks().axis(axis), repeats);
     x.shape()[axis]
         .checked_mul(repeats)
         .ok_or_else(|| Error::InvalidArgument {
@@ -142,6 +152,7 @@ pub fn repeat(x: &Expr, repeats: usize, axis: Option<i64>) -> Result<Expr> {
                 x.shape()[axis]
             ),
         })?;
+    let plan = slabs(x.chunks().axis(axis), repeats);
     let mut axes = x.chunks().axes().to_vec();
     axes[axis] = plan.iter().map(|&(_, s, e)| (e - s) * repeats).collect();
     let chunks = Chunks::new(axes)?;
@@ -192,6 +203,20 @@ pub fn tile(x: &Expr, reps: &[usize]) -> Result<Expr> {
             "empty_like",
         );
     }
+    // `block` builds one graph node per copy (as Dask does): refuse counts
+    // that would not fit in memory rather than abort allocating them.
+    let copies = reps.iter().try_fold(1usize, |a, &r| a.checked_mul(r));
+    match copies {
+        Some(c) if c <= MAX_TILE_COPIES => {}
+        _ => {
+            return Err(Error::InvalidArgument {
+                op: "tile".into(),
+                reason: format!(
+                    "reps {reps:?} make more than {MAX_TILE_COPIES} copies, one graph node each; tile in steps or use broadcast_to and reshape"
+                ),
+            })
+        }
+    }
     let mut nested = Nested::Array(x.clone());
     for &r in reps.iter().rev() {
         nested = Nested::List(vec![nested; r]);
@@ -210,5 +235,16 @@ mod tests {
         // Repeats beyond the chunk length give slabs of one element.
         assert_eq!(slabs(&[2], 5), vec![(0, 0, 1), (0, 1, 2)]);
         assert_eq!(slabs(&[3, 2], 2), vec![(0, 0, 3), (1, 0, 2)]);
+        // The shortcut for many repeats agrees with the cut points it skips.
+        for c in 1..12 {
+            for r in c + 1..c + 8 {
+                let mut by_cuts = Vec::new();
+                let cuts = rounded_linspace(0, c, r);
+                for w in cuts.windows(2).filter(|w| w[0] != w[1]) {
+                    by_cuts.push((0, w[0] as usize, w[1] as usize));
+                }
+                assert_eq!(slabs(&[c], r), by_cuts, "{c} {r}");
+            }
+        }
     }
 }

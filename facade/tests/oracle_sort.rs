@@ -120,7 +120,7 @@ proptest! {
         on_every_scheduler(&y, |got| same_bits(got, &want))?;
         let i = x.argsort(ax as i64, descending);
         prop_assert_eq!(i.chunks(), x.chunks());
-        on_every_scheduler(&i, |got| got == &idx)?;
+        on_every_scheduler(&i, |got| *got == idx)?;
         // One chunk along the axis: the chunk sort alone; several: a merge layer on top.
         let layers = if chunks[ax].len() == 1 { 2 } else { 3 };
         prop_assert_eq!(y.num_layers(), layers);
@@ -137,7 +137,7 @@ proptest! {
             if descending { v.reverse(); }
             lane.assign(&ndarray::ArrayView1::from(&v));
         }
-        on_every_scheduler(&x.sort(0, descending), |got| got == &want)?;
+        on_every_scheduler(&x.sort(0, descending), |got| *got == want)?;
         let b = d.mapv(|v| v > 0);
         let xb = tessera::from_array(b.clone(), Chunks::new(chunks).unwrap());
         let trues = xb.sort(-1, false).compute().unwrap();
@@ -161,7 +161,7 @@ proptest! {
         let vv = tessera::from_array(v.clone(), Chunks::new(vchunks.clone()).unwrap());
         let y = av.searchsorted(&vv, if right { Side::Right } else { Side::Left });
         prop_assert_eq!(y.chunks().axes(), vchunks.as_slice());
-        on_every_scheduler(&y, |got| got == &want)?;
+        on_every_scheduler(&y, |got| *got == want)?;
     }
 }
 

@@ -99,7 +99,7 @@ impl Kernel for MergeSorted {
         } else {
             inputs.len()
         };
-        if k == 0 || (self.indices && inputs.len() % 2 != 0) {
+        if k == 0 || (self.indices && !inputs.len().is_multiple_of(2)) {
             return Err(crate::kernel::arity(self.id(), k.max(1), inputs.len()));
         }
         let (values, positions) = inputs.split_at(k);
@@ -110,7 +110,7 @@ impl Kernel for MergeSorted {
     }
 }
 
-fn typed<'a, T: Element>(blocks: &'a [Block]) -> Result<Vec<&'a ArcArray<T, IxDyn>>, KernelError> {
+fn typed<T: Element>(blocks: &[Block]) -> Result<Vec<&ArcArray<T, IxDyn>>, KernelError> {
     blocks
         .iter()
         .map(|b| {
@@ -146,7 +146,7 @@ fn merge_block<T: Element + PartialOrd>(
     }
     let mut shape = arrays[0].shape().to_vec();
     shape[k.axis] = k.stop.saturating_sub(k.start);
-    let runs_of = |l: usize| -> Vec<Run<T>> { lanes.iter().map(|ls| ls[l].clone()).collect() };
+    let runs_of = |l: usize| -> Vec<Run<T>> { lanes.iter().map(|ls| ls[l]).collect() };
     let cut = |runs: &[Run<T>]| (split(runs, k.start, cmp), split(runs, k.stop, cmp));
     if k.indices {
         let mut out = ArrayD::<i64>::zeros(IxDyn(&shape));

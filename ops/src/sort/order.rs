@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn nan_sorts_last_and_zeros_are_equal() {
-        let mut v = vec![f64::NAN, 1.0, -0.0, f64::NEG_INFINITY, 0.0, f64::INFINITY];
+        let mut v = [f64::NAN, 1.0, -0.0, f64::NEG_INFINITY, 0.0, f64::INFINITY];
         v.sort_by(ascending);
         assert_eq!(v[0], f64::NEG_INFINITY);
         assert!(v[1] == 0.0 && v[1].is_sign_negative() && v[2].is_sign_positive());

@@ -11,26 +11,11 @@ use proptest::prelude::*;
 use tessera::{Array, Chunks, Compute, Element, Side};
 
 mod common;
+mod specials;
 
 tessera::worker_test!();
 use common::{chunking, schedulers, split};
-
-fn specials(shape: &[usize], seed: u64) -> ArrayD<f64> {
-    let mut state = seed | 1;
-    ArrayD::from_shape_fn(IxDyn(shape), |_| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        match state % 10 {
-            0 => f64::NAN,
-            1 => f64::INFINITY,
-            2 => f64::NEG_INFINITY,
-            3 => -0.0,
-            4 => 0.0,
-            r => r as f64 - 7.0,
-        }
-    })
-}
+use specials::{same_bits, specials};
 
 /// NumPy's order: NaN after everything; descending is its reverse.
 fn cmp(a: f64, b: f64, descending: bool) -> Ordering {
@@ -77,14 +62,6 @@ fn gather(d: &ArrayD<f64>, idx: &ArrayD<i64>, axis: usize) -> ArrayD<f64> {
         }
     }
     out
-}
-
-/// Bit-equal (so -0.0 and 0.0 are told apart: a stable sort keeps their order).
-fn same_bits(a: &ArrayD<f64>, b: &ArrayD<f64>) -> bool {
-    a.shape() == b.shape()
-        && a.iter()
-            .zip(b)
-            .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
 }
 
 fn on_every_scheduler<T: Element>(

@@ -298,3 +298,62 @@ fn shape_functions_match_dask_fixtures() {
     }
     assert!(checked > 350, "only {checked} fixture outputs checked");
 }
+
+/// Each shape function on an array of dtype `T` equals the same function on
+/// float64 values, cast to `T` (the kernels are generic over the element type).
+fn same_as_float<T: tessera::Element>() {
+    let d = specials(&[3, 5], 42).mapv(|v| if v.is_finite() { v } else { 2.0 });
+    let xf = array(&d, &[vec![2, 1], vec![2, 3]]);
+    let xt: Array<T> = xf.astype::<T>();
+    let ops: Vec<(
+        &str,
+        fn(&Array<f64>) -> Array<f64>,
+        fn(&Array<T>) -> Array<T>,
+    )> = vec![
+        ("tril", |x| x.tril(1), |x| x.tril(1)),
+        ("triu", |x| x.triu(-1), |x| x.triu(-1)),
+        (
+            "broadcast_to",
+            |x| x.broadcast_to([2, 3, 5]),
+            |x| x.broadcast_to([2, 3, 5]),
+        ),
+        ("repeat", |x| x.repeat(3, Some(1)), |x| x.repeat(3, Some(1))),
+        ("tile", |x| x.tile(&[2, 1, 2]), |x| x.tile(&[2, 1, 2])),
+        (
+            "unstack",
+            |x| x.unstack(1)[3].clone(),
+            |x| x.unstack(1)[3].clone(),
+        ),
+        (
+            "matrix_transpose",
+            |x| x.matrix_transpose(),
+            |x| x.matrix_transpose(),
+        ),
+    ];
+    for (name, f, g) in ops {
+        let want = f(&xf).astype::<T>().compute().unwrap();
+        assert_eq!(g(&xt).compute().unwrap(), want, "{name} of {}", T::DTYPE);
+    }
+    let e = tessera::eye::<T>(4, Some(6), -1, 3).compute().unwrap();
+    assert_eq!(
+        e,
+        tessera::eye::<f64>(4, Some(6), -1, 3)
+            .astype::<T>()
+            .compute()
+            .unwrap()
+    );
+}
+
+#[test]
+fn shape_functions_of_every_real_dtype() {
+    same_as_float::<bool>();
+    same_as_float::<i8>();
+    same_as_float::<i16>();
+    same_as_float::<i32>();
+    same_as_float::<i64>();
+    same_as_float::<u8>();
+    same_as_float::<u16>();
+    same_as_float::<u32>();
+    same_as_float::<u64>();
+    same_as_float::<f32>();
+}

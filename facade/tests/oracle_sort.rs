@@ -196,3 +196,31 @@ fn searchsorted_into_a_2d_array_is_a_typed_error() {
         .to_string();
     assert!(err.contains("1-dimensional"), "{err}");
 }
+
+/// Sorting commutes with a non-decreasing cast: `sort` of the array as `T`
+/// equals the cast of the float64 sort (finite values, so every cast keeps the order).
+fn sort_as<T: Element + PartialEq + std::fmt::Debug>() {
+    let d = specials(&[4, 9], 7).mapv(|v| if v.is_finite() { v } else { -3.0 });
+    let xf = tessera::from_array(d, Chunks::new(vec![vec![3, 1], vec![2, 4, 3]]).unwrap());
+    let xt: Array<T> = xf.astype::<T>();
+    for descending in [false, true] {
+        let want = xf.sort(1, descending).astype::<T>().compute().unwrap();
+        assert_eq!(
+            xt.sort(-1, descending).compute().unwrap(),
+            want,
+            "{}",
+            T::DTYPE
+        );
+    }
+}
+
+#[test]
+fn sort_of_every_real_dtype() {
+    sort_as::<i8>();
+    sort_as::<i16>();
+    sort_as::<i64>();
+    sort_as::<u8>();
+    sort_as::<u32>();
+    sort_as::<u64>();
+    sort_as::<f32>();
+}

@@ -299,17 +299,20 @@ fn shape_functions_match_dask_fixtures() {
     assert!(checked > 350, "only {checked} fixture outputs checked");
 }
 
+/// A named shape function, for float64 and for `T`.
+type SameOp<T> = (
+    &'static str,
+    fn(&Array<f64>) -> Array<f64>,
+    fn(&Array<T>) -> Array<T>,
+);
+
 /// Each shape function on an array of dtype `T` equals the same function on
 /// float64 values, cast to `T` (the kernels are generic over the element type).
 fn same_as_float<T: tessera::Element>() {
     let d = specials(&[3, 5], 42).mapv(|v| if v.is_finite() { v } else { 2.0 });
     let xf = array(&d, &[vec![2, 1], vec![2, 3]]);
     let xt: Array<T> = xf.astype::<T>();
-    let ops: Vec<(
-        &str,
-        fn(&Array<f64>) -> Array<f64>,
-        fn(&Array<T>) -> Array<T>,
-    )> = vec![
+    let ops: Vec<SameOp<T>> = vec![
         ("tril", |x| x.tril(1), |x| x.tril(1)),
         ("triu", |x| x.triu(-1), |x| x.triu(-1)),
         (

@@ -121,6 +121,19 @@ impl<T: Element> Array<T> {
         self.then("repeat", |x| Ok(reshape::repeat(x, repeats, axis)?))
     }
 
+    /// Position `i` along `axis` repeated `counts[i]` times (`np.repeat`
+    /// with an array of counts, as the Array API allows; Dask has only a
+    /// single count). `None` repeats the flattened array.
+    ///
+    /// ```
+    /// let x = tessera::arange::<i64>(0.0, 3.0, 1.0, 2);
+    /// let y = x.repeat_counts(&[2, 0, 3], Some(0));
+    /// assert_eq!(y.compute().unwrap().into_raw_vec_and_offset().0, vec![0, 0, 2, 2, 2]);
+    /// ```
+    pub fn repeat_counts(&self, counts: &[usize], axis: Option<i64>) -> Array<T> {
+        self.then("repeat", |x| Ok(reshape::repeat_counts(x, counts, axis)?))
+    }
+
     /// The array tiled `reps` times along each axis (`da.tile`); `reps`
     /// longer than the shape adds leading axes, shorter tiles the last axes.
     ///

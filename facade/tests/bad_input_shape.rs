@@ -87,6 +87,12 @@ fn repeat_count_overflows() {
 }
 
 #[test]
+fn repeat_counts_of_the_wrong_length() {
+    let e = built(&m23().repeat_counts(&[1, 2], Some(1)));
+    assert!(e.contains("2 counts for an axis of length 3"), "{e}");
+}
+
+#[test]
 fn tile_too_many_copies() {
     let e = built(&m23().tile(&[usize::MAX, 2]));
     assert!(e.contains("copies"), "{e}");

@@ -136,6 +136,16 @@ proptest! {
     }
 
     #[test]
+    fn repeat_counts_equals_ndarray((shape, chunks, seed) in case(1, 3), axis in 0usize..3, counts in prop::collection::vec(0usize..4, 6)) {
+        let d = specials(&shape, seed);
+        let a = axis % shape.len();
+        let counts = &counts[..shape[a]];
+        let picks: Vec<usize> = (0..shape[a]).flat_map(|i| std::iter::repeat_n(i, counts[i])).collect();
+        let y = array(&d, &chunks).repeat_counts(counts, Some(a as i64));
+        check(&y, &d.select(Axis(a), &picks), same_bits)?;
+    }
+
+    #[test]
     fn tile_equals_a_loop((shape, chunks, seed) in case(0, 3), reps in prop::collection::vec(0usize..3, 0..4)) {
         let d = specials(&shape, seed);
         let y = array(&d, &chunks).tile(&reps);

@@ -13,7 +13,7 @@ pub mod tri;
 
 pub use axes::*;
 pub use broadcast::{broadcast_arrays, broadcast_to, broadcast_to_chunks, meshgrid};
-pub use repeat::{repeat, tile};
+pub use repeat::{repeat, repeat_counts, tile};
 pub use tri::{tril, triu};
 
 use crate::kernel::{entry, KernelEntry};

@@ -29,6 +29,10 @@ pub struct RepeatSlab {
     pub stop: usize,
     /// Copies of each position.
     pub repeats: usize,
+    /// Copies of each position one by one (`np.repeat` with a list of
+    /// counts), overriding `repeats` when not empty: one per position of the slab.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counts: Vec<usize>,
 }
 
 crate::kernel::kernel_id!(RepeatSlab, "tessera.repeat");
@@ -38,7 +42,8 @@ impl Kernel for RepeatSlab {
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [a] = crate::kernel::exactly(self.id(), inputs)?;
         let len = a.shape().get(self.axis).copied().unwrap_or(0);
-        if self.axis >= a.shape().len() || self.stop > len || self.start > self.stop {
+        let counted = !self.counts.is_empty() && self.counts.len() != self.stop - self.start;
+        if self.axis >= a.shape().len() || self.stop > len || self.start > self.stop || counted {
             return Err(KernelError::new(format!(
                 "repeat: slab {}..{} along axis {} does not fit a block of shape {:?}",
                 self.start,
@@ -48,7 +53,10 @@ impl Kernel for RepeatSlab {
             )));
         }
         let picks: Vec<usize> = (self.start..self.stop)
-            .flat_map(|i| std::iter::repeat_n(i, self.repeats))
+            .flat_map(|i| {
+                let n = self.counts.get(i - self.start).copied();
+                std::iter::repeat_n(i, n.unwrap_or(self.repeats))
+            })
             .collect();
         Ok(with_block!(a, x => Block::from_array(x.select(Axis(self.axis), &picks))))
     }
@@ -65,6 +73,10 @@ struct RepeatTasks {
     axis: usize,
     repeats: usize,
     slabs: Vec<Slab>,
+    /// Per position of the axis, its count (`repeat_counts`); empty for one `repeats`.
+    counts: Vec<usize>,
+    /// Each input block's first position along the axis.
+    offsets: Vec<usize>,
 }
 
 impl BlockTasks for RepeatTasks {
@@ -80,11 +92,21 @@ impl BlockTasks for RepeatTasks {
                 })?;
         let mut source = index.to_vec();
         source[self.axis] = b;
+        let counts = if self.counts.is_empty() {
+            Vec::new()
+        } else {
+            let at = self.offsets.get(b).copied().unwrap_or(0);
+            self.counts
+                .get(at + start..at + stop)
+                .unwrap_or_default()
+                .to_vec()
+        };
         let kernel = RepeatSlab {
             axis: self.axis,
             start,
             stop,
             repeats: self.repeats,
+            counts,
         };
         Ok((Arc::new(kernel), vec![Key::new(name, source)]))
     }
@@ -160,15 +182,78 @@ pub fn repeat(x: &Expr, repeats: usize, axis: Option<i64>) -> Result<Expr> {
         axis,
         repeats,
         slabs: plan,
+        counts: Vec::new(),
+        offsets: x.chunks().offsets(axis),
     };
-    Ok(Expr::new(GeneralLayer::new(
+    Ok(repeat_layer(&x, chunks, tasks))
+}
+
+fn repeat_layer(x: &Expr, chunks: Chunks, tasks: RepeatTasks) -> Expr {
+    Expr::new(GeneralLayer::new(
         "repeat",
         LayerKind::Other,
         chunks,
         x.dtype(),
         vec![x.layer().clone()],
         Arc::new(tasks),
-    )))
+    ))
+}
+
+/// `np.repeat(x, counts, axis)` with one count per position of the axis (a
+/// single count repeats every position that often; `None` flattens first).
+/// Dask has no such form; each input chunk gives one output chunk of its
+/// positions' repeats (chunks that repeat nothing are left out).
+pub fn repeat_counts(x: &Expr, counts: &[usize], axis: Option<i64>) -> Result<Expr> {
+    let (x, axis) = match axis {
+        Some(a) => (x.clone(), normalize_axis(a, x.ndim())?),
+        None => (ravel(x)?, 0),
+    };
+    if let [one] = counts {
+        return repeat(&x, *one, Some(axis as i64));
+    }
+    let len = x.shape()[axis];
+    if counts.len() != len {
+        return Err(Error::InvalidArgument {
+            op: "repeat".into(),
+            reason: format!(
+                "{} counts for an axis of length {len}; give one count per position, or a single count",
+                counts.len()
+            ),
+        });
+    }
+    let overflow = || Error::InvalidArgument {
+        op: "repeat".into(),
+        reason: "the repeated length overflows".into(),
+    };
+    let offsets = x.chunks().offsets(axis);
+    let mut plan = Vec::new();
+    let mut lengths = Vec::new();
+    for (b, &c) in x.chunks().axis(axis).iter().enumerate() {
+        let total = counts[offsets[b]..offsets[b] + c]
+            .iter()
+            .try_fold(0usize, |a, &n| a.checked_add(n))
+            .ok_or_else(overflow)?;
+        if total > 0 {
+            plan.push((b, 0, c));
+            lengths.push(total);
+        }
+    }
+    if plan.is_empty() {
+        let mut index = vec![IndexItem::full(); x.ndim()];
+        index[axis] = IndexItem::range(0, 0);
+        return getitem(&x, &index);
+    }
+    let mut axes = x.chunks().axes().to_vec();
+    axes[axis] = lengths;
+    let chunks = Chunks::new(axes)?;
+    let tasks = RepeatTasks {
+        axis,
+        repeats: 0,
+        slabs: plan,
+        counts: counts.to_vec(),
+        offsets,
+    };
+    Ok(repeat_layer(&x, chunks, tasks))
 }
 
 /// `da.tile(x, reps)`: `block` over `reps` nested copies (a rep of 0 gives an

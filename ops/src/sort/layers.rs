@@ -120,6 +120,9 @@ fn sorted(x: &Expr, axis: i64, descending: bool, indices: bool) -> Result<Expr> 
     check_orderable(op, x.dtype())?;
     let axis = normalize_axis(axis, x.ndim())?;
     let values = chunk_sort(x, axis, descending, false, &format!("{op}-chunk"));
+    // argsort sorts the values as well: the merge compares values, and reading
+    // them through the positions instead would gather every sorted run again
+    // in every merge task.
     let positions = indices.then(|| chunk_sort(x, axis, descending, true, "argsort-chunk"));
     let lengths = x.chunks().axis(axis).to_vec();
     if lengths.len() == 1 {

@@ -140,5 +140,10 @@ fn scan_with_initial(
         CumOp::Prod => (Scalar::Int(1), "ones_like"),
     };
     let first = creation::full(Chunks::new(axes)?, dtype, identity, name)?;
+    if scanned.shape()[axis] == 0 {
+        // An empty axis scans to nothing: the identity alone is the answer
+        // (and tessera keeps no empty block beside a full one).
+        return Ok(first);
+    }
     join::concatenate(&[first, scanned], Some(axis as i64))
 }

@@ -47,6 +47,37 @@ pub fn empty<T: Element>(shape: impl IntoShape, chunks: impl Into<ChunkSpec>) ->
     filled(shape, chunks, Scalar::Int(0), "empty_like")
 }
 
+/// A 2-d array with ones on the `k`-th diagonal and zeros elsewhere
+/// (`da.eye(n, chunks, M=m, k=k)`; `m` defaults to `n`). As in Dask the
+/// chunks are square: one length, the first that `chunks` gives for the
+/// `(n, m)` array, along both axes.
+///
+/// ```
+/// let x = tessera::eye::<f64>(5, None, 1, 2);
+/// assert_eq!(x.chunks().axes(), &[vec![2, 2, 1], vec![2, 2, 1]]);
+/// assert_eq!(x.compute().unwrap()[[0, 1]], 1.0);
+/// assert_eq!(x.sum().compute_scalar().unwrap(), 4.0);
+/// ```
+pub fn eye<T: Element>(
+    n: usize,
+    m: Option<usize>,
+    k: i64,
+    chunks: impl Into<ChunkSpec>,
+) -> Array<T> {
+    let m = m.unwrap_or(n);
+    let chunks = chunks.into();
+    Array::source("eye", || {
+        let grid = new_chunks(chunks, &[n, m], T::DTYPE)?;
+        let chunk = grid.axis(0).first().copied().unwrap_or(0);
+        let chunk = if chunk == 0 {
+            grid.axis(1).first().copied().unwrap_or(1)
+        } else {
+            chunk
+        };
+        Ok(creation::eye(n, m, k, chunk.max(1), T::DTYPE)?)
+    })
+}
+
 /// A chunked array over an in-memory ndarray (`da.from_array`); the data is shared, not copied.
 ///
 /// ```

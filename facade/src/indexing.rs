@@ -33,6 +33,23 @@ impl<T: Element> Array<T> {
         self.then("take", |x| Ok(indexing::take(x, indices, axis)?))
     }
 
+    /// `out[.., j, ..] = x[.., indices[.., j, ..], ..]` along `axis`
+    /// (`np.take_along_axis`): `indices` has this array's number of
+    /// dimensions and broadcasts with it on the other axes; negative indices
+    /// count from the end; an index out of range is an error at compute time.
+    ///
+    /// ```
+    /// let x = tessera::from_array(ndarray::arr2(&[[10, 30, 20], [5, 4, 6]]).into_dyn(), 2);
+    /// let i = tessera::from_array(ndarray::arr2(&[[0, 2], [1, -1]]).into_dyn(), 1);
+    /// let y = x.take_along_axis(&i, 1);
+    /// assert_eq!(y.compute().unwrap(), ndarray::arr2(&[[10, 20], [4, 6]]).into_dyn());
+    /// ```
+    pub fn take_along_axis<I: Element>(&self, indices: &Array<I>, axis: i64) -> Array<T> {
+        self.then2(indices, "take_along_axis", |x, i| {
+            Ok(indexing::take_along_axis(x, i, axis)?)
+        })
+    }
+
     /// Elements where `mask` is true along `axis` (`x[:, mask]` with a NumPy
     /// mask); the mask needs one bool per element of the axis.
     ///

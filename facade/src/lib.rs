@@ -22,12 +22,15 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod array;
+mod array_api;
 mod blockwise;
+mod broadcast;
 mod chunking;
 mod compute;
 pub mod config;
 mod creation;
 pub mod diagnostics;
+mod dtypes;
 mod dyn_array;
 mod elementwise;
 mod error;
@@ -44,13 +47,18 @@ mod repr;
 mod reshape;
 mod set;
 mod shape;
+mod sort;
 pub mod worker;
 
 pub use array::Array;
 pub use blockwise::{blockwise, blockwise_fn, einsum, Operand};
+pub use broadcast::{broadcast_arrays, meshgrid, Indexing};
 pub use compute::{compute, compute_with, persist, persist_with, Computable, Compute};
 pub use creation::{
-    arange, empty, from_array, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
+    arange, empty, eye, from_array, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
+};
+pub use dtypes::{
+    can_cast, finfo, finfo_of, iinfo, isdtype, isdtype_any, result_type, FInfo, IInfo,
 };
 pub use dyn_array::DynArray;
 pub use elementwise::{
@@ -73,6 +81,7 @@ pub use repr::Summary;
 pub use reshape::{concatenate, stack};
 pub use set::UniqueAll;
 pub use shape::IntoShape;
+pub use sort::Side;
 /// The chunk logic underneath (normalisation, geometry, byte parsing).
 pub use tessera_chunk_core as chunk_core;
 /// What user kernels (`map_blocks`, `blockwise`) are made of.

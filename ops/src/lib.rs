@@ -24,6 +24,7 @@ pub mod random;
 pub mod rechunk;
 pub mod reduce;
 pub mod reshape;
+pub mod sort;
 
 // Shared by every family: the lazy array, its errors, element types, scalars,
 // the kernel helpers; and the registry gathering the families' kernels.

@@ -30,6 +30,7 @@ fn registry() -> &'static RwLock<HashMap<String, KernelConstructor>> {
             crate::rechunk::kernels(),
             crate::reduce::kernels(),
             crate::reshape::kernels(),
+            crate::sort::kernels(),
         ];
         let mut map: HashMap<String, KernelConstructor> = families
             .into_iter()

@@ -95,12 +95,22 @@ fn operand_dtype(op: BinaryOp, a: DType, b: DType) -> Result<DType> {
     check_real(
         op.label(),
         common,
-        matches!(op, BinaryOp::Eq | BinaryOp::Ne),
+        matches!(
+            op,
+            BinaryOp::Eq
+                | BinaryOp::Ne
+                | BinaryOp::Add
+                | BinaryOp::Sub
+                | BinaryOp::Mul
+                | BinaryOp::Div
+                | BinaryOp::Pow
+        ),
     )?;
     let label = op.label();
     let kind = common.kind();
     match op.class() {
-        BinaryClass::FloatMath if kind != 'f' => Ok(DType::F64),
+        // True division of complex numbers stays complex.
+        BinaryClass::FloatMath if !matches!(kind, 'f' | 'c') => Ok(DType::F64),
         BinaryClass::Arithmetic
             if kind == 'b'
                 && matches!(op, BinaryOp::Sub | BinaryOp::Pow | BinaryOp::FloorDivide | BinaryOp::Remainder) =>
@@ -122,8 +132,9 @@ fn operand_dtype(op: BinaryOp, a: DType, b: DType) -> Result<DType> {
     }
 }
 
-/// Complex arrays can be created, cast, sliced and regrouped, and compared
-/// for equality; arithmetic on them is not implemented yet.
+/// Complex arrays can be created, cast, sliced and regrouped, compared for
+/// equality and take part in arithmetic (`+ - * / **`); the rest of complex
+/// math is not implemented yet.
 fn check_real(op: &str, dtype: DType, allowed: bool) -> Result<()> {
     if dtype.kind() == 'c' && !allowed {
         return Err(Error::UnsupportedDType {
@@ -162,7 +173,7 @@ pub fn binary(op: BinaryOp, a: &Expr, b: &Expr) -> Result<Expr> {
 /// array's dtype wins, as in NumPy 2 for Python scalars (floats promote integers to float64).
 pub fn binary_scalar(op: BinaryOp, a: &Expr, s: Scalar, scalar_left: bool) -> Result<Expr> {
     let mut dtype = a.dtype();
-    if matches!(s, Scalar::Float(_)) && dtype.kind() != 'f' {
+    if matches!(s, Scalar::Float(_)) && !matches!(dtype.kind(), 'f' | 'c') {
         dtype = DType::F64;
     }
     let dtype = operand_dtype(op, dtype, dtype)?;

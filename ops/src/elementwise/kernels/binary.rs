@@ -4,6 +4,7 @@
 use ndarray::{ArcArray, ArrayD, IxDyn, Zip};
 use serde::{Deserialize, Serialize};
 use tessera_chunk_core::broadcast_shapes;
+use tessera_chunk_core::num_complex::Complex;
 use tessera_chunk_core::{with_dtype, Block, Element};
 use tessera_graph::{Kernel, KernelError};
 
@@ -229,14 +230,42 @@ pub fn apply_binary(op: BinaryOp, a: &Block, b: &Block) -> Result<Block, KernelE
         Block::F64(x) => float_binary(op, x, b.as_array()?),
         Block::F32(x) => float_binary(op, x, b.as_array()?),
         Block::Bool(x) => bool_binary(op, x, b.as_array()?),
-        Block::Complex64(_) | Block::Complex128(_) => Err(KernelError::new(format!(
-            "{} on complex arrays is not supported yet",
-            op.label()
-        ))),
+        Block::Complex64(x) => complex64_binary(op, x, b.as_array()?),
+        Block::Complex128(x) => complex128_binary(op, x, b.as_array()?),
         other => crate::with_int_block!(other, x => int_binary(op, x, b.as_array()?),
             other => Err(undefined(op, other.dtype()))),
     }
 }
+
+/// Complex arithmetic, as NumPy's (`**` is the principal value, `z.powc(w)`),
+/// for `Complex<f32>` and `Complex<f64>`.
+macro_rules! complex_binary {
+    ($name:ident, $t:ty) => {
+        fn $name(
+            op: BinaryOp,
+            a: &ArcArray<Complex<$t>, IxDyn>,
+            b: &ArcArray<Complex<$t>, IxDyn>,
+        ) -> Result<Block, KernelError> {
+            let out = match op {
+                BinaryOp::Add => broadcast_zip(a, b, |x, y| x + y),
+                BinaryOp::Sub => broadcast_zip(a, b, |x, y| x - y),
+                BinaryOp::Mul => broadcast_zip(a, b, |x, y| x * y),
+                BinaryOp::Div => broadcast_zip(a, b, |x, y| x / y),
+                BinaryOp::Pow => broadcast_zip(a, b, |x, y| x.powc(y)),
+                _ => {
+                    return Err(KernelError::new(format!(
+                        "{} on complex arrays is not supported yet",
+                        op.label()
+                    )))
+                }
+            }?;
+            Ok(Block::from_array(out))
+        }
+    };
+}
+
+complex_binary!(complex64_binary, f32);
+complex_binary!(complex128_binary, f64);
 
 fn complex_equality(op: BinaryOp, a: &Block, b: &Block) -> Result<Block, KernelError> {
     fn eq<T: Element>(

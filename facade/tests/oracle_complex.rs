@@ -1,0 +1,93 @@
+//! Oracle tests of complex arithmetic (`+ - * / **` between complex arrays,
+//! and with real arrays promoted as NumPy 2 does): random shapes and
+//! chunkings with zeros, infinities and NaN parts, against the same
+//! operation on each element, on every scheduler.
+
+use ndarray::ArrayD;
+use proptest::prelude::*;
+use tessera::chunk_core::num_complex::Complex;
+use tessera::{Array, BinaryOp, Chunks, Compute};
+
+mod common;
+
+tessera::worker_test!();
+use common::{schedulers, seeded, shape_and_chunks};
+
+type C = Complex<f64>;
+
+fn part(r: u64) -> f64 {
+    match r % 9 {
+        0 => 0.0,
+        1 => -0.0,
+        2 => f64::INFINITY,
+        3 => f64::NAN,
+        k => k as f64 / 2.0 - 2.0,
+    }
+}
+
+fn complexes(shape: &[usize], seed: u64) -> ArrayD<C> {
+    seeded(shape, seed, |r| Complex::new(part(r), part(r / 9)))
+}
+
+/// Bit-for-bit equal, NaNs equal whatever their payload.
+fn same(a: C, b: C) -> bool {
+    let eq = |x: f64, y: f64| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan());
+    eq(a.re, b.re) && eq(a.im, b.im)
+}
+
+fn check(op: BinaryOp, f: fn(C, C) -> C, shape: &[usize], chunks: &[Vec<usize>], seed: u64) {
+    let (a, b) = (complexes(shape, seed), complexes(shape, seed ^ 0x5eed));
+    let cut = Chunks::new(chunks.to_vec()).unwrap();
+    let (x, y) = (
+        tessera::from_array(a.clone(), cut.clone()),
+        tessera::from_array(b.clone(), cut),
+    );
+    let z: Array<C> = x.binary(op, &y);
+    for s in schedulers() {
+        let got = z.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap();
+        for ((&p, &q), &g) in a.iter().zip(b.iter()).zip(got.iter()) {
+            assert!(same(g, f(p, q)), "{op:?}: {p} {q} -> {g}, want {}", f(p, q));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn complex_arithmetic_matches_each_element(
+        (shape, chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+    ) {
+        check(BinaryOp::Add, |p, q| p + q, &shape, &chunks, seed);
+        check(BinaryOp::Sub, |p, q| p - q, &shape, &chunks, seed);
+        check(BinaryOp::Mul, |p, q| p * q, &shape, &chunks, seed);
+        check(BinaryOp::Div, |p, q| p / q, &shape, &chunks, seed);
+        check(BinaryOp::Pow, |p, q| p.powc(q), &shape, &chunks, seed);
+    }
+}
+
+#[test]
+fn real_operands_promote_to_complex_as_numpy() {
+    let z = tessera::from_array(
+        ndarray::arr1(&[Complex::new(1.0f32, 2.0), Complex::new(-3.0, 0.5)]).into_dyn(),
+        2,
+    );
+    let r = tessera::from_array(ndarray::arr1(&[2.0f64, 4.0]).into_dyn(), 2);
+    // complex64 with float64 is complex128 (NumPy 2).
+    let dz = tessera::DynArray::try_from(&z).unwrap();
+    let dr = tessera::DynArray::try_from(&r).unwrap();
+    let sum = dz.binary(BinaryOp::Mul, &dr).unwrap();
+    assert_eq!(sum.dtype(), tessera::DType::Complex128);
+    let got = sum.typed::<C>().unwrap().compute().unwrap();
+    assert_eq!(got.as_slice().unwrap(), &[Complex::new(2.0, 4.0), Complex::new(-12.0, 2.0)]);
+}
+
+#[test]
+fn unordered_operations_on_complex_are_typed_errors() {
+    let z = tessera::ones::<C>(4, 2);
+    let e = z.binary::<C>(BinaryOp::Maximum, &z).check().unwrap_err();
+    assert!(e.to_string().contains("complex"), "{e}");
+    let e = z.binary::<bool>(BinaryOp::Lt, &z).check().unwrap_err();
+    assert!(e.to_string().contains("complex"), "{e}");
+}

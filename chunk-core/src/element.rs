@@ -29,6 +29,9 @@ pub trait Element:
     /// values: `f32` and the complex types stay as they are, everything
     /// else is `f64`.
     type Float: Element;
+    /// The dtype of its real and imaginary parts (`real(x)`): the float of
+    /// the same width for complex types, itself for the others.
+    type Real: Element;
     /// Wrap an array of this type in a type-erased block.
     fn into_block(array: ArcArray<Self, IxDyn>) -> Block;
     /// Borrow the array inside a block of this type.
@@ -98,6 +101,7 @@ macro_rules! numeric_element {
             const DTYPE: DType = DType::$variant;
             type Sum = $sum;
             type Float = $float;
+            type Real = Self;
             block_access!($variant);
             fn write_le(values: &[Self], out: &mut Vec<u8>) {
                 out.reserve(std::mem::size_of_val(values));
@@ -152,6 +156,7 @@ impl Element for bool {
     const DTYPE: DType = DType::Bool;
     type Sum = i64;
     type Float = f64;
+    type Real = Self;
     block_access!(Bool);
     fn write_le(values: &[Self], out: &mut Vec<u8>) {
         out.extend(values.iter().map(|&b| u8::from(b)));
@@ -174,6 +179,7 @@ macro_rules! complex_element {
             const DTYPE: DType = DType::$variant;
             type Sum = Self;
             type Float = Self;
+            type Real = $t;
             block_access!($variant);
             fn write_le(values: &[Self], out: &mut Vec<u8>) {
                 out.reserve(std::mem::size_of_val(values));

@@ -44,7 +44,9 @@ fn check(op: BinaryOp, f: fn(C, C) -> C, shape: &[usize], chunks: &[Vec<usize>],
     );
     let z: Array<C> = x.binary(op, &y);
     for s in schedulers() {
-        let got = z.compute_with(&Compute::new().scheduler(s.as_ref())).unwrap();
+        let got = z
+            .compute_with(&Compute::new().scheduler(s.as_ref()))
+            .unwrap();
         for ((&p, &q), &g) in a.iter().zip(b.iter()).zip(got.iter()) {
             assert!(same(g, f(p, q)), "{op:?}: {p} {q} -> {g}, want {}", f(p, q));
         }
@@ -80,7 +82,10 @@ fn real_operands_promote_to_complex_as_numpy() {
     let sum = dz.binary(BinaryOp::Mul, &dr).unwrap();
     assert_eq!(sum.dtype(), tessera::DType::Complex128);
     let got = sum.typed::<C>().unwrap().compute().unwrap();
-    assert_eq!(got.as_slice().unwrap(), &[Complex::new(2.0, 4.0), Complex::new(-12.0, 2.0)]);
+    assert_eq!(
+        got.as_slice().unwrap(),
+        &[Complex::new(2.0, 4.0), Complex::new(-12.0, 2.0)]
+    );
 }
 
 #[test]
@@ -90,4 +95,45 @@ fn unordered_operations_on_complex_are_typed_errors() {
     assert!(e.to_string().contains("complex"), "{e}");
     let e = z.binary::<bool>(BinaryOp::Lt, &z).check().unwrap_err();
     assert!(e.to_string().contains("complex"), "{e}");
+}
+
+#[test]
+fn reciprocal_is_one_over_x_in_numpys_dtypes() {
+    let f = tessera::from_array(
+        ndarray::arr1(&[2.0f32, -0.0, 0.0, f32::INFINITY]).into_dyn(),
+        2,
+    );
+    let got = f.reciprocal().compute().unwrap();
+    assert_eq!(
+        got.as_slice().unwrap(),
+        &[0.5f32, f32::NEG_INFINITY, f32::INFINITY, 0.0]
+    );
+    let i = tessera::from_array(ndarray::arr1(&[4i16, -8]).into_dyn(), 1);
+    let got: ndarray::ArrayD<f64> = i.reciprocal().compute().unwrap();
+    assert_eq!(got.as_slice().unwrap(), &[0.25, -0.125]);
+    let z = tessera::from_array(ndarray::arr1(&[Complex::new(0.0, 2.0)]).into_dyn(), 1);
+    let got = z.reciprocal().compute().unwrap();
+    assert_eq!(got.as_slice().unwrap(), &[Complex::new(0.0, -0.5)]);
+}
+
+#[test]
+fn real_imag_conj_take_each_part_on_every_scheduler() {
+    let d = complexes(&[5, 4], 7);
+    let z = tessera::from_array(d.clone(), [2, 3]);
+    let (re, im, cj) = (z.real(), z.imag(), z.conj());
+    for s in schedulers() {
+        let opts = Compute::new().scheduler(s.as_ref());
+        let (re, im, cj) = tessera::compute_with((&re, &im, &cj), &opts).unwrap();
+        for (((&v, &r), &i), &c) in d.iter().zip(&re).zip(&im).zip(&cj) {
+            assert!(same(Complex::new(r, i), v));
+            assert!(same(c, v.conj()));
+        }
+    }
+    // complex64 parts are float32; real arrays are their own real part and conjugate.
+    let z32 = tessera::ones::<Complex<f32>>(3, 2);
+    assert_eq!(z32.real().dtype(), tessera::DType::F32);
+    let x = tessera::from_array(ndarray::arr1(&[1.5f64, -0.0]).into_dyn(), 1);
+    assert_eq!(x.real().compute().unwrap(), x.compute().unwrap());
+    assert_eq!(x.conj().compute().unwrap(), x.compute().unwrap());
+    assert_eq!(x.imag().compute().unwrap().as_slice().unwrap(), &[0.0, 0.0]);
 }

@@ -17,6 +17,7 @@ mod operators;
 pub use functions::*;
 
 use tessera_chunk_core::Element;
+use tessera_ops::elementwise::kernels::Part;
 use tessera_ops::{elementwise, BinaryOp, Scalar, UnaryOp};
 
 use crate::array::Array;
@@ -51,6 +52,39 @@ impl<T: Element> Array<T> {
     /// operators, methods and functions cover the usual cases; this is the general form).
     pub fn binary<U: Element>(&self, op: BinaryOp, other: &Array<T>) -> Array<U> {
         self.then2(other, op.label(), |a, b| Ok(elementwise::binary(op, a, b)?))
+    }
+
+    /// The real part of each element (the Array API's `real`): a float
+    /// array of the same width for complex arrays, the array itself otherwise.
+    pub fn real(&self) -> Array<T::Real> {
+        self.part(Part::Real)
+    }
+
+    /// The imaginary part of each element (`imag`): zeros for real arrays.
+    pub fn imag(&self) -> Array<T::Real> {
+        self.part(Part::Imag)
+    }
+
+    /// The complex conjugate of each element (`conj`): real arrays are their own.
+    pub fn conj(&self) -> Array<T> {
+        self.part(Part::Conj)
+    }
+
+    fn part<U: Element>(&self, part: Part) -> Array<U> {
+        self.then(part.label(), |x| Ok(elementwise::complex_part(part, x)?))
+    }
+
+    /// Elementwise `1 / x` (the Array API's `reciprocal`): float64 for
+    /// integers and bool, float32 stays float32, as `1.0 / x` in NumPy.
+    pub fn reciprocal(&self) -> Array<T::Float> {
+        self.then("reciprocal", |x| {
+            Ok(elementwise::binary_scalar(
+                BinaryOp::Div,
+                x,
+                Scalar::Float(1.0),
+                true,
+            )?)
+        })
     }
 
     /// `self op s` (or `s op self` when `scalar_left`), giving dtype `U`.

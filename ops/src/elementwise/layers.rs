@@ -250,3 +250,33 @@ pub fn where_(cond: &Expr, a: &Expr, b: &Expr) -> Result<Expr> {
         dtype,
     )
 }
+
+/// `real(x)`, `imag(x)` or `conj(x)` (the Array API): of a complex array its
+/// part, in the real dtype of the same width (`conj` keeps the dtype); of a
+/// real array `x` itself, zeros of its dtype, and `x` again.
+pub fn complex_part(part: crate::elementwise::kernels::Part, x: &Expr) -> Result<Expr> {
+    use crate::elementwise::kernels::{ComplexPart, Part};
+    let dtype = x.dtype();
+    if dtype.kind() != 'c' {
+        return match part {
+            Part::Real | Part::Conj => Ok(x.clone()),
+            Part::Imag => crate::creation::full(
+                x.chunks().clone(),
+                dtype,
+                crate::scalar::Scalar::Int(0),
+                "imag",
+            ),
+        };
+    }
+    let out = match (part, dtype) {
+        (Part::Conj, d) => d,
+        (_, DType::Complex64) => DType::F32,
+        _ => DType::F64,
+    };
+    blockwise(
+        part.label(),
+        std::slice::from_ref(x),
+        Arc::new(ComplexPart { part }),
+        out,
+    )
+}

@@ -17,5 +17,6 @@ pub(crate) fn kernels() -> Vec<KernelEntry> {
         entry::<kernels::Unary>(),
         entry::<kernels::Cast>(),
         entry::<kernels::Where>(),
+        entry::<kernels::ComplexPart>(),
     ]
 }

@@ -10,12 +10,14 @@ use tessera_chunk_core::{with_block, with_dtype, Block, DType, Element};
 use tessera_graph::{Kernel, KernelError};
 
 mod binary;
+mod complex_part;
 mod float;
 mod int;
 mod ops;
 mod unary;
 
 pub use binary::{apply_binary, Binary, BinaryScalar};
+pub use complex_part::{ComplexPart, Part};
 pub use float::FloatMath;
 pub use int::{Bitwise, Integer};
 pub use ops::{BinaryClass, BinaryOp, UnaryClass, UnaryOp};

@@ -152,36 +152,28 @@ pub fn linspace<T: Element>(
 
 /// Ones with the shape and chunks of `like` (`da.ones_like`).
 pub fn ones_like<T: Element, U: Element>(like: &Array<U>) -> Array<T> {
-    like.then("ones_like", |x| {
-        Ok(creation::full(
-            x.chunks().clone(),
-            T::DTYPE,
-            Scalar::Int(1),
-            "ones_like",
-        )?)
-    })
+    filled_like(like, Scalar::Int(1), "ones_like")
 }
 
 /// Zeros with the shape and chunks of `like` (`da.zeros_like`).
 pub fn zeros_like<T: Element, U: Element>(like: &Array<U>) -> Array<T> {
-    like.then("zeros_like", |x| {
-        Ok(creation::full(
-            x.chunks().clone(),
-            T::DTYPE,
-            Scalar::Int(0),
-            "zeros_like",
-        )?)
-    })
+    filled_like(like, Scalar::Int(0), "zeros_like")
+}
+
+/// Unspecified values with the shape and chunks of `like` (`da.empty_like`);
+/// tessera fills it with zeros.
+pub fn empty_like<T: Element, U: Element>(like: &Array<U>) -> Array<T> {
+    filled_like(like, Scalar::Int(0), "empty_like")
 }
 
 /// `value` with the shape and chunks of `like` (`da.full_like`).
 pub fn full_like<T: Element, U: Element>(like: &Array<U>, value: T) -> Array<T> {
-    like.then("full_like", |x| {
-        Ok(creation::full(
-            x.chunks().clone(),
-            T::DTYPE,
-            Scalar::of(value),
-            "full_like",
-        )?)
+    filled_like(like, Scalar::of(value), "full_like")
+}
+
+/// `value` as a `T` with the shape and chunks of `like`.
+fn filled_like<T: Element, U: Element>(like: &Array<U>, value: Scalar, label: &str) -> Array<T> {
+    like.then(label, |x| {
+        Ok(creation::full(x.chunks().clone(), T::DTYPE, value, label)?)
     })
 }

@@ -1,14 +1,49 @@
 //! Indexing: basic slicing (`slice` with `s!`), integer and boolean indexing
-//! along an axis (`take`, `compress`), `diff`, `roll`, `flip`, and `block`.
+//! along an axis (`take`, `compress`), `nonzero`, `diff`, `roll`, `flip`,
+//! and `block`.
 
 use tessera_chunk_core::{Element, IndexItem};
 use tessera_ops::{indexing, slicing};
 
+use ndarray::Array1;
+
 use crate::array::Array;
-use crate::error::Result;
+use crate::compute::{graph_of, Compute};
+use crate::error::{Error, Result};
 use crate::reduce_args::Reduce;
 
 impl<T: Element> Array<T> {
+    /// The indices of the non-zero elements (NaN counts as non-zero, as in
+    /// NumPy), one int64 array per axis in C order: `np.nonzero(x)` and the
+    /// Array API's `nonzero`. Computed now with the configured scheduler:
+    /// the count depends on the data (Dask gives unknown chunks there).
+    pub fn nonzero(&self) -> Result<Vec<Array1<i64>>> {
+        self.nonzero_with(&Compute::new())
+    }
+
+    /// [`Array::nonzero`] with compute options.
+    pub fn nonzero_with(&self, options: &Compute<'_>) -> Result<Vec<Array1<i64>>> {
+        let expr = indexing::nonzero::nonzero(self.expr()?)?;
+        let blocks = options.run(&graph_of(&[&expr])?)?;
+        let flat = blocks.first().ok_or_else(|| {
+            Error::Ops(tessera_ops::Error::InvalidArgument {
+                op: "nonzero".into(),
+                reason: "the run gave no block of indices".into(),
+            })
+        })?;
+        let shape = self.shape();
+        let mut axes = vec![Vec::new(); shape.len()];
+        for &f in flat.as_array::<i64>()?.iter() {
+            let mut rest = f;
+            for (d, &n) in shape.iter().enumerate().rev() {
+                let n = n as i64;
+                axes[d].push(rest % n);
+                rest /= n;
+            }
+        }
+        Ok(axes.into_iter().map(Array1::from).collect())
+    }
+
     /// Basic indexing, NumPy style: `x.slice(&s![3, 1..8, IndexItem::NewAxis])`.
     ///
     /// ```

@@ -55,7 +55,8 @@ pub use blockwise::{blockwise, blockwise_fn, einsum, Operand};
 pub use broadcast::{broadcast_arrays, meshgrid, Indexing};
 pub use compute::{compute, compute_with, persist, persist_with, Computable, Compute};
 pub use creation::{
-    arange, empty, eye, from_array, full, full_like, linspace, ones, ones_like, zeros, zeros_like,
+    arange, empty, empty_like, eye, from_array, full, full_like, linspace, ones, ones_like, zeros,
+    zeros_like,
 };
 pub use dtypes::{
     can_cast, finfo, finfo_of, iinfo, isdtype, isdtype_any, result_type, FInfo, IInfo,

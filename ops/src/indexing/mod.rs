@@ -1,8 +1,9 @@
 //! The indexing family: basic indexing (`slicing.rs`), integer-array and
 //! mask indexing (`take.rs`, planned in `take_plan.rs`), `block` and the
-//! axis routines built on slicing (`routines.rs`), with their kernels.
+//! axis routines built on slicing (`routines.rs`), `nonzero`, with their kernels.
 
 pub mod block;
+pub mod nonzero;
 pub mod routines;
 pub mod slice_kernel;
 pub mod slicing;
@@ -24,5 +25,6 @@ pub(crate) fn kernels() -> Vec<KernelEntry> {
         entry::<slice_kernel::SliceBlock>(),
         entry::<take_kernel::TakeBlock>(),
         entry::<take_along::TakeAlongBlock>(),
+        entry::<nonzero::NonzeroBlock>(),
     ]
 }

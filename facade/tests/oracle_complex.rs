@@ -137,3 +137,42 @@ fn real_imag_conj_take_each_part_on_every_scheduler() {
     assert_eq!(x.conj().compute().unwrap(), x.compute().unwrap());
     assert_eq!(x.imag().compute().unwrap().as_slice().unwrap(), &[0.0, 0.0]);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn complex_sums_and_products_match_a_direct_fold(
+        (shape, chunks) in shape_and_chunks(),
+        seed in any::<u64>(),
+        pick in any::<usize>(),
+    ) {
+        let d = seeded(&shape, seed, |r| Complex::new((r % 7) as f64 - 3.0, (r / 7 % 5) as f64 / 4.0));
+        let x = tessera::from_array(d.clone(), Chunks::new(chunks.clone()).unwrap());
+        let close = |a: C, b: C| (a - b).norm() <= 1e-9 * (1.0 + b.norm());
+        for s in schedulers() {
+            let opts = Compute::new().scheduler(s.as_ref());
+            let total = x.sum().compute_with(&opts).unwrap();
+            let want: C = d.iter().fold(Complex::new(0.0, 0.0), |a, &v| a + v);
+            prop_assert!(close(total.iter().next().copied().unwrap(), want));
+            if !shape.is_empty() {
+                let axis = pick % shape.len();
+                let got = x.prod_with(axis as i64).compute_with(&opts).unwrap();
+                let want = d.map_axis(ndarray::Axis(axis), |lane| {
+                    lane.iter().fold(Complex::new(1.0, 0.0), |a, &v| a * v)
+                });
+                prop_assert_eq!(got.shape(), want.shape());
+                for (g, w) in got.iter().zip(want.iter()) {
+                    prop_assert!(close(*g, *w), "{} vs {}", g, w);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn complex_reductions_without_an_order_are_typed_errors() {
+    let z = tessera::ones::<C>([4, 2], 2);
+    let e = z.max().check().unwrap_err();
+    assert!(e.to_string().contains("only sum and prod"), "{e}");
+}

@@ -8,6 +8,7 @@
 
 use ndarray::{ArcArray, ArrayD, ArrayViewD, Axis, IxDyn};
 use serde::{Deserialize, Serialize};
+use tessera_chunk_core::num_complex::Complex;
 use tessera_chunk_core::{with_block, Block, DType, Element};
 use tessera_graph::{Kernel, KernelError, RowTiling};
 
@@ -192,6 +193,48 @@ fn chunk_bool(
     })
 }
 
+/// Sums and products of complex blocks (the reductions defined for them
+/// that keep the dtype; the combine step adds or multiplies as for reals).
+macro_rules! complex_chunk {
+    ($name:ident, $t:ty) => {
+        fn $name(
+            op: ReduceOp,
+            a: &ArcArray<Complex<$t>, IxDyn>,
+            axes: &[usize],
+        ) -> Result<Block, KernelError> {
+            let (zero, one) = (Complex::new(0.0, 0.0), Complex::new(1.0, 0.0));
+            let v = a.view();
+            Ok(Block::from_array(match op {
+                ReduceOp::Sum => reduce_axes(
+                    v,
+                    axes,
+                    zero,
+                    |x| x,
+                    |x, y| x + y,
+                    |r| r.iter().fold(zero, |acc, &x| acc + x),
+                ),
+                ReduceOp::Prod => reduce_axes(
+                    v,
+                    axes,
+                    one,
+                    |x| x,
+                    |x, y| x * y,
+                    |r| r.iter().fold(one, |acc, &x| acc * x),
+                ),
+                other => {
+                    return Err(KernelError::new(format!(
+                        "{} of complex arrays is not supported yet",
+                        other.labels().2
+                    )))
+                }
+            }))
+        }
+    };
+}
+
+complex_chunk!(complex64_chunk, f32);
+complex_chunk!(complex128_chunk, f64);
+
 /// Merge intermediates of the same shape elementwise.
 fn combine(op: ReduceOp, parts: &[Block]) -> Result<Block, KernelError> {
     let Some(first) = parts.first() else {
@@ -323,11 +366,10 @@ impl Kernel for ReduceChunk {
     }
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [a] = crate::kernel::exactly(self.id(), inputs)?;
-        if a.dtype().kind() == 'c' {
-            return Err(KernelError::new(format!(
-                "reductions of {} arrays are not supported yet",
-                a.dtype()
-            )));
+        match a {
+            Block::Complex64(z) => return complex64_chunk(self.op, z, &self.axes),
+            Block::Complex128(z) => return complex128_chunk(self.op, z, &self.axes),
+            _ => {}
         }
         // Summing axes of length 1 in the sum dtype changes nothing: the
         // partial products of a contraction come this way, whole blocks of them.

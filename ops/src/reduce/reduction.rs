@@ -127,12 +127,12 @@ pub(crate) fn level_chunks(
 pub fn reduce(x: &Expr, op: ReduceOp, opts: &ReduceOptions) -> Result<Expr> {
     let axes = reduction_axes(opts.axes.as_deref(), x.ndim())?;
     let shape = x.shape();
-    if x.dtype().kind() == 'c' {
+    if x.dtype().kind() == 'c' && !matches!(op, ReduceOp::Sum | ReduceOp::Prod) {
         return Err(Error::UnsupportedDType {
             op: op.labels().2.into(),
             dtype: x.dtype(),
             reason: format!(
-                "reductions of {} arrays are not supported yet; cast to a real dtype",
+                "only sum and prod of {} arrays are supported yet; cast to a real dtype",
                 x.dtype()
             ),
         });

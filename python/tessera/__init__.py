@@ -123,13 +123,6 @@ def stack(seq, axis=0):
     return _tessera.stack([asarray(a) for a in seq], axis)
 
 
-def where(condition, x, y):
-    """``da.where``: elements of ``x`` where ``condition``, else of ``y`` (arrays or scalars)."""
-    cond = asarray(condition)
-    a, b = (v if isinstance(v, Array) else asarray(_np.asarray(v)) for v in (x, y))
-    return _tessera.where_(cond, a, b)
-
-
 def _method(name):
     def f(x, *args, **kwargs):
         return getattr(asarray(x), name)(*args, **kwargs)
@@ -151,6 +144,11 @@ for _name in _METHOD_FUNCTIONS:
     globals()[_name] = _method(_name)
     __all__.append(_name)
 
-abs = _method("__abs__")  # noqa: A001 - the NumPy name
-absolute = abs
-negative = _method("__neg__")
+# The Array API standard's namespace (``x.__array_namespace__()`` is this
+# module): its dtypes, functions and signatures, over the same methods.
+from . import _namespace  # noqa: E402
+from ._namespace import *  # noqa: E402,F401,F403
+from ._namespace import __array_namespace_info__  # noqa: E402,F401
+
+absolute = _namespace.abs
+__all__ += [n for n in dir(_namespace) if not n.startswith("_") and n not in __all__]

@@ -148,6 +148,25 @@ macro_rules! elementwise {
 
 elementwise! { sqrt, exp, log, sin, cos, ravel }
 
+/// Arg reductions over one axis or the flattened array
+/// (`x.argmin(axis=None, keepdims=False, split_every=None)`).
+macro_rules! arg_reductions {
+    ($($name:ident => $with:ident),* $(,)?) => {
+        #[pymethods]
+        impl Array {$(
+            #[doc = concat!("`x.", stringify!($name), "(axis=None, keepdims=False, split_every=None)` as in Dask.")]
+            #[pyo3(signature = (axis=None, keepdims=false, split_every=None))]
+            fn $name(&self, axis: Option<i64>, keepdims: bool, split_every: Option<usize>) -> PyResult<Array> {
+                let mut r = Array::one_axis(axis, keepdims);
+                r.split_every = split_every;
+                Array::wrap(self.inner.$with(r))
+            }
+        )*}
+    };
+}
+
+arg_reductions! { argmin => argmin_with, argmax => argmax_with }
+
 impl Array {
     /// A reduction, with the input cast to `dtype` first when one is given
     /// (NumPy accumulates in it) and the result cast to it.
@@ -410,32 +429,6 @@ impl Array {
     #[pyo3(signature = (axis=None, dtype=None))]
     fn cumprod(&self, axis: Option<i64>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Array> {
         self.reduced(dtype, |x| x.cumprod_with(Array::one_axis(axis, false)))
-    }
-
-    /// Index of the minimum (flattened, or along `axis`).
-    #[pyo3(signature = (axis=None, keepdims=false, split_every=None))]
-    fn argmin(
-        &self,
-        axis: Option<i64>,
-        keepdims: bool,
-        split_every: Option<usize>,
-    ) -> PyResult<Array> {
-        let mut r = Array::one_axis(axis, keepdims);
-        r.split_every = split_every;
-        Array::wrap(self.inner.argmin_with(r))
-    }
-
-    /// Index of the maximum (flattened, or along `axis`).
-    #[pyo3(signature = (axis=None, keepdims=false, split_every=None))]
-    fn argmax(
-        &self,
-        axis: Option<i64>,
-        keepdims: bool,
-        split_every: Option<usize>,
-    ) -> PyResult<Array> {
-        let mut r = Array::one_axis(axis, keepdims);
-        r.split_every = split_every;
-        Array::wrap(self.inner.argmax_with(r))
     }
 
     /// Number of non-zero elements.

@@ -28,7 +28,17 @@ fn ones(
     dtype: Option<&Bound<'_, PyAny>>,
     chunks: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Array> {
-    Array::wrap(DynArray::ones(
+    filled(DynArray::ones, shape, dtype, chunks)
+}
+
+/// An array of ones or zeros (`make`) from Python's arguments.
+fn filled(
+    make: fn(Vec<usize>, ChunkSpec, DType) -> DynArray,
+    shape: &Bound<'_, PyAny>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    chunks: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Array> {
+    Array::wrap(make(
         convert::shape(shape)?,
         chunks_or_auto(chunks)?,
         convert::dtype_or_f64(dtype)?,
@@ -43,11 +53,7 @@ fn zeros(
     dtype: Option<&Bound<'_, PyAny>>,
     chunks: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Array> {
-    Array::wrap(DynArray::zeros(
-        convert::shape(shape)?,
-        chunks_or_auto(chunks)?,
-        convert::dtype_or_f64(dtype)?,
-    ))
+    filled(DynArray::zeros, shape, dtype, chunks)
 }
 
 /// `da.full(shape, fill_value, dtype=None, chunks="auto")`: the dtype is
@@ -224,18 +230,25 @@ fn arrays(seq: &Bound<'_, PyAny>) -> PyResult<Vec<DynArray>> {
         .collect()
 }
 
+/// `run` over the arrays of a Python sequence, computed together, with the GIL released.
+fn together<R: Send>(
+    py: Python<'_>,
+    arrays_: &Bound<'_, PyAny>,
+    run: fn(&[&DynArray]) -> tessera::Result<R>,
+) -> PyResult<R> {
+    let xs = arrays(arrays_)?;
+    py.detach(move || {
+        let refs: Vec<&DynArray> = xs.iter().collect();
+        run(&refs)
+    })
+    .or_py()
+}
+
 /// `dask.compute(a, b, …)`: one graph, tasks the arrays share run once;
 /// a tuple of NumPy arrays. The GIL is released while it runs.
 #[pyfunction]
 fn compute<'py>(py: Python<'py>, arrays_: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-    let xs = arrays(arrays_)?;
-    let blocks = py
-        .detach(move || {
-            let refs: Vec<&DynArray> = xs.iter().collect();
-            tessera::compute(refs.as_slice())
-        })
-        .or_py()?;
-    let out = blocks
+    let out = together(py, arrays_, |refs| tessera::compute(refs))?
         .into_iter()
         .map(|b| convert::to_numpy(py, b))
         .collect::<PyResult<Vec<_>>>()?;
@@ -245,14 +258,7 @@ fn compute<'py>(py: Python<'py>, arrays_: &Bound<'py, PyAny>) -> PyResult<Bound<
 /// `dask.persist(a, b, …)`: one graph; arrays backed by their computed chunks.
 #[pyfunction]
 fn persist<'py>(py: Python<'py>, arrays_: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-    let xs = arrays(arrays_)?;
-    let persisted = py
-        .detach(move || {
-            let refs: Vec<&DynArray> = xs.iter().collect();
-            tessera::persist(refs.as_slice())
-        })
-        .or_py()?;
-    let out = persisted
+    let out = together(py, arrays_, |refs| tessera::persist(refs))?
         .into_iter()
         .map(|a| Py::new(py, Array::wrap(a)?))
         .collect::<PyResult<Vec<_>>>()?;

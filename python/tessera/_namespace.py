@@ -242,22 +242,20 @@ def argmax(x, /, *, axis=None, keepdims=False):
     return _arr(x).argmax(axis=axis, keepdims=keepdims)
 
 
-def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
-    if include_initial:
-        raise ValueError("include_initial=True is not supported by tessera yet")
-    x = _arr(x)
-    if axis is None and x.ndim > 1:
-        raise ValueError("axis is required for arrays of more than one dimension")
-    return x.cumsum(axis=0 if axis is None else axis, dtype=dtype)
+def _cumulative(name):
+    def f(x, /, *, axis=None, dtype=None, include_initial=False):
+        if include_initial:
+            raise ValueError("include_initial=True is not supported by tessera yet")
+        x = _arr(x)
+        if axis is None and x.ndim > 1:
+            raise ValueError("axis is required for arrays of more than one dimension")
+        return getattr(x, name)(axis=0 if axis is None else axis, dtype=dtype)
+
+    return f
 
 
-def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
-    if include_initial:
-        raise ValueError("include_initial=True is not supported by tessera yet")
-    x = _arr(x)
-    if axis is None and x.ndim > 1:
-        raise ValueError("axis is required for arrays of more than one dimension")
-    return x.cumprod(axis=0 if axis is None else axis, dtype=dtype)
+cumulative_sum = _cumulative("cumsum")
+cumulative_prod = _cumulative("cumprod")
 
 
 def _like(fill):

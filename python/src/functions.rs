@@ -20,40 +20,30 @@ fn chunks_or_auto(chunks: Option<&Bound<'_, PyAny>>) -> PyResult<ChunkSpec> {
     }
 }
 
-/// `da.ones(shape, dtype=float, chunks="auto")`.
+/// `da.ones` (`kind` "ones") or `da.zeros` (`kind` "zeros"):
+/// `(shape, dtype=float, chunks="auto")`.
 #[pyfunction]
-#[pyo3(signature = (shape, dtype=None, chunks=None))]
-fn ones(
-    shape: &Bound<'_, PyAny>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    chunks: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Array> {
-    filled(DynArray::ones, shape, dtype, chunks)
-}
-
-/// An array of ones or zeros (`make`) from Python's arguments.
+#[pyo3(signature = (kind, shape, dtype=None, chunks=None))]
 fn filled(
-    make: fn(Vec<usize>, ChunkSpec, DType) -> DynArray,
+    kind: &str,
     shape: &Bound<'_, PyAny>,
     dtype: Option<&Bound<'_, PyAny>>,
     chunks: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Array> {
+    let make = match kind {
+        "ones" => DynArray::ones,
+        "zeros" => DynArray::zeros,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "no array kind {other:?}; use \"ones\" or \"zeros\""
+            )))
+        }
+    };
     Array::wrap(make(
         convert::shape(shape)?,
         chunks_or_auto(chunks)?,
         convert::dtype_or_f64(dtype)?,
     ))
-}
-
-/// `da.zeros(shape, dtype=float, chunks="auto")`.
-#[pyfunction]
-#[pyo3(signature = (shape, dtype=None, chunks=None))]
-fn zeros(
-    shape: &Bound<'_, PyAny>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    chunks: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Array> {
-    filled(DynArray::zeros, shape, dtype, chunks)
 }
 
 /// `da.full(shape, fill_value, dtype=None, chunks="auto")`: the dtype is
@@ -162,15 +152,20 @@ fn from_zarr(
     component: Option<String>,
     chunks: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Array> {
-    let chunks = chunks
-        .filter(|c| !c.is_none())
-        .map(convert::chunk_spec)
-        .transpose()?;
+    let chunks = stored_chunks(chunks)?;
     Array::wrap(DynArray::from_zarr(
         url,
         &component.unwrap_or_default(),
         chunks,
     ))
+}
+
+/// The chunks of a stored array's read: `None` keeps the stored ones.
+fn stored_chunks(chunks: Option<&Bound<'_, PyAny>>) -> PyResult<Option<ChunkSpec>> {
+    chunks
+        .filter(|c| !c.is_none())
+        .map(convert::chunk_spec)
+        .transpose()
 }
 
 /// The dataset of an HDF5 file (built with the `hdf5` feature).
@@ -182,10 +177,7 @@ fn from_hdf5(
     dataset: String,
     chunks: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Array> {
-    let chunks = chunks
-        .filter(|c| !c.is_none())
-        .map(convert::chunk_spec)
-        .transpose()?;
+    let chunks = stored_chunks(chunks)?;
     Array::wrap(DynArray::from_hdf5(path, &dataset, chunks))
 }
 
@@ -407,8 +399,7 @@ fn config_set(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
 
 /// Add every function to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(ones, m)?)?;
-    m.add_function(wrap_pyfunction!(zeros, m)?)?;
+    m.add_function(wrap_pyfunction!(filled, m)?)?;
     m.add_function(wrap_pyfunction!(full, m)?)?;
     m.add_function(wrap_pyfunction!(arange, m)?)?;
     m.add_function(wrap_pyfunction!(linspace, m)?)?;

@@ -29,17 +29,17 @@ def _chunks_arg(chunks):
 
 def ones(shape, dtype=None, chunks="auto"):
     """``da.ones``: ones of ``shape`` (float64 unless ``dtype``), in ``chunks``."""
-    return _tessera.ones(shape, dtype, _chunks_arg(chunks))
+    return _tessera.filled("ones", shape, dtype, _chunks_arg(chunks))
 
 
 def zeros(shape, dtype=None, chunks="auto"):
     """``da.zeros``."""
-    return _tessera.zeros(shape, dtype, _chunks_arg(chunks))
+    return _tessera.filled("zeros", shape, dtype, _chunks_arg(chunks))
 
 
 def empty(shape, dtype=None, chunks="auto"):
     """``da.empty``: tessera fills it with zeros."""
-    return _tessera.zeros(shape, dtype, _chunks_arg(chunks))
+    return _tessera.filled("zeros", shape, dtype, _chunks_arg(chunks))
 
 
 def full(shape, fill_value, dtype=None, chunks="auto"):

@@ -279,3 +279,10 @@ def test_config_set_is_a_context_manager():
         assert ta.config.get("memory_limit") == 64 << 20
         check(ta.ones(10, chunks=3).sum().compute(), np.float64(10))
     assert ta.config.get("scheduler") == before
+
+
+def test_visualize_writes_the_graph(tmp_path):
+    x = ta.ones((4, 4), chunks=2).sum(axis=0)
+    x.visualize(tmp_path / "g.dot")
+    text = (tmp_path / "g.dot").read_text()
+    assert text.startswith("digraph") and "ones" in text

@@ -30,7 +30,7 @@ impl<T: Element> Operand for Array<T> {
 
 impl Operand for DynArray {
     fn operand(&self) -> Result<&Expr> {
-        Ok(self.expr())
+        self.expr()
     }
 }
 

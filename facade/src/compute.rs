@@ -295,7 +295,7 @@ impl<T: Element> Array<T> {
 }
 
 /// Put computed blocks (C order of the grid) into one array.
-fn assemble<T: Element>(chunks: &Chunks, blocks: Vec<Block>) -> Result<ArrayD<T>> {
+pub(crate) fn assemble<T: Element>(chunks: &Chunks, blocks: Vec<Block>) -> Result<ArrayD<T>> {
     let shape = chunks.shape();
     if let ([only], 1) = (blocks.as_slice(), chunks.num_blocks()) {
         let a = only.as_array::<T>()?;

@@ -95,7 +95,7 @@ impl<T: Element> Array<T> {
         path: &str,
         options: &Compute<'_>,
     ) -> Result<u64> {
-        let counts = store_with(&[DynArray::try_from(self)?], &[(store, path)], options)?;
+        let counts = store_with(&[DynArray::from(self)], &[(store, path)], options)?;
         Ok(counts.iter().sum())
     }
 }
@@ -145,10 +145,10 @@ fn write_all<'a>(
 ) -> Result<Vec<u64>> {
     let mut roots = Vec::with_capacity(arrays.len());
     for (x, (target, path)) in arrays.iter().zip(targets) {
-        let blocks = regular_blocks(x.expr())?;
+        let blocks = regular_blocks(x.expr()?)?;
         let meta = ArrayMetadata {
             chunks: blocks.chunks().clone(),
-            dtype: x.dtype(),
+            dtype: blocks.dtype(),
         };
         target.create_array(path, &meta)?;
         created.push((target, path));

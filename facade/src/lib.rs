@@ -93,7 +93,13 @@ pub use tessera_chunk_core::{
 pub use tessera_graph::{Kernel, KernelError, KernelErrorKind, KernelRef, Key, Params};
 pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
-pub use tessera_ops::{ArgOp, BinaryOp, Bitwise, CumOp, Integer, Numeric, ReduceOp, UnaryOp};
+/// The ops crate's building errors (inside [`Error::Ops`]).
+pub use tessera_ops::Error as OpsError;
+pub use tessera_ops::{
+    ArgOp, BinaryOp, Bitwise, CumOp, Integer, Numeric, ReduceOp, Scalar, UnaryOp,
+};
+/// The schedulers' errors (inside [`Error::Scheduler`]).
+pub use tessera_schedulers::Error as SchedulerError;
 pub use tessera_schedulers::{
     Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, RunOptions, Scheduler, Synchronous,
     Threaded,

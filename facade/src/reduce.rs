@@ -229,7 +229,7 @@ fn one_axis(op: &str, r: &Reduce) -> Result<Option<i64>> {
 }
 
 /// A reduction op's name as NumPy spells it.
-fn op_label(op: ReduceOp) -> &'static str {
+pub(crate) fn op_label(op: ReduceOp) -> &'static str {
     match op {
         ReduceOp::Sum => "sum",
         ReduceOp::Prod => "prod",

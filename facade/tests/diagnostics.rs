@@ -158,32 +158,32 @@ fn repr_case(input: &Value) -> DynArray {
     let dtype: tessera::DType = input["dtype"].as_str().unwrap().parse().unwrap();
     let mut x: DynArray = match input["kind"].as_str().unwrap() {
         "ones" => {
-            tessera::with_dtype!(dtype, T => DynArray::try_from(tessera::ones::<T>(shape, chunks)).unwrap(),
+            tessera::with_dtype!(dtype, T => DynArray::from(tessera::ones::<T>(shape, chunks)),
             other => panic!("dtype {other}"))
         }
         "zeros" => {
-            tessera::with_dtype!(dtype, T => DynArray::try_from(tessera::zeros::<T>(shape, chunks)).unwrap(),
+            tessera::with_dtype!(dtype, T => DynArray::from(tessera::zeros::<T>(shape, chunks)),
             other => panic!("dtype {other}"))
         }
-        "random" => DynArray::try_from(tessera::random::random(shape, chunks, 0)).unwrap(),
-        "normal" => {
-            DynArray::try_from(tessera::random::normal(10.0, 0.1, shape, chunks, 0)).unwrap()
-        }
+        "random" => DynArray::from(tessera::random::random(shape, chunks, 0)),
+        "normal" => DynArray::from(tessera::random::normal(10.0, 0.1, shape, chunks, 0)),
         other => panic!("kind {other}"),
     };
     for op in input["ops"].as_array().unwrap() {
         let op = op.as_str().unwrap();
         let (name, arg) = op.split_once(':').map_or((op, None), |(n, a)| (n, Some(a)));
         x = match (name, arg) {
-            ("sum", None) => x.reduce(ReduceOp::Sum, None, false).unwrap(),
+            ("sum", None) => x.reduction(ReduceOp::Sum, ..).checked().unwrap(),
             ("sum", Some(a)) => x
-                .reduce(ReduceOp::Sum, Some(vec![a.parse().unwrap()]), false)
+                .reduction(ReduceOp::Sum, a.parse::<i64>().unwrap())
+                .checked()
                 .unwrap(),
-            ("transpose", None) => x.transpose(None).unwrap(),
-            ("add_self", None) => x.binary(tessera::BinaryOp::Add, &x).unwrap(),
+            ("transpose", None) => x.t().checked().unwrap(),
+            ("add_self", None) => x.binary(tessera::BinaryOp::Add, &x).checked().unwrap(),
             ("rechunk", Some(s)) => {
                 let v: Value = serde_json::from_str(s).unwrap();
                 x.rechunk(serde_json::from_value::<ChunkSpec>(v).unwrap())
+                    .checked()
                     .unwrap()
             }
             other => panic!("op {other:?}"),
@@ -204,7 +204,7 @@ fn html_repr_shows_the_figures_of_every_repr_fixture() {
         let id = case["id"].as_str().unwrap();
         let want = &case["output"];
         let x = repr_case(&case["input"]);
-        let html = repr_html(x.expr());
+        let html = repr_html(x.expr().unwrap());
         well_formed(&html).unwrap_or_else(|e| panic!("{id}: {e}\n{html}"));
         // The same figures as Dask's table, and as tessera's text summary.
         let s = x.summary();
@@ -249,30 +249,29 @@ fn html_repr_shows_the_figures_of_every_repr_fixture() {
 fn html_repr_of_the_seed_arrays_matches_their_text_table() {
     let seeds: Vec<(DynArray, &str, &str)> = vec![
         (
-            DynArray::try_from(tessera::ones::<f64>(10, 5)).unwrap(),
+            DynArray::from(tessera::ones::<f64>(10, 5)),
             "80 B",
             "2 chunks in 1 graph layer",
         ),
         (
-            DynArray::try_from(tessera::random::normal(
+            DynArray::from(tessera::random::normal(
                 10.0,
                 0.1,
                 [30000, 30000],
                 [3000, 3000],
                 42,
-            ))
-            .unwrap(),
+            )),
             "6.71 GiB",
             "100 chunks in 1 graph layer",
         ),
         (
-            DynArray::try_from(tessera::random::random([1000, 1000, 1000], "auto", 0)).unwrap(),
+            DynArray::from(tessera::random::random([1000, 1000, 1000], "auto", 0)),
             "7.45 GiB",
             "64 chunks in 1 graph layer",
         ),
     ];
     for (x, bytes, count) in seeds {
-        let html = repr_html(x.expr());
+        let html = repr_html(x.expr().unwrap());
         assert_eq!(row(&html, "Bytes")[0], bytes);
         assert_eq!(row(&html, "Dask graph"), [count]);
         assert!(html.contains(&x.summary().chunk_nbytes));

@@ -174,10 +174,7 @@ fn store_writes_several_arrays_in_one_computation() {
     let store = Arc::new(MemoryStore::new());
     let target: Arc<dyn Store> = store.clone();
     let counts = tessera::store(
-        &[
-            DynArray::try_from(&x).unwrap(),
-            DynArray::try_from(&y).unwrap(),
-        ],
+        &[DynArray::from(&x), DynArray::from(&y)],
         &[(target.clone(), "x"), (target.clone(), "y")],
     )
     .unwrap();
@@ -186,7 +183,7 @@ fn store_writes_several_arrays_in_one_computation() {
         let back: Array<f64> = tessera::from_store(store.clone(), name).unwrap();
         assert_eq!(back.compute().unwrap(), a.compute().unwrap());
     }
-    let err = tessera::store(&[DynArray::try_from(x).unwrap()], &[])
+    let err = tessera::store(&[DynArray::from(x)], &[])
         .err()
         .map(|e| e.to_string());
     assert!(err.is_some_and(|m| m.contains("one target per array")));

@@ -77,9 +77,9 @@ fn real_operands_promote_to_complex_as_numpy() {
     );
     let r = tessera::from_array(ndarray::arr1(&[2.0f64, 4.0]).into_dyn(), 2);
     // complex64 with float64 is complex128 (NumPy 2).
-    let dz = tessera::DynArray::try_from(&z).unwrap();
-    let dr = tessera::DynArray::try_from(&r).unwrap();
-    let sum = dz.binary(BinaryOp::Mul, &dr).unwrap();
+    let dz = tessera::DynArray::from(&z);
+    let dr = tessera::DynArray::from(&r);
+    let sum = dz.binary(BinaryOp::Mul, &dr).checked().unwrap();
     assert_eq!(sum.dtype(), tessera::DType::Complex128);
     let got = sum.typed::<C>().unwrap().compute().unwrap();
     assert_eq!(

@@ -23,7 +23,8 @@ fn provision(script: &str) -> Result<(), String> {
 /// run the workspace tests (unit, integration, property, doc tests and examples),
 /// and the peak-RSS tests once more optimised, at the size the memory budget
 /// promises (a 2 GiB Zarr array within 512 MiB, under 1 GiB of RSS): an
-/// unoptimised build runs them at a quarter of that to stay quick.
+/// unoptimised build runs them at a quarter of that to stay quick; then
+/// the Python package's tests (built into the venv by maturin).
 pub fn run(extra: &[String]) -> Result<bool, String> {
     provision("storage/tests/interop/setup-system.sh")?;
     provision("storage/tests/interop/setup-venv.sh")?;
@@ -66,5 +67,23 @@ pub fn run(extra: &[String]) -> Result<bool, String> {
     let rss = rss
         .status()
         .map_err(|e| format!("cannot run the optimised RSS tests: {e}"))?;
-    Ok(rss.success())
+    if !rss.success() {
+        return Ok(false);
+    }
+    python_tests()
+}
+
+/// Build the Python package into the venv (`python/setup-venv.sh`: maturin
+/// through pip) and run its pytest suite (`python/tests`: the NumPy oracle,
+/// error types, the tutorial script, the Array API conformance floor).
+fn python_tests() -> Result<bool, String> {
+    provision("python/setup-venv.sh")?;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = root.join("target/py-venv/bin/python");
+    let status = Command::new(&python)
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+        .arg(root.join("python/tests"))
+        .status()
+        .map_err(|e| format!("cannot run pytest with {}: {e}", python.display()))?;
+    Ok(status.success())
 }

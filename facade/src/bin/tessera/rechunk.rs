@@ -14,7 +14,8 @@ use crate::source;
 pub fn run(args: &RechunkArgs) -> Result<String> {
     let runner = Runner::new(&args.run)?;
     let src = source::open(&args.input, args.array.as_deref())?;
-    let x = src.array()?.rechunk(args.chunks.clone())?;
+    let x = src.array()?.rechunk(args.chunks.clone());
+    x.check()?;
     with_dtype!(x.dtype(),
         T => write(&x.typed::<T>()?, args, &runner),
         other => Err(CliError::Input(format!("cannot write arrays of dtype {other}")))

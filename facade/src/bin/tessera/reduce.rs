@@ -47,8 +47,9 @@ impl Op {
 pub fn run(args: &ReduceArgs) -> Result<String> {
     let runner = Runner::new(&args.run)?;
     let x = source::open(&args.path, args.array.as_deref())?.array()?;
-    let axes = args.axis.map(|a| vec![a]);
-    let result = x.reduce(args.op.reduce_op(args.ddof), axes, false)?;
+    let axes = args.axis.map_or_else(tessera::all_axes, tessera::axis);
+    let result = x.reduction(args.op.reduce_op(args.ddof), axes);
+    result.check()?;
     with_dtype!(result.dtype(),
         T => render(runner.compute(&result.typed::<T>()?, "reduce")?),
         other => Err(CliError::Input(format!("the result has dtype {other}, which cannot be computed")))

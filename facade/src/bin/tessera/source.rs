@@ -137,12 +137,12 @@ impl Source {
         #[cfg(feature = "hdf5")]
         if self.hdf5 {
             return with_dtype!(self.meta.dtype,
-                T => Ok(DynArray::try_from(tessera::from_hdf5::<T>(&self.root, &self.name)?)?),
+                T => Ok(DynArray::from(tessera::from_hdf5::<T>(&self.root, &self.name)?)),
                 other => Err(CliError::Input(format!("dataset {:?} has dtype {other}, which tessera cannot compute with", self.name)))
             );
         }
         with_dtype!(self.meta.dtype,
-            T => Ok(DynArray::try_from(tessera::from_zarr::<T>(&self.root, &self.name)?)?),
+            T => Ok(DynArray::from(tessera::from_zarr::<T>(&self.root, &self.name)?)),
             other => Err(CliError::Input(format!("array {:?} has dtype {other}, which tessera cannot compute with", self.name)))
         )
     }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the tessera Python package into the test venv (<workspace>/target/py-venv,
+# or the directory given as $1) with what its tests need: maturin, pytest,
+# hypothesis and the Array API suite's requirements. Rebuilds the package every
+# run (maturin through pip, release build) so the tests see the current source.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+workspace="$(cd "$here/.." && pwd)"
+venv="${1:-$workspace/target/py-venv}"
+
+bash "$workspace/storage/tests/interop/setup-venv.sh" "$venv"
+"$venv/bin/python" -c 'import maturin, pytest, hypothesis, ndindex, pytest_jsonreport' 2>/dev/null ||
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "maturin>=1.9,<2" "pytest>=8" "hypothesis>=6.151.0" "ndindex>=1.8" pytest-json-report
+# --no-build-isolation: the venv's maturin builds it (no download per run; on PATH for pip).
+export PATH="$venv/bin:$PATH"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation \
+    --force-reinstall --no-deps "$here"
+"$venv/bin/python" -c 'import tessera; print("tessera for Python ready:", tessera.__file__)'

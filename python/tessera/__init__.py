@@ -1,0 +1,154 @@
+"""tessera: Dask's chunked, lazy, parallel n-dimensional arrays, done natively in Rust.
+
+``import tessera as ta`` (or ``import tessera as da`` in code written for
+``dask.array``). Every function here is a thin layer over the Rust crate
+``tessera`` (the extension module ``tessera._tessera``).
+"""
+
+from __future__ import annotations
+
+import numpy as _np
+
+from . import _tessera
+from ._tessera import Array
+from . import config, random
+
+__all__ = [
+    "Array", "config", "random", "ones", "zeros", "full", "empty", "arange", "linspace",
+    "from_array", "asarray", "from_zarr", "to_zarr", "store", "compute", "persist",
+    "concatenate", "stack", "where",
+]
+
+__version__ = "0.1.0"
+__array_api_version__ = "2024.12"
+
+
+def _chunks_arg(chunks):
+    return None if chunks is None else chunks
+
+
+def ones(shape, dtype=None, chunks="auto"):
+    """``da.ones``: ones of ``shape`` (float64 unless ``dtype``), in ``chunks``."""
+    return _tessera.filled("ones", shape, dtype, _chunks_arg(chunks))
+
+
+def zeros(shape, dtype=None, chunks="auto"):
+    """``da.zeros``."""
+    return _tessera.filled("zeros", shape, dtype, _chunks_arg(chunks))
+
+
+def empty(shape, dtype=None, chunks="auto"):
+    """``da.empty``: tessera fills it with zeros."""
+    return _tessera.filled("zeros", shape, dtype, _chunks_arg(chunks))
+
+
+def full(shape, fill_value, dtype=None, chunks="auto"):
+    """``da.full``: ``fill_value`` everywhere (its dtype unless ``dtype``)."""
+    return _tessera.full(shape, fill_value, dtype, _chunks_arg(chunks))
+
+
+def arange(*args, chunks="auto", dtype=None):
+    """``da.arange([start,] stop[, step], chunks="auto", dtype=None)``."""
+    return _tessera.arange(*args, chunks=_chunks_arg(chunks), dtype=dtype)
+
+
+def linspace(start, stop, num=50, endpoint=True, chunks="auto", dtype=None):
+    """``da.linspace``."""
+    return _tessera.linspace(start, stop, num, endpoint, _chunks_arg(chunks), dtype)
+
+
+def from_array(x, chunks="auto"):
+    """``da.from_array``: a lazy array over any NumPy array (or anything
+    ``np.asarray`` takes), non-contiguous or in any byte order."""
+    if isinstance(x, Array):
+        return x if chunks == "auto" else x.rechunk(chunks)
+    a = _np.asarray(x)
+    if not a.dtype.isnative:
+        a = a.astype(a.dtype.newbyteorder("="))
+    return _tessera.from_numpy(a, _chunks_arg(chunks))
+
+
+def asarray(x, dtype=None, device=None, copy=None, chunks="auto"):
+    """``da.asarray``: an array as is, anything else through ``from_array``."""
+    if isinstance(x, Array):
+        return x if dtype is None else x.astype(dtype)
+    a = _np.asarray(x, dtype=dtype)
+    return from_array(a, chunks=chunks)
+
+
+def from_zarr(url, component=None, chunks=None):
+    """``da.from_zarr``: the Zarr (v2 or v3) array at ``url`` (``component`` inside it)."""
+    return _tessera.from_zarr(str(url), component, chunks)
+
+
+if hasattr(_tessera, "from_hdf5"):
+
+    def from_hdf5(path, dataset, chunks=None):
+        """The dataset of an HDF5 file (needs the ``hdf5`` build feature)."""
+        return _tessera.from_hdf5(str(path), dataset, chunks)
+
+    __all__.append("from_hdf5")
+
+
+def to_zarr(arr, url, component=None):
+    """``da.to_zarr``: write ``arr`` to a new Zarr v3 array."""
+    return arr.to_zarr(str(url), component)
+
+
+def store(sources, targets):
+    """``da.store`` into Zarr directories: one computation for every array
+    (work they share is done once); returns the chunks written per array."""
+    if isinstance(sources, Array):
+        sources, targets = [sources], [targets]
+    return _tessera.store_zarr(list(sources), [str(t) for t in targets])
+
+
+def compute(*arrays):
+    """``dask.compute(a, b, ...)``: one graph, shared tasks once; a tuple of NumPy arrays."""
+    return _tessera.compute(list(arrays))
+
+
+def persist(*arrays):
+    """``dask.persist(a, b, ...)``: one graph; arrays backed by their computed chunks."""
+    return _tessera.persist(list(arrays))
+
+
+def concatenate(seq, axis=0):
+    """``da.concatenate``."""
+    return _tessera.concatenate([asarray(a) for a in seq], axis)
+
+
+def stack(seq, axis=0):
+    """``da.stack``."""
+    return _tessera.stack([asarray(a) for a in seq], axis)
+
+
+def _method(name):
+    def f(x, *args, **kwargs):
+        return getattr(asarray(x), name)(*args, **kwargs)
+
+    f.__name__ = name
+    f.__doc__ = f"``da.{name}(x, ...)``: ``x.{name}(...)``."
+    return f
+
+
+# Functions that are methods of Array: one name here each (a method the
+# Rust facade gains appears by adding its name).
+_METHOD_FUNCTIONS = [
+    "sum", "prod", "mean", "var", "std", "min", "max", "any", "all", "argmin", "argmax",
+    "nansum", "nanprod", "nanmin", "nanmax", "nanmean", "nanvar", "nanstd",
+    "cumsum", "cumprod", "count_nonzero", "sqrt", "exp", "log", "sin", "cos", "clip",
+    "reshape", "transpose", "squeeze", "swapaxes", "ravel", "astype",
+]
+for _name in _METHOD_FUNCTIONS:
+    globals()[_name] = _method(_name)
+    __all__.append(_name)
+
+# The Array API standard's namespace (``x.__array_namespace__()`` is this
+# module): its dtypes, functions and signatures, over the same methods.
+from . import _namespace  # noqa: E402
+from ._namespace import *  # noqa: E402,F401,F403
+from ._namespace import __array_namespace_info__  # noqa: E402,F401
+
+absolute = _namespace.abs
+__all__ += [n for n in dir(_namespace) if not n.startswith("_") and n not in __all__]

@@ -1,0 +1,318 @@
+"""The Array API standard's names (2024.12) over tessera's operations.
+
+Each name is a line mapping the standard's signature onto a method or
+function tessera already has; names the standard lists and tessera lacks
+are absent (the conformance suite counts them as failures).
+"""
+
+import math as _math
+
+import numpy as _np
+
+from . import _tessera
+
+Array = _tessera.Array
+
+# Data types: NumPy's dtype objects (``x.dtype == ta.float64`` holds).
+bool = _np.dtype("bool")  # noqa: A001 - the standard's name
+int8, int16, int32, int64 = (_np.dtype(n) for n in ("int8", "int16", "int32", "int64"))
+uint8, uint16, uint32, uint64 = (_np.dtype(n) for n in ("uint8", "uint16", "uint32", "uint64"))
+float32, float64 = _np.dtype("float32"), _np.dtype("float64")
+complex64, complex128 = _np.dtype("complex64"), _np.dtype("complex128")
+
+e, pi, inf, nan = _math.e, _math.pi, _math.inf, _math.nan
+newaxis = None
+
+_KINDS = {
+    "bool": "b",
+    "signed integer": "i",
+    "unsigned integer": "u",
+    "integral": "iu",
+    "real floating": "f",
+    "complex floating": "c",
+    "numeric": "iufc",
+}
+
+
+def isdtype(dtype, kind):
+    """Whether ``dtype`` is of ``kind`` (a dtype, a kind name, or a tuple of them)."""
+    if isinstance(kind, tuple):
+        return any(isdtype(dtype, k) for k in kind)
+    if isinstance(kind, str):
+        if kind not in _KINDS:
+            raise ValueError(f"unknown dtype kind {kind!r}; use one of {sorted(_KINDS)}")
+        return _np.dtype(dtype).kind in _KINDS[kind]
+    return _np.dtype(dtype) == _np.dtype(kind)
+
+
+def result_type(*arrays_and_dtypes):
+    """NumPy's promotion of the dtypes (of arrays) given."""
+    return _np.result_type(*(a.dtype if isinstance(a, Array) else a for a in arrays_and_dtypes))
+
+
+def can_cast(from_, to, /):
+    """Whether ``from_`` casts to ``to`` safely."""
+    return _np.can_cast(from_.dtype if isinstance(from_, Array) else from_, to)
+
+
+def finfo(type, /):  # noqa: A002 - the standard's name
+    """Machine limits of a float dtype."""
+    return _np.finfo(type.dtype if isinstance(type, Array) else type)
+
+
+def iinfo(type, /):  # noqa: A002
+    """Machine limits of an integer dtype."""
+    return _np.iinfo(type.dtype if isinstance(type, Array) else type)
+
+
+class _Info:
+    """``__array_namespace_info__()``: tessera's capabilities, devices and dtypes."""
+
+    def capabilities(self):
+        return {"boolean indexing": False, "data-dependent shapes": False, "max dimensions": 64}
+
+    def default_device(self):
+        return "cpu"
+
+    def devices(self):
+        return ["cpu"]
+
+    def default_dtypes(self, *, device=None):
+        return {"real floating": float64, "complex floating": complex128, "integral": int64, "indexing": int64}
+
+    def dtypes(self, *, device=None, kind=None):
+        every = {
+            "bool": bool, "int8": int8, "int16": int16, "int32": int32, "int64": int64,
+            "uint8": uint8, "uint16": uint16, "uint32": uint32, "uint64": uint64,
+            "float32": float32, "float64": float64, "complex64": complex64, "complex128": complex128,
+        }
+        if kind is None:
+            return every
+        return {k: v for k, v in every.items() if isdtype(v, kind)}
+
+
+def __array_namespace_info__():
+    return _Info()
+
+
+def _arr(x):
+    from . import asarray
+
+    return asarray(x)
+
+
+def _binary(method, rmethod=None):
+    def f(x1, x2, /):
+        if isinstance(x1, Array):
+            out = getattr(x1, method)(x2)
+        elif isinstance(x2, Array) and rmethod is not None:
+            out = getattr(x2, rmethod)(x1)
+        else:
+            out = getattr(_arr(x1), method)(x2)
+        if out is NotImplemented:
+            raise TypeError(f"unsupported operands for {method}: {type(x1).__name__}, {type(x2).__name__}")
+        return out
+
+    return f
+
+
+# Elementwise functions: one line each, over the operators.
+add = _binary("__add__", "__radd__")
+subtract = _binary("__sub__", "__rsub__")
+multiply = _binary("__mul__", "__rmul__")
+divide = _binary("__truediv__", "__rtruediv__")
+pow = _binary("__pow__", "__rpow__")  # noqa: A001
+equal = _binary("__eq__", "__eq__")
+not_equal = _binary("__ne__", "__ne__")
+less = _binary("__lt__", "__gt__")
+less_equal = _binary("__le__", "__ge__")
+greater = _binary("__gt__", "__lt__")
+greater_equal = _binary("__ge__", "__le__")
+logical_and = _binary("__and__", "__rand__")
+logical_or = _binary("__or__", "__ror__")
+logical_xor = _binary("__xor__", "__rxor__")
+
+
+def logical_not(x, /):
+    return ~_arr(x)
+
+
+def negative(x, /):
+    return -_arr(x)
+
+
+def positive(x, /):
+    return +_arr(x)
+
+
+def maximum(x1, x2, /):
+    return where(_arr(x1) >= x2, x1, x2)
+
+
+def minimum(x1, x2, /):
+    return where(_arr(x1) <= x2, x1, x2)
+
+
+def where(condition, x1, x2, /):
+    """``da.where``: elements of ``x1`` where ``condition``, else of ``x2`` (arrays or scalars)."""
+    cond = _arr(condition)
+    a, b = (v if isinstance(v, Array) else _arr(_np.asarray(v)) for v in (x1, x2))
+    return _tessera.where_(cond, a, b)
+
+
+def astype(x, dtype, /, *, copy=True, device=None):
+    return _arr(x).astype(dtype)
+
+
+def permute_dims(x, /, axes):
+    return _arr(x).transpose(tuple(axes))
+
+
+def concat(arrays, /, *, axis=0):
+    from . import concatenate
+
+    return concatenate(list(arrays), axis=axis)
+
+
+def expand_dims(x, /, axis=0):
+    x = _arr(x)
+    index = [slice(None)] * x.ndim
+    n = axis if axis >= 0 else x.ndim + 1 + axis
+    if not 0 <= n <= x.ndim:
+        raise IndexError(f"axis {axis} is out of bounds for an array of {x.ndim} dimensions plus one")
+    index.insert(n, None)
+    return x[tuple(index)]
+
+
+def matrix_transpose(x, /):
+    x = _arr(x)
+    if x.ndim < 2:
+        raise ValueError("matrix_transpose needs at least 2 dimensions")
+    return x.swapaxes(-1, -2)
+
+
+def _reduction(name):
+    def f(x, /, *, axis=None, dtype=None, keepdims=False, split_every=None):
+        return getattr(_arr(x), name)(axis=axis, dtype=dtype, keepdims=keepdims, split_every=split_every)
+
+    f.__name__ = name
+    return f
+
+
+sum = _reduction("sum")  # noqa: A001
+prod = _reduction("prod")
+mean = _reduction("mean")
+
+
+def _plain_reduction(name):
+    def f(x, /, *, axis=None, keepdims=False, split_every=None):
+        return getattr(_arr(x), name)(axis=axis, keepdims=keepdims, split_every=split_every)
+
+    f.__name__ = name
+    return f
+
+
+min = _plain_reduction("min")  # noqa: A001
+max = _plain_reduction("max")  # noqa: A001
+any = _plain_reduction("any")  # noqa: A001
+all = _plain_reduction("all")  # noqa: A001
+
+
+def _ddof(correction, ddof):
+    """The standard's ``correction`` or Dask's ``ddof`` (whole numbers only)."""
+    c = ddof if ddof is not None else (correction or 0)
+    if c != int(c) or c < 0:
+        raise ValueError(f"correction must be a non-negative whole number, got {c}")
+    return int(c)
+
+
+def var(x, /, *, axis=None, correction=None, keepdims=False, ddof=None, dtype=None, split_every=None):
+    return _arr(x).var(axis=axis, ddof=_ddof(correction, ddof), keepdims=keepdims, dtype=dtype, split_every=split_every)
+
+
+def std(x, /, *, axis=None, correction=None, keepdims=False, ddof=None, dtype=None, split_every=None):
+    return _arr(x).std(axis=axis, ddof=_ddof(correction, ddof), keepdims=keepdims, dtype=dtype, split_every=split_every)
+
+
+def argmin(x, /, *, axis=None, keepdims=False):
+    return _arr(x).argmin(axis=axis, keepdims=keepdims)
+
+
+def argmax(x, /, *, axis=None, keepdims=False):
+    return _arr(x).argmax(axis=axis, keepdims=keepdims)
+
+
+def _cumulative(name):
+    def f(x, /, *, axis=None, dtype=None, include_initial=False):
+        if include_initial:
+            raise ValueError("include_initial=True is not supported by tessera yet")
+        x = _arr(x)
+        if axis is None and x.ndim > 1:
+            raise ValueError("axis is required for arrays of more than one dimension")
+        return getattr(x, name)(axis=0 if axis is None else axis, dtype=dtype)
+
+    return f
+
+
+cumulative_sum = _cumulative("cumsum")
+cumulative_prod = _cumulative("cumprod")
+
+
+def _like(fill):
+    def f(x, /, *, dtype=None, device=None):
+        from . import full
+
+        x = _arr(x)
+        return full(x.shape, fill, dtype=x.dtype if dtype is None else dtype, chunks=x.chunks)
+
+    return f
+
+
+zeros_like = _like(0)
+ones_like = _like(1)
+empty_like = _like(0)
+
+
+def full_like(x, /, fill_value, *, dtype=None, device=None):
+    from . import full
+
+    x = _arr(x)
+    return full(x.shape, fill_value, dtype=x.dtype if dtype is None else dtype, chunks=x.chunks)
+
+
+def _unary(name):
+    def f(x, /):
+        return getattr(_arr(x), name)()
+
+    f.__name__ = name
+    return f
+
+
+sqrt = _unary("sqrt")
+exp = _unary("exp")
+log = _unary("log")
+sin = _unary("sin")
+cos = _unary("cos")
+abs = _unary("__abs__")  # noqa: A001
+
+
+def isnan(x, /):
+    """NaN test (``x != x``: only NaN differs from itself)."""
+    x = _arr(x)
+    return x != x
+
+
+def isfinite(x, /):
+    """Finite test: ``x - x`` is 0 exactly for finite floats (NaN for inf and NaN); integers and bools are finite."""
+    x = _arr(x)
+    if x.dtype.kind in "biu":
+        return x == x
+    return (x - x) == 0
+
+
+def isinf(x, /):
+    """Infinity test: a number that is neither NaN nor finite."""
+    x = _arr(x)
+    if x.dtype.kind in "biu":
+        return x != x
+    return (x == x) & ~isfinite(x)

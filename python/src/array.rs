@@ -62,6 +62,22 @@ impl Array {
         Ok(Py::new(py, Array::wrap(out)?)?.into_any())
     }
 
+    /// `&`, `|`, `^`: logical on bool arrays (`bool_op`), bitwise on
+    /// integer arrays (`int_op`, scalars on either side).
+    fn bitwise(
+        &self,
+        py: Python<'_>,
+        other: &Bound<'_, PyAny>,
+        int_op: BinaryOp,
+        bool_op: BinaryOp,
+        reflected: bool,
+    ) -> PyResult<Py<PyAny>> {
+        if self.inner.dtype() == tessera::DType::Bool {
+            return self.logical(py, other, bool_op);
+        }
+        self.binop(py, other, int_op, reflected)
+    }
+
     /// `&`, `|`, `^` on bool arrays (with a bool array or a bool scalar).
     fn logical(
         &self,
@@ -509,22 +525,46 @@ impl Array {
         self.binop(py, o, BinaryOp::Pow, true)
     }
     fn __and__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        self.logical(py, o, BinaryOp::Minimum)
+        self.bitwise(py, o, BinaryOp::BitwiseAnd, BinaryOp::Minimum, false)
     }
     fn __rand__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        self.logical(py, o, BinaryOp::Minimum)
+        self.bitwise(py, o, BinaryOp::BitwiseAnd, BinaryOp::Minimum, true)
     }
     fn __or__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        self.logical(py, o, BinaryOp::Maximum)
+        self.bitwise(py, o, BinaryOp::BitwiseOr, BinaryOp::Maximum, false)
     }
     fn __ror__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        self.logical(py, o, BinaryOp::Maximum)
+        self.bitwise(py, o, BinaryOp::BitwiseOr, BinaryOp::Maximum, true)
     }
     fn __xor__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        self.logical(py, o, BinaryOp::Ne)
+        self.bitwise(py, o, BinaryOp::BitwiseXor, BinaryOp::Ne, false)
     }
     fn __rxor__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        self.logical(py, o, BinaryOp::Ne)
+        self.bitwise(py, o, BinaryOp::BitwiseXor, BinaryOp::Ne, true)
+    }
+    fn __floordiv__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.binop(py, o, BinaryOp::FloorDivide, false)
+    }
+    fn __rfloordiv__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.binop(py, o, BinaryOp::FloorDivide, true)
+    }
+    fn __mod__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.binop(py, o, BinaryOp::Remainder, false)
+    }
+    fn __rmod__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.binop(py, o, BinaryOp::Remainder, true)
+    }
+    fn __lshift__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.binop(py, o, BinaryOp::LeftShift, false)
+    }
+    fn __rlshift__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.binop(py, o, BinaryOp::LeftShift, true)
+    }
+    fn __rshift__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.binop(py, o, BinaryOp::RightShift, false)
+    }
+    fn __rrshift__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        self.binop(py, o, BinaryOp::RightShift, true)
     }
 
     fn __richcmp__(
@@ -544,6 +584,51 @@ impl Array {
         self.binop(py, o, op, false)
     }
 
+    /// The elementwise function of NumPy name `name` (`x._ufunc("arcsin")`):
+    /// every unary operation of the facade, for the namespace's functions.
+    fn _ufunc(&self, name: &str) -> PyResult<Array> {
+        let op = UnaryOp::ALL
+            .iter()
+            .find(|o| o.label() == name)
+            .ok_or_else(|| PyValueError::new_err(format!("no elementwise function {name:?}")))?;
+        Array::wrap(self.inner.unary(*op))
+    }
+
+    /// The binary function of NumPy name `name` with `other` (an array or
+    /// a scalar; on the left when `reflected`): every binary operation of
+    /// the facade, for the namespace's functions (`arctan2`, `hypot`…).
+    #[pyo3(signature = (name, other, reflected=false))]
+    fn _binary(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        other: &Bound<'_, PyAny>,
+        reflected: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let op = BinaryOp::ALL
+            .iter()
+            .find(|o| o.label() == name)
+            .ok_or_else(|| PyValueError::new_err(format!("no binary function {name:?}")))?;
+        self.binop(py, other, *op, reflected)
+    }
+
+    /// The real part (`x.real`, as NumPy's attribute).
+    #[getter]
+    fn real(&self) -> PyResult<Array> {
+        Array::wrap(self.inner.real())
+    }
+
+    /// The imaginary part (`x.imag`).
+    #[getter]
+    fn imag(&self) -> PyResult<Array> {
+        Array::wrap(self.inner.imag())
+    }
+
+    /// The complex conjugate.
+    fn conj(&self) -> PyResult<Array> {
+        Array::wrap(self.inner.conj())
+    }
+
     fn __neg__(&self) -> PyResult<Array> {
         Array::wrap(self.inner.unary(UnaryOp::Neg))
     }
@@ -557,7 +642,10 @@ impl Array {
     }
 
     fn __invert__(&self) -> PyResult<Array> {
-        Array::wrap(self.inner.logical_not())
+        if self.inner.dtype() == tessera::DType::Bool {
+            return Array::wrap(self.inner.logical_not());
+        }
+        Array::wrap(self.inner.unary(UnaryOp::Invert))
     }
 
     /// The value of a one-element array as a Python bool (computes).

@@ -128,29 +128,6 @@ less = _binary("__lt__", "__gt__")
 less_equal = _binary("__le__", "__ge__")
 greater = _binary("__gt__", "__lt__")
 greater_equal = _binary("__ge__", "__le__")
-logical_and = _binary("__and__", "__rand__")
-logical_or = _binary("__or__", "__ror__")
-logical_xor = _binary("__xor__", "__rxor__")
-
-
-def logical_not(x, /):
-    return ~_arr(x)
-
-
-def negative(x, /):
-    return -_arr(x)
-
-
-def positive(x, /):
-    return +_arr(x)
-
-
-def maximum(x1, x2, /):
-    return where(_arr(x1) >= x2, x1, x2)
-
-
-def minimum(x1, x2, /):
-    return where(_arr(x1) <= x2, x1, x2)
 
 
 def where(condition, x1, x2, /):
@@ -294,25 +271,63 @@ log = _unary("log")
 sin = _unary("sin")
 cos = _unary("cos")
 abs = _unary("__abs__")  # noqa: A001
+conj = _unary("conj")
 
 
-def isnan(x, /):
-    """NaN test (``x != x``: only NaN differs from itself)."""
-    x = _arr(x)
-    return x != x
+def _ufunc(name, numpy_name=None):
+    """A unary function of the standard, by the facade's NumPy name."""
+
+    def f(x, /):
+        return _arr(x)._ufunc(numpy_name or name)
+
+    f.__name__ = name
+    return f
 
 
-def isfinite(x, /):
-    """Finite test: ``x - x`` is 0 exactly for finite floats (NaN for inf and NaN); integers and bools are finite."""
-    x = _arr(x)
-    if x.dtype.kind in "biu":
-        return x == x
-    return (x - x) == 0
+def _binary_fn(name, numpy_name=None):
+    """A binary function of the standard: arrays or scalars on either side."""
+
+    def f(x1, x2, /):
+        if isinstance(x1, Array):
+            return x1._binary(numpy_name or name, x2)
+        return _arr(x2)._binary(numpy_name or name, x1, True)
+
+    f.__name__ = name
+    return f
 
 
-def isinf(x, /):
-    """Infinity test: a number that is neither NaN nor finite."""
-    x = _arr(x)
-    if x.dtype.kind in "biu":
-        return x != x
-    return (x == x) & ~isfinite(x)
+for _name, _np in [
+    ("tan", None), ("asin", "arcsin"), ("acos", "arccos"), ("atan", "arctan"),
+    ("sinh", None), ("cosh", None), ("tanh", None), ("asinh", "arcsinh"),
+    ("acosh", "arccosh"), ("atanh", "arctanh"), ("log1p", None), ("expm1", None),
+    ("log2", None), ("log10", None), ("floor", None), ("ceil", None), ("trunc", None),
+    ("round", None), ("sign", None), ("square", None), ("positive", None),
+    ("negative", "neg"), ("isnan", None), ("isinf", None), ("isfinite", None),
+    ("signbit", None), ("bitwise_invert", "invert"), ("logical_not", None),
+]:
+    globals()[_name] = _ufunc(_name, _np)
+
+for _name, _np in [
+    ("atan2", "arctan2"), ("hypot", None), ("copysign", None), ("logaddexp", None),
+    ("nextafter", None), ("maximum", None), ("minimum", None),
+    ("floor_divide", "floordiv"), ("remainder", "mod"), ("bitwise_and", "and_"),
+    ("bitwise_or", "or_"), ("bitwise_xor", "xor"), ("bitwise_left_shift", "lshift"),
+    ("bitwise_right_shift", "rshift"), ("logical_and", None), ("logical_or", None),
+    ("logical_xor", None),
+]:
+    globals()[_name] = _binary_fn(_name, _np)
+
+
+def real(x, /):
+    """The real part (float32 for complex64, float64 for complex128)."""
+    return _arr(x).real
+
+
+def imag(x, /):
+    """The imaginary part (zeros for real arrays)."""
+    return _arr(x).imag
+
+
+def reciprocal(x, /):
+    """``1 / x`` (float64 for integers, float32 stays float32)."""
+    return 1.0 / _arr(x)

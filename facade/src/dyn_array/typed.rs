@@ -67,6 +67,16 @@ typed_methods! {
     sin();
     /// Elementwise cosine.
     cos();
+    /// The real part (float of the same width for complex arrays).
+    real();
+    /// The imaginary part (zeros for real arrays).
+    imag();
+    /// The complex conjugate.
+    conj();
+    /// Elementwise `1 / x`.
+    reciprocal();
+    /// Swap the last two axes.
+    matrix_transpose();
 
     // Reductions (`reduce.rs`), in NumPy's result dtypes.
     /// Sum over every axis.

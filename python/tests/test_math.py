@@ -1,0 +1,94 @@
+"""The elementwise math family, the complex parts and the integer operators
+against NumPy, over random shapes and chunkings and the IEEE specials: each
+function reaches Python through the namespace with no code of its own."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tessera as ta
+
+SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 0.5, -0.5, 1.0, -1.0, 2.5, 1e300])
+
+
+@st.composite
+def floats(draw, dtype=np.float64):
+    shape = tuple(draw(st.lists(st.integers(1, 6), min_size=1, max_size=3)))
+    chunks = tuple(draw(st.integers(1, n)) for n in shape)
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    data = rng.choice(SPECIALS, size=shape).astype(dtype)
+    return data, chunks
+
+
+def same(actual, expected):
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    assert actual.dtype == expected.dtype, (actual.dtype, expected.dtype)
+    np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=0, equal_nan=True)
+
+
+UNARY = {
+    "tan": np.tan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
+    "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh, "asinh": np.arcsinh,
+    "acosh": np.arccosh, "atanh": np.arctanh, "log1p": np.log1p, "expm1": np.expm1,
+    "log2": np.log2, "log10": np.log10, "floor": np.floor, "ceil": np.ceil,
+    "trunc": np.trunc, "round": np.round, "sign": np.sign, "square": np.square,
+    "negative": np.negative, "isnan": np.isnan, "isinf": np.isinf,
+    "isfinite": np.isfinite, "signbit": np.signbit, "reciprocal": np.reciprocal,
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+@given(data=floats())
+def test_unary_functions_match_numpy(name, data):
+    a, chunks = data
+    with np.errstate(all="ignore"):
+        want = UNARY[name](a)
+    same(getattr(ta, name)(ta.from_array(a, chunks=chunks)).compute(), want)
+
+
+BINARY = {
+    "atan2": np.arctan2, "hypot": np.hypot, "copysign": np.copysign,
+    "logaddexp": np.logaddexp, "nextafter": np.nextafter, "maximum": np.maximum,
+    "minimum": np.minimum, "floor_divide": np.floor_divide, "remainder": np.remainder,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@given(data=floats())
+def test_binary_functions_match_numpy(name, data):
+    a, chunks = data
+    b = np.flip(a)
+    x, y = ta.from_array(a, chunks=chunks), ta.from_array(b, chunks=chunks)
+    with np.errstate(all="ignore"):
+        want = BINARY[name](a, b)
+        want_scalar = BINARY[name](2.0, a)
+    same(getattr(ta, name)(x, y).compute(), want)
+    same(getattr(ta, name)(2.0, x).compute(), want_scalar)
+
+
+def test_integer_operators_match_numpy():
+    a = np.arange(-12, 12, dtype=np.int32).reshape(4, 6)
+    b = np.where(a % 5 == 0, 0, a % 7 - 3).astype(np.int32)
+    x, y = ta.from_array(a, chunks=(2, 4)), ta.from_array(b, chunks=(3, 3))
+    with np.errstate(all="ignore"):
+        same((x // y).compute(), a // b)
+        same((x % y).compute(), a % b)
+    same((x & y).compute(), a & b)
+    same((x | 5).compute(), a | 5)
+    same((3 ^ x).compute(), 3 ^ a)
+    same((~x).compute(), ~a)
+    same((x << 2).compute(), a << 2)
+    same((x >> 1).compute(), a >> 1)
+    same(ta.bitwise_left_shift(x, 3).compute(), np.left_shift(a, 3))
+
+
+def test_complex_parts_and_arithmetic_match_numpy():
+    a = (np.arange(12).reshape(3, 4) - 5.5) + 1j * (np.arange(12).reshape(3, 4) % 5)
+    z = ta.from_array(a, chunks=2)
+    same(ta.real(z).compute(), a.real)
+    same(ta.imag(z).compute(), a.imag)
+    same(ta.conj(z).compute(), np.conj(a))
+    same((z * z + 1).compute(), a * a + 1)
+    same((z / (z + 10)).compute(), a / (a + 10))
+    same(z.sum().compute(), a.sum())

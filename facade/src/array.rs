@@ -3,19 +3,19 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use tessera_chunk_core::{Chunks, DType, Element, Shape};
+use tessera_chunk_core::{DType, Element};
 use tessera_graph::TaskGraph;
 use tessera_ops::Expr;
 
 use crate::error::{Error, Result};
-use crate::repr::{repr, Summary};
+use crate::lazy::Lazy;
 
 /// A lazy chunked array of `T`: operations build a task graph; `compute()` runs it.
 ///
 /// Building never returns a `Result`: a shape, dtype or axis error found
 /// while building is carried by the array (and every array made from it)
 /// and surfaces, naming the operation and its operands' shapes, at the first
-/// call that returns one: `compute`, `store`, or [`Array::check`].
+/// call that returns one: `compute`, `store`, or [`Array::check`](crate::Lazy::check).
 ///
 /// ```
 /// let x = tessera::ones::<f64>(10, 5);
@@ -26,15 +26,18 @@ use crate::repr::{repr, Summary};
 /// ```
 #[derive(Clone)]
 pub struct Array<T: Element> {
-    /// The expression, or the error met while building it (boxed: an array
-    /// stays one pointer wide whichever it holds).
-    state: std::result::Result<Expr, Box<Error>>,
+    /// The expression, or the error met while building it; its accessors
+    /// (`shape()`, `chunks()`, `check()`…) are the array's, through `Deref`.
+    state: Lazy,
     _t: PhantomData<T>,
 }
 
-/// The chunks an array that failed to build reports (0-d): its accessors
-/// answer without panicking, and [`Array::check`] says what went wrong.
-static NO_CHUNKS: std::sync::LazyLock<Chunks> = std::sync::LazyLock::new(Chunks::scalar);
+impl<T: Element> std::ops::Deref for Array<T> {
+    type Target = Lazy;
+    fn deref(&self) -> &Lazy {
+        &self.state
+    }
+}
 
 impl<T: Element> Array<T> {
     /// Wrap an untyped expression, checking its dtype is `T`'s and that its
@@ -51,7 +54,7 @@ impl<T: Element> Array<T> {
         }
         tessera_chunk_core::checked_nbytes(&expr.shape(), T::DTYPE)?;
         Ok(Array {
-            state: Ok(expr),
+            state: Lazy::built(expr),
             _t: PhantomData,
         })
     }
@@ -59,7 +62,7 @@ impl<T: Element> Array<T> {
     /// An array that carries `error` instead of an expression.
     pub(crate) fn failed(error: Error) -> Self {
         Array {
-            state: Err(Box::new(error)),
+            state: Lazy::failed(error),
             _t: PhantomData,
         }
     }
@@ -90,9 +93,9 @@ impl<T: Element> Array<T> {
         op: &str,
         f: impl FnOnce(&Expr) -> Result<Expr>,
     ) -> Array<U> {
-        match &self.state {
+        match self.expr() {
             Ok(x) => Array::built(op, &[x], f(x)),
-            Err(e) => Array::failed((**e).clone()),
+            Err(e) => Array::failed(e),
         }
     }
 
@@ -104,9 +107,9 @@ impl<T: Element> Array<T> {
         op: &str,
         f: impl FnOnce(&Expr, &Expr) -> Result<Expr>,
     ) -> Array<U> {
-        match (&self.state, &other.state) {
-            (Ok(a), Ok(b)) => Array::built(op, &[a, b], f(a, b)),
-            (Err(e), _) | (_, Err(e)) => Array::failed((**e).clone()),
+        match Lazy::all([&self.state, &other.state]) {
+            Ok(ab) => Array::built(op, &ab, f(ab[0], ab[1])),
+            Err(e) => Array::failed(e),
         }
     }
 
@@ -117,84 +120,15 @@ impl<T: Element> Array<T> {
         op: &str,
         f: impl FnOnce(&[&Expr]) -> Result<Expr>,
     ) -> Array<U> {
-        match arrays.iter().map(|a| a.expr()).collect::<Result<Vec<_>>>() {
+        match Lazy::all(arrays.iter().map(|a| &a.state)) {
             Ok(exprs) => Array::built(op, &exprs, f(&exprs)),
             Err(e) => Array::failed(e),
         }
     }
 
-    /// The untyped expression (for ops not wrapped here), or the error met building it.
-    pub fn expr(&self) -> Result<&Expr> {
-        self.state.as_ref().map_err(|e| (**e).clone())
-    }
-
-    /// `Ok` when the array was built without error; otherwise the error,
-    /// naming the operation that failed and its operands' shapes.
-    ///
-    /// ```
-    /// let x = tessera::ones::<f64>([4, 6], 2);
-    /// assert!(x.mean_with(1).check().is_ok());
-    /// let err = x.mean_with(2).check().unwrap_err();
-    /// assert!(err.to_string().starts_with("mean of an array of shape (4, 6)"), "{err}");
-    /// ```
-    pub fn check(&self) -> Result<()> {
-        self.expr().map(|_| ())
-    }
-
-    /// The error this array carries, if building it failed.
-    pub fn error(&self) -> Option<&Error> {
-        self.state.as_ref().err().map(|e| &**e)
-    }
-
-    /// The shape (empty when the array failed to build: see [`Array::check`]).
-    pub fn shape(&self) -> Shape {
-        self.state.as_ref().map(Expr::shape).unwrap_or_default()
-    }
-
-    /// Number of dimensions.
-    pub fn ndim(&self) -> usize {
-        self.chunks().ndim()
-    }
-
-    /// The chunks (Dask's `.chunks`).
-    pub fn chunks(&self) -> &Chunks {
-        match &self.state {
-            Ok(x) => x.chunks(),
-            Err(_) => &NO_CHUNKS,
-        }
-    }
-
-    /// The largest chunk along each axis (Dask's `.chunksize`).
-    pub fn chunksize(&self) -> Vec<usize> {
-        self.chunks().chunksize()
-    }
-
-    /// Number of chunks (Dask's `.npartitions`).
-    pub fn npartitions(&self) -> usize {
-        self.state.as_ref().map_or(0, |x| x.chunks().num_blocks())
-    }
-
-    /// The dtype.
+    /// The dtype (`T`'s).
     pub fn dtype(&self) -> DType {
         T::DTYPE
-    }
-
-    /// Bytes of the whole array.
-    pub fn nbytes(&self) -> u64 {
-        self.state.as_ref().map_or(0, Expr::nbytes)
-    }
-
-    /// Number of graph layers behind the array.
-    pub fn num_layers(&self) -> usize {
-        self.state.as_ref().map_or(0, Expr::layer_count)
-    }
-
-    /// Dask's summary table (Bytes, Shape, "N chunks in M graph layers", Data type).
-    pub fn summary(&self) -> Summary {
-        match &self.state {
-            Ok(x) => Summary::of(x),
-            Err(e) => Summary::failed(e),
-        }
     }
 
     /// The task graph before optimisation (one task per block per layer, as Dask counts `tasks`).
@@ -205,10 +139,7 @@ impl<T: Element> Array<T> {
 
 impl<T: Element> fmt::Display for Array<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.state {
-            Ok(x) => f.write_str(&repr(x)),
-            Err(e) => write!(f, "tessera.Array<error: {e}>"),
-        }
+        fmt::Display::fmt(&self.state, f)
     }
 }
 

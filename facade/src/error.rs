@@ -42,7 +42,7 @@ pub enum Error {
     /// axis or chunk error found while building). Building never asks for
     /// `?`: the error is carried by the array and every array made from it,
     /// and surfaces here at the first call that returns a `Result`
-    /// (`compute`, `store`, [`crate::Array::check`]); [`Error::root`] is the
+    /// (`compute`, `store`, [`crate::Lazy::check`]); [`Error::root`] is the
     /// typed error underneath (e.g. [`Error::Chunk`]).
     #[error("{}", build_message(op, operands, error))]
     Build {
@@ -150,7 +150,8 @@ impl From<tessera_ops::Error> for Error {
     fn from(e: tessera_ops::Error) -> Self {
         match e {
             tessera_ops::Error::Chunk(c) => Error::Chunk(c),
-            // Chunk errors were taken out of it by ops' own `From`.
+            // A graph error built by hand may still hold a chunk error.
+            tessera_ops::Error::Graph(tessera_graph::Error::Chunk(c)) => Error::Chunk(c),
             tessera_ops::Error::Graph(g) => Error::Graph(g),
             tessera_ops::Error::Storage(s) => s.into(),
             other => Error::Ops(other),

@@ -36,6 +36,7 @@ mod elementwise;
 mod error;
 mod indexing;
 mod io;
+mod lazy;
 mod linalg;
 mod overlap;
 mod plan;
@@ -74,6 +75,7 @@ pub use io::{from_hdf5, from_hdf5_with_chunks};
 pub use io::{from_store, from_store_with_chunks, store, store_with};
 #[cfg(feature = "zarr")]
 pub use io::{from_zarr, from_zarr_with_chunks};
+pub use lazy::Lazy;
 pub use linalg::{tensordot, TensorAxes};
 pub use overlap::{Boundaries, Boundary, Depth};
 pub use plan::Plan;

@@ -5,7 +5,7 @@
 //!
 //! Like `Array<T>`, building never returns a `Result`: an error met while
 //! building is carried by the array (and every array made from it) and
-//! surfaces at `compute`, `store` or [`DynArray::check`].
+//! surfaces at `compute`, `store` or [`DynArray::check`](crate::Lazy::check).
 //!
 //! - `typed.rs`: every typed method, dispatched on the dtype (one line per method);
 //! - `ops.rs`: operations whose operands may have different dtypes
@@ -18,12 +18,12 @@ mod typed;
 
 use std::fmt;
 
-use tessera_chunk_core::{Chunks, DType, Element, Shape};
+use tessera_chunk_core::Element;
 use tessera_ops::Expr;
 
 use crate::array::Array;
 use crate::error::{Error, Result};
-use crate::repr::{repr, Summary};
+use crate::lazy::Lazy;
 
 /// A lazy chunked array of a run-time dtype.
 ///
@@ -37,23 +37,30 @@ use crate::repr::{repr, Summary};
 /// ```
 #[derive(Clone)]
 pub struct DynArray {
-    /// The expression, or the error met while building it (boxed, as `Array<T>` does).
-    state: std::result::Result<Expr, Box<Error>>,
+    /// The expression, or the error met while building it; its accessors
+    /// (`shape()`, `dtype()`, `check()`…) are the array's, through `Deref`.
+    state: Lazy,
 }
 
-/// The chunks an array that failed to build reports (0-d).
-static NO_CHUNKS: std::sync::LazyLock<Chunks> = std::sync::LazyLock::new(Chunks::scalar);
+impl std::ops::Deref for DynArray {
+    type Target = Lazy;
+    fn deref(&self) -> &Lazy {
+        &self.state
+    }
+}
 
 impl DynArray {
     /// Wrap an expression.
     pub fn from_expr(expr: Expr) -> Self {
-        DynArray { state: Ok(expr) }
+        DynArray {
+            state: Lazy::built(expr),
+        }
     }
 
     /// An array that carries `error` instead of an expression.
     pub fn failed(error: Error) -> Self {
         DynArray {
-            state: Err(Box::new(error)),
+            state: Lazy::failed(error),
         }
     }
 
@@ -78,9 +85,9 @@ impl DynArray {
     /// Build a new array from this one with `f` (this array's error, or the
     /// one `f` meets, carried instead).
     pub(crate) fn then(&self, op: &str, f: impl FnOnce(&Expr) -> Result<Expr>) -> DynArray {
-        match &self.state {
+        match self.expr() {
             Ok(x) => DynArray::built(op, &[x], f(x)),
-            Err(e) => DynArray::failed((**e).clone()),
+            Err(e) => DynArray::failed(e),
         }
     }
 
@@ -91,21 +98,10 @@ impl DynArray {
         op: &str,
         f: impl FnOnce(&[&Expr]) -> Result<Expr>,
     ) -> DynArray {
-        match arrays.iter().map(|a| a.expr()).collect::<Result<Vec<_>>>() {
+        match Lazy::all(arrays.iter().map(|a| &a.state)) {
             Ok(exprs) => DynArray::built(op, &exprs, f(&exprs)),
             Err(e) => DynArray::failed(e),
         }
-    }
-
-    /// The expression, or the error met building it.
-    pub fn expr(&self) -> Result<&Expr> {
-        self.state.as_ref().map_err(|e| (**e).clone())
-    }
-
-    /// `Ok` when the array was built without error; otherwise the error,
-    /// naming the operation that failed and its operands' shapes.
-    pub fn check(&self) -> Result<()> {
-        self.expr().map(|_| ())
     }
 
     /// The array once checked: itself, or the error it carries.
@@ -114,71 +110,9 @@ impl DynArray {
         Ok(self)
     }
 
-    /// The error this array carries, if building it failed.
-    pub fn error(&self) -> Option<&Error> {
-        self.state.as_ref().err().map(|e| &**e)
-    }
-
     /// The typed array, if the dtype is `T`'s (the carried error otherwise).
     pub fn typed<T: Element>(&self) -> Result<Array<T>> {
         Array::from_expr(self.expr()?.clone())
-    }
-
-    /// The shape (empty when the array failed to build: see [`DynArray::check`]).
-    pub fn shape(&self) -> Shape {
-        self.state.as_ref().map(Expr::shape).unwrap_or_default()
-    }
-
-    /// Number of dimensions.
-    pub fn ndim(&self) -> usize {
-        self.chunks().ndim()
-    }
-
-    /// Number of elements.
-    pub fn size(&self) -> u64 {
-        self.shape().iter().map(|&n| n as u64).product()
-    }
-
-    /// The chunks (Dask's `.chunks`).
-    pub fn chunks(&self) -> &Chunks {
-        match &self.state {
-            Ok(x) => x.chunks(),
-            Err(_) => &NO_CHUNKS,
-        }
-    }
-
-    /// The largest chunk along each axis (Dask's `.chunksize`).
-    pub fn chunksize(&self) -> Vec<usize> {
-        self.chunks().chunksize()
-    }
-
-    /// The dtype (`object`, which no array holds, when the array failed to
-    /// build: see [`DynArray::check`]).
-    pub fn dtype(&self) -> DType {
-        self.state.as_ref().map_or(DType::Object, Expr::dtype)
-    }
-
-    /// Number of chunks (Dask's `.npartitions`).
-    pub fn npartitions(&self) -> usize {
-        self.state.as_ref().map_or(0, |x| x.chunks().num_blocks())
-    }
-
-    /// Bytes of the whole array.
-    pub fn nbytes(&self) -> u64 {
-        self.state.as_ref().map_or(0, Expr::nbytes)
-    }
-
-    /// Number of graph layers.
-    pub fn num_layers(&self) -> usize {
-        self.state.as_ref().map_or(0, Expr::layer_count)
-    }
-
-    /// Dask's summary table.
-    pub fn summary(&self) -> Summary {
-        match &self.state {
-            Ok(x) => Summary::of(x),
-            Err(e) => Summary::failed(e),
-        }
     }
 }
 
@@ -200,10 +134,7 @@ impl<T: Element> From<&Array<T>> for DynArray {
 
 impl fmt::Display for DynArray {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.state {
-            Ok(x) => f.write_str(&repr(x)),
-            Err(e) => write!(f, "tessera.Array<error: {e}>"),
-        }
+        fmt::Display::fmt(&self.state, f)
     }
 }
 

@@ -3,7 +3,7 @@
 //! operators (`operators.rs`: `&a + &b`, `2.0 - &x`, `-&a`, `&a % 3`,
 //! `&m & &n`, `!&m`, `&i << 2`), and here comparisons, `clip`, `pow`,
 //! `astype` and `where_`. Every one gives an array, never a `Result`: shapes
-//! that do not broadcast are an error the array carries (see [`Array::check`]).
+//! that do not broadcast are an error the array carries (see [`Array::check`](crate::Lazy::check)).
 //!
 //! Result dtypes are NumPy 2's and the Array API's: arithmetic keeps the
 //! dtype (integers wrap), true division and float math of integers give

@@ -24,16 +24,26 @@ fn check_axis(what: &str, axis: usize, shape: &[usize]) -> Result<(), KernelErro
     Ok(())
 }
 
-/// One block sorted along `axis` (stable); with `indices`, the positions
-/// (plus `offset`, the block's place along the axis) in sorted order instead.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SortChunk {
+/// What every sort task sorts by: the axis, the direction, and whether it
+/// gives positions (argsort) rather than values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SortBy {
     /// The sorted axis.
     pub axis: usize,
     /// Largest first.
     pub descending: bool,
     /// Give `i64` positions (argsort) rather than values.
     pub indices: bool,
+}
+
+/// One block sorted along `by.axis` (stable); with `by.indices`, the
+/// positions (plus `offset`, the block's place along the axis) in sorted
+/// order instead.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SortChunk {
+    /// How to sort.
+    #[serde(flatten)]
+    pub by: SortBy,
     /// The block's first position along the axis in the whole array.
     pub offset: usize,
 }
@@ -44,15 +54,15 @@ impl Kernel for SortChunk {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [a] = crate::kernel::exactly(self.id(), inputs)?;
-        check_axis("sort", self.axis, a.shape())?;
+        check_axis("sort", self.by.axis, a.shape())?;
         with_real_block!(a, x => Ok(sort_block(x, self)), complex => Err(no_complex("sort")))
     }
 }
 
 fn sort_block<T: Element + PartialOrd>(x: &ArcArray<T, IxDyn>, k: &SortChunk) -> Block {
-    let cmp = order::<T>(k.descending);
-    let axis = Axis(k.axis);
-    if !k.indices {
+    let cmp = order::<T>(k.by.descending);
+    let axis = Axis(k.by.axis);
+    if !k.by.indices {
         let mut out = x.to_owned();
         for mut lane in out.lanes_mut(axis) {
             let mut v = lane.to_vec();
@@ -77,16 +87,13 @@ fn sort_block<T: Element + PartialOrd>(x: &ArcArray<T, IxDyn>, k: &SortChunk) ->
 /// `indices`) their argsort positions in the same order.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MergeSorted {
-    /// The sorted axis.
-    pub axis: usize,
+    /// How to sort.
+    #[serde(flatten)]
+    pub by: SortBy,
     /// First rank of the output block.
     pub start: usize,
     /// One past its last rank.
     pub stop: usize,
-    /// Largest first.
-    pub descending: bool,
-    /// Give the positions (argsort) rather than values.
-    pub indices: bool,
 }
 
 crate::kernel::kernel_id!(MergeSorted, "tessera.merge_sorted");
@@ -94,17 +101,17 @@ crate::kernel::kernel_id!(MergeSorted, "tessera.merge_sorted");
 impl Kernel for MergeSorted {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
-        let k = if self.indices {
+        let k = if self.by.indices {
             inputs.len() / 2
         } else {
             inputs.len()
         };
-        if k == 0 || (self.indices && !inputs.len().is_multiple_of(2)) {
+        if k == 0 || (self.by.indices && !inputs.len().is_multiple_of(2)) {
             return Err(crate::kernel::arity(self.id(), k.max(1), inputs.len()));
         }
         let (values, positions) = inputs.split_at(k);
         for b in values {
-            check_axis("sort", self.axis, b.shape())?;
+            check_axis("sort", self.by.axis, b.shape())?;
         }
         with_real_block!(&values[0], _x => merge_block(_x, values, positions, self), complex => Err(no_complex("sort")))
     }
@@ -126,8 +133,8 @@ fn merge_block<T: Element + PartialOrd>(
     positions: &[Block],
     k: &MergeSorted,
 ) -> Result<Block, KernelError> {
-    let axis = Axis(k.axis);
-    let cmp = order::<T>(k.descending);
+    let axis = Axis(k.by.axis);
+    let cmp = order::<T>(k.by.descending);
     let arrays = typed::<T>(values)?;
     let pos = typed::<i64>(positions)?;
     let lanes: Vec<Vec<Run<T>>> = arrays
@@ -145,35 +152,54 @@ fn merge_block<T: Element + PartialOrd>(
         ));
     }
     let mut shape = arrays[0].shape().to_vec();
-    shape[k.axis] = k.stop.saturating_sub(k.start);
-    let runs_of = |l: usize| -> Vec<Run<T>> { lanes.iter().map(|ls| ls[l]).collect() };
-    let cut = |runs: &[Run<T>]| (split(runs, k.start, cmp), split(runs, k.stop, cmp));
-    if k.indices {
-        let mut out = ArrayD::<i64>::zeros(IxDyn(&shape));
-        for (l, mut into) in out.lanes_mut(axis).into_iter().enumerate() {
-            let runs = runs_of(l);
-            let (from, to) = cut(&runs);
+    shape[k.by.axis] = k.stop.saturating_sub(k.start);
+    let slab = Slab {
+        lanes: &lanes,
+        axis,
+        shape: &shape,
+        start: k.start,
+        stop: k.stop,
+    };
+    if k.by.indices {
+        let out = slab.merged(cmp, |_, r, l, p| pos_lanes[r][l][p]);
+        return Ok(Block::from_array(out));
+    }
+    Ok(Block::from_array(
+        slab.merged(cmp, |runs, r, _, p| runs[r][p]),
+    ))
+}
+
+/// The sorted lanes of one axis slab, block by block, and the rank range
+/// `start..stop` of them that one output block holds.
+struct Slab<'a, 'b, T> {
+    lanes: &'b [Vec<Run<'a, T>>],
+    axis: Axis,
+    shape: &'b [usize],
+    start: usize,
+    stop: usize,
+}
+
+impl<T: Copy> Slab<'_, '_, T> {
+    /// The output block: for each lane, its ranks `start..stop` of the
+    /// merge, each element given by `pick(runs, run, lane, position)`.
+    fn merged<U: Clone + Default>(
+        &self,
+        cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+        pick: impl Fn(&[Run<T>], usize, usize, usize) -> U,
+    ) -> ArrayD<U> {
+        let mut out = ArrayD::<U>::default(IxDyn(self.shape));
+        for (l, mut into) in out.lanes_mut(self.axis).into_iter().enumerate() {
+            let runs: Vec<Run<T>> = self.lanes.iter().map(|ls| ls[l]).collect();
+            let (from, to) = (split(&runs, self.start, cmp), split(&runs, self.stop, cmp));
             let mut slots = into.iter_mut();
             merge(&runs, &from, &to, cmp, |r, p| {
                 if let Some(o) = slots.next() {
-                    *o = pos_lanes[r][l][p];
+                    *o = pick(&runs, r, l, p);
                 }
             });
         }
-        return Ok(Block::from_array(out));
+        out
     }
-    let mut out = ArrayD::<T>::default(IxDyn(&shape));
-    for (l, mut into) in out.lanes_mut(axis).into_iter().enumerate() {
-        let runs = runs_of(l);
-        let (from, to) = cut(&runs);
-        let mut slots = into.iter_mut();
-        merge(&runs, &from, &to, cmp, |r, p| {
-            if let Some(o) = slots.next() {
-                *o = runs[r][p];
-            }
-        });
-    }
-    Ok(Block::from_array(out))
 }
 
 /// For each value of the second input, how many elements of the first (a

@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::reduce::reduce_kernels::ReduceOp;
 use crate::reduce::reduction::{reduce, ReduceOptions};
-use crate::sort::kernels::{MergeSorted, SearchBlock, SortChunk};
+use crate::sort::kernels::{MergeSorted, SearchBlock, SortBy, SortChunk};
 
 fn check_orderable(op: &str, dtype: DType) -> Result<()> {
     if dtype.kind() == 'c' || !dtype.is_array_type() {
@@ -43,9 +43,7 @@ fn check_orderable(op: &str, dtype: DType) -> Result<()> {
 
 #[derive(Debug)]
 struct ChunkTasks {
-    axis: usize,
-    descending: bool,
-    indices: bool,
+    by: SortBy,
     offsets: Vec<usize>,
 }
 
@@ -53,10 +51,8 @@ impl BlockTasks for ChunkTasks {
     fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
         let name = tessera_graph::input_name(inputs, 0)?;
         let kernel = SortChunk {
-            axis: self.axis,
-            descending: self.descending,
-            indices: self.indices,
-            offset: self.offsets[index[self.axis]],
+            by: self.by,
+            offset: self.offsets[index[self.by.axis]],
         };
         Ok((Arc::new(kernel), vec![Key::new(name, index.to_vec())]))
     }
@@ -65,32 +61,28 @@ impl BlockTasks for ChunkTasks {
 
 #[derive(Debug)]
 struct MergeTasks {
-    axis: usize,
-    descending: bool,
-    indices: bool,
+    by: SortBy,
     offsets: Vec<usize>,
     lengths: Vec<usize>,
 }
 
 impl BlockTasks for MergeTasks {
     fn block_task(&self, inputs: &[LayerRef], index: &[usize]) -> crate::kernel::BlockTask {
-        let j = index[self.axis];
-        let layers = if self.indices { 2 } else { 1 };
+        let j = index[self.by.axis];
+        let layers = if self.by.indices { 2 } else { 1 };
         let mut deps = Vec::with_capacity(self.lengths.len() * layers);
         for l in 0..layers {
             let name = tessera_graph::input_name(inputs, l)?;
             for b in 0..self.lengths.len() {
                 let mut at = index.to_vec();
-                at[self.axis] = b;
+                at[self.by.axis] = b;
                 deps.push(Key::new(name.clone(), at));
             }
         }
         let kernel = MergeSorted {
-            axis: self.axis,
+            by: self.by,
             start: self.offsets[j],
             stop: self.offsets[j] + self.lengths[j],
-            descending: self.descending,
-            indices: self.indices,
         };
         Ok((Arc::new(kernel), deps))
     }
@@ -99,9 +91,11 @@ impl BlockTasks for MergeTasks {
 
 fn chunk_sort(x: &Expr, axis: usize, descending: bool, indices: bool, label: &str) -> Expr {
     let tasks = ChunkTasks {
-        axis,
-        descending,
-        indices,
+        by: SortBy {
+            axis,
+            descending,
+            indices,
+        },
         offsets: x.chunks().offsets(axis),
     };
     let dtype = if indices { DType::I64 } else { x.dtype() };
@@ -131,9 +125,11 @@ fn sorted(x: &Expr, axis: i64, descending: bool, indices: bool) -> Result<Expr> 
     let mut inputs = vec![values.layer().clone()];
     inputs.extend(positions.iter().map(|p| p.layer().clone()));
     let tasks = MergeTasks {
-        axis,
-        descending,
-        indices,
+        by: SortBy {
+            axis,
+            descending,
+            indices,
+        },
         offsets: x.chunks().offsets(axis),
         lengths,
     };

@@ -296,7 +296,7 @@ def _binary_fn(name, numpy_name=None):
     return f
 
 
-for _name, _np in [
+for _name, _npname in [
     ("tan", None), ("asin", "arcsin"), ("acos", "arccos"), ("atan", "arctan"),
     ("sinh", None), ("cosh", None), ("tanh", None), ("asinh", "arcsinh"),
     ("acosh", "arccosh"), ("atanh", "arctanh"), ("log1p", None), ("expm1", None),
@@ -305,9 +305,9 @@ for _name, _np in [
     ("negative", "neg"), ("isnan", None), ("isinf", None), ("isfinite", None),
     ("signbit", None), ("bitwise_invert", "invert"), ("logical_not", None),
 ]:
-    globals()[_name] = _ufunc(_name, _np)
+    globals()[_name] = _ufunc(_name, _npname)
 
-for _name, _np in [
+for _name, _npname in [
     ("atan2", "arctan2"), ("hypot", None), ("copysign", None), ("logaddexp", None),
     ("nextafter", None), ("maximum", None), ("minimum", None),
     ("floor_divide", "floordiv"), ("remainder", "mod"), ("bitwise_and", "and_"),
@@ -315,7 +315,8 @@ for _name, _np in [
     ("bitwise_right_shift", "rshift"), ("logical_and", None), ("logical_or", None),
     ("logical_xor", None),
 ]:
-    globals()[_name] = _binary_fn(_name, _np)
+    globals()[_name] = _binary_fn(_name, _npname)
+del _name, _npname
 
 
 def real(x, /):

@@ -92,3 +92,12 @@ def test_complex_parts_and_arithmetic_match_numpy():
     same((z * z + 1).compute(), a * a + 1)
     same((z / (z + 10)).compute(), a / (a + 10))
     same(z.sum().compute(), a.sum())
+
+
+def test_the_namespace_keeps_numpy_for_its_dtype_functions():
+    # The loops that bind the functions by name must not rebind the module's
+    # own names (they once replaced its NumPy alias with None).
+    assert ta.finfo(ta.float32).eps == np.finfo(np.float32).eps
+    assert ta.result_type(ta.int8, ta.float32) == np.float32
+    x = ta.from_array(np.array([1.0, np.nan]), chunks=1)
+    same(ta.where(x > 0, x, 0.0).compute(), np.array([1.0, 0.0]))

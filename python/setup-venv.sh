@@ -12,7 +12,7 @@ venv="${1:-$workspace/target/py-venv}"
 bash "$workspace/storage/tests/interop/setup-venv.sh" "$venv"
 "$venv/bin/python" -c 'import maturin, pytest, hypothesis, ndindex, pytest_jsonreport' 2>/dev/null ||
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "maturin>=1.9,<2" "pytest>=8" "hypothesis>=6.151.0" "ndindex>=1.8" pytest-json-report
+        "maturin==1.16.0" "pytest==9.2.0" "hypothesis==6.170.17" "ndindex==1.10.1" "pytest-json-report==1.5.0"
 # --no-build-isolation: the venv's maturin builds it (no download per run; on PATH for pip).
 export PATH="$venv/bin:$PATH"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation \

@@ -176,3 +176,42 @@ fn complex_reductions_without_an_order_are_typed_errors() {
     let e = z.max().check().unwrap_err();
     assert!(e.to_string().contains("only sum and prod"), "{e}");
 }
+
+#[test]
+fn complex_unary_math_matches_each_element_on_every_scheduler() {
+    let d = complexes(&[6, 5], 11);
+    let z = tessera::from_array(d.clone(), [4, 2]);
+    type F = fn(C) -> C;
+    let cases: [(&str, Array<C>, F); 8] = [
+        ("sqrt", z.sqrt(), |v| v.sqrt()),
+        ("exp", z.exp(), |v| v.exp()),
+        ("log", z.log(), |v| v.ln()),
+        ("sin", z.sin(), |v| v.sin()),
+        ("tanh", z.tanh(), |v| v.tanh()),
+        ("asin", z.asin(), |v| v.asin()),
+        ("square", z.square(), |v| v * v),
+        ("negative", z.negative(), |v| -v),
+    ];
+    for s in schedulers() {
+        let opts = Compute::new().scheduler(s.as_ref());
+        for (name, got, f) in &cases {
+            let got = got.compute_with(&opts).unwrap();
+            for (&v, &g) in d.iter().zip(got.iter()) {
+                assert!(same(g, f(v)), "{name}({v}) = {g}, want {}", f(v));
+            }
+        }
+        let modulus = z.abs().compute_with(&opts).unwrap();
+        let nan = z.isnan().compute_with(&opts).unwrap();
+        for ((&v, &m), &n) in d.iter().zip(&modulus).zip(&nan) {
+            assert!(m.to_bits() == v.norm().to_bits() || (m.is_nan() && v.norm().is_nan()));
+            assert_eq!(n, v.re.is_nan() || v.im.is_nan());
+        }
+    }
+    // abs of complex64 is float32; ordering-based functions are typed errors.
+    assert_eq!(
+        tessera::ones::<Complex<f32>>(3, 2).abs().dtype(),
+        tessera::DType::F32
+    );
+    let e = z.floor().check().unwrap_err();
+    assert!(e.to_string().contains("complex"), "{e}");
+}

@@ -63,9 +63,13 @@ unary_methods! { T::Float;
     log10 => Log10;
 }
 
-unary_methods! { T;
-    /// Elementwise absolute value (`abs`; `abs(int8(-128))` is -128, as NumPy).
+unary_methods! { T::Real;
+    /// Elementwise absolute value (`abs`; `abs(int8(-128))` is -128, as
+    /// NumPy; of complex numbers the modulus, in the real dtype of their parts).
     abs => Abs;
+}
+
+unary_methods! { T;
     /// Elementwise `-x` (`negative`; the `-` operator does the same).
     negative => Neg;
     /// Elementwise `+x`: the values unchanged (`positive`).

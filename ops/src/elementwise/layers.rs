@@ -206,6 +206,9 @@ pub fn binary_scalar(op: BinaryOp, a: &Expr, s: Scalar, scalar_left: bool) -> Re
 pub fn unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
     let label = op.label();
     let dtype = a.dtype();
+    if dtype.kind() == 'c' {
+        return complex_unary(op, a);
+    }
     check_real(label, dtype, false)?;
     let kind = dtype.kind();
     let (operand, out) = match op.class() {
@@ -230,6 +233,32 @@ pub fn unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
     };
     let a = astype(a, operand)?;
     blockwise(label, &[a], Arc::new(Unary { op }), out)
+}
+
+/// The unary operations complex arrays have (NumPy's): math in the same
+/// dtype, `abs` in the real dtype of the same width, the IEEE predicates in
+/// bool; ordering-based ones (`floor`, `sign`, `signbit`…) are refused.
+fn complex_unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
+    use UnaryOp::*;
+    let dtype = a.dtype();
+    let out = match op {
+        Abs if dtype == DType::Complex64 => DType::F32,
+        Abs => DType::F64,
+        IsNan | IsInf | IsFinite => DType::Bool,
+        Neg | Positive | Square | Sqrt | Exp | Log | Sin | Cos | Tan | Sinh | Cosh | Tanh
+        | Asin | Acos | Atan | Asinh | Acosh | Atanh => dtype,
+        other => return Err(unsupported(
+            other.label(),
+            dtype,
+            "not defined for complex arrays (they are not ordered) or not supported for them yet",
+        )),
+    };
+    blockwise(
+        op.label(),
+        std::slice::from_ref(a),
+        Arc::new(Unary { op }),
+        out,
+    )
 }
 
 /// `where(cond, a, b)` with broadcasting; `a` and `b` are promoted to one dtype.

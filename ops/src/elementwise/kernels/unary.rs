@@ -2,6 +2,7 @@
 //! contiguous blocks), float math in the block's own float type.
 
 use ndarray::{ArcArray, IxDyn};
+use tessera_chunk_core::num_complex::Complex;
 use tessera_chunk_core::{Block, DType, Element};
 use tessera_graph::{Kernel, KernelError};
 
@@ -97,11 +98,59 @@ pub fn apply_unary(op: UnaryOp, a: &Block) -> Result<Block, KernelError> {
     match a {
         Block::F64(x) => float_unary(op, x),
         Block::F32(x) => float_unary(op, x),
+        Block::Complex64(z) => complex64_unary(op, z),
+        Block::Complex128(z) => complex128_unary(op, z),
         Block::Bool(x) => bool_unary(op, x),
         other => crate::with_int_block!(other, x => int_unary(op, x),
             other => Err(undefined(op, other.dtype()))),
     }
 }
+
+/// Unary math of complex numbers, as NumPy's (principal branches):
+/// `abs` gives the real modulus, the predicates look at both parts.
+macro_rules! complex_unary {
+    ($name:ident, $t:ty) => {
+        fn $name(
+            op: UnaryOp,
+            z: &ndarray::ArcArray<Complex<$t>, ndarray::IxDyn>,
+        ) -> Result<Block, KernelError> {
+            use UnaryOp::*;
+            let math = |f: fn(Complex<$t>) -> Complex<$t>| Ok(Block::from_array(z.mapv(f)));
+            let test = |f: fn(Complex<$t>) -> bool| Ok(Block::from_array(z.mapv(f)));
+            match op {
+                Neg => math(|v| -v),
+                Positive => math(|v| v),
+                Square => math(|v| v * v),
+                Sqrt => math(|v| v.sqrt()),
+                Exp => math(|v| v.exp()),
+                Log => math(|v| v.ln()),
+                Sin => math(|v| v.sin()),
+                Cos => math(|v| v.cos()),
+                Tan => math(|v| v.tan()),
+                Sinh => math(|v| v.sinh()),
+                Cosh => math(|v| v.cosh()),
+                Tanh => math(|v| v.tanh()),
+                Asin => math(|v| v.asin()),
+                Acos => math(|v| v.acos()),
+                Atan => math(|v| v.atan()),
+                Asinh => math(|v| v.asinh()),
+                Acosh => math(|v| v.acosh()),
+                Atanh => math(|v| v.atanh()),
+                Abs => Ok(Block::from_array(z.mapv(|v| v.norm()))),
+                IsNan => test(|v| v.re.is_nan() || v.im.is_nan()),
+                IsInf => test(|v| v.re.is_infinite() || v.im.is_infinite()),
+                IsFinite => test(|v| v.re.is_finite() && v.im.is_finite()),
+                other => Err(undefined(
+                    other,
+                    <Complex<$t> as tessera_chunk_core::Element>::DTYPE,
+                )),
+            }
+        }
+    };
+}
+
+complex_unary!(complex64_unary, f32);
+complex_unary!(complex128_unary, f64);
 
 super::op_kernel!(
     /// A unary elementwise operation.

@@ -8,7 +8,7 @@ use ndarray::{ArrayD, IxDyn, Slice, SliceInfoElem};
 use tessera_chunk_core::{Block, Chunks, Element};
 use tessera_graph::{Key, TaskGraph};
 use tessera_ops::Expr;
-use tessera_schedulers::{Callbacks, MemoryBudget, RunOptions, Scheduler};
+use tessera_schedulers::{Callbacks, Cancel, MemoryBudget, RunOptions, Scheduler};
 
 use crate::array::Array;
 use crate::config;
@@ -32,6 +32,7 @@ pub struct Compute<'a> {
     scheduler: Option<&'a dyn Scheduler>,
     budget: Option<MemoryBudget>,
     callbacks: Vec<&'a dyn Callbacks>,
+    cancel: Option<&'a Cancel>,
     #[cfg(feature = "progress")]
     progress: Option<String>,
 }
@@ -58,6 +59,13 @@ impl<'a> Compute<'a> {
     /// Tell `callbacks` (a profiler, a progress bar of your own) about every task.
     pub fn callback(mut self, callbacks: &'a dyn Callbacks) -> Self {
         self.callbacks.push(callbacks);
+        self
+    }
+
+    /// Stop at the next task once `cancel` is set (the compute then fails
+    /// with a `Cancelled` scheduler error): how Python's Ctrl-C stops a run.
+    pub fn cancel(mut self, cancel: &'a Cancel) -> Self {
+        self.cancel = Some(cancel);
         self
     }
 
@@ -93,9 +101,12 @@ impl<'a> Compute<'a> {
         if let Some(bar) = &bar {
             callbacks.push(bar);
         }
-        let options = RunOptions::default()
+        let mut options = RunOptions::default()
             .with_budget(&budget)
             .with_callbacks(&callbacks);
+        if let Some(cancel) = self.cancel {
+            options = options.with_cancel(cancel);
+        }
         Ok(scheduler.run(graph, &options)?)
     }
 }

@@ -103,8 +103,8 @@ pub use tessera_ops::{
 /// The schedulers' errors (inside [`Error::Scheduler`]).
 pub use tessera_schedulers::Error as SchedulerError;
 pub use tessera_schedulers::{
-    Callbacks, MemoryBudget, MemoryUsage, Multiprocess, Plugin, RunOptions, Scheduler, Synchronous,
-    Threaded,
+    Callbacks, Cancel, MemoryBudget, MemoryUsage, Multiprocess, Plugin, RunOptions, Scheduler,
+    Synchronous, Threaded,
 };
 /// Chunk stores (memory, Zarr, HDF5) and their capability traits.
 pub use tessera_storage as storage;

@@ -26,7 +26,9 @@
 
 use tessera_graph::{KernelError, KernelRef, Params};
 
-pub use tessera_schedulers::multiprocess::{is_worker, WORKER_ARGS, WORKER_ENV};
+pub use tessera_schedulers::multiprocess::{
+    is_worker, set_worker_command, WORKER_ARGS, WORKER_ENV,
+};
 
 /// Turn this process into a worker and never return, when it was started as
 /// one; otherwise return at once (cheap: one environment lookup).

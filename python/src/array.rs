@@ -10,6 +10,7 @@ use tessera::{BinaryOp, DynArray, Reduce, UnaryOp};
 
 use crate::convert;
 use crate::errors::OrPy;
+use crate::running;
 
 /// A lazy chunked n-dimensional array (tessera's `dask.array.Array`).
 #[pyclass(name = "Array", module = "tessera", frozen, weakref)]
@@ -313,10 +314,11 @@ impl Array {
             .ok_or_else(|| PyTypeError::new_err("len() of a 0-d array"))
     }
 
-    /// Compute to a NumPy array, releasing the GIL while the graph runs.
+    /// Compute to a NumPy array, releasing the GIL while the graph runs
+    /// (Ctrl-C cancels it; see `running`).
     fn compute<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let x = self.inner.clone();
-        let block = py.detach(move || x.compute()).or_py()?;
+        let x = &self.inner;
+        let block = running::interruptible(py, |options| x.compute_with(options))?;
         convert::to_numpy(py, block)
     }
 
@@ -342,8 +344,10 @@ impl Array {
 
     /// Compute every chunk now; an array backed by them.
     fn persist(&self, py: Python<'_>) -> PyResult<Array> {
-        let x = self.inner.clone();
-        Array::wrap(py.detach(move || x.persist()).or_py()?)
+        let x = &self.inner;
+        Array::wrap(running::interruptible(py, |options| {
+            x.persist_with(options)
+        })?)
     }
 
     /// Write to a new Zarr v3 array (`component` inside the store at `url`);
@@ -355,9 +359,13 @@ impl Array {
         url: std::path::PathBuf,
         component: Option<String>,
     ) -> PyResult<u64> {
-        let x = self.inner.clone();
         let component = component.unwrap_or_default();
-        py.detach(move || x.to_zarr(url, &component)).or_py()
+        let written = crate::functions::store_zarr_dirs(
+            py,
+            vec![self.inner.clone()],
+            vec![(url, component)],
+        )?;
+        Ok(written.iter().sum())
     }
 
     /// Write the task graph to `filename` (`.dot`, `.svg` through Graphviz, `.html`).

@@ -6,11 +6,12 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use tessera::config::{self, SchedulerKind};
-use tessera::{ChunkSpec, DType, DynArray};
+use tessera::{ChunkSpec, Compute, DType, DynArray};
 
 use crate::array::Array;
 use crate::convert;
-use crate::errors::OrPy;
+use crate::errors::{self, OrPy};
+use crate::running;
 
 /// Chunks given as a Python object (`None` or missing: `"auto"`).
 fn chunks_or_auto(chunks: Option<&Bound<'_, PyAny>>) -> PyResult<ChunkSpec> {
@@ -222,25 +223,23 @@ fn arrays(seq: &Bound<'_, PyAny>) -> PyResult<Vec<DynArray>> {
         .collect()
 }
 
-/// `run` over the arrays of a Python sequence, computed together, with the GIL released.
+/// `run` over the arrays of a Python sequence, computed together, with the
+/// GIL released (Ctrl-C cancels; see `running`).
 fn together<R: Send>(
     py: Python<'_>,
     arrays_: &Bound<'_, PyAny>,
-    run: fn(&[&DynArray]) -> tessera::Result<R>,
+    run: fn(&[&DynArray], &Compute<'_>) -> tessera::Result<R>,
 ) -> PyResult<R> {
     let xs = arrays(arrays_)?;
-    py.detach(move || {
-        let refs: Vec<&DynArray> = xs.iter().collect();
-        run(&refs)
-    })
-    .or_py()
+    let refs: Vec<&DynArray> = xs.iter().collect();
+    running::interruptible(py, |options| run(&refs, options))
 }
 
 /// `dask.compute(a, b, …)`: one graph, tasks the arrays share run once;
 /// a tuple of NumPy arrays. The GIL is released while it runs.
 #[pyfunction]
 fn compute<'py>(py: Python<'py>, arrays_: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-    let out = together(py, arrays_, |refs| tessera::compute(refs))?
+    let out = together(py, arrays_, |refs, o| tessera::compute_with(refs, o))?
         .into_iter()
         .map(|b| convert::to_numpy(py, b))
         .collect::<PyResult<Vec<_>>>()?;
@@ -250,7 +249,7 @@ fn compute<'py>(py: Python<'py>, arrays_: &Bound<'py, PyAny>) -> PyResult<Bound<
 /// `dask.persist(a, b, …)`: one graph; arrays backed by their computed chunks.
 #[pyfunction]
 fn persist<'py>(py: Python<'py>, arrays_: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyTuple>> {
-    let out = together(py, arrays_, |refs| tessera::persist(refs))?
+    let out = together(py, arrays_, |refs, o| tessera::persist_with(refs, o))?
         .into_iter()
         .map(|a| Py::new(py, Array::wrap(a)?))
         .collect::<PyResult<Vec<_>>>()?;
@@ -274,22 +273,31 @@ fn store_zarr(
     targets: Vec<std::path::PathBuf>,
 ) -> PyResult<Vec<u64>> {
     let xs = arrays(sources)?;
-    py.detach(move || -> tessera::Result<Vec<u64>> {
-        let mut stores: Vec<(std::sync::Arc<dyn tessera::storage::Store>, &str)> = Vec::new();
-        for dir in &targets {
-            std::fs::create_dir_all(dir).map_err(|e| tessera::storage::Error::Io {
+    let targets = targets.into_iter().map(|t| (t, String::new())).collect();
+    store_zarr_dirs(py, xs, targets)
+}
+
+/// Write `xs[i]` to a new Zarr array at component `targets[i].1` of the
+/// store in directory `targets[i].0` (made if missing), in one interruptible
+/// computation; chunks written per array.
+pub fn store_zarr_dirs(
+    py: Python<'_>,
+    xs: Vec<DynArray>,
+    targets: Vec<(std::path::PathBuf, String)>,
+) -> PyResult<Vec<u64>> {
+    let mut stores: Vec<(std::sync::Arc<dyn tessera::storage::Store>, &str)> = Vec::new();
+    for (dir, component) in &targets {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| tessera::storage::Error::Io {
                 op: "create directory".into(),
                 path: dir.display().to_string(),
                 reason: e.to_string(),
-            })?;
-            stores.push((
-                std::sync::Arc::new(tessera::storage::ZarrStore::open(dir)?),
-                "",
-            ));
-        }
-        tessera::store(&xs, &stores)
-    })
-    .or_py()
+            })
+            .map_err(|e| errors::to_py(e.into()))?;
+        let store = tessera::storage::ZarrStore::open(dir).map_err(|e| errors::to_py(e.into()))?;
+        stores.push((std::sync::Arc::new(store), component.as_str()));
+    }
+    running::interruptible(py, |options| tessera::store_with(&xs, &stores, options))
 }
 
 /// `da.concatenate(seq, axis=0)` (`axis=None` flattens first).
@@ -344,7 +352,7 @@ fn bytes(obj: &Bound<'_, PyAny>) -> PyResult<u64> {
     tessera::chunk_core::parse_bytes(&s).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
-/// Change settings: `scheduler` ("sync", "threads"), `num_workers`,
+/// Change settings: `scheduler` ("sync", "threads", "processes"), `num_workers`,
 /// `memory_limit` (bytes, "2GiB", or None for no limit), `chunk_size`.
 #[pyfunction]
 #[pyo3(signature = (**kwargs))]
@@ -359,15 +367,11 @@ fn config_set(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
                 c.scheduler = match name.as_str() {
                     "sync" | "synchronous" | "single-threaded" => SchedulerKind::Sync,
                     "threads" | "threading" | "threaded" => SchedulerKind::Threads,
-                    // Workers start by running the current executable again: from
-                    // Python that is the interpreter, which does not know the protocol.
-                    "processes" | "multiprocessing" => return Err(PyValueError::new_err(
-                        "the processes scheduler does not run from Python yet (its workers re-run the current executable); use \"threads\" or \"sync\"",
-                    )),
+                    "processes" | "multiprocessing" => SchedulerKind::Processes,
                     other => match other.strip_prefix("plugin:") {
                         Some(p) if !p.is_empty() => SchedulerKind::Plugin(p.into()),
                         _ => return Err(PyValueError::new_err(format!(
-                            "scheduler={other:?} is not a scheduler; use \"sync\", \"threads\" or \"plugin:/path/to/lib.so\""
+                            "scheduler={other:?} is not a scheduler; use \"sync\", \"threads\", \"processes\" or \"plugin:/path/to/lib.so\""
                         ))),
                     },
                 };
@@ -397,6 +401,30 @@ fn config_set(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
     Ok(())
 }
 
+/// Start the processes scheduler's workers as `program args…` (the package
+/// passes the interpreter and a `-c` line that imports this module and
+/// calls `_serve_worker`: a worker must not re-run the user's script).
+#[pyfunction]
+fn set_worker_command(program: std::path::PathBuf, args: Vec<String>) -> PyResult<()> {
+    tessera::worker::set_worker_command(program, args).map_err(PyValueError::new_err)
+}
+
+/// Serve tasks as a worker of the processes scheduler and exit; only in a
+/// process the scheduler started (anywhere else: `RuntimeError`).
+#[pyfunction]
+fn _serve_worker() -> PyResult<()> {
+    if !tessera::worker::is_worker() {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
+            "_serve_worker runs only in a worker process started by the processes scheduler \
+             ({} is not set)",
+            tessera::worker::WORKER_ENV
+        )));
+    }
+    // Serves until the parent goes away, then exits the process.
+    tessera::worker::init();
+    Ok(())
+}
+
 /// Add every function to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(filled, m)?)?;
@@ -417,5 +445,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(where_py, m)?)?;
     m.add_function(wrap_pyfunction!(config_get, m)?)?;
     m.add_function(wrap_pyfunction!(config_set, m)?)?;
+    m.add_function(wrap_pyfunction!(set_worker_command, m)?)?;
+    m.add_function(wrap_pyfunction!(_serve_worker, m)?)?;
+    m.add_function(wrap_pyfunction!(running::set_progress, m)?)?;
     Ok(())
 }

@@ -9,6 +9,7 @@ mod convert;
 mod errors;
 mod functions;
 mod index;
+mod running;
 
 use pyo3::prelude::*;
 

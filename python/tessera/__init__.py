@@ -9,12 +9,34 @@ from __future__ import annotations
 
 import numpy as _np
 
+import os as _os
+import sys as _sys
+
 from . import _tessera
 from ._tessera import Array
-from . import config, random
+from . import config, diagnostics, random
+
+
+def _worker_command():
+    """How the processes scheduler starts a worker: this interpreter, told to
+    import this package from where it was imported (not re-running the
+    user's script, as a Rust binary's workers re-run the binary)."""
+    home = _os.path.dirname(_os.path.dirname(_os.path.abspath(__file__)))
+    line = (
+        f"import sys; sys.path.insert(0, {home!r}); "
+        "import tessera._tessera as t; t._serve_worker()"
+    )
+    return _sys.executable, ["-c", line]
+
+
+if _sys.executable:
+    try:
+        _tessera.set_worker_command(*_worker_command())
+    except ValueError:  # already set: this module was loaded twice in one process
+        pass
 
 __all__ = [
-    "Array", "config", "random", "ones", "zeros", "full", "empty", "arange", "linspace",
+    "Array", "config", "diagnostics", "random", "ones", "zeros", "full", "empty", "arange", "linspace",
     "from_array", "asarray", "from_zarr", "to_zarr", "store", "compute", "persist",
     "concatenate", "stack", "where",
 ]

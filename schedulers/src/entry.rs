@@ -9,11 +9,12 @@ use tessera_graph::{Key, TaskGraph};
 
 use crate::budget::{MemoryBudget, MemoryUsage, UNLIMITED};
 use crate::callbacks::{notify, Callbacks};
+use crate::cancel::Cancel;
 use crate::error::{Error, Result};
 use crate::Scheduler;
 
 /// What a run is asked to keep besides its graph: a memory budget (none:
-/// no limit) and the callbacks to call as it goes.
+/// no limit), the callbacks to call as it goes, and a flag that cancels it.
 ///
 /// ```
 /// use tessera_schedulers::{MemoryBudget, RunOptions};
@@ -27,6 +28,7 @@ use crate::Scheduler;
 pub struct RunOptions<'a> {
     budget: Option<&'a MemoryBudget>,
     callbacks: &'a [&'a dyn Callbacks],
+    cancel: Option<&'a Cancel>,
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -34,6 +36,7 @@ impl std::fmt::Debug for RunOptions<'_> {
         f.debug_struct("RunOptions")
             .field("budget", &self.budget)
             .field("callbacks", &self.callbacks.len())
+            .field("cancel", &self.cancel)
             .finish()
     }
 }
@@ -51,6 +54,12 @@ impl<'a> RunOptions<'a> {
         self
     }
 
+    /// Stop starting tasks once `cancel` is set (see [`Cancel`]).
+    pub fn with_cancel(mut self, cancel: &'a Cancel) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
     /// The budget to keep ([`MemoryBudget::unlimited`] when none was given).
     pub fn budget(&self) -> &'a MemoryBudget {
         self.budget.unwrap_or(&UNLIMITED)
@@ -64,11 +73,12 @@ impl<'a> RunOptions<'a> {
 
 /// A run as an executor sees it inside [`crate::Scheduler::execute`]: the
 /// budget to keep and the per-task callbacks, whose panics come back as this
-/// scheduler's error.
+/// scheduler's error, as does a cancellation.
 pub struct Execution<'a> {
     scheduler: &'a str,
     budget: &'a MemoryBudget,
     callbacks: &'a [&'a dyn Callbacks],
+    cancel: Option<&'a Cancel>,
 }
 
 impl Execution<'_> {
@@ -77,9 +87,23 @@ impl Execution<'_> {
         self.budget
     }
 
-    /// Tell the callbacks that `worker` begins the task `key`.
+    /// Tell the callbacks that `worker` begins the task `key`; an error
+    /// instead when the run was cancelled. (Every executor calls this before
+    /// each task, so a cancellation stops the run at its next task: checked
+    /// here once, not in each executor.)
     pub fn task_started(&self, key: &Key, worker: usize) -> Result<()> {
+        self.check_cancel()?;
         self.notify(|c| c.on_task_start(key, worker))
+    }
+
+    /// [`Error::Cancelled`] once the run's cancel flag is set.
+    fn check_cancel(&self) -> Result<()> {
+        match self.cancel {
+            Some(c) if c.is_cancelled() => Err(Error::Cancelled {
+                scheduler: self.scheduler.into(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     /// Tell the callbacks that `worker` finished the task `key` with `output`.
@@ -122,7 +146,9 @@ pub(crate) fn run<S: Scheduler + ?Sized>(
         scheduler: scheduler.name(),
         budget,
         callbacks: options.callbacks(),
+        cancel: options.cancel,
     };
+    execution.check_cancel()?;
     execution.notify(|c| c.on_start(graph.len()))?;
     let outcome = scheduler.execute(graph, &execution);
     let ended = execution.notify(|c| c.on_end(outcome.is_ok()));

@@ -43,6 +43,12 @@ pub enum Error {
         /// What went wrong and what to do.
         reason: String,
     },
+    /// The run was cancelled through its [`crate::Cancel`] flag.
+    #[error("scheduler {scheduler}: the computation was cancelled; no result was kept")]
+    Cancelled {
+        /// The scheduler's name.
+        scheduler: String,
+    },
     /// A task cannot fit in the memory budget even on its own.
     #[error("task {key} does not fit in the memory budget: {reason}")]
     OverBudget {

@@ -6,6 +6,7 @@
 
 mod budget;
 mod callbacks;
+mod cancel;
 mod entry;
 mod error;
 pub mod multiprocess;
@@ -20,6 +21,7 @@ use tessera_graph::TaskGraph;
 
 pub use budget::{task_footprint, MemoryBudget, MemoryUsage};
 pub use callbacks::Callbacks;
+pub use cancel::Cancel;
 pub use entry::{Execution, RunOptions};
 pub use error::{Error, Result};
 pub use multiprocess::Multiprocess;

@@ -45,7 +45,7 @@ use crate::entry::Execution;
 use crate::error::{Error, Result};
 use crate::Scheduler;
 
-pub use pool::WORKER_ARGS;
+pub use pool::{set_worker_command, WORKER_ARGS};
 pub use worker::{
     is_worker, on_error_source, on_trim, serve_if_worker, EncodeSource, Rebuild, WORKER_ENV,
 };

@@ -44,6 +44,39 @@ const STARTUP: Duration = Duration::from_secs(20);
 /// `__tessera_worker`", the test `tessera::worker_test!()` defines.
 pub const WORKER_ARGS: [&str; 4] = ["__tessera_worker", "--exact", "--nocapture", "--quiet"];
 
+/// The program and arguments workers are started with, when not this
+/// binary with [`WORKER_ARGS`] (see [`set_worker_command`]).
+static WORKER_COMMAND: std::sync::OnceLock<(std::path::PathBuf, Vec<String>)> =
+    std::sync::OnceLock::new();
+
+/// Start workers as `program args…` instead of this binary again: for a host
+/// whose executable does not serve as a worker — the Python interpreter,
+/// which would re-run the user's script. The command must end up calling
+/// the facade's `worker::init()` (it finds `TESSERA_WORKER` set). Set once,
+/// before the first pool starts; a second call is refused with the command
+/// already in use.
+pub fn set_worker_command(
+    program: impl Into<std::path::PathBuf>,
+    args: Vec<String>,
+) -> Result<(), String> {
+    let command = (program.into(), args);
+    WORKER_COMMAND.set(command).map_err(|_| {
+        let (p, a) = WORKER_COMMAND.get().cloned().unwrap_or_default();
+        format!("the worker command is already set to {} {a:?}", p.display())
+    })
+}
+
+/// The program and arguments a worker starts with.
+fn worker_command() -> Result<(std::path::PathBuf, Vec<String>), String> {
+    match WORKER_COMMAND.get() {
+        Some(command) => Ok(command.clone()),
+        None => Ok((
+            std::env::current_exe().map_err(|e| format!("cannot find the current binary: {e}"))?,
+            WORKER_ARGS.iter().map(|a| a.to_string()).collect(),
+        )),
+    }
+}
+
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0i32; 2];
     // SAFETY: fds has room for the two descriptors pipe2 writes.
@@ -55,15 +88,14 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 }
 
 fn spawn(w: usize, events: &Sender<Event>) -> Result<WorkerProc, String> {
-    let exe =
-        std::env::current_exe().map_err(|e| format!("cannot find the current binary: {e}"))?;
+    let (exe, args) = worker_command()?;
     let (read_end, write_end) = pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
     let raw_write = {
         use std::os::fd::AsRawFd;
         write_end.as_raw_fd()
     };
     let mut cmd = Command::new(&exe);
-    cmd.args(WORKER_ARGS)
+    cmd.args(&args)
         .env(WORKER_ENV, std::process::id().to_string())
         .stdin(Stdio::piped())
         // The worker's stdout is the user's (kernels may print); it goes to

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use tessera_chunk_core::Block;
 use tessera_graph::{Key, TaskGraph};
 
-use crate::{Callbacks, Error, RunOptions, Scheduler};
+use crate::{Callbacks, Cancel, Error, RunOptions, Scheduler};
 use graphs::task;
 use kernels::{Add, Broken, Const};
 
@@ -45,6 +45,7 @@ macro_rules! scheduler_kit {
             reports_kernel_panics_with_the_key,
             calls_callbacks,
             survives_panicking_callbacks,
+            stops_when_cancelled,
         ]);
     };
 }
@@ -224,5 +225,51 @@ pub fn survives_panicking_callbacks(s: &dyn Scheduler) {
         Err(e) => assert!(e.to_string().contains("progress bar exploded"), "{e}"),
         Ok(_) => panic!("{}: a panicking callback must fail the run", s.name()),
     }
+    computes_tree_sums(s);
+}
+
+/// Sets a cancel flag when the `n`th task finishes.
+struct CancelAfter<'a>(usize, AtomicUsize, &'a Cancel);
+
+impl Callbacks for CancelAfter<'_> {
+    fn on_task_finish(&self, _: &Key, _: usize, _: &Block) {
+        if self.1.fetch_add(1, Ordering::SeqCst) + 1 == self.0 {
+            self.2.cancel();
+        }
+    }
+}
+
+/// A cancelled run stops starting tasks and returns `Cancelled`, not a
+/// result; a flag set before the run starts nothing; the scheduler works afterwards.
+pub fn stops_when_cancelled(s: &dyn Scheduler) {
+    let g = tree_sum_graph(200);
+    let cancel = Cancel::new();
+    let cb = CancelAfter(5, AtomicUsize::new(0), &cancel);
+    let counting = Counting::default();
+    let callbacks: [&dyn Callbacks; 2] = [&cb, &counting];
+    let options = RunOptions::default()
+        .with_callbacks(&callbacks)
+        .with_cancel(&cancel);
+    match s.run(&g, &options) {
+        Err(Error::Cancelled { scheduler }) => assert_eq!(scheduler, s.name()),
+        Err(e) => panic!("{}: expected Cancelled, got {e}", s.name()),
+        Ok(_) => panic!("{}: a cancelled run must not return a result", s.name()),
+    }
+    let started = counting.started.load(Ordering::SeqCst);
+    assert!(
+        started < g.len(),
+        "{}: {started} of {} tasks started after the cancel",
+        s.name(),
+        g.len()
+    );
+    let early = Cancel::new();
+    early.cancel();
+    let counting = Counting::default();
+    let callbacks: [&dyn Callbacks; 1] = [&counting];
+    let options = RunOptions::default()
+        .with_callbacks(&callbacks)
+        .with_cancel(&early);
+    assert!(matches!(s.run(&g, &options), Err(Error::Cancelled { .. })));
+    assert_eq!(counting.started.load(Ordering::SeqCst), 0);
     computes_tree_sums(s);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the tessera Python package into the test venv (<workspace>/target/py-venv,
 # or the directory given as $1) with what its tests need: maturin, pytest,
-# hypothesis and the Array API suite's requirements. Rebuilds the package every
+# hypothesis and the Array API suite's requirements, and xarray (a real client). Rebuilds the package every
 # run (maturin through pip, release build) so the tests see the current source.
 set -euo pipefail
 
@@ -10,9 +10,9 @@ workspace="$(cd "$here/.." && pwd)"
 venv="${1:-$workspace/target/py-venv}"
 
 bash "$workspace/storage/tests/interop/setup-venv.sh" "$venv"
-"$venv/bin/python" -c 'import maturin, pytest, hypothesis, ndindex, pytest_jsonreport' 2>/dev/null ||
+"$venv/bin/python" -c 'import maturin, pytest, hypothesis, ndindex, pytest_jsonreport, xarray' 2>/dev/null ||
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "maturin==1.16.0" "pytest==9.2.0" "hypothesis==6.170.17" "ndindex==1.10.1" "pytest-json-report==1.5.0"
+        "maturin==1.16.0" "pytest==9.2.0" "hypothesis==6.170.17" "ndindex==1.10.1" "pytest-json-report==1.5.0" "xarray==2026.9.0"
 # --no-build-isolation: the venv's maturin builds it (no download per run; on PATH for pip).
 export PATH="$venv/bin:$PATH"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation \

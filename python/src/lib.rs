@@ -5,6 +5,7 @@
 //! exceptions; the Python package (`python/tessera/`) re-exports it.
 
 mod array;
+mod array_api;
 mod convert;
 mod errors;
 mod functions;
@@ -19,5 +20,6 @@ use pyo3::prelude::*;
 fn _tessera(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<array::Array>()?;
     functions::register(m)?;
+    array_api::register(m)?;
     Ok(())
 }

@@ -74,16 +74,27 @@ pub fn interruptible<R: Send>(
             let _ = tx.send(work(&options));
         });
         let mut interrupted = None;
+        let mut rx = rx;
         loop {
-            let got = py.detach(|| rx.recv_timeout(TICK));
+            // The receiver travels into the GIL-free closure and back (it is
+            // Send, not Sync, so it cannot be borrowed there).
+            let (got, back) = py.detach(move || (rx.recv_timeout(TICK), rx));
+            rx = back;
             let finished = !matches!(got, Err(RecvTimeoutError::Timeout));
             if let Some(report) = &report {
                 let done = counts.done.load(Ordering::SeqCst);
                 let total = counts.total.load(Ordering::SeqCst);
-                // A failing progress bar must not lose the result: it is reported
-                // as Python reports errors in callbacks it cannot raise from.
                 if let Err(e) = report.call1(py, (done, total, finished)) {
-                    e.write_unraisable(py, Some(report.bind(py)));
+                    if e.is_instance_of::<pyo3::exceptions::PyException>(py) {
+                        // A failing progress bar must not lose the result: it is
+                        // reported as Python reports errors it cannot raise.
+                        e.write_unraisable(py, Some(report.bind(py)));
+                    } else if interrupted.is_none() {
+                        // KeyboardInterrupt (a signal handler ran inside the
+                        // callback) or SystemExit: stop the run, as below.
+                        cancel.cancel();
+                        interrupted = Some(e);
+                    }
                 }
             }
             match got {

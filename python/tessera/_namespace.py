@@ -332,3 +332,139 @@ def imag(x, /):
 def reciprocal(x, /):
     """``1 / x`` (float64 for integers, float32 stays float32)."""
     return 1.0 / _arr(x)
+
+
+# Linear algebra, sorting, searching, sets and the remaining shape
+# functions: one line each over the extension module (`src/array_api.rs`).
+def matmul(x1, x2, /):
+    return _arr(x1) @ _arr(x2)
+
+
+tensordot = _tessera.tensordot
+vecdot = _tessera.vecdot
+searchsorted = _tessera.searchsorted
+take_along_axis = _tessera.take_along_axis
+tril = _tessera.tril
+triu = _tessera.triu
+tile = _tessera.tile
+unstack = _tessera.unstack
+nonzero = _tessera.nonzero
+unique_values = _tessera.unique_values
+unique_counts = _tessera.unique_counts
+unique_all = _tessera.unique_all
+
+
+def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None, chunks="auto"):
+    return _tessera.eye(n_rows, n_cols, k, dtype, chunks)
+
+
+def unique_inverse(x, /):
+    values, _, inverse, _ = unique_all(x)
+    return values, inverse
+
+
+def sort(x, /, *, axis=-1, descending=False, stable=True):
+    return _arr(x).sort(axis, descending, stable)
+
+
+def argsort(x, /, *, axis=-1, descending=False, stable=True):
+    return _arr(x).argsort(axis, descending, stable)
+
+
+def broadcast_to(x, /, shape):
+    return _tessera.broadcast_to(_arr(x), tuple(shape))
+
+
+def broadcast_arrays(*arrays):
+    """Every array broadcast to their common shape, each keeping its dtype."""
+    arrays = [_arr(a) for a in arrays]
+    shape = _np.broadcast_shapes(*(a.shape for a in arrays))
+    return [broadcast_to(a, shape) for a in arrays]
+
+
+def meshgrid(*arrays, indexing="xy"):
+    """Coordinate arrays from 1-d arrays (``"xy"``: Cartesian, ``"ij"``: matrix)."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"indexing={indexing!r}; use 'xy' or 'ij'")
+    arrays = [_arr(a) for a in arrays]
+    for a in arrays:
+        if a.ndim != 1:
+            raise ValueError(f"meshgrid takes 1-d arrays, got one of shape {a.shape}")
+    shape = [a.shape[0] for a in arrays]
+    if indexing == "xy" and len(arrays) > 1:
+        shape[0], shape[1] = shape[1], shape[0]
+    out = []
+    for i, a in enumerate(arrays):
+        place = i
+        if indexing == "xy" and len(arrays) > 1 and i < 2:
+            place = 1 - i
+        view = [1] * len(arrays)
+        view[place] = a.shape[0]
+        out.append(broadcast_to(a.reshape(tuple(view)), tuple(shape)))
+    return out
+
+
+def take(x, indices, /, *, axis=None):
+    return _arr(x).take(list(_np.asarray(indices).reshape(-1)), axis)
+
+
+def flip(x, /, *, axis=None):
+    return _arr(x).flip(axis)
+
+
+def moveaxis(x, source, destination, /):
+    return _arr(x).moveaxis(source, destination)
+
+
+def repeat(x, repeats, /, *, axis=None):
+    if not isinstance(repeats, int):
+        raise TypeError("repeat takes one repeat count for now (an int), not an array of counts")
+    return _arr(x).repeat(repeats, axis)
+
+
+def roll(x, /, shift, *, axis=None):
+    return _arr(x).roll(shift, axis)
+
+
+def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
+    if prepend is not None or append is not None:
+        x = concat([a for a in (prepend, x, append) if a is not None], axis=axis)
+    return _arr(x).diff(n, axis)
+
+
+# NumPy ufuncs called on tessera arrays (``np.sin(x)``, ``a_numpy @ x``,
+# ``np.add(x, 1)``) stay lazy, as with Dask: ``Array.__array_ufunc__`` lands
+# here. A ufunc or keyword tessera lacks computes the arrays and lets NumPy
+# do it (what ``__array__`` alone would give).
+_UFUNC_BINARY = {
+    "add": add, "subtract": subtract, "multiply": multiply, "divide": divide,
+    "true_divide": divide, "power": pow, "floor_divide": floor_divide,
+    "remainder": remainder, "matmul": matmul, "equal": equal, "not_equal": not_equal,
+    "less": less, "less_equal": less_equal, "greater": greater,
+    "greater_equal": greater_equal, "maximum": maximum, "minimum": minimum,
+    "arctan2": atan2, "hypot": hypot, "copysign": copysign, "logaddexp": logaddexp,
+    "nextafter": nextafter, "bitwise_and": bitwise_and, "bitwise_or": bitwise_or,
+    "bitwise_xor": bitwise_xor, "left_shift": bitwise_left_shift,
+    "right_shift": bitwise_right_shift, "logical_and": logical_and,
+    "logical_or": logical_or, "logical_xor": logical_xor,
+}
+_UFUNC_UNARY = {"absolute": abs, "negative": negative, "positive": positive,
+                "invert": bitwise_invert, "conjugate": conj}
+
+
+def _array_ufunc(ufunc, method, inputs, kwargs):
+    extra = {k: v for k, v in kwargs.items() if v is not None}
+    name = ufunc.__name__
+    if method == "__call__" and not extra:
+        if ufunc.nin == 2 and name in _UFUNC_BINARY:
+            return _UFUNC_BINARY[name](*inputs)
+        if ufunc.nin == 1:
+            if name in _UFUNC_UNARY:
+                return _UFUNC_UNARY[name](inputs[0])
+            try:
+                return _arr(inputs[0])._ufunc(name)
+            except ValueError as e:
+                if "no elementwise function" not in str(e):
+                    raise
+    plain = [_np.asarray(i) if isinstance(i, Array) else i for i in inputs]
+    return getattr(ufunc, method)(*plain, **kwargs)

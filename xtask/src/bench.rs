@@ -61,6 +61,8 @@ pub struct BenchArgs {
     pub scheduler: String,
     /// Also run Dask.
     pub compare_dask: bool,
+    /// Also run the Python package's runner.
+    pub python: bool,
     /// Runs per workload and engine.
     pub runs: usize,
     /// Where to append every run as a JSON line.
@@ -139,6 +141,28 @@ fn prepare_zarr_data(dask_dir: &Path, quick: bool) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The test venv's python with the package built from this source
+/// (`python/setup-venv.sh`, as `cargo xtask test` does).
+fn package_python() -> Result<PathBuf, String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../python/setup-venv.sh");
+    let status = Command::new("bash")
+        .arg(&script)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    if !status.success() {
+        return Err(format!("{} failed", script.display()));
+    }
+    Ok(target_dir().join("py-venv/bin/python"))
+}
+
+/// The Python package's workload runner.
+fn python_runner() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../python/bench/workload.py")
+}
+
+/// Exit status of the Python runner for a workload it does not have (map_overlap, W7).
+const NOT_IN_PYTHON: i32 = 2;
 
 fn json_line(out: &[u8]) -> Option<Value> {
     String::from_utf8_lossy(out)
@@ -262,6 +286,11 @@ pub fn run(args: &BenchArgs) -> Result<bool, String> {
         ),
         None => None,
     };
+    let package = if args.python {
+        Some(package_python()?)
+    } else {
+        None
+    };
     let mut results: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
     let mut notes = Vec::new();
     for w in &workloads {
@@ -287,7 +316,20 @@ pub fn run(args: &BenchArgs) -> Result<bool, String> {
                 }
                 runs.push(("dask", d));
             }
+            if let Some(py) = &package {
+                let mut p = Command::new(py);
+                p.arg(python_runner()).arg(w);
+                p.arg("--scheduler").arg(&args.scheduler);
+                p.arg("--data-dir").arg(target_dir().join("dask-data"));
+                if args.quick {
+                    p.arg("--quick");
+                }
+                runs.push(("python", p));
+            }
             for (engine, mut cmd) in runs {
+                if engine == "python" && !python_has(&mut cmd)? {
+                    continue;
+                }
                 match run_one(&mut cmd, engine, w) {
                     Ok(v) => {
                         if let Some(f) = sink.as_mut() {
@@ -321,6 +363,12 @@ pub fn run(args: &BenchArgs) -> Result<bool, String> {
             }
             None => {}
         }
+        // The Python runner's results must meet the expectation too.
+        if let Some(p) = results.get(&(w.clone(), "python".into())) {
+            if let Err(e) = verdict(w, p, None) {
+                problems.push(format!("(python) {e}"));
+            }
+        }
         if python.is_some() && d.is_none() {
             problems.push(format!("{w}: no Dask run completed"));
         }
@@ -331,20 +379,46 @@ pub fn run(args: &BenchArgs) -> Result<bool, String> {
     Ok(problems.is_empty())
 }
 
+/// Whether the Python runner has the workload `cmd` names (asked with
+/// `--has`, so a workload it lacks is skipped, and a crash is still a crash).
+fn python_has(cmd: &mut Command) -> Result<bool, String> {
+    let mut probe = Command::new(cmd.get_program());
+    probe.args(cmd.get_args()).arg("--has");
+    let status = probe
+        .status()
+        .map_err(|e| format!("cannot start the Python runner: {e}"))?;
+    Ok(status.code() != Some(NOT_IN_PYTHON))
+}
+
 fn field(v: &[Value], key: &str) -> Option<f64> {
     median(v.iter().filter_map(|r| r[key].as_f64()).collect())
 }
 
 fn print_table(workloads: &[String], results: &BTreeMap<(String, String), Vec<Value>>) {
     println!(
-        "{:<24} {:>10} {:>10} {:>8} {:>10} {:>10} {:>7}",
-        "workload", "tessera s", "dask s", "ratio", "t RSS MiB", "d RSS MiB", "agree"
+        "{:<24} {:>10} {:>10} {:>8} {:>10} {:>10} {:>7} {:>10} {:>8}",
+        "workload",
+        "tessera s",
+        "dask s",
+        "ratio",
+        "t RSS MiB",
+        "d RSS MiB",
+        "agree",
+        "python s",
+        "py/rust"
     );
     for w in workloads {
         let t = results.get(&(w.clone(), "tessera".into()));
         let d = results.get(&(w.clone(), "dask".into()));
         let ts = t.and_then(|v| field(v, "seconds"));
         let ds = d.and_then(|v| field(v, "seconds"));
+        let p = results.get(&(w.clone(), "python".into()));
+        let ps = p.and_then(|v| field(v, "seconds"));
+        // The Python layer's cost: its time over the Rust runner's.
+        let overhead = match (ps, ts) {
+            (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+            _ => "-".into(),
+        };
         let fmt = |x: Option<f64>, p: usize| x.map_or("-".to_string(), |x| format!("{x:.p$}"));
         let ratio = match (ts, ds) {
             (Some(a), Some(b)) if a > 0.0 => format!("{:.1}x", b / a),
@@ -359,14 +433,16 @@ fn print_table(workloads: &[String], results: &BTreeMap<(String, String), Vec<Va
             _ => "-",
         };
         println!(
-            "{:<24} {:>10} {:>10} {:>8} {:>10} {:>10} {:>7}",
+            "{:<24} {:>10} {:>10} {:>8} {:>10} {:>10} {:>7} {:>10} {:>8}",
             w,
             fmt(ts, 3),
             fmt(ds, 3),
             ratio,
             fmt(t.and_then(|v| field(v, "peak_rss_mib")), 0),
             fmt(d.and_then(|v| field(v, "peak_rss_mib")), 0),
-            agreement
+            agreement,
+            fmt(ps, 3),
+            overhead
         );
         if w == "overhead" {
             println!(

@@ -44,6 +44,10 @@ enum Command {
         /// Also run Dask's reference scripts, interleaved.
         #[arg(long)]
         compare_dask: bool,
+        /// Also run the workloads through the Python package
+        /// (`python/bench/workload.py`, in the test venv it builds), interleaved.
+        #[arg(long)]
+        python: bool,
         /// Runs per workload and engine (the table shows medians).
         #[arg(long, default_value_t = 1)]
         runs: usize,
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
             full: _,
             scheduler,
             compare_dask,
+            python,
             runs,
             json,
             dask_dir,
@@ -81,6 +86,7 @@ fn main() -> ExitCode {
                 quick,
                 scheduler,
                 compare_dask,
+                python,
                 runs: runs.max(1),
                 json,
                 workloads,

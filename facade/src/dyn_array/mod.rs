@@ -12,6 +12,7 @@
 //!   (NumPy promotion), scalars, casts, joins;
 //! - `compute.rs`: computing and persisting, alone or several at once.
 
+mod array_api;
 mod compute;
 mod ops;
 mod typed;

@@ -15,6 +15,11 @@ bash "$workspace/storage/tests/interop/setup-venv.sh" "$venv"
         "maturin==1.16.0" "pytest==9.2.0" "hypothesis==6.170.17" "ndindex==1.10.1" "pytest-json-report==1.5.0" "xarray==2026.9.0"
 # --no-build-isolation: the venv's maturin builds it (no download per run; on PATH for pip).
 export PATH="$venv/bin:$PATH"
+# With the system libhdf5 (pkg-config finds it; storage/tests/interop/setup-system.sh
+# installs it), the package gets `tessera.from_hdf5`; without it, it builds on Rust alone.
+if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists hdf5; then
+    export MATURIN_PEP517_ARGS="--features hdf5"
+fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation \
     --force-reinstall --no-deps "$here"
 "$venv/bin/python" -c 'import tessera; print("tessera for Python ready:", tessera.__file__)'

@@ -13,9 +13,8 @@ use crate::array::Array;
 use crate::error::Result;
 
 impl<T: Element> Array<T> {
-    /// The dot product of vectors along `axis` (Array API `vecdot`; the
-    /// conjugate of `self` is itself for the real dtypes tessera computes
-    /// with: complex arithmetic is not supported yet). The two arrays
+    /// The dot product of vectors along `axis` (Array API `vecdot`:
+    /// `sum(conj(self) * other)`, so complex vectors are conjugated first). The two arrays
     /// broadcast on the other axes; `axis` counts in the broadcast shape and
     /// must have the same length in both.
     ///
@@ -95,7 +94,12 @@ fn vecdot(a: &Expr, b: &Expr, axis: i64) -> Result<Expr> {
         }
         .into());
     }
-    let product = elementwise::binary(BinaryOp::Mul, a, b)?;
+    // The standard's vecdot conjugates the first operand (x1ᴴ x2).
+    let a = match a.dtype().kind() {
+        'c' => elementwise::complex_part(elementwise::kernels::Part::Conj, a)?,
+        _ => a.clone(),
+    };
+    let product = elementwise::binary(BinaryOp::Mul, &a, b)?;
     let opts = ReduceOptions {
         axes: Some(vec![ax as i64]),
         keepdims: false,

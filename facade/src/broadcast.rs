@@ -6,6 +6,7 @@ use tessera_chunk_core::Element;
 use tessera_ops::{reshape, Expr};
 
 use crate::array::Array;
+use crate::dyn_array::DynArray;
 use crate::error::{Error, Result};
 use crate::shape::IntoShape;
 
@@ -92,4 +93,55 @@ pub fn meshgrid<T: Element>(arrays: &[&Array<T>], indexing: Indexing) -> Vec<Arr
     many(arrays, "meshgrid", |x| {
         reshape::meshgrid(x, indexing == Indexing::Ij)
     })
+}
+
+/// `many` for arrays of run-time dtypes: each output keeps its input's dtype.
+fn many_dyn(
+    arrays: &[&DynArray],
+    op: &str,
+    f: impl FnOnce(&[Expr]) -> std::result::Result<Vec<Expr>, tessera_ops::Error>,
+) -> Vec<DynArray> {
+    let exprs = match arrays
+        .iter()
+        .map(|a| a.expr().cloned())
+        .collect::<Result<Vec<_>>>()
+    {
+        Ok(e) => e,
+        Err(e) => return arrays.iter().map(|_| DynArray::failed(e.clone())).collect(),
+    };
+    let refs: Vec<&Expr> = exprs.iter().collect();
+    match f(&exprs) {
+        Ok(out) => out
+            .into_iter()
+            .map(|e| DynArray::built(op, &refs, Ok(e)))
+            .collect(),
+        Err(e) => {
+            let failed = DynArray::built(op, &refs, Err(Error::from(e)));
+            arrays.iter().map(|_| failed.clone()).collect()
+        }
+    }
+}
+
+impl DynArray {
+    /// Arrays of any dtypes broadcast against each other (the Array API's
+    /// `broadcast_arrays`): each keeps its own dtype.
+    ///
+    /// ```
+    /// let a = tessera::DynArray::from(tessera::ones::<f32>([3, 1], 2));
+    /// let b = tessera::DynArray::from(tessera::ones::<i8>(4, 3));
+    /// let out = tessera::DynArray::broadcast_arrays(&[&a, &b]);
+    /// assert_eq!((out[0].shape(), out[1].shape()), (vec![3, 4], vec![3, 4]));
+    /// assert_eq!(out[1].dtype(), tessera::DType::I8);
+    /// ```
+    pub fn broadcast_arrays(arrays: &[&DynArray]) -> Vec<DynArray> {
+        many_dyn(arrays, "broadcast_arrays", reshape::broadcast_arrays)
+    }
+
+    /// Coordinate grids from 1-d arrays of any dtypes (`meshgrid`); each
+    /// grid keeps its input's dtype.
+    pub fn meshgrid(arrays: &[&DynArray], indexing: Indexing) -> Vec<DynArray> {
+        many_dyn(arrays, "meshgrid", |x| {
+            reshape::meshgrid(x, indexing == Indexing::Ij)
+        })
+    }
 }

@@ -1,13 +1,14 @@
 //! Matrix products: `matmul`, `dot` and `tensordot`, built as Dask builds
 //! them (aligned block products, then a tree sum over the contracted blocks).
 
-use tessera_ops::{linalg, Numeric};
+use tessera_chunk_core::Element;
+use tessera_ops::linalg;
 
 use crate::array::Array;
 
 pub use tessera_ops::linalg::TensorAxes;
 
-impl<T: Numeric> Array<T> {
+impl<T: Element> Array<T> {
     /// Matrix product `self @ other` for 1-d and 2-d arrays, as NumPy's `matmul`;
     /// integers give `i64`/`u64` (Dask's sum dtype), floats keep their type.
     ///
@@ -18,13 +19,13 @@ impl<T: Numeric> Array<T> {
     /// assert_eq!(z.shape(), vec![4, 5]);
     /// assert_eq!(z.compute().unwrap()[[3, 4]], 6.0);
     /// ```
-    pub fn matmul(&self, other: &Array<T>) -> Array<T::Acc> {
+    pub fn matmul(&self, other: &Array<T>) -> Array<T::Sum> {
         self.then2(other, "matmul", |a, b| Ok(linalg::matmul(a, b)?))
     }
 
     /// NumPy's `dot`: the last axis of `self` with the second-to-last of `other`
     /// (its only axis when 1-d).
-    pub fn dot(&self, other: &Array<T>) -> Array<T::Acc> {
+    pub fn dot(&self, other: &Array<T>) -> Array<T::Sum> {
         self.then2(other, "dot", |a, b| Ok(linalg::dot(a, b)?))
     }
 }
@@ -39,11 +40,11 @@ impl<T: Numeric> Array<T> {
 /// assert_eq!(c.shape(), vec![5, 2]);
 /// assert_eq!(c.compute().unwrap()[[0, 0]], 12.0);
 /// ```
-pub fn tensordot<T: Numeric>(
+pub fn tensordot<T: Element>(
     a: &Array<T>,
     b: &Array<T>,
     axes: impl Into<TensorAxes>,
-) -> Array<T::Acc> {
+) -> Array<T::Sum> {
     let axes = axes.into();
     a.then2(b, "tensordot", |a, b| {
         Ok(linalg::tensordot(a, b, &axes, None)?)

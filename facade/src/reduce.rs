@@ -8,7 +8,8 @@
 //! (`axes([0, 2]).keepdims()`, `ddof(1)`, `axis(1).split_every(4)`).
 //! Result dtypes are NumPy's: sums of integers in `i64`/`u64` (`T::Sum`),
 //! means, variances and standard deviations of `f32` in `f32` and of
-//! everything else in `f64` (`T::Float`).
+//! everything else in `f64` (`T::Float`); complex means stay complex, their
+//! variances and standard deviations are real.
 
 use ndarray::Array1;
 use tessera_chunk_core::Element;
@@ -55,10 +56,11 @@ impl<T: Element> Array<T> {
         prod, prod_with, "prod", T::Sum, |r| ReduceOp::Prod;
         /// Mean (`x.mean()`): `f32` stays `f32`, everything else is `f64`.
         mean, mean_with, "mean", T::Float, |r| ReduceOp::Mean;
-        /// Variance (`x.var()`), with `ddof` from [`Reduce::ddof`] (default 0).
-        var, var_with, "var", T::Float, |r| ReduceOp::Var { ddof: r.ddof };
+        /// Variance (`x.var()`), with `ddof` from [`Reduce::ddof`] (default 0);
+        /// of complex arrays real (the mean of `|z - mean|²`), as NumPy's.
+        var, var_with, "var", <T::Float as Element>::Real, |r| ReduceOp::Var { ddof: r.ddof };
         /// Standard deviation (`x.std()`), with `ddof` from [`Reduce::ddof`] (default 0).
-        std, std_with, "std", T::Float, |r| ReduceOp::Std { ddof: r.ddof };
+        std, std_with, "std", <T::Float as Element>::Real, |r| ReduceOp::Std { ddof: r.ddof };
         /// Minimum (`x.min()`).
         min, min_with, "min", T, |r| ReduceOp::Min;
         /// Maximum (`x.max()`).

@@ -161,11 +161,58 @@ fn sort_of_a_large_axis_in_many_chunks() {
     }
 }
 
-#[test]
-fn sort_of_complex_is_a_typed_error() {
-    let x = tessera::zeros::<tessera::chunk_core::num_complex::Complex<f64>>(4, 2);
-    let err = x.sort(0, false).check().unwrap_err().to_string();
-    assert!(err.contains("no order"), "{err}");
+/// NumPy's complex order: `[R + Rj, R + nanj, nan + Rj, nan + nanj]`, each
+/// group lexicographic on its non-NaN parts.
+fn complex_cmp(a: C, b: C) -> Ordering {
+    // 0: no NaN; 1: R + nanj; 2: nan + Rj; 3: nan + nanj.
+    let group = |z: C| u8::from(z.re.is_nan()) * 2 + u8::from(z.im.is_nan());
+    let key = |z: C| match group(z) {
+        0 => (z.re, z.im),
+        1 => (z.re, 0.0),
+        2 => (z.im, 0.0),
+        _ => (0.0, 0.0),
+    };
+    group(a).cmp(&group(b)).then_with(|| {
+        let (ka, kb) = (key(a), key(b));
+        ka.0.partial_cmp(&kb.0)
+            .unwrap()
+            .then(ka.1.partial_cmp(&kb.1).unwrap())
+    })
+}
+
+type C = tessera::chunk_core::num_complex::Complex<f64>;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn complex_sort_is_numpys_lexicographic_order(
+        n in 0usize..40,
+        cut in 1usize..9,
+        seed in any::<u64>(),
+        descending in any::<bool>(),
+    ) {
+        let part = |r: u64| match r % 6 { 0 => f64::NAN, 1 => -0.0, k => k as f64 - 3.0 };
+        let d = common::seeded(&[n], seed, |r| C::new(part(r), part(r / 6)));
+        let x = tessera::from_array(d.clone(), cut);
+        let (sorted, order) = (x.sort(0, descending), x.argsort(0, descending));
+        let mut idx: Vec<usize> = (0..n).collect();
+        idx.sort_by(|&i, &j| {
+            let o = complex_cmp(d[[i]], d[[j]]);
+            if descending { o.reverse() } else { o }
+        });
+        for s in schedulers() {
+            let opts = Compute::new().scheduler(s.as_ref());
+            let (got, pos) = tessera::compute_with((&sorted, &order), &opts).unwrap();
+            let pos: Vec<usize> = pos.iter().map(|&p| p as usize).collect();
+            prop_assert_eq!(&pos, &idx);
+            for (g, &i) in got.iter().zip(&idx) {
+                let w = d[[i]];
+                let bits = |x: f64, y: f64| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan());
+                prop_assert!(bits(g.re, w.re) && bits(g.im, w.im), "{} vs {}", g, w);
+            }
+        }
+    }
 }
 
 #[test]

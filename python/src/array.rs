@@ -316,7 +316,7 @@ impl Array {
 
     /// Compute to a NumPy array, releasing the GIL while the graph runs
     /// (Ctrl-C cancels it; see `running`).
-    fn compute<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    pub(crate) fn compute<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let x = &self.inner;
         let block = running::interruptible(py, |options| x.compute_with(options))?;
         convert::to_numpy(py, block)

@@ -75,6 +75,23 @@ impl Array {
         Ok(f.call1((ufunc, method, inputs, kwargs))?.unbind())
     }
 
+    /// DLPack export (`np.from_dlpack(x)`, `torch.from_dlpack(x)`): the
+    /// array is computed and its NumPy result exported.
+    #[pyo3(signature = (**kwargs))]
+    fn __dlpack__(
+        &self,
+        py: Python<'_>,
+        kwargs: Option<&Bound<'_, pyo3::types::PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let a = self.compute(py)?;
+        Ok(a.call_method("__dlpack__", (), kwargs)?.unbind())
+    }
+
+    /// DLPack's device of the exported array: the CPU (`(1, 0)`).
+    fn __dlpack_device__(&self) -> (i32, i32) {
+        (1, 0)
+    }
+
     /// The last two axes swapped (the Array API's `x.mT`).
     #[getter(mT)]
     fn m_t(&self) -> PyResult<Array> {

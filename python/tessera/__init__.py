@@ -37,7 +37,7 @@ if _sys.executable:
 
 __all__ = [
     "Array", "config", "diagnostics", "random", "ones", "zeros", "full", "empty", "arange", "linspace",
-    "from_array", "asarray", "from_zarr", "to_zarr", "store", "compute", "persist",
+    "from_array", "from_dlpack", "asarray", "from_zarr", "to_zarr", "store", "compute", "persist",
     "concatenate", "stack", "where",
 ]
 
@@ -88,6 +88,14 @@ def from_array(x, chunks="auto"):
     if not a.dtype.isnative:
         a = a.astype(a.dtype.newbyteorder("="))
     return _tessera.from_numpy(a, _chunks_arg(chunks))
+
+
+def from_dlpack(x, /, *, device=None, copy=None):
+    """The Array API's ``from_dlpack``: a one-chunk lazy array over any
+    DLPack producer (NumPy, PyTorch on the CPU, another tessera array)."""
+    if device not in (None, "cpu"):
+        raise ValueError(f"tessera arrays live on the CPU; device={device!r} is not one")
+    return from_array(_np.from_dlpack(x, copy=copy), chunks=-1)
 
 
 def asarray(x, dtype=None, device=None, copy=None, chunks="auto"):

@@ -237,7 +237,8 @@ pub fn unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
 
 /// The unary operations complex arrays have (NumPy's): math in the same
 /// dtype, `abs` in the real dtype of the same width, the IEEE predicates in
-/// bool; ordering-based ones (`floor`, `sign`, `signbit`…) are refused.
+/// bool, `sign` as `z / |z|` (the Array API's); ordering-based ones
+/// (`floor`, `signbit`…) are refused.
 fn complex_unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
     use UnaryOp::*;
     let dtype = a.dtype();
@@ -245,8 +246,8 @@ fn complex_unary(op: UnaryOp, a: &Expr) -> Result<Expr> {
         Abs if dtype == DType::Complex64 => DType::F32,
         Abs => DType::F64,
         IsNan | IsInf | IsFinite => DType::Bool,
-        Neg | Positive | Square | Sqrt | Exp | Log | Sin | Cos | Tan | Sinh | Cosh | Tanh
-        | Asin | Acos | Atan | Asinh | Acosh | Atanh => dtype,
+        Neg | Positive | Square | Sqrt | Exp | Log | Log1p | Expm1 | Log2 | Log10 | Sign | Sin
+        | Cos | Tan | Sinh | Cosh | Tanh | Asin | Acos | Atan | Asinh | Acosh | Atanh => dtype,
         other => return Err(unsupported(
             other.label(),
             dtype,

@@ -133,15 +133,8 @@ fn resolve_axes(
 }
 
 /// The dtype of the products and of the result (Dask's tensordot: the sum dtype of the promoted dtype).
-fn product_dtype(op: &str, a: DType, b: DType) -> Result<DType> {
-    let promoted = result_type(a, b);
-    if promoted.kind() == 'c' {
-        return Err(invalid(
-            op,
-            format!("{promoted} operands are not supported yet; cast to a real dtype"),
-        ));
-    }
-    Ok(sum_dtype(promoted))
+fn product_dtype(a: DType, b: DType) -> DType {
+    sum_dtype(result_type(a, b))
 }
 
 /// `x` with `axes` rechunked to `wanted` (other axes kept).
@@ -174,7 +167,7 @@ fn contraction(
     split_every: Option<usize>,
 ) -> Result<Expr> {
     let (left, right) = resolve_axes(label, a, b, axes)?;
-    let dtype = product_dtype(label, a.dtype(), b.dtype())?;
+    let dtype = product_dtype(a.dtype(), b.dtype());
     let (a, b) = (astype(a, dtype)?, astype(b, dtype)?);
     // Dask's unify_chunks on the shared (contracted) indices: the common refinement of both chunkings.
     let unified = left

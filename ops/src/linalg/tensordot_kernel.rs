@@ -3,7 +3,7 @@
 //! a tree sum over the contracted-block axes finishes the contraction.
 //!
 //! Floats go through ndarray's `dot` (matrixmultiply's packed, vectorised
-//! GEMM); 64-bit integers through an exact loop that wraps on overflow as
+//! GEMM, complex too); 64-bit integers through an exact loop that wraps on overflow as
 //! NumPy does.
 
 use ndarray::{Array2, ArrayD, ArrayView2, ArrayViewD, IxDyn, Order, Zip};
@@ -30,6 +30,21 @@ impl MatElement for f32 {
         a.dot(&b)
     }
 }
+
+/// Complex products go through ndarray's `dot` too (matrixmultiply's
+/// complex GEMM).
+macro_rules! complex_matmul {
+    ($t:ty) => {
+        impl MatElement for tessera_chunk_core::num_complex::Complex<$t> {
+            fn matmul(a: ArrayView2<'_, Self>, b: ArrayView2<'_, Self>) -> Array2<Self> {
+                a.dot(&b)
+            }
+        }
+    };
+}
+
+complex_matmul!(f32);
+complex_matmul!(f64);
 
 /// tessera's schedulers run one block product per worker; OpenBLAS threads
 /// on top of them oversubscribe the cores (measured: up to 2x slower on W6
@@ -163,8 +178,14 @@ impl Kernel for TensordotBlock {
             (Block::F32(_), Block::F32(_)) => self.typed::<f32>(a, b),
             (Block::I64(_), Block::I64(_)) => self.typed::<i64>(a, b),
             (Block::U64(_), Block::U64(_)) => self.typed::<u64>(a, b),
+            (Block::Complex128(_), Block::Complex128(_)) => {
+                self.typed::<tessera_chunk_core::num_complex::Complex<f64>>(a, b)
+            }
+            (Block::Complex64(_), Block::Complex64(_)) => {
+                self.typed::<tessera_chunk_core::num_complex::Complex<f32>>(a, b)
+            }
             _ => Err(KernelError::new(format!(
-                "block products take two float64, float32, int64 or uint64 blocks, got {} and {}",
+                "block products take two blocks of one of float64, float32, int64, uint64, complex128 or complex64, got {} and {}",
                 a.dtype(),
                 b.dtype()
             ))),

@@ -127,15 +127,24 @@ pub(crate) fn level_chunks(
 pub fn reduce(x: &Expr, op: ReduceOp, opts: &ReduceOptions) -> Result<Expr> {
     let axes = reduction_axes(opts.axes.as_deref(), x.ndim())?;
     let shape = x.shape();
-    if x.dtype().kind() == 'c' && !matches!(op, ReduceOp::Sum | ReduceOp::Prod) {
-        return Err(Error::UnsupportedDType {
-            op: op.labels().2.into(),
-            dtype: x.dtype(),
-            reason: format!(
-                "only sum and prod of {} arrays are supported yet; cast to a real dtype",
-                x.dtype()
-            ),
-        });
+    if x.dtype().kind() == 'c' {
+        match op {
+            ReduceOp::Sum | ReduceOp::Prod => {}
+            ReduceOp::Mean | ReduceOp::Var { .. } | ReduceOp::Std { .. } => {
+                return complex_moment(x, op, &axes, opts)
+            }
+            _ => {
+                return Err(Error::UnsupportedDType {
+                    op: op.labels().2.into(),
+                    dtype: x.dtype(),
+                    reason: format!(
+                        "{} arrays have sum, prod, mean, var and std (they are not ordered); \
+                         reduce their real and imag parts instead",
+                        x.dtype()
+                    ),
+                })
+            }
+        }
     }
     if op.needs_elements() && axes.iter().any(|&ax| shape[ax] == 0) {
         return Err(Error::InvalidArgument {
@@ -179,6 +188,38 @@ pub fn reduce(x: &Expr, op: ReduceOp, opts: &ReduceOptions) -> Result<Expr> {
             input_dtype: x.dtype(),
         }),
     )
+}
+
+/// Mean, variance and standard deviation of a complex array, as NumPy
+/// defines them: the mean is the complex sum over the element count; the
+/// variance is the mean of `|z - mean|²`, which is exactly `var(re) +
+/// var(im)`, so it reuses the real moment reductions (stable, one pass each)
+/// and is real, as NumPy's (float32 for complex64).
+fn complex_moment(x: &Expr, op: ReduceOp, axes: &[usize], opts: &ReduceOptions) -> Result<Expr> {
+    use crate::elementwise::kernels::Part;
+    use crate::elementwise::layers::{binary, binary_scalar, complex_part, unary};
+    match op {
+        ReduceOp::Mean => {
+            let total = reduce(x, ReduceOp::Sum, opts)?;
+            let n: usize = axes.iter().map(|&ax| x.shape()[ax]).product();
+            // An empty slice divides by zero and gives NaN, as NumPy's mean.
+            binary_scalar(
+                crate::BinaryOp::Div,
+                &total,
+                crate::Scalar::Float(n as f64),
+                false,
+            )
+        }
+        ReduceOp::Var { ddof } | ReduceOp::Std { ddof } => {
+            let var = |part| reduce(&complex_part(part, x)?, ReduceOp::Var { ddof }, opts);
+            let total = binary(crate::BinaryOp::Add, &var(Part::Real)?, &var(Part::Imag)?)?;
+            match op {
+                ReduceOp::Std { .. } => unary(crate::UnaryOp::Sqrt, &total),
+                _ => Ok(total),
+            }
+        }
+        _ => unreachable!("complex_moment is called for mean, var and std only"),
+    }
 }
 
 /// The combine and aggregate levels above a chunk layer: what every tree

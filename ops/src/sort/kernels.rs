@@ -4,16 +4,10 @@
 
 use ndarray::{ArcArray, ArrayD, ArrayView1, Axis, IxDyn};
 use serde::{Deserialize, Serialize};
-use tessera_chunk_core::{with_real_block, Block, Element};
+use tessera_chunk_core::{with_block, Block, Element};
 use tessera_graph::{Kernel, KernelError};
 
-use crate::sort::order::{ascending, merge, order, split, Run};
-
-fn no_complex(what: &str) -> KernelError {
-    KernelError::new(format!(
-        "{what}: complex values have no order; sort their real parts instead"
-    ))
-}
+use crate::sort::order::{ascending, merge, order, split, Run, SortKey};
 
 fn check_axis(what: &str, axis: usize, shape: &[usize]) -> Result<(), KernelError> {
     if axis >= shape.len() {
@@ -55,11 +49,11 @@ impl Kernel for SortChunk {
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [a] = crate::kernel::exactly(self.id(), inputs)?;
         check_axis("sort", self.by.axis, a.shape())?;
-        with_real_block!(a, x => Ok(sort_block(x, self)), complex => Err(no_complex("sort")))
+        with_block!(a, x => Ok(sort_block(x, self)))
     }
 }
 
-fn sort_block<T: Element + PartialOrd>(x: &ArcArray<T, IxDyn>, k: &SortChunk) -> Block {
+fn sort_block<T: Element + SortKey>(x: &ArcArray<T, IxDyn>, k: &SortChunk) -> Block {
     let cmp = order::<T>(k.by.descending);
     let axis = Axis(k.by.axis);
     if !k.by.indices {
@@ -113,7 +107,7 @@ impl Kernel for MergeSorted {
         for b in values {
             check_axis("sort", self.by.axis, b.shape())?;
         }
-        with_real_block!(&values[0], _x => merge_block(_x, values, positions, self), complex => Err(no_complex("sort")))
+        with_block!(&values[0], _x => merge_block(_x, values, positions, self))
     }
 }
 
@@ -127,7 +121,7 @@ fn typed<T: Element>(blocks: &[Block]) -> Result<Vec<&ArcArray<T, IxDyn>>, Kerne
         .collect()
 }
 
-fn merge_block<T: Element + PartialOrd>(
+fn merge_block<T: Element + SortKey>(
     _first: &ArcArray<T, IxDyn>,
     values: &[Block],
     positions: &[Block],
@@ -217,11 +211,11 @@ impl Kernel for SearchBlock {
     crate::kernel::json_kernel!();
     fn run(&self, inputs: &[Block]) -> Result<Block, KernelError> {
         let [a, v] = crate::kernel::exactly(self.id(), inputs)?;
-        with_real_block!(a, x => count_before(x, v, self.right), complex => Err(no_complex("searchsorted")))
+        with_block!(a, x => count_before(x, v, self.right))
     }
 }
 
-fn count_before<T: Element + PartialOrd>(
+fn count_before<T: Element + SortKey>(
     a: &ArcArray<T, IxDyn>,
     v: &Block,
     right: bool,

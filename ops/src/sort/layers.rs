@@ -31,11 +31,11 @@ use crate::reduce::reduction::{reduce, ReduceOptions};
 use crate::sort::kernels::{MergeSorted, SearchBlock, SortBy, SortChunk};
 
 fn check_orderable(op: &str, dtype: DType) -> Result<()> {
-    if dtype.kind() == 'c' || !dtype.is_array_type() {
+    if !dtype.is_array_type() {
         return Err(Error::UnsupportedDType {
             op: op.into(),
             dtype,
-            reason: format!("{dtype} values have no order; sort a real dtype (e.g. the real part)"),
+            reason: format!("{dtype} values cannot be held in an array"),
         });
     }
     Ok(())

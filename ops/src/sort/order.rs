@@ -10,12 +10,19 @@
 use std::cmp::Ordering;
 
 use ndarray::ArrayView1;
+use tessera_chunk_core::num_complex;
 
 /// A sorted run: one lane of a sorted block (a strided view, not copied).
 pub type Run<'a, T> = ArrayView1<'a, T>;
 
-/// Ascending comparison with NaN last.
-pub fn ascending<T: PartialOrd>(a: &T, b: &T) -> Ordering {
+/// An element type in sorting order: NumPy's, NaN last.
+pub trait SortKey: Copy {
+    /// Ascending comparison with NaN last.
+    fn ascending(a: &Self, b: &Self) -> Ordering;
+}
+
+/// Real values: NaN after every number, `-0.0` equal to `0.0`.
+fn real_ascending<T: PartialOrd>(a: &T, b: &T) -> Ordering {
     #[allow(clippy::eq_op)]
     let (a_nan, b_nan) = (a != a, b != b);
     match (a_nan, b_nan) {
@@ -26,8 +33,51 @@ pub fn ascending<T: PartialOrd>(a: &T, b: &T) -> Ordering {
     }
 }
 
+macro_rules! real_sort_key {
+    ($($t:ty),*) => {$(
+        impl SortKey for $t {
+            fn ascending(a: &Self, b: &Self) -> Ordering {
+                real_ascending(a, b)
+            }
+        }
+    )*};
+}
+
+real_sort_key!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+/// Complex values in NumPy's lexicographic order: by real part, then by
+/// imaginary part; those with a NaN part last, as
+/// `[R + Rj, R + nanj, nan + Rj, nan + nanj]` (each group by its non-NaN part).
+macro_rules! complex_sort_key {
+    ($($t:ty),*) => {$(
+        impl SortKey for num_complex::Complex<$t> {
+            fn ascending(a: &Self, b: &Self) -> Ordering {
+                let group = |z: &Self| match (z.re.is_nan(), z.im.is_nan()) {
+                    (false, false) => 0,
+                    (false, true) => 1,
+                    (true, false) => 2,
+                    (true, true) => 3,
+                };
+                group(a).cmp(&group(b)).then_with(|| match group(a) {
+                    0 => real_ascending(&a.re, &b.re).then(real_ascending(&a.im, &b.im)),
+                    1 => real_ascending(&a.re, &b.re),
+                    2 => real_ascending(&a.im, &b.im),
+                    _ => Ordering::Equal,
+                })
+            }
+        }
+    )*};
+}
+
+complex_sort_key!(f32, f64);
+
+/// Ascending comparison with NaN last.
+pub fn ascending<T: SortKey>(a: &T, b: &T) -> Ordering {
+    T::ascending(a, b)
+}
+
 /// The comparison for `descending` or ascending order.
-pub fn order<T: PartialOrd>(descending: bool) -> impl Fn(&T, &T) -> Ordering + Copy {
+pub fn order<T: SortKey>(descending: bool) -> impl Fn(&T, &T) -> Ordering + Copy {
     move |a, b| {
         if descending {
             ascending(b, a)

@@ -109,7 +109,7 @@ pub fn apply_unary(op: UnaryOp, a: &Block) -> Result<Block, KernelError> {
 /// Unary math of complex numbers, as NumPy's (principal branches):
 /// `abs` gives the real modulus, the predicates look at both parts.
 macro_rules! complex_unary {
-    ($name:ident, $t:ty) => {
+    ($name:ident, $t:ty, $ln2:expr, $ln10:expr) => {
         fn $name(
             op: UnaryOp,
             z: &ndarray::ArcArray<Complex<$t>, ndarray::IxDyn>,
@@ -124,6 +124,49 @@ macro_rules! complex_unary {
                 Sqrt => math(|v| v.sqrt()),
                 Exp => math(|v| v.exp()),
                 Log => math(|v| v.ln()),
+                Log2 => math(|v| v.ln() / $ln2),
+                Log10 => math(|v| v.ln() / $ln10),
+                // NumPy's forms: |1 + z| by hypot, and expm1 of the real
+                // part so that both keep their precision near zero.
+                Log1p => math(|v| {
+                    let w = Complex::new(v.re + 1.0, v.im);
+                    Complex::new(w.re.hypot(w.im).ln(), w.im.atan2(w.re))
+                }),
+                Expm1 => math(|v| {
+                    let half = (v.im / 2.0).sin();
+                    Complex::new(
+                        v.re.exp_m1() * v.im.cos() - 2.0 * half * half,
+                        v.re.exp() * v.im.sin(),
+                    )
+                }),
+                // The Array API's sign: z / |z|, 0 at 0, NaN when a part is NaN.
+                Sign => math(|v| {
+                    if v.re.is_nan() || v.im.is_nan() {
+                        Complex::new(<$t>::NAN, <$t>::NAN)
+                    } else if v.re == 0.0 && v.im == 0.0 {
+                        Complex::new(0.0, 0.0)
+                    } else if v.re.is_infinite() || v.im.is_infinite() {
+                        // |z| is inf: the direction of the infinite parts.
+                        let r = if v.re.is_infinite() {
+                            v.re.signum()
+                        } else {
+                            0.0
+                        };
+                        let i = if v.im.is_infinite() {
+                            v.im.signum()
+                        } else {
+                            0.0
+                        };
+                        let n = r.hypot(i);
+                        Complex::new(r / n, i / n)
+                    } else if v.re.abs().max(v.im.abs()) > (2.0 as $t).powi(60) {
+                        // Scaled by a power of two (exact) so that |z| cannot overflow.
+                        let w = v * (2.0 as $t).powi(-64);
+                        w / w.norm()
+                    } else {
+                        v / v.norm()
+                    }
+                }),
                 Sin => math(|v| v.sin()),
                 Cos => math(|v| v.cos()),
                 Tan => math(|v| v.tan()),
@@ -149,8 +192,18 @@ macro_rules! complex_unary {
     };
 }
 
-complex_unary!(complex64_unary, f32);
-complex_unary!(complex128_unary, f64);
+complex_unary!(
+    complex64_unary,
+    f32,
+    std::f32::consts::LN_2,
+    std::f32::consts::LN_10
+);
+complex_unary!(
+    complex128_unary,
+    f64,
+    std::f64::consts::LN_2,
+    std::f64::consts::LN_10
+);
 
 super::op_kernel!(
     /// A unary elementwise operation.

@@ -172,7 +172,16 @@ pub fn concatenate_plan(operands: &[(&Chunks, DType)], axis: Option<i64>) -> Res
     let sizes: Vec<usize> = inputs.iter().map(|c| c.size()).collect::<Result<_>>()?;
     let mut sources: Vec<usize> = (0..inputs.len()).filter(|&i| sizes[i] > 0).collect();
     if sources.is_empty() {
-        sources = (0..inputs.len()).collect();
+        // Every array is empty: those with length along the axis (shape
+        // (1, 0) beside (0, 0)) make the result; the others would add
+        // chunks of length 0 to an axis that has elements, which Dask
+        // keeps and tessera's chunks do not hold.
+        sources = (0..inputs.len())
+            .filter(|&i| inputs[i].shape()[axis] > 0)
+            .collect();
+        if sources.is_empty() {
+            sources = (0..inputs.len()).collect();
+        }
     }
     let kept: Vec<&Chunks> = sources.iter().map(|&i| &inputs[i]).collect();
     // Dask checks shapes among the kept arrays only: an empty array of another shape is ignored.
@@ -278,6 +287,15 @@ mod tests {
 
     fn ch(axes: &[&[usize]]) -> Chunks {
         Chunks::new(axes.iter().map(|a| a.to_vec()).collect()).unwrap()
+    }
+
+    #[test]
+    fn empty_arrays_with_length_along_the_axis_make_the_result() {
+        let (a, b) = (ch(&[&[0], &[0]]), ch(&[&[1], &[0]]));
+        let (c, _) = concatenate_chunks(&[(&a, DType::F64), (&b, DType::F64)], Some(0)).unwrap();
+        assert_eq!(c.shape(), vec![1, 0]);
+        let (c, _) = concatenate_chunks(&[(&a, DType::F64), (&a, DType::F64)], Some(1)).unwrap();
+        assert_eq!(c.shape(), vec![0, 0]);
     }
 
     #[test]

@@ -92,7 +92,9 @@ pub use tessera_chunk_core::Block;
 pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };
-pub use tessera_graph::{Kernel, KernelError, KernelErrorKind, KernelRef, Key, Params};
+pub use tessera_graph::{
+    ClosureKernel, Kernel, KernelError, KernelErrorKind, KernelRef, Key, Params,
+};
 pub use tessera_ops::blockwise_index::{AdjustChunks, BlockwiseOptions};
 pub use tessera_ops::map_blocks::MapBlocksOptions;
 /// The ops crate's building errors (inside [`Error::Ops`]).

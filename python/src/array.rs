@@ -16,21 +16,30 @@ use crate::running;
 #[pyclass(name = "Array", module = "tessera", frozen, weakref)]
 pub struct Array {
     /// The array; never one that failed to build (see [`Array::wrap`]).
-    pub(crate) inner: DynArray,
+    /// Behind a lock only so that `x[key] = value` can replace it (the
+    /// class is frozen: shared between threads without a borrow flag).
+    cell: std::sync::RwLock<DynArray>,
 }
 
 impl Array {
     /// Wrap a built array, raising the error it carries instead.
     pub fn wrap(inner: DynArray) -> PyResult<Array> {
         inner.check().or_py()?;
-        Ok(Array { inner })
+        Ok(Array {
+            cell: std::sync::RwLock::new(inner),
+        })
+    }
+
+    /// The array (a cheap handle: expressions are shared).
+    pub(crate) fn inner(&self) -> DynArray {
+        self.cell.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The other operand of a binary operator: an array, a NumPy array, or
     /// a scalar; `None` when it is none of these (Python then tries the other side).
     fn operand(other: &Bound<'_, PyAny>) -> PyResult<Option<Operand>> {
         if let Ok(a) = other.cast::<Array>() {
-            return Ok(Some(Operand::Array(a.get().inner.clone())));
+            return Ok(Some(Operand::Array(a.get().inner().clone())));
         }
         if let Some(s) = convert::scalar(other) {
             return Ok(Some(Operand::Scalar(s)));
@@ -56,9 +65,9 @@ impl Array {
             return Ok(py.NotImplemented());
         };
         let out = match (operand, reflected) {
-            (Operand::Scalar(s), left) => self.inner.binary_scalar(op, s, left),
-            (Operand::Array(b), false) => self.inner.binary(op, &b),
-            (Operand::Array(b), true) => b.binary(op, &self.inner),
+            (Operand::Scalar(s), left) => self.inner().binary_scalar(op, s, left),
+            (Operand::Array(b), false) => self.inner().binary(op, &b),
+            (Operand::Array(b), true) => b.binary(op, &self.inner()),
         };
         Ok(Py::new(py, Array::wrap(out)?)?.into_any())
     }
@@ -73,7 +82,7 @@ impl Array {
         bool_op: BinaryOp,
         reflected: bool,
     ) -> PyResult<Py<PyAny>> {
-        if self.inner.dtype() == tessera::DType::Bool {
+        if self.inner().dtype() == tessera::DType::Bool {
             return self.logical(py, other, bool_op);
         }
         self.binop(py, other, int_op, reflected)
@@ -88,7 +97,7 @@ impl Array {
     ) -> PyResult<Py<PyAny>> {
         let out = match Array::operand(other)? {
             None => return Ok(py.NotImplemented()),
-            Some(Operand::Array(b)) => self.inner.logical(op, &b),
+            Some(Operand::Array(b)) => self.inner().logical(op, &b),
             Some(Operand::Scalar(s)) => {
                 let b = DynArray::full(Vec::<usize>::new(), s, 1usize, tessera::DType::Bool);
                 if !matches!(s, tessera::Scalar::Bool(_)) {
@@ -96,7 +105,7 @@ impl Array {
                         "logical operators take bool arrays and bool scalars; compare first (x > 0)",
                     ));
                 }
-                self.inner.logical(op, &b)
+                self.inner().logical(op, &b)
             }
         };
         Ok(Py::new(py, Array::wrap(out)?)?.into_any())
@@ -157,7 +166,7 @@ macro_rules! elementwise {
         impl Array {$(
             #[doc = concat!("Elementwise `", stringify!($name), "`.")]
             fn $name(&self) -> PyResult<Array> {
-                Array::wrap(self.inner.$name())
+                Array::wrap(self.inner().$name())
             }
         )*}
     };
@@ -176,7 +185,7 @@ macro_rules! arg_reductions {
             fn $name(&self, axis: Option<i64>, keepdims: bool, split_every: Option<usize>) -> PyResult<Array> {
                 let mut r = Array::one_axis(axis, keepdims);
                 r.split_every = split_every;
-                Array::wrap(self.inner.$with(r))
+                Array::wrap(self.inner().$with(r))
             }
         )*}
     };
@@ -195,9 +204,9 @@ impl Array {
         match dtype {
             Some(d) if !d.is_none() => {
                 let d = convert::dtype(d)?;
-                Array::wrap(f(&self.inner.astype(d)).astype(d))
+                Array::wrap(f(&self.inner().astype(d)).astype(d))
             }
-            _ => Array::wrap(f(&self.inner)),
+            _ => Array::wrap(f(&self.inner())),
         }
     }
 
@@ -220,44 +229,44 @@ impl Array {
     /// The shape.
     #[getter]
     fn shape<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, self.inner.shape())
+        PyTuple::new(py, self.inner().shape())
     }
 
     /// Number of dimensions.
     #[getter]
     fn ndim(&self) -> usize {
-        self.inner.ndim()
+        self.inner().ndim()
     }
 
     /// Number of elements.
     #[getter]
     fn size(&self) -> u64 {
-        self.inner.size()
+        self.inner().size()
     }
 
     /// The NumPy dtype.
     #[getter]
     fn dtype<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        convert::np_dtype(py, self.inner.dtype())
+        convert::np_dtype(py, self.inner().dtype())
     }
 
     /// Bytes of one element.
     #[getter]
     fn itemsize(&self) -> usize {
-        self.inner.dtype().itemsize()
+        self.inner().dtype().itemsize()
     }
 
     /// Bytes of the whole array.
     #[getter]
     fn nbytes(&self) -> u64 {
-        self.inner.nbytes()
+        self.inner().nbytes()
     }
 
     /// The chunk lengths along each axis, a tuple of tuples (Dask's `.chunks`).
     #[getter]
     fn chunks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         let axes = self
-            .inner
+            .inner()
             .chunks()
             .axes()
             .iter()
@@ -269,45 +278,45 @@ impl Array {
     /// The largest chunk along each axis.
     #[getter]
     fn chunksize<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, self.inner.chunksize())
+        PyTuple::new(py, self.inner().chunksize())
     }
 
     /// Number of chunks along each axis.
     #[getter]
     fn numblocks<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, self.inner.chunks().axes().iter().map(Vec::len))
+        PyTuple::new(py, self.inner().chunks().axes().iter().map(Vec::len))
     }
 
     /// Number of chunks.
     #[getter]
     fn npartitions(&self) -> usize {
-        self.inner.npartitions()
+        self.inner().npartitions()
     }
 
     /// Reversed axes.
     #[getter(T)]
     fn t_prop(&self) -> PyResult<Array> {
-        Array::wrap(self.inner.t())
+        Array::wrap(self.inner().t())
     }
 
     /// Dask's one-line repr.
     fn __repr__(&self) -> String {
-        self.inner.to_string()
+        self.inner().to_string()
     }
 
     /// Dask's HTML repr: the summary table beside the chunk-grid picture.
     fn _repr_html_(&self) -> String {
-        self.inner.to_html()
+        self.inner().to_html()
     }
 
     /// The summary table as text (Bytes, Shape, chunks in graph layers, dtype).
     fn summary(&self) -> String {
-        self.inner.summary().to_string()
+        self.inner().summary().to_string()
     }
 
     /// Length of the first axis.
     fn __len__(&self) -> PyResult<usize> {
-        self.inner
+        self.inner()
             .shape()
             .first()
             .copied()
@@ -317,7 +326,7 @@ impl Array {
     /// Compute to a NumPy array, releasing the GIL while the graph runs
     /// (Ctrl-C cancels it; see `running`).
     pub(crate) fn compute<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let x = &self.inner;
+        let x = &self.inner();
         let block = running::interruptible(py, |options| x.compute_with(options))?;
         convert::to_numpy(py, block)
     }
@@ -344,7 +353,7 @@ impl Array {
 
     /// Compute every chunk now; an array backed by them.
     fn persist(&self, py: Python<'_>) -> PyResult<Array> {
-        let x = &self.inner;
+        let x = &self.inner();
         Array::wrap(running::interruptible(py, |options| {
             x.persist_with(options)
         })?)
@@ -362,7 +371,7 @@ impl Array {
         let component = component.unwrap_or_default();
         let written = crate::functions::store_zarr_dirs(
             py,
-            vec![self.inner.clone()],
+            vec![self.inner().clone()],
             vec![(url, component)],
         )?;
         Ok(written.iter().sum())
@@ -372,17 +381,17 @@ impl Array {
     #[pyo3(signature = (filename=None))]
     fn visualize(&self, filename: Option<std::path::PathBuf>) -> PyResult<()> {
         let filename = filename.unwrap_or_else(|| "mydask.svg".into());
-        self.inner.visualize(filename).or_py()
+        self.inner().visualize(filename).or_py()
     }
 
     /// What computing will take, as text.
     fn explain(&self) -> PyResult<String> {
-        Ok(self.inner.plan().or_py()?.to_string())
+        Ok(self.inner().plan().or_py()?.to_string())
     }
 
     /// Cast to a dtype (`x.astype("float32")`).
     fn astype(&self, dtype: &Bound<'_, PyAny>) -> PyResult<Array> {
-        Array::wrap(self.inner.astype(convert::dtype(dtype)?))
+        Array::wrap(self.inner().astype(convert::dtype(dtype)?))
     }
 
     /// Rechunk: an int, a tuple, a dict `{axis: spec}`, `"auto"`, a byte size.
@@ -400,9 +409,9 @@ impl Array {
             _ => tessera::ChunkSpec::auto(),
         };
         if block_size_limit.is_some() || balance {
-            Array::wrap(self.inner.rechunk_with(spec, block_size_limit, balance))
+            Array::wrap(self.inner().rechunk_with(spec, block_size_limit, balance))
         } else {
-            Array::wrap(self.inner.rechunk(spec))
+            Array::wrap(self.inner().rechunk(spec))
         }
     }
 
@@ -410,13 +419,13 @@ impl Array {
     #[pyo3(signature = (*axes))]
     fn transpose(&self, axes: &Bound<'_, PyTuple>) -> PyResult<Array> {
         if axes.is_empty() {
-            return Array::wrap(self.inner.t());
+            return Array::wrap(self.inner().t());
         }
         let axes: Vec<i64> = match axes.get_item(0)?.extract::<Vec<i64>>() {
             Ok(v) if axes.len() == 1 => v,
             _ => axes.extract()?,
         };
-        Array::wrap(self.inner.transpose(&axes))
+        Array::wrap(self.inner().transpose(&axes))
     }
 
     /// A new shape (`x.reshape(3, -1)` or `x.reshape((3, -1))`).
@@ -426,21 +435,21 @@ impl Array {
             Ok(v) if shape.len() == 1 => v,
             _ => shape.extract()?,
         };
-        Array::wrap(self.inner.reshape(&shape))
+        Array::wrap(self.inner().reshape(&shape))
     }
 
     /// Drop axes of length 1 (all of them, or those given).
     #[pyo3(signature = (axis=None))]
     fn squeeze(&self, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Array> {
         match convert::axes(axis)? {
-            None => Array::wrap(self.inner.squeeze()),
-            Some(a) => Array::wrap(self.inner.squeeze_with(a)),
+            None => Array::wrap(self.inner().squeeze()),
+            Some(a) => Array::wrap(self.inner().squeeze_with(a)),
         }
     }
 
     /// Exchange two axes.
     fn swapaxes(&self, axis1: i64, axis2: i64) -> PyResult<Array> {
-        Array::wrap(self.inner.swapaxes(axis1, axis2))
+        Array::wrap(self.inner().swapaxes(axis1, axis2))
     }
 
     /// Cumulative sum along `axis` (`None`: the flattened array).
@@ -463,10 +472,12 @@ impl Array {
         keepdims: bool,
         split_every: Option<usize>,
     ) -> PyResult<Array> {
-        Array::wrap(
-            self.inner
-                .count_nonzero_with(convert::reduce(axis, keepdims, split_every, 0)?),
-        )
+        Array::wrap(self.inner().count_nonzero_with(convert::reduce(
+            axis,
+            keepdims,
+            split_every,
+            0,
+        )?))
     }
 
     /// Values clipped into `[min, max]`.
@@ -476,7 +487,7 @@ impl Array {
         min: Option<&Bound<'_, PyAny>>,
         max: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Array> {
-        let mut x = self.inner.clone();
+        let mut x = self.inner().clone();
         for (bound, op) in [(min, BinaryOp::Maximum), (max, BinaryOp::Minimum)] {
             if let Some(b) = bound.filter(|b| !b.is_none()) {
                 let s = convert::scalar(b)
@@ -489,7 +500,7 @@ impl Array {
 
     /// `x[key]`: ints, slices, `None`, `...`, one list/array of ints or bools.
     fn __getitem__(&self, key: &Bound<'_, PyAny>) -> PyResult<Array> {
-        Array::wrap(crate::index::getitem(&self.inner, key)?)
+        Array::wrap(crate::index::getitem(&self.inner(), key)?)
     }
 
     fn __add__(&self, py: Python<'_>, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
@@ -599,7 +610,7 @@ impl Array {
             .iter()
             .find(|o| o.label() == name)
             .ok_or_else(|| PyValueError::new_err(format!("no elementwise function {name:?}")))?;
-        Array::wrap(self.inner.unary(*op))
+        Array::wrap(self.inner().unary(*op))
     }
 
     /// The binary function of NumPy name `name` with `other` (an array or
@@ -623,37 +634,37 @@ impl Array {
     /// The real part (`x.real`, as NumPy's attribute).
     #[getter]
     fn real(&self) -> PyResult<Array> {
-        Array::wrap(self.inner.real())
+        Array::wrap(self.inner().real())
     }
 
     /// The imaginary part (`x.imag`).
     #[getter]
     fn imag(&self) -> PyResult<Array> {
-        Array::wrap(self.inner.imag())
+        Array::wrap(self.inner().imag())
     }
 
     /// The complex conjugate.
     fn conj(&self) -> PyResult<Array> {
-        Array::wrap(self.inner.conj())
+        Array::wrap(self.inner().conj())
     }
 
     fn __neg__(&self) -> PyResult<Array> {
-        Array::wrap(self.inner.unary(UnaryOp::Neg))
+        Array::wrap(self.inner().unary(UnaryOp::Neg))
     }
 
     fn __pos__(&self) -> PyResult<Array> {
-        Array::wrap(self.inner.clone())
+        Array::wrap(self.inner().clone())
     }
 
     fn __abs__(&self) -> PyResult<Array> {
-        Array::wrap(self.inner.unary(UnaryOp::Abs))
+        Array::wrap(self.inner().unary(UnaryOp::Abs))
     }
 
     fn __invert__(&self) -> PyResult<Array> {
-        if self.inner.dtype() == tessera::DType::Bool {
-            return Array::wrap(self.inner.logical_not());
+        if self.inner().dtype() == tessera::DType::Bool {
+            return Array::wrap(self.inner().logical_not());
         }
-        Array::wrap(self.inner.unary(UnaryOp::Invert))
+        Array::wrap(self.inner().unary(UnaryOp::Invert))
     }
 
     /// The value of a one-element array as a Python bool (computes).
@@ -666,6 +677,46 @@ impl Array {
         self.scalar(py)?.extract()
     }
 
+    /// `x[key] = value` (Dask's assignment): the array becomes a lazy
+    /// `where` of the selected elements (see `_setitem.py`).
+    fn __setitem__(
+        &self,
+        py: Python<'_>,
+        key: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let me = Py::new(py, Array::wrap(self.inner().clone())?)?;
+        let f = py.import("tessera._setitem")?.getattr("setitem")?;
+        let out = f.call1((me, key, value))?;
+        let out: PyRef<'_, Array> = out.extract()?;
+        *self.cell.write().unwrap_or_else(|e| e.into_inner()) = out.inner();
+        Ok(())
+    }
+
+    /// The value of a one-element array as a Python complex (computes).
+    fn __complex__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let v = self.scalar(py)?;
+        py.import("builtins")?.getattr("complex")?.call1((v,))
+    }
+
+    /// The array on `device` (the Array API's `to_device`): tessera has the CPU only.
+    #[pyo3(signature = (device, /, *, stream=None))]
+    fn to_device<'py>(
+        slf: PyRef<'py, Self>,
+        device: &Bound<'py, PyAny>,
+        stream: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<PyRef<'py, Self>> {
+        let _ = stream; // no streams on the CPU
+        let name: Option<String> = device.extract().ok();
+        if device.is_none() || name.as_deref() == Some("cpu") {
+            Ok(slf)
+        } else {
+            Err(PyValueError::new_err(format!(
+                "tessera arrays live on the CPU; device={device} is not one"
+            )))
+        }
+    }
+
     /// The value of a one-element array as a Python int (computes).
     fn __int__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let v = self.scalar(py)?;
@@ -674,7 +725,7 @@ impl Array {
 
     /// An integer array of one element as an index (computes).
     fn __index__(&self, py: Python<'_>) -> PyResult<i64> {
-        if !matches!(self.inner.dtype().kind(), 'i' | 'u') {
+        if !matches!(self.inner().dtype().kind(), 'i' | 'u') {
             return Err(PyTypeError::new_err(
                 "only integer arrays can be used as an index",
             ));
@@ -709,10 +760,10 @@ impl Array {
 impl Array {
     /// The single element of a one-element array, computed, as a NumPy scalar.
     fn scalar<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        if self.inner.size() != 1 {
+        if self.inner().size() != 1 {
             return Err(PyValueError::new_err(format!(
                 "the truth value (or number) of an array with {} elements is ambiguous; use .any() or .all()",
-                self.inner.size()
+                self.inner().size()
             )));
         }
         let a = self.compute(py)?;

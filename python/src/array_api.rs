@@ -15,7 +15,7 @@ use crate::running;
 /// An array operand: a tessera array, or anything NumPy takes (one chunk).
 fn operand(obj: &Bound<'_, PyAny>) -> PyResult<DynArray> {
     if let Ok(a) = obj.cast::<Array>() {
-        return Ok(a.get().inner.clone());
+        return Ok(a.get().inner().clone());
     }
     let a = obj.py().import("numpy")?.call_method1("asarray", (obj,))?;
     convert::from_numpy(&a, tessera::ChunkSpec::auto())
@@ -45,7 +45,7 @@ impl Array {
         let Ok(b) = operand(other) else {
             return Ok(py.NotImplemented());
         };
-        Ok(Py::new(py, Array::wrap(self.inner.matmul(&b))?)?.into_any())
+        Ok(Py::new(py, Array::wrap(self.inner().matmul(&b))?)?.into_any())
     }
 
     /// `other @ self`.
@@ -53,7 +53,7 @@ impl Array {
         let Ok(a) = operand(other) else {
             return Ok(py.NotImplemented());
         };
-        Ok(Py::new(py, Array::wrap(a.matmul(&self.inner))?)?.into_any())
+        Ok(Py::new(py, Array::wrap(a.matmul(&self.inner()))?)?.into_any())
     }
 
     /// NumPy's ufunc protocol: `np.sin(x)`, `numpy_array @ x` stay lazy
@@ -77,14 +77,28 @@ impl Array {
 
     /// DLPack export (`np.from_dlpack(x)`, `torch.from_dlpack(x)`): the
     /// array is computed and its NumPy result exported.
-    #[pyo3(signature = (**kwargs))]
+    #[pyo3(signature = (*, stream=None, max_version=None, dl_device=None, copy=None))]
     fn __dlpack__(
         &self,
         py: Python<'_>,
-        kwargs: Option<&Bound<'_, pyo3::types::PyDict>>,
+        stream: Option<&Bound<'_, PyAny>>,
+        max_version: Option<&Bound<'_, PyAny>>,
+        dl_device: Option<&Bound<'_, PyAny>>,
+        copy: Option<bool>,
     ) -> PyResult<Py<PyAny>> {
         let a = self.compute(py)?;
-        Ok(a.call_method("__dlpack__", (), kwargs)?.unbind())
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item("stream", stream)?;
+        if let Some(v) = max_version {
+            kwargs.set_item("max_version", v)?;
+        }
+        if let Some(d) = dl_device {
+            kwargs.set_item("dl_device", d)?;
+        }
+        if let Some(c) = copy {
+            kwargs.set_item("copy", c)?;
+        }
+        Ok(a.call_method("__dlpack__", (), Some(&kwargs))?.unbind())
     }
 
     /// DLPack's device of the exported array: the CPU (`(1, 0)`).
@@ -95,26 +109,26 @@ impl Array {
     /// The last two axes swapped (the Array API's `x.mT`).
     #[getter(mT)]
     fn m_t(&self) -> PyResult<Array> {
-        Array::wrap(self.inner.matrix_transpose())
+        Array::wrap(self.inner().matrix_transpose())
     }
 
     /// NumPy's `dot`.
     fn dot(&self, other: &Bound<'_, PyAny>) -> PyResult<Array> {
-        Array::wrap(self.inner.dot(&operand(other)?))
+        Array::wrap(self.inner().dot(&operand(other)?))
     }
 
     /// Sorted along `axis` (NaN last), stable; `descending` reverses the order.
     #[pyo3(signature = (axis=-1, descending=false, stable=true))]
     fn sort(&self, axis: i64, descending: bool, stable: bool) -> PyResult<Array> {
         let _ = stable; // always stable
-        Array::wrap(self.inner.sort(axis, descending))
+        Array::wrap(self.inner().sort(axis, descending))
     }
 
     /// The positions that sort along `axis`, stable.
     #[pyo3(signature = (axis=-1, descending=false, stable=true))]
     fn argsort(&self, axis: i64, descending: bool, stable: bool) -> PyResult<Array> {
         let _ = stable; // always stable
-        Array::wrap(self.inner.argsort(axis, descending))
+        Array::wrap(self.inner().argsort(axis, descending))
     }
 
     /// Move axes to new positions (`np.moveaxis`).
@@ -125,13 +139,13 @@ impl Array {
     ) -> PyResult<Array> {
         let s = convert::axes(Some(source))?.unwrap_or_default();
         let d = convert::axes(Some(destination))?.unwrap_or_default();
-        Array::wrap(self.inner.moveaxis(s, d))
+        Array::wrap(self.inner().moveaxis(s, d))
     }
 
     /// Reverse the order of elements along `axis` (every axis when None).
     #[pyo3(signature = (axis=None))]
     fn flip(&self, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Array> {
-        Array::wrap(self.inner.flip(axes_or_all(axis)?))
+        Array::wrap(self.inner().flip(axes_or_all(axis)?))
     }
 
     /// Roll elements by `shift` along `axis` (the flattened array when None).
@@ -139,13 +153,13 @@ impl Array {
     fn roll(&self, shift: &Bound<'_, PyAny>, axis: Option<&Bound<'_, PyAny>>) -> PyResult<Array> {
         let axes = convert::axes(axis)?;
         match (shift.extract::<i64>(), axes) {
-            (Ok(s), None) => Array::wrap(self.inner.roll(s, ..)),
-            (Ok(s), Some(a)) if a.len() == 1 => Array::wrap(self.inner.roll(s, a)),
-            (Ok(s), Some(a)) => Array::wrap(self.inner.roll_each(&vec![s; a.len()], a)),
+            (Ok(s), None) => Array::wrap(self.inner().roll(s, ..)),
+            (Ok(s), Some(a)) if a.len() == 1 => Array::wrap(self.inner().roll(s, a)),
+            (Ok(s), Some(a)) => Array::wrap(self.inner().roll_each(&vec![s; a.len()], a)),
             (Err(_), a) => {
                 let shifts: Vec<i64> = shift.extract()?;
                 let a = a.unwrap_or_else(|| (0..shifts.len() as i64).collect());
-                Array::wrap(self.inner.roll_each(&shifts, a))
+                Array::wrap(self.inner().roll_each(&shifts, a))
             }
         }
     }
@@ -153,22 +167,22 @@ impl Array {
     /// The `n`-th discrete difference along `axis`.
     #[pyo3(signature = (n=1, axis=-1))]
     fn diff(&self, n: usize, axis: i64) -> PyResult<Array> {
-        Array::wrap(self.inner.diff(n, axis))
+        Array::wrap(self.inner().diff(n, axis))
     }
 
     /// Elements at `indices` along `axis` (the flattened array when None).
     #[pyo3(signature = (indices, axis=None))]
     fn take(&self, indices: Vec<i64>, axis: Option<i64>) -> PyResult<Array> {
         match axis {
-            Some(a) => Array::wrap(self.inner.take(&indices, a)),
-            None => Array::wrap(self.inner.ravel().take(&indices, 0)),
+            Some(a) => Array::wrap(self.inner().take(&indices, a)),
+            None => Array::wrap(self.inner().ravel().take(&indices, 0)),
         }
     }
 
     /// Each element `repeats` times along `axis` (flattened first when None).
     #[pyo3(signature = (repeats, axis=None))]
     fn repeat(&self, repeats: usize, axis: Option<i64>) -> PyResult<Array> {
-        Array::wrap(self.inner.repeat(repeats, axis))
+        Array::wrap(self.inner().repeat(repeats, axis))
     }
 }
 

@@ -219,7 +219,7 @@ fn random(
 /// The arrays of a Python sequence.
 fn arrays(seq: &Bound<'_, PyAny>) -> PyResult<Vec<DynArray>> {
     seq.try_iter()?
-        .map(|a| Ok(a?.cast::<Array>()?.get().inner.clone()))
+        .map(|a| Ok(a?.cast::<Array>()?.get().inner().clone()))
         .collect()
 }
 
@@ -322,7 +322,7 @@ fn stack(seq: &Bound<'_, PyAny>, axis: i64) -> PyResult<Array> {
 #[pyfunction]
 #[pyo3(name = "where_")]
 fn where_py(cond: PyRef<'_, Array>, a: PyRef<'_, Array>, b: PyRef<'_, Array>) -> PyResult<Array> {
-    Array::wrap(DynArray::where_(&cond.inner, &a.inner, &b.inner))
+    Array::wrap(DynArray::where_(&cond.inner(), &a.inner(), &b.inner()))
 }
 
 /// The settings as a dict (`scheduler`, `num_workers`, `memory_limit`, `chunk_size`).

@@ -11,6 +11,7 @@ mod errors;
 mod functions;
 mod index;
 mod running;
+mod user_functions;
 
 use pyo3::prelude::*;
 
@@ -21,5 +22,6 @@ fn _tessera(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<array::Array>()?;
     functions::register(m)?;
     array_api::register(m)?;
+    user_functions::register(m)?;
     Ok(())
 }

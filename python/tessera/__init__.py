@@ -49,34 +49,49 @@ def _chunks_arg(chunks):
     return None if chunks is None else chunks
 
 
-def ones(shape, dtype=None, chunks="auto"):
+def ones(shape, *, dtype=None, device=None, chunks="auto"):
     """``da.ones``: ones of ``shape`` (float64 unless ``dtype``), in ``chunks``."""
+    _cpu(device)
     return _tessera.filled("ones", shape, dtype, _chunks_arg(chunks))
 
 
-def zeros(shape, dtype=None, chunks="auto"):
+def zeros(shape, *, dtype=None, device=None, chunks="auto"):
     """``da.zeros``."""
+    _cpu(device)
     return _tessera.filled("zeros", shape, dtype, _chunks_arg(chunks))
 
 
-def empty(shape, dtype=None, chunks="auto"):
+def empty(shape, *, dtype=None, device=None, chunks="auto"):
     """``da.empty``: tessera fills it with zeros."""
+    _cpu(device)
     return _tessera.filled("zeros", shape, dtype, _chunks_arg(chunks))
 
 
-def full(shape, fill_value, dtype=None, chunks="auto"):
+def full(shape, fill_value, *, dtype=None, device=None, chunks="auto"):
     """``da.full``: ``fill_value`` everywhere (its dtype unless ``dtype``)."""
+    _cpu(device)
     return _tessera.full(shape, fill_value, dtype, _chunks_arg(chunks))
 
 
-def arange(*args, chunks="auto", dtype=None):
+def arange(start, /, stop=None, step=None, *, dtype=None, device=None, chunks="auto"):
     """``da.arange([start,] stop[, step], chunks="auto", dtype=None)``."""
+    _cpu(device)
+    args = (start,) if stop is None else (start, stop) if step is None else (start, stop, step)
+    if stop is None and step is not None:
+        args = (0, start, step)
     return _tessera.arange(*args, chunks=_chunks_arg(chunks), dtype=dtype)
 
 
-def linspace(start, stop, num=50, endpoint=True, chunks="auto", dtype=None):
+def linspace(start, stop, /, num=50, *, dtype=None, device=None, endpoint=True, chunks="auto"):
     """``da.linspace``."""
+    _cpu(device)
     return _tessera.linspace(start, stop, num, endpoint, _chunks_arg(chunks), dtype)
+
+
+def _cpu(device):
+    """tessera computes on the CPU: ``device`` may be None or ``"cpu"``."""
+    if device not in (None, "cpu"):
+        raise ValueError(f"tessera arrays live on the CPU; device={device!r} is not one")
 
 
 def from_array(x, chunks="auto"):
@@ -93,8 +108,7 @@ def from_array(x, chunks="auto"):
 def from_dlpack(x, /, *, device=None, copy=None):
     """The Array API's ``from_dlpack``: a one-chunk lazy array over any
     DLPack producer (NumPy, PyTorch on the CPU, another tessera array)."""
-    if device not in (None, "cpu"):
-        raise ValueError(f"tessera arrays live on the CPU; device={device!r} is not one")
+    _cpu(device)
     return from_array(_np.from_dlpack(x, copy=copy), chunks=-1)
 
 
@@ -151,6 +165,12 @@ def concatenate(seq, axis=0):
 def stack(seq, axis=0):
     """``da.stack``."""
     return _tessera.stack([asarray(a) for a in seq], axis)
+
+
+from ._user_functions import blockwise, map_blocks, map_overlap  # noqa: E402
+from . import _user_functions as overlap  # noqa: E402  (``da.overlap.overlap``)
+
+__all__ += ["map_blocks", "map_overlap", "blockwise", "overlap"]
 
 
 def _method(name):

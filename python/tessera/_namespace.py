@@ -130,10 +130,22 @@ greater = _binary("__gt__", "__lt__")
 greater_equal = _binary("__ge__", "__le__")
 
 
+def _scalar_like(v, other):
+    """A Python scalar as an array of ``other``'s dtype where the standard
+    says it takes it (an int with an integer or float array, a float with a
+    float or complex one...), else of NumPy's dtype for it."""
+    kinds = {bool: "b", int: "iuf c", float: "fc", complex: "c"}
+    kind = kinds.get(type(v))
+    if kind is not None and isinstance(other, Array) and other.dtype.kind in kind.replace(" ", ""):
+        return _arr(_np.asarray(v, dtype=other.dtype))
+    return _arr(_np.asarray(v))
+
+
 def where(condition, x1, x2, /):
     """``da.where``: elements of ``x1`` where ``condition``, else of ``x2`` (arrays or scalars)."""
     cond = _arr(condition)
-    a, b = (v if isinstance(v, Array) else _arr(_np.asarray(v)) for v in (x1, x2))
+    a = x1 if isinstance(x1, Array) else _scalar_like(x1, x2)
+    b = x2 if isinstance(x2, Array) else _scalar_like(x2, a)
     return _tessera.where_(cond, a, b)
 
 
@@ -195,20 +207,68 @@ any = _plain_reduction("any")  # noqa: A001
 all = _plain_reduction("all")  # noqa: A001
 
 
-def _ddof(correction, ddof):
-    """The standard's ``correction`` or Dask's ``ddof`` (whole numbers only)."""
+def _correction(correction, ddof):
+    """The standard's ``correction`` or Dask's ``ddof``: a non-negative number."""
     c = ddof if ddof is not None else (correction or 0)
-    if c != int(c) or c < 0:
-        raise ValueError(f"correction must be a non-negative whole number, got {c}")
-    return int(c)
+    if c < 0:
+        raise ValueError(f"correction must be non-negative, got {c}")
+    return c
+
+
+def _count(x, axis):
+    """How many elements each reduction over ``axis`` takes."""
+    if axis is None:
+        return x.size
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    return int(_np.prod([x.shape[a] for a in axes]))
 
 
 def var(x, /, *, axis=None, correction=None, keepdims=False, ddof=None, dtype=None, split_every=None):
-    return _arr(x).var(axis=axis, ddof=_ddof(correction, ddof), keepdims=keepdims, dtype=dtype, split_every=split_every)
+    x, c = _arr(x), _correction(correction, ddof)
+    if c == int(c):
+        return x.var(axis=axis, ddof=int(c), keepdims=keepdims, dtype=dtype, split_every=split_every)
+    # A fractional correction: the population variance scaled by n / (n - c).
+    n = _count(x, axis)
+    v = x.var(axis=axis, ddof=0, keepdims=keepdims, dtype=dtype, split_every=split_every)
+    return v * (n / (n - c)) if n > c else v * _np.nan
 
 
 def std(x, /, *, axis=None, correction=None, keepdims=False, ddof=None, dtype=None, split_every=None):
-    return _arr(x).std(axis=axis, ddof=_ddof(correction, ddof), keepdims=keepdims, dtype=dtype, split_every=split_every)
+    x, c = _arr(x), _correction(correction, ddof)
+    if c == int(c):
+        return x.std(axis=axis, ddof=int(c), keepdims=keepdims, dtype=dtype, split_every=split_every)
+    return sqrt(var(x, axis=axis, correction=c, keepdims=keepdims, dtype=dtype, split_every=split_every))
+
+
+def clip(x, /, min=None, max=None):  # noqa: A002 - the standard's names
+    x = _arr(x)
+    if not isinstance(min, Array) and not isinstance(max, Array):
+        return x.clip(min, max)
+    # Array bounds broadcast; the result keeps x's dtype (the standard).
+    out = x
+    if min is not None:
+        out = maximum(out, min)
+    if max is not None:
+        out = minimum(out, max)
+    return out.astype(x.dtype)
+
+
+def reshape(x, /, shape, *, copy=None):
+    return _arr(x).reshape(tuple(shape))
+
+
+def squeeze(x, /, axis):
+    return _arr(x).squeeze(axis)
+
+
+def count_nonzero(x, /, *, axis=None, keepdims=False):
+    return _arr(x).count_nonzero(axis=axis, keepdims=keepdims)
+
+
+def searchsorted(x1, x2, /, *, side="left", sorter=None):
+    if sorter is not None:
+        x1 = take(x1, sorter, axis=0)
+    return _tessera.searchsorted(_arr(x1), x2, side)
 
 
 def argmin(x, /, *, axis=None, keepdims=False):
@@ -342,7 +402,6 @@ def matmul(x1, x2, /):
 
 tensordot = _tessera.tensordot
 vecdot = _tessera.vecdot
-searchsorted = _tessera.searchsorted
 take_along_axis = _tessera.take_along_axis
 tril = _tessera.tril
 triu = _tessera.triu

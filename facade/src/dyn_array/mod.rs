@@ -16,6 +16,7 @@ mod array_api;
 mod compute;
 mod ops;
 mod typed;
+mod user_kernels;
 
 use std::fmt;
 

@@ -209,7 +209,7 @@ pub trait FloatOracle: Sample + Copy {
     fn np_min(self, y: Self) -> Self;
     /// `np.logaddexp`.
     fn np_logaddexp(self, y: Self) -> Self;
-    /// `np.floor_divide`.
+    /// `floor_divide` (Python's divmod with the Array API's special cases for infinities).
     fn np_floordiv(self, y: Self) -> Self;
     /// `np.remainder`.
     fn np_rem(self, y: Self) -> Self;
@@ -259,6 +259,14 @@ macro_rules! float_oracle {
                 }
             }
             fn np_floordiv(self, y: Self) -> Self {
+                // The Array API's special cases, written from its list, where
+                // they differ from Python's divmod (which gives NaN and -1).
+                if self.is_infinite() && y.is_finite() && y != 0.0 {
+                    return self / y;
+                }
+                if self.is_finite() && self != 0.0 && y.is_infinite() {
+                    return if (self < 0.0) == (y < 0.0) { 0.0 } else { -0.0 };
+                }
                 py_divmod(self, y).0
             }
             fn np_rem(self, y: Self) -> Self {

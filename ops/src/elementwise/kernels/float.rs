@@ -127,6 +127,23 @@ pub trait FloatMath: Numeric + Neg<Output = Self> + Rem<Output = Self> {
 
     /// NumPy's `floor_divide` of floats.
     fn floor_div(self, b: Self) -> Self {
+        // The Array API's special cases where NumPy's divmod gives NaN or -1:
+        // an infinite dividend over a finite non-zero divisor is that
+        // infinity (signed by both), a finite dividend over an infinite
+        // divisor is a zero signed by both.
+        let finite_nonzero = |v: Self| v.is_finite() && v != Self::ZERO;
+        if self.is_infinite() && finite_nonzero(b) {
+            return self / b;
+        }
+        if self.is_finite() && b.is_infinite() {
+            return if self == Self::ZERO {
+                self / b
+            } else if (self < Self::ZERO) != (b < Self::ZERO) {
+                -Self::ZERO
+            } else {
+                Self::ZERO
+            };
+        }
         self.divmod(b).0
     }
 

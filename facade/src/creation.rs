@@ -99,14 +99,13 @@ pub fn from_array<T: Element>(
 
 fn range_array<T: Element>(
     len: usize,
-    start: f64,
-    step: f64,
+    (start, step, last): (f64, f64, Option<f64>),
     chunks: ChunkSpec,
     label: &str,
 ) -> Array<T> {
     Array::source(label, || {
         let chunks = new_chunks(chunks, &[len], T::DTYPE)?;
-        Ok(creation::range(chunks, start, step, T::DTYPE, label)?)
+        Ok(creation::range(chunks, start, step, last, T::DTYPE, label)?)
     })
 }
 
@@ -132,7 +131,7 @@ pub fn arange<T: Element>(
         );
     }
     let len = ((stop - start) / step).ceil().max(0.0) as usize;
-    range_array(len, start, step, chunks.into(), "arange")
+    range_array(len, (start, step, None), chunks.into(), "arange")
 }
 
 /// `num` evenly spaced values from `start` to `stop` inclusive (`da.linspace`).
@@ -147,7 +146,9 @@ pub fn linspace<T: Element>(
     } else {
         0.0
     };
-    range_array(num, start, step, chunks.into(), "linspace")
+    // The last value is `stop` exactly, as NumPy's (the sum can miss it by rounding).
+    let last = (num > 1).then_some(stop);
+    range_array(num, (start, step, last), chunks.into(), "linspace")
 }
 
 /// Ones with the shape and chunks of `like` (`da.ones_like`).

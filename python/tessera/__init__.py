@@ -70,6 +70,10 @@ def empty(shape, *, dtype=None, device=None, chunks="auto"):
 def full(shape, fill_value, *, dtype=None, device=None, chunks="auto"):
     """``da.full``: ``fill_value`` everywhere (its dtype unless ``dtype``)."""
     _cpu(device)
+    if isinstance(fill_value, complex) or _np.iscomplexobj(fill_value):
+        # A complex fill: zeros of the complex dtype plus the value (0-d).
+        dtype = _np.result_type(_np.complex128 if dtype is None else dtype)
+        return zeros(shape, dtype=dtype, chunks=chunks) + from_array(_np.asarray(fill_value, dtype=dtype))
     return _tessera.full(shape, fill_value, dtype, _chunks_arg(chunks))
 
 

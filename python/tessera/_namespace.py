@@ -5,7 +5,9 @@ function tessera already has; names the standard lists and tessera lacks
 are absent (the conformance suite counts them as failures).
 """
 
+import builtins as _builtins
 import math as _math
+from collections import namedtuple as _namedtuple
 
 import numpy as _np
 
@@ -37,7 +39,7 @@ _KINDS = {
 def isdtype(dtype, kind):
     """Whether ``dtype`` is of ``kind`` (a dtype, a kind name, or a tuple of them)."""
     if isinstance(kind, tuple):
-        return any(isdtype(dtype, k) for k in kind)
+        return _builtins.any(isdtype(dtype, k) for k in kind)
     if isinstance(kind, str):
         if kind not in _KINDS:
             raise ValueError(f"unknown dtype kind {kind!r}; use one of {sorted(_KINDS)}")
@@ -55,9 +57,15 @@ def can_cast(from_, to, /):
     return _np.can_cast(from_.dtype if isinstance(from_, Array) else from_, to)
 
 
+_finfo = _namedtuple("finfo_object", "bits eps max min smallest_normal dtype")
+
+
 def finfo(type, /):  # noqa: A002 - the standard's name
-    """Machine limits of a float dtype."""
-    return _np.finfo(type.dtype if isinstance(type, Array) else type)
+    """Machine limits of a float dtype, as the standard's ``finfo_object``
+    (Python floats; ``dtype`` the real dtype of the same width)."""
+    f = _np.finfo(type.dtype if isinstance(type, Array) else type)
+    return _finfo(int(f.bits), float(f.eps), float(f.max), float(f.min),
+                  float(f.smallest_normal), f.dtype)
 
 
 def iinfo(type, /):  # noqa: A002
@@ -134,7 +142,7 @@ def _scalar_like(v, other):
     """A Python scalar as an array of ``other``'s dtype where the standard
     says it takes it (an int with an integer or float array, a float with a
     float or complex one...), else of NumPy's dtype for it."""
-    kinds = {bool: "b", int: "iuf c", float: "fc", complex: "c"}
+    kinds = {_builtins.bool: "b", int: "iuf c", float: "fc", complex: "c"}
     kind = kinds.get(type(v))
     if kind is not None and isinstance(other, Array) and other.dtype.kind in kind.replace(" ", ""):
         return _arr(_np.asarray(v, dtype=other.dtype))
@@ -409,8 +417,19 @@ tile = _tessera.tile
 unstack = _tessera.unstack
 nonzero = _tessera.nonzero
 unique_values = _tessera.unique_values
-unique_counts = _tessera.unique_counts
-unique_all = _tessera.unique_all
+_UniqueAll = _namedtuple("UniqueAllResult", "values indices inverse_indices counts")
+_UniqueCounts = _namedtuple("UniqueCountsResult", "values counts")
+_UniqueInverse = _namedtuple("UniqueInverseResult", "values inverse_indices")
+
+
+def unique_all(x, /):
+    """The standard's ``unique_all``: values, first indices, inverse indices, counts."""
+    return _UniqueAll(*_tessera.unique_all(x))
+
+
+def unique_counts(x, /):
+    """The standard's ``unique_counts``: the unique values and how often each occurs."""
+    return _UniqueCounts(*_tessera.unique_counts(x))
 
 
 def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None, chunks="auto"):
@@ -418,8 +437,9 @@ def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None, chunks="auto"):
 
 
 def unique_inverse(x, /):
-    values, _, inverse, _ = unique_all(x)
-    return values, inverse
+    """The standard's ``unique_inverse``: the unique values and where each element went."""
+    u = unique_all(x)
+    return _UniqueInverse(u.values, u.inverse_indices)
 
 
 def sort(x, /, *, axis=-1, descending=False, stable=True):

@@ -80,6 +80,7 @@ struct RangeTasks {
     start: f64,
     step: f64,
     dtype: DType,
+    exact: Option<(usize, f64)>,
 }
 
 impl BlockTasks for RangeTasks {
@@ -91,6 +92,7 @@ impl BlockTasks for RangeTasks {
             offset: r[0].start,
             len: r[0].len(),
             dtype: self.dtype,
+            exact: self.exact,
         };
         Ok((Arc::new(kernel), Vec::new()))
     }
@@ -101,16 +103,19 @@ impl BlockTasks for RangeTasks {
             start: self.start,
             step: self.step,
             dtype: self.dtype,
+            exact: self.exact,
         };
         (chunks.shape() == self.chunks.shape()).then(|| Arc::new(tasks) as Arc<dyn BlockTasks>)
     }
 }
 
-/// A 1-d array of `start + step * i` over the given chunks (`arange`, `linspace`).
+/// A 1-d array of `start + step * i` over the given chunks (`arange`, `linspace`);
+/// `last`, when given, is the exact value of the last element (linspace's `stop`).
 pub fn range(
     chunks: Chunks,
     start: f64,
     step: f64,
+    last: Option<f64>,
     dtype: DType,
     label: &str,
 ) -> Result<Expr, Error> {
@@ -129,11 +134,13 @@ pub fn range(
             reason: format!("start and step must be finite, got {start} and {step}"),
         });
     }
+    let len = chunks.shape()[0];
     let tasks = RangeTasks {
         chunks: chunks.clone(),
         start,
         step,
         dtype,
+        exact: last.filter(|_| len > 0).map(|v| (len - 1, v)),
     };
     Ok(creation_layer(label, chunks, dtype, Arc::new(tasks)))
 }

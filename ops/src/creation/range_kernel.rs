@@ -18,6 +18,10 @@ pub struct Range {
     pub len: usize,
     /// The element type.
     pub dtype: DType,
+    /// An element given exactly, as (index in the whole array, value):
+    /// linspace's `stop`, which `start + step * i` can miss by rounding.
+    #[serde(default)]
+    pub exact: Option<(usize, f64)>,
 }
 
 crate::kernel::kernel_id!(Range, "tessera.range");
@@ -27,7 +31,10 @@ impl Kernel for Range {
     fn run(&self, _inputs: &[Block]) -> Result<Block, KernelError> {
         with_dtype!(self.dtype, T => {
             let v: Vec<T> = (self.offset..self.offset + self.len)
-                .map(|i| T::from_f64(self.start + self.step * i as f64))
+                .map(|i| match self.exact {
+                    Some((at, v)) if at == i => T::from_f64(v),
+                    _ => T::from_f64(self.start + self.step * i as f64),
+                })
                 .collect();
             ArrayD::from_shape_vec(IxDyn(&[self.len]), v)
                 .map(Block::from_array)

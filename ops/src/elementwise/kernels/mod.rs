@@ -11,6 +11,7 @@ use tessera_graph::{Kernel, KernelError};
 
 mod binary;
 mod complex_part;
+mod complex_special;
 mod float;
 mod int;
 mod ops;

@@ -109,7 +109,7 @@ pub fn apply_unary(op: UnaryOp, a: &Block) -> Result<Block, KernelError> {
 /// Unary math of complex numbers, as NumPy's (principal branches):
 /// `abs` gives the real modulus, the predicates look at both parts.
 macro_rules! complex_unary {
-    ($name:ident, $t:ty, $ln2:expr, $ln10:expr) => {
+    ($name:ident, $t:ty, $ln2:expr, $ln10:expr, $special:ident) => {
         fn $name(
             op: UnaryOp,
             z: &ndarray::ArcArray<Complex<$t>, ndarray::IxDyn>,
@@ -121,24 +121,17 @@ macro_rules! complex_unary {
                 Neg => math(|v| -v),
                 Positive => math(|v| v),
                 Square => math(|v| v * v),
-                Sqrt => math(|v| v.sqrt()),
+                Sqrt => math(super::complex_special::$special::sqrt),
                 Exp => math(|v| v.exp()),
                 Log => math(|v| v.ln()),
                 Log2 => math(|v| v.ln() / $ln2),
                 Log10 => math(|v| v.ln() / $ln10),
-                // NumPy's forms: |1 + z| by hypot, and expm1 of the real
-                // part so that both keep their precision near zero.
+                // NumPy's form: |1 + z| by hypot, so that it keeps its precision near zero.
                 Log1p => math(|v| {
                     let w = Complex::new(v.re + 1.0, v.im);
                     Complex::new(w.re.hypot(w.im).ln(), w.im.atan2(w.re))
                 }),
-                Expm1 => math(|v| {
-                    let half = (v.im / 2.0).sin();
-                    Complex::new(
-                        v.re.exp_m1() * v.im.cos() - 2.0 * half * half,
-                        v.re.exp() * v.im.sin(),
-                    )
-                }),
+                Expm1 => math(super::complex_special::$special::expm1),
                 // The Array API's sign: z / |z|, 0 at 0, NaN when a part is NaN.
                 Sign => math(|v| {
                     if v.re.is_nan() || v.im.is_nan() {
@@ -170,15 +163,15 @@ macro_rules! complex_unary {
                 Sin => math(|v| v.sin()),
                 Cos => math(|v| v.cos()),
                 Tan => math(|v| v.tan()),
-                Sinh => math(|v| v.sinh()),
-                Cosh => math(|v| v.cosh()),
-                Tanh => math(|v| v.tanh()),
+                Sinh => math(super::complex_special::$special::sinh),
+                Cosh => math(super::complex_special::$special::cosh),
+                Tanh => math(super::complex_special::$special::tanh),
                 Asin => math(|v| v.asin()),
-                Acos => math(|v| v.acos()),
+                Acos => math(super::complex_special::$special::acos),
                 Atan => math(|v| v.atan()),
-                Asinh => math(|v| v.asinh()),
-                Acosh => math(|v| v.acosh()),
-                Atanh => math(|v| v.atanh()),
+                Asinh => math(super::complex_special::$special::asinh),
+                Acosh => math(super::complex_special::$special::acosh),
+                Atanh => math(super::complex_special::$special::atanh),
                 Abs => Ok(Block::from_array(z.mapv(|v| v.norm()))),
                 IsNan => test(|v| v.re.is_nan() || v.im.is_nan()),
                 IsInf => test(|v| v.re.is_infinite() || v.im.is_infinite()),
@@ -196,13 +189,15 @@ complex_unary!(
     complex64_unary,
     f32,
     std::f32::consts::LN_2,
-    std::f32::consts::LN_10
+    std::f32::consts::LN_10,
+    f32s
 );
 complex_unary!(
     complex128_unary,
     f64,
     std::f64::consts::LN_2,
-    std::f64::consts::LN_10
+    std::f64::consts::LN_10,
+    f64s
 );
 
 super::op_kernel!(

@@ -179,10 +179,24 @@ impl Array {
         }
     }
 
-    /// Each element `repeats` times along `axis` (flattened first when None).
+    /// Each element `repeats` times along `axis` (flattened first when None);
+    /// `repeats` an int, or one count per element along the axis.
     #[pyo3(signature = (repeats, axis=None))]
-    fn repeat(&self, repeats: usize, axis: Option<i64>) -> PyResult<Array> {
-        Array::wrap(self.inner().repeat(repeats, axis))
+    fn repeat(&self, repeats: &Bound<'_, PyAny>, axis: Option<i64>) -> PyResult<Array> {
+        if let Ok(n) = repeats.extract::<usize>() {
+            return Array::wrap(self.inner().repeat(n, axis));
+        }
+        // Counts per element (a sequence or an array, computed if lazy).
+        let np = repeats.py().import("numpy")?;
+        let counts = np.call_method1("asarray", (repeats,))?;
+        let counts: Vec<usize> = counts
+            .call_method0("ravel")?
+            .call_method0("tolist")?
+            .extract()
+            .map_err(|_| {
+                pyo3::exceptions::PyValueError::new_err("repeats must be non-negative integers")
+            })?;
+        Array::wrap(self.inner().repeat_counts(&counts, axis))
     }
 }
 

@@ -7,11 +7,16 @@ use pyo3::types::{PyEllipsis, PyList, PySlice, PyTuple};
 use tessera::{DynArray, IndexItem};
 
 /// One item of a key: a basic index, or integer positions along an axis
-/// (a list or 1-d NumPy array of ints), or a boolean mask along an axis.
+/// (a list or NumPy/tessera array of ints, of any dimensions), a boolean
+/// mask along an axis, or a 0-d bool.
 enum Item {
     Basic(IndexItem),
-    Take(Vec<i64>),
+    /// Positions along the axis, and the shape the index array had (its
+    /// axes replace the indexed one, as NumPy's for an n-d index array).
+    Take(Vec<i64>, Vec<usize>),
     Mask(Vec<bool>),
+    /// A 0-d bool (`x[True]`): a new axis of length 1, or 0 when false.
+    Scalar(bool),
 }
 
 fn item(obj: &Bound<'_, PyAny>) -> PyResult<Item> {
@@ -38,7 +43,10 @@ fn item(obj: &Bound<'_, PyAny>) -> PyResult<Item> {
             part("step")?,
         )));
     }
-    if obj.hasattr("__index__")? && !obj.is_instance_of::<pyo3::types::PyBool>() {
+    // Arrays of one or more dimensions are index arrays even with one
+    // element (they have `__index__` too).
+    let is_array = obj.hasattr("ndim")? && obj.getattr("ndim")?.extract::<usize>().unwrap_or(0) > 0;
+    if !is_array && obj.hasattr("__index__")? && !obj.is_instance_of::<pyo3::types::PyBool>() {
         if let Ok(i) = obj.extract::<i64>() {
             return Ok(Item::Basic(IndexItem::Int(i)));
         }
@@ -48,14 +56,19 @@ fn item(obj: &Bound<'_, PyAny>) -> PyResult<Item> {
         let a = np.getattr("asarray")?.call1((obj,))?;
         let ndim: usize = a.getattr("ndim")?.extract()?;
         let kind: String = a.getattr("dtype")?.getattr("kind")?.extract()?;
+        let shape: Vec<usize> = a.getattr("shape")?.extract()?;
+        if ndim == 0 && kind == "b" {
+            return Ok(Item::Scalar(a.call_method0("item")?.extract()?));
+        }
         if ndim == 1 && kind == "b" {
             return Ok(Item::Mask(a.call_method0("tolist")?.extract()?));
         }
-        if ndim == 1 && (kind == "i" || kind == "u") {
-            return Ok(Item::Take(a.call_method0("tolist")?.extract()?));
+        if ndim >= 1 && (kind == "i" || kind == "u") {
+            let flat = a.call_method1("reshape", (-1,))?;
+            return Ok(Item::Take(flat.call_method0("tolist")?.extract()?, shape));
         }
-        if ndim == 1 && a.getattr("size")?.extract::<usize>()? == 0 {
-            return Ok(Item::Take(vec![]));
+        if ndim >= 1 && a.getattr("size")?.extract::<usize>()? == 0 {
+            return Ok(Item::Take(vec![], shape));
         }
     }
     Err(PyIndexError::new_err(format!(
@@ -91,7 +104,7 @@ pub fn getitem(x: &DynArray, key: &Bound<'_, PyAny>) -> PyResult<DynArray> {
                 }
                 basic.push(b);
             }
-            adv @ (Item::Take(_) | Item::Mask(_)) => {
+            adv @ (Item::Take(..) | Item::Mask(_) | Item::Scalar(_)) => {
                 if advanced.is_some() {
                     return Err(PyIndexError::new_err(
                         "tessera takes one list or array index per indexing; index one axis at a time",
@@ -102,16 +115,32 @@ pub fn getitem(x: &DynArray, key: &Bound<'_, PyAny>) -> PyResult<DynArray> {
                         "a list or array index after `...` is not supported; write the axes out with `:`",
                     ));
                 }
+                // A 0-d bool adds its axis; the others index an existing one.
+                basic.push(match adv {
+                    Item::Scalar(_) => IndexItem::NewAxis,
+                    _ => IndexItem::slice(None, None, None),
+                });
                 advanced = Some((adv, out_axis));
-                basic.push(IndexItem::slice(None, None, None));
             }
         }
     }
     let y = x.slice(&basic);
     Ok(match advanced {
         None => y,
-        Some((Item::Take(idx), axis)) => y.take(&idx, axis as i64),
+        Some((Item::Take(idx, shape), axis)) => {
+            let taken = y.take(&idx, axis as i64);
+            if shape.len() == 1 {
+                taken
+            } else {
+                // An n-d index array: its axes replace the indexed one.
+                let mut out: Vec<usize> = taken.shape().to_vec();
+                out.splice(axis..=axis, shape);
+                let out: Vec<i64> = out.iter().map(|&n| n as i64).collect();
+                taken.reshape(&out)
+            }
+        }
         Some((Item::Mask(mask), axis)) => y.compress(&mask, axis as i64),
+        Some((Item::Scalar(keep), axis)) => y.compress(&[keep], axis as i64),
         Some((Item::Basic(_), _)) => y,
     })
 }

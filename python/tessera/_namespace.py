@@ -496,8 +496,6 @@ def moveaxis(x, source, destination, /):
 
 
 def repeat(x, repeats, /, *, axis=None):
-    if not isinstance(repeats, int):
-        raise TypeError("repeat takes one repeat count for now (an int), not an array of counts")
     return _arr(x).repeat(repeats, axis)
 
 

@@ -149,3 +149,25 @@ def test_numpy_ufuncs_on_tessera_arrays_stay_lazy():
         np.testing.assert_allclose(got.compute(), want)
     # A ufunc tessera lacks computes and gives NumPy's answer.
     np.testing.assert_allclose(np.spacing(x), np.spacing(a))
+
+
+def test_index_arrays_of_any_dimensions_and_lazy_ones():
+    a = np.arange(2 * 3 * 4, dtype=np.int32).reshape(2, 3, 4)
+    x = ta.from_array(a, chunks=(1, 2, 3))
+    i = np.array([[2, 0], [1, 1]])
+    np.testing.assert_array_equal(x[1, i].compute(), a[1, i])
+    np.testing.assert_array_equal(x[:, :, i].compute(), a[:, :, i])
+    # A tessera array as the index (even of one element) indexes, it is not an int.
+    j = ta.asarray(np.array([1], dtype=np.int32))
+    np.testing.assert_array_equal(x[0, 0, j].compute(), a[0, 0, [1]])
+    s = ta.asarray(np.array(True))
+    np.testing.assert_array_equal(s[s].compute(), np.array(True)[np.array(True)])
+    np.testing.assert_array_equal(x[ta.asarray(np.array(False))].compute(), a[np.array(False)])
+
+
+def test_repeat_with_a_count_per_element():
+    a = np.arange(6.0).reshape(2, 3)
+    x = ta.from_array(a, chunks=(1, 2))
+    np.testing.assert_array_equal(ta.repeat(x, ta.asarray(np.array([1, 0, 2])), axis=1).compute(),
+                                  np.repeat(a, [1, 0, 2], axis=1))
+    np.testing.assert_array_equal(x.repeat([2, 1], axis=0).compute(), np.repeat(a, [2, 1], axis=0))

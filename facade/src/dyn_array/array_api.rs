@@ -104,6 +104,11 @@ impl DynArray {
         self.then("repeat", |x| Ok(reshape::repeat(x, repeats, axis)?))
     }
 
+    /// Element `i` `counts[i]` times along `axis` (flattened first when `None`).
+    pub fn repeat_counts(&self, counts: &[usize], axis: Option<i64>) -> DynArray {
+        self.then("repeat", |x| Ok(reshape::repeat_counts(x, counts, axis)?))
+    }
+
     /// The array tiled `reps` times along each axis.
     pub fn tile(&self, reps: &[usize]) -> DynArray {
         self.then("tile", |x| Ok(reshape::tile(x, reps)?))

@@ -141,12 +141,8 @@ macro_rules! complex_special {
                 }
                 odd(z, |x, y| {
                     if x == INF {
-                        let im = if y.is_finite() {
-                            (0.0 as $t) * (2.0 * y).sin()
-                        } else {
-                            0.0
-                        };
-                        c(1.0, im)
+                        // The standard's `1 + 0j` (C99 signs the zero by sin(2y)).
+                        c(1.0, 0.0)
                     } else if x == 0.0 {
                         c(0.0, NAN)
                     } else if x.is_nan() && y == 0.0 {

@@ -21,11 +21,12 @@ SUITE = Path(
         next((c for c in _CANDIDATES if c.is_dir()), _CANDIDATES[0]) / "peer" / "array-api-tests",
     )
 )
-# Measured (README, "Array API conformance"): 982 passed of the whole suite
-# (1380 tests), derandomized, twice, with the tools pinned by setup-venv.sh.
+# Measured (README, "Array API conformance"): 1253 passed of the whole suite
+# (1380 tests), derandomized, with the tools pinned by setup-venv.sh (982 before
+# this wave's breadth work).
 # The floor sits 12 below it for what a platform might change in the draws;
 # it only goes up.
-FLOOR = int(os.environ.get("TESSERA_ARRAY_API_FLOOR", "970"))
+FLOOR = int(os.environ.get("TESSERA_ARRAY_API_FLOOR", "1240"))
 MAX_EXAMPLES = "3"
 
 

@@ -156,6 +156,9 @@ macro_rules! complex_special {
             /// `expm1`: `-1` at a real -inf, `inf` (with NaN or `cis(y)`) at +inf.
             pub fn expm1(z: C) -> C {
                 let (x, y) = (z.re, z.im);
+                if x == 0.0 && y == 0.0 {
+                    return c(0.0, y); // the standard's `0 + 0j` for either zero
+                }
                 if finite(z) {
                     // cos(y) - 1 = -2 sin²(y/2), kept precise near zero (NumPy's form).
                     let h = (y / 2.0).sin();
@@ -349,6 +352,7 @@ mod tests {
         is(tanh(z(0.0, INF)), 0.0, NAN);
         is(tanh(z(NAN, 0.0)), NAN, 0.0);
         is(expm1(z(-INF, INF)), -1.0, 0.0);
+        is(expm1(z(-0.0, 0.0)), 0.0, 0.0);
         is(expm1(z(INF, INF)), INF, NAN);
         is(expm1(z(INF, 0.0)), INF, 0.0);
         is(expm1(z(NAN, 0.0)), NAN, 0.0);

@@ -26,8 +26,8 @@ pub trait Element:
     /// (agrees with [`crate::sum_dtype`]).
     type Sum: Element;
     /// NumPy's dtype for a mean, a true division or float math of these
-    /// values: `f32` and the complex types stay as they are, everything
-    /// else is `f64`.
+    /// values: `f16`, `f32` and the complex types stay as they are,
+    /// everything else is `f64`.
     type Float: Element;
     /// The dtype of its real and imaginary parts (`real(x)`): the float of
     /// the same width for complex types, itself for the others.
@@ -151,6 +151,47 @@ numeric_element!(u64, U64, u64, f64);
 numeric_element!(f32, F32, f32, f32);
 numeric_element!(f64, F64, f64, f64);
 
+impl sealed::Sealed for half::f16 {}
+/// NumPy's `float16`: sums accumulate in `float32` ([`Element::Sum`] stays
+/// `f16`, the dtype of the result), float math stays `float16`.
+impl Element for half::f16 {
+    const DTYPE: DType = DType::F16;
+    type Sum = Self;
+    type Float = Self;
+    type Real = Self;
+    block_access!(F16);
+    fn write_le(values: &[Self], out: &mut Vec<u8>) {
+        out.reserve(std::mem::size_of_val(values));
+        for v in values {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    fn le_bytes(values: &[Self]) -> Option<&[u8]> {
+        cfg!(target_endian = "little").then(|| bytemuck::cast_slice(values))
+    }
+    fn le_bytes_mut(values: &mut [Self]) -> Option<&mut [u8]> {
+        if cfg!(target_endian = "little") {
+            Some(bytemuck::cast_slice_mut(values))
+        } else {
+            None
+        }
+    }
+    fn read_le(bytes: &[u8]) -> Vec<Self> {
+        bytes
+            .chunks_exact(2)
+            .map(|c| half::f16::from_le_bytes([c[0], c[1]]))
+            .collect()
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    /// Rounds to nearest, ties to even, in one step (no double rounding
+    /// through `f32`); beyond ±65504 (by half an ulp) gives ±inf, NaN stays NaN.
+    fn from_f64(v: f64) -> Self {
+        half::f16::from_f64(v)
+    }
+}
+
 impl sealed::Sealed for bool {}
 impl Element for bool {
     const DTYPE: DType = DType::Bool;
@@ -226,7 +267,7 @@ mod result_types {
             T::DTYPE
         );
         let float = match T::DTYPE {
-            DType::F32 | DType::Complex64 | DType::Complex128 => T::DTYPE,
+            DType::F16 | DType::F32 | DType::Complex64 | DType::Complex128 => T::DTYPE,
             _ => DType::F64,
         };
         assert_eq!(<T::Float as Element>::DTYPE, float, "{}", T::DTYPE);
@@ -243,6 +284,7 @@ mod result_types {
         check::<u16>();
         check::<u32>();
         check::<u64>();
+        check::<half::f16>();
         check::<f32>();
         check::<f64>();
         check::<Complex<f32>>();

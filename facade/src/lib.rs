@@ -89,6 +89,8 @@ pub use sort::Side;
 pub use tessera_chunk_core as chunk_core;
 /// What user kernels (`map_blocks`, `blockwise`) are made of.
 pub use tessera_chunk_core::Block;
+/// NumPy's `float16` element type (the `half` crate's): `Array<f16>`.
+pub use half::f16;
 pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };

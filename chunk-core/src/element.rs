@@ -188,8 +188,53 @@ impl Element for half::f16 {
     /// Rounds to nearest, ties to even, in one step (no double rounding
     /// through `f32`); beyond ±65504 (by half an ulp) gives ±inf, NaN stays NaN.
     fn from_f64(v: f64) -> Self {
-        half::f16::from_f64(v)
+        half::f16::from_bits(f64_to_f16_bits(v))
     }
+}
+
+/// The bits of the `float16` nearest to `x`, ties to even, rounded once from
+/// all 53 bits of `x`, as NumPy's `npy_double_to_half`. (`half`'s own
+/// `f16::from_f64` drops the low 32 bits of the significand before rounding,
+/// so a value a hair above a tie rounds as the tie.) NaN keeps the top bits
+/// of its payload, as NumPy's.
+fn f64_to_f16_bits(x: f64) -> u16 {
+    let bits = x.to_bits();
+    let sign = ((bits >> 48) & 0x8000) as u16;
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let man = bits & ((1u64 << 52) - 1);
+    if exp == 0x7ff {
+        return if man == 0 {
+            sign | 0x7c00
+        } else {
+            sign | 0x7c00 | ((man >> 42) as u16).max(1)
+        };
+    }
+    let e = exp - 1023;
+    if e >= 16 {
+        return sign | 0x7c00;
+    }
+    if e < -25 {
+        // Below 2^-25, half the smallest subnormal (f64 subnormals included).
+        return sign;
+    }
+    let sig = man | (1u64 << 52);
+    // Normal results keep 11 significant bits; subnormal ones count units of 2^-24.
+    let shift = if e >= -14 { 42 } else { (28 - e) as u32 };
+    let mut q = sig >> shift;
+    let rest = sig & ((1u64 << shift) - 1);
+    let half = 1u64 << (shift - 1);
+    if rest > half || (rest == half && q & 1 == 1) {
+        q += 1;
+    }
+    if e < -14 {
+        // 1024 units (a carry) is the smallest normal, 0x0400, as it should be.
+        return sign | q as u16;
+    }
+    let (q, e) = if q == 2048 { (1024, e + 1) } else { (q, e) };
+    if e > 15 {
+        return sign | 0x7c00;
+    }
+    sign | (((e + 15) as u16) << 10) | (q as u16 - 1024)
 }
 
 impl sealed::Sealed for bool {}
@@ -254,6 +299,68 @@ macro_rules! complex_element {
 
 complex_element!(f32, Complex64);
 complex_element!(f64, Complex128);
+
+#[cfg(test)]
+mod float16_rounding {
+    use super::*;
+    use half::f16;
+
+    fn round(x: f64) -> u16 {
+        <f16 as Element>::from_f64(x).to_bits()
+    }
+
+    #[test]
+    fn every_float16_and_every_tie_rounds_to_nearest_even() {
+        for b in 0..0x7c00u16 {
+            let v = f64::from(f16::from_bits(b));
+            assert_eq!(round(v), b, "{v}");
+            assert_eq!(round(-v), b | 0x8000, "{v}");
+            if b == 0x7bff {
+                continue;
+            }
+            let next = f64::from(f16::from_bits(b + 1));
+            let tie = (v + next) / 2.0;
+            let even = if b & 1 == 0 { b } else { b + 1 };
+            assert_eq!(round(tie), even, "tie {tie}");
+            // A hair off the tie, in the low bits `half` drops, decides it.
+            let hair = tie * 2f64.powi(-40);
+            assert_eq!(round(tie + hair), b + 1, "{tie} + hair");
+            assert_eq!(round(tie - hair), b, "{tie} - hair");
+        }
+    }
+
+    /// Float math runs in f32 and rounds with `half`'s `f16::from_f32`
+    /// (tessera-ops): that one rounds from all the bits.
+    #[test]
+    fn f32_ties_and_near_ties_round_to_nearest_even_through_half() {
+        for b in 0..0x7bffu16 {
+            let v = f16::from_bits(b).to_f32();
+            let tie = (v + f16::from_bits(b + 1).to_f32()) / 2.0;
+            let even = if b & 1 == 0 { b } else { b + 1 };
+            assert_eq!(f16::from_f32(tie).to_bits(), even, "tie {tie}");
+            let hair = tie * 2f32.powi(-20);
+            assert_eq!(f16::from_f32(tie + hair).to_bits(), b + 1, "{tie} + hair");
+            assert_eq!(f16::from_f32(tie - hair).to_bits(), b, "{tie} - hair");
+        }
+    }
+
+    #[test]
+    fn overflow_underflow_and_nan() {
+        assert_eq!(round(65519.999), 0x7bff);
+        assert_eq!(round(65520.0), 0x7c00);
+        assert_eq!(round(-1e300), 0xfc00);
+        assert_eq!(round(f64::INFINITY), 0x7c00);
+        assert_eq!(round(2f64.powi(-25)), 0);
+        assert_eq!(round(2f64.powi(-25) * (1.0 + f64::EPSILON)), 1);
+        assert_eq!(round(-5e-324), 0x8000);
+        assert_eq!(round(-0.0), 0x8000);
+        assert_eq!(round(2f64.powi(-14) - 2f64.powi(-26)), 0x0400);
+        assert_eq!(round(f64::NAN), 0x7e00);
+        assert!(<f16 as Element>::from_f64(-f64::NAN).is_nan());
+        // A NaN whose payload sits in the low bits stays NaN (not infinity).
+        assert!(<f16 as Element>::from_f64(f64::from_bits(0x7ff0_0000_0000_0001)).is_nan());
+    }
+}
 
 #[cfg(test)]
 mod result_types {

@@ -145,7 +145,7 @@ impl Array<half::f16> {
     /// `self op s` (or `s op self`) with an `f64` scalar, which NumPy 2
     /// rounds to the array's `float16` first (a Python float is weak).
     fn with_f64(&self, op: BinaryOp, s: f64, scalar_left: bool) -> Array<half::f16> {
-        self.with_scalar(op, half::f16::from_f64(s), scalar_left)
+        self.with_scalar(op, Element::from_f64(s), scalar_left)
     }
 }
 scalar_left_ops!(integer: i8, i16, i32, i64, u8, u16, u32, u64);

@@ -69,6 +69,8 @@ pub use elementwise::{
     logical_xor, maximum, minimum, nextafter, pow, remainder, where_, Rhs,
 };
 pub use error::{Error, Result};
+/// NumPy's `float16` element type (the `half` crate's): `Array<f16>`.
+pub use half::f16;
 pub use indexing::{block, block_2d, Nested};
 #[cfg(feature = "hdf5")]
 pub use io::{from_hdf5, from_hdf5_with_chunks};
@@ -89,8 +91,6 @@ pub use sort::Side;
 pub use tessera_chunk_core as chunk_core;
 /// What user kernels (`map_blocks`, `blockwise`) are made of.
 pub use tessera_chunk_core::Block;
-/// NumPy's `float16` element type (the `half` crate's): `Array<f16>`.
-pub use half::f16;
 pub use tessera_chunk_core::{
     chunks, format_bytes, s, with_dtype, ChunkSpec, Chunks, DType, Element, IndexItem,
 };

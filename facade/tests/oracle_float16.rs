@@ -101,7 +101,13 @@ fn check_by<T: Element>(
     what: &str,
     eq: fn(T, T) -> bool,
 ) -> Result<(), TestCaseError> {
-    prop_assert_eq!(y.shape(), want.shape().to_vec(), "{}: {:?}", what, y.error());
+    prop_assert_eq!(
+        y.shape(),
+        want.shape().to_vec(),
+        "{}: {:?}",
+        what,
+        y.error()
+    );
     prop_assert_eq!(y.dtype(), T::DTYPE);
     for s in schedulers() {
         let got = y
@@ -197,7 +203,15 @@ fn chunking_of(shape: &[usize], seed: u64) -> Vec<Vec<usize>> {
     shape
         .iter()
         .enumerate()
-        .map(|(k, &d)| split(d, &[(seed >> (4 * k)) as usize % 3 + 1, (seed >> (4 * k + 2)) as usize % 4 + 1]))
+        .map(|(k, &d)| {
+            split(
+                d,
+                &[
+                    (seed >> (4 * k)) as usize % 3 + 1,
+                    (seed >> (4 * k + 2)) as usize % 4 + 1,
+                ],
+            )
+        })
         .collect()
 }
 
@@ -417,10 +431,15 @@ fn the_rounding_written_here_agrees_with_known_values() {
 
 #[test]
 fn sums_accumulate_in_f32_across_chunks_and_cumsum_rounds_each_step() {
-    let d = ndarray::arr1(&[65504.0, 65504.0, -65504.0]).mapv(h).into_dyn();
+    let d = ndarray::arr1(&[65504.0, 65504.0, -65504.0])
+        .mapv(h)
+        .into_dyn();
     let x = tessera::from_array(d, 1);
     // In f32 the running total 131008 fits; rounded only at the end.
-    assert_eq!(x.sum().compute().unwrap().into_raw_vec_and_offset().0, vec![h(65504.0)]);
+    assert_eq!(
+        x.sum().compute().unwrap().into_raw_vec_and_offset().0,
+        vec![h(65504.0)]
+    );
     // NumPy's float16 cumsum stores (so rounds) every running total.
     let running = x.cumsum().compute().unwrap().into_raw_vec_and_offset().0;
     assert_eq!(running, vec![h(65504.0), f16::INFINITY, f16::INFINITY]);
@@ -436,7 +455,11 @@ fn empty_float16_arrays() {
     let e = tessera::zeros::<f16>([0, 3], 2);
     assert_eq!(e.astype::<f64>().compute().unwrap().shape(), &[0, 3]);
     assert_eq!(
-        tessera::zeros::<i32>([0, 3], 2).astype::<f16>().compute().unwrap().shape(),
+        tessera::zeros::<i32>([0, 3], 2)
+            .astype::<f16>()
+            .compute()
+            .unwrap()
+            .shape(),
         &[0, 3]
     );
     assert_eq!(e.sin().compute().unwrap().shape(), &[0, 3]);
@@ -472,14 +495,24 @@ fn float16_promotes_as_numpy_2() {
         assert_eq!(sum.dtype(), want, "float16 + {other}");
         let back = sum.astype(DType::F64).compute().unwrap();
         let back = back.as_array::<f64>().unwrap();
-        assert!(back.iter().all(|&v| v == 2.0), "float16 + {other}: {back:?}");
+        assert!(
+            back.iter().all(|&v| v == 2.0),
+            "float16 + {other}: {back:?}"
+        );
     }
     assert!(can_cast(DType::F16, DType::F32) && can_cast(DType::U8, DType::F16));
     assert!(!can_cast(DType::F32, DType::F16) && !can_cast(DType::I16, DType::F16));
     let f = finfo(DType::F16).unwrap();
     assert_eq!(
         (f.bits, f.eps, f.max, f.min, f.smallest_normal, f.dtype),
-        (16, 0.0009765625, 65504.0, -65504.0, 6.103515625e-05, DType::F16)
+        (
+            16,
+            0.0009765625,
+            65504.0,
+            -65504.0,
+            6.103515625e-05,
+            DType::F16
+        )
     );
     assert!(isdtype(DType::F16, "real floating").unwrap());
     assert!(isdtype(DType::F16, "numeric").unwrap());
@@ -494,14 +527,203 @@ fn float16_promotes_as_numpy_2() {
 fn float16_products_run_in_f32() {
     // 65504 + 65504 - 65504 is 65504 in f32; float16 steps would give inf.
     let a = tessera::from_array(
-        ndarray::arr2(&[[65504.0, 65504.0, -65504.0]]).mapv(h).into_dyn(),
+        ndarray::arr2(&[[65504.0, 65504.0, -65504.0]])
+            .mapv(h)
+            .into_dyn(),
         1,
     );
     let b = tessera::from_array(ndarray::arr2(&[[1.0], [1.0], [1.0]]).mapv(h).into_dyn(), 1);
     let p = a.matmul(&b);
     assert_eq!(p.dtype(), DType::F16);
-    assert_eq!(p.compute().unwrap().into_raw_vec_and_offset().0, vec![h(65504.0)]);
+    assert_eq!(
+        p.compute().unwrap().into_raw_vec_and_offset().0,
+        vec![h(65504.0)]
+    );
     let e = tessera::einsum::<f16>("ij,jk->ik", &[&a, &b]);
     assert_eq!(e.dtype(), DType::F16);
-    assert_eq!(e.compute().unwrap().into_raw_vec_and_offset().0, vec![h(65504.0)]);
+    assert_eq!(
+        e.compute().unwrap().into_raw_vec_and_offset().0,
+        vec![h(65504.0)]
+    );
+}
+
+/// The float16 bits of a computed float block (NaN as one pattern), or the
+/// block itself for other dtypes.
+fn bits_of(b: tessera::Block) -> Vec<i128> {
+    use tessera::chunk_core::with_block;
+    let wide = |v: f64| {
+        if v.is_nan() {
+            i128::MAX
+        } else {
+            i128::from(encode(v))
+        }
+    };
+    match b.dtype() {
+        DType::F16 | DType::F32 | DType::F64 => {
+            with_block!(&b, a => a.iter().map(|v| wide(v.to_f64())).collect())
+        }
+        _ => with_block!(&b, a => a.iter().map(|v| v.to_f64() as i128).collect()),
+    }
+}
+
+/// Every family of operations on float16 equals the same operation on the
+/// same values in float32 (elementwise math, sums and products: float16
+/// computes there and rounds once) or float64 (means and moments), rounded
+/// to float16; the result dtype is float16 where the reference's is a float.
+#[test]
+fn every_family_equals_float32_or_float64_rounded() {
+    use tessera::{BinaryOp, ReduceOp, UnaryOp};
+    let da = halves(&[4, 6], 3).mapv(|v| {
+        if v.to_f64().abs() > 300.0 {
+            h(v.to_f64() / 512.0)
+        } else {
+            v
+        }
+    });
+    let db = halves(&[4, 6], 4);
+    let a16 = DynArray::from(array(&da, &[vec![2, 2], vec![3, 3]]));
+    let b16 = DynArray::from(array(&db, &[vec![1, 3], vec![6]]));
+    let wide = |x: &DynArray, d: DType| x.astype(d);
+    // Whether values were compared (false: both refused the operation).
+    let same_as = |what: &str, got: DynArray, want: DynArray| -> bool {
+        let float_want = matches!(want.dtype(), DType::F32 | DType::F64);
+        match (got.compute(), want.compute()) {
+            (Ok(g), Ok(w)) => {
+                let want_dtype = if float_want { DType::F16 } else { w.dtype() };
+                assert_eq!(g.dtype(), want_dtype, "{what}");
+                assert!(!g.is_empty(), "{what}");
+                assert_eq!(bits_of(g), bits_of(w), "{what}");
+                true
+            }
+            (Err(_), Err(_)) => false,
+            (g, w) => panic!("{what}: {:?} vs {:?}", g.err(), w.err()),
+        }
+    };
+    let refused_by_floats = |op: BinaryOp| {
+        matches!(
+            op,
+            BinaryOp::BitwiseAnd
+                | BinaryOp::BitwiseOr
+                | BinaryOp::BitwiseXor
+                | BinaryOp::LeftShift
+                | BinaryOp::RightShift
+        )
+    };
+    for &op in UnaryOp::ALL {
+        let f = |x: &DynArray| x.unary(op);
+        let compared = same_as(&format!("{op:?}"), f(&a16), f(&wide(&a16, DType::F32)));
+        assert_eq!(compared, op != UnaryOp::Invert, "{op:?}");
+    }
+    for &op in BinaryOp::ALL {
+        if op == BinaryOp::Nextafter {
+            continue; // on float16's own bits (below)
+        }
+        let f = |x: &DynArray, y: &DynArray| x.binary(op, y);
+        let want = f(&wide(&a16, DType::F32), &wide(&b16, DType::F32));
+        let compared = same_as(&format!("{op:?}"), f(&a16, &b16), want);
+        assert_eq!(compared, !refused_by_floats(op), "{op:?}");
+        if !op.gives_bool() && !refused_by_floats(op) {
+            let s = tessera::Scalar::Float(-1.25);
+            let f = |x: &DynArray| x.binary_scalar(op, s, true);
+            assert!(same_as(
+                &format!("{op:?} scalar"),
+                f(&a16),
+                f(&wide(&a16, DType::F32))
+            ));
+        }
+    }
+    let next = a16.binary(BinaryOp::Nextafter, &b16).compute().unwrap();
+    let next = next.as_array::<f16>().unwrap();
+    for ((&n, &x), &y) in next.iter().zip(&da).zip(&db) {
+        let (xf, yf) = (x.to_f64(), y.to_f64());
+        let want = if xf.is_nan() || yf.is_nan() {
+            f16::NAN
+        } else if xf == yf {
+            y
+        } else if xf == 0.0 {
+            f16::from_bits(if yf > 0.0 { 1 } else { 0x8001 })
+        } else if (yf > xf) == (xf > 0.0) {
+            f16::from_bits(x.to_bits() + 1)
+        } else {
+            f16::from_bits(x.to_bits() - 1)
+        };
+        assert!(same(n, want), "nextafter({x}, {y}) = {n}, not {want}");
+    }
+    let in_f32 = [
+        ReduceOp::Sum,
+        ReduceOp::Prod,
+        ReduceOp::NanSum,
+        ReduceOp::NanProd,
+        ReduceOp::Min,
+        ReduceOp::Max,
+        ReduceOp::NanMin,
+        ReduceOp::NanMax,
+        ReduceOp::Any,
+        ReduceOp::All,
+    ];
+    let in_f64 = [
+        ReduceOp::Mean,
+        ReduceOp::Var { ddof: 1 },
+        ReduceOp::Std { ddof: 0 },
+        ReduceOp::NanMean,
+        ReduceOp::NanVar { ddof: 0 },
+        ReduceOp::NanStd { ddof: 1 },
+    ];
+    for (ops, d) in [(&in_f32[..], DType::F32), (&in_f64[..], DType::F64)] {
+        for &op in ops {
+            for axis in [0i64, 1] {
+                let f = |x: &DynArray| x.reduction(op, axis);
+                assert!(same_as(
+                    &format!("{op:?} axis {axis}"),
+                    f(&a16),
+                    f(&wide(&a16, d))
+                ));
+            }
+        }
+    }
+    let a32 = wide(&a16, DType::F32);
+    let families: Vec<(&str, Box<dyn Fn(&DynArray) -> DynArray>)> = vec![
+        ("sort", Box::new(|x| x.sort(1, false))),
+        ("sort descending", Box::new(|x| x.sort(0, true))),
+        ("argsort", Box::new(|x| x.argsort(1, false))),
+        ("argmax", Box::new(|x| x.argmax_with(1))),
+        ("argmin", Box::new(|x| x.argmin_with(0))),
+        ("topk", Box::new(|x| x.topk(2))),
+        ("flip", Box::new(|x| x.flip(0))),
+        ("roll", Box::new(|x| x.roll(2, ..))),
+        ("take", Box::new(|x| x.take(&[3, 0, 5], 1))),
+        ("transpose", Box::new(|x| x.t())),
+        ("reshape", Box::new(|x| x.reshape(&[3, -1]))),
+        ("rechunk", Box::new(|x| x.rechunk(vec![3, 4]))),
+        ("diff", Box::new(|x| x.diff(1, 1))),
+        ("count_nonzero", Box::new(|x| x.count_nonzero_with(1))),
+        ("tril", Box::new(|x| x.tril(0))),
+        ("repeat", Box::new(|x| x.repeat(2, Some(0)))),
+    ];
+    for (what, f) in &families {
+        assert!(same_as(what, f(&a16), f(&a32)), "{what}");
+    }
+    let u16 = a16.unique_values().unwrap().sort(0, false);
+    let u32 = a32.unique_values().unwrap().sort(0, false);
+    assert!(same_as("unique_values", u16, u32));
+    let sorted16 = a16.reshape(&[-1]).sort(0, false);
+    let sorted32 = a32.reshape(&[-1]).sort(0, false);
+    let probe16 = b16.reshape(&[-1]);
+    let probe32 = probe16.astype(DType::F32);
+    assert!(same_as(
+        "searchsorted",
+        sorted16.searchsorted(&probe16, tessera::Side::Left),
+        sorted32.searchsorted(&probe32, tessera::Side::Left),
+    ));
+    assert!(same_as(
+        "concatenate",
+        DynArray::concatenate(&[&a16, &b16], Some(0)),
+        DynArray::concatenate(&[&a32, &wide(&b16, DType::F32)], Some(0)),
+    ));
+    let mask = a16.binary(BinaryOp::Gt, &b16);
+    assert!(same_as(
+        "where",
+        DynArray::where_(&mask, &a16, &b16),
+        DynArray::where_(&mask, &a32, &wide(&b16, DType::F32)),
+    ));
 }

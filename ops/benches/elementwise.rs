@@ -16,7 +16,9 @@ const SIDE: usize = 1024;
 fn data(seed: u64) -> ArrayD<f64> {
     let mut s = seed;
     ArrayD::from_shape_simple_fn(IxDyn(&[SIDE, SIDE]), || {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         0.05 + 0.9 * ((s >> 11) as f64 / (1u64 << 53) as f64)
     })
 }
@@ -95,9 +97,7 @@ fn elementwise(c: &mut Criterion) {
         g.bench_function(format!("tessera/{name}"), |bench| {
             bench.iter(|| kernel.run(std::slice::from_ref(&bx)).unwrap())
         });
-        g.bench_function(format!("ndarray/{name}"), |bench| {
-            bench.iter(|| x.mapv(f))
-        });
+        g.bench_function(format!("ndarray/{name}"), |bench| bench.iter(|| x.mapv(f)));
     }
     for &op in BinaryOp::ALL {
         let Some(f) = binary_loop(op) else { continue };

@@ -184,7 +184,11 @@ pub fn float16_special_values_round_trip(store: &dyn Store) {
         let start = index[0] * 4;
         let part = values[start..(start + 4).min(values.len())].to_vec();
         store
-            .write_chunk("f16", index, &Block::from_array(ndarray::arr1(&part).into_dyn()))
+            .write_chunk(
+                "f16",
+                index,
+                &Block::from_array(ndarray::arr1(&part).into_dyn()),
+            )
             .unwrap_or_else(|e| panic!("write f16 {index:?}: {e}"));
     }
     assert_eq!(store.metadata("f16").unwrap_or_else(|e| panic!("{e}")), m);

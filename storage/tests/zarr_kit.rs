@@ -121,7 +121,9 @@ fn float16_arrays_written_by_zarr_python_read_bit_for_bit() {
 
     let store = ZarrStore::open(root).unwrap_or_else(|e| panic!("{e}"));
     for path in ["v2", "v3"] {
-        let meta = store.metadata(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let meta = store
+            .metadata(path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(meta.dtype, DType::F16, "{path}");
         let whole = store
             .read_region(path, &[0], &[6])
@@ -138,10 +140,15 @@ fn float16_arrays_written_by_zarr_python_read_bit_for_bit() {
         let unwritten = store
             .read_chunk(path, &[1])
             .unwrap_or_else(|e| panic!("{path}: {e}"));
-        let fill = unwritten.as_array::<f16>().unwrap_or_else(|e| panic!("{e}"));
+        let fill = unwritten
+            .as_array::<f16>()
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(fill.len(), 2, "{path}");
         assert!(fill.iter().all(|v| v.is_nan()), "{path}: {fill:?}");
-        assert!(got[4..].iter().all(|&b| f16::from_bits(b).is_nan()), "{path}");
+        assert!(
+            got[4..].iter().all(|&b| f16::from_bits(b).is_nan()),
+            "{path}"
+        );
     }
     // Written by tessera in both formats, the bytes on disk are the values' own.
     for (format, file) in [(ZarrFormat::V2, "w2/0"), (ZarrFormat::V3, "w3/c/0")] {

@@ -260,7 +260,12 @@ mod tests {
         assert_eq!(f16::ZERO.next_toward(h(-1.0)), -f16::from_bits(1));
         assert_eq!(h(1.0).next_toward(h(2.0)), h(1.0) + f16::EPSILON);
         assert!(f16::NAN.next_toward(h(1.0)).is_nan());
-        assert!((h(0.0).logaddexp(h(0.0)) - h(std::f32::consts::LN_2)).to_f32().abs() < 1e-3);
+        assert!(
+            (h(0.0).logaddexp(h(0.0)) - h(std::f32::consts::LN_2))
+                .to_f32()
+                .abs()
+                < 1e-3
+        );
     }
 
     #[test]

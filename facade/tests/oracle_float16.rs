@@ -566,6 +566,9 @@ fn bits_of(b: tessera::Block) -> Vec<i128> {
     }
 }
 
+/// An operation by name, for tables of them.
+type Family = (&'static str, Box<dyn Fn(&DynArray) -> DynArray>);
+
 /// Every family of operations on float16 equals the same operation on the
 /// same values in float32 (elementwise math, sums and products: float16
 /// computes there and rounds once) or float64 (means and moments), rounded
@@ -682,7 +685,7 @@ fn every_family_equals_float32_or_float64_rounded() {
         }
     }
     let a32 = wide(&a16, DType::F32);
-    let families: Vec<(&str, Box<dyn Fn(&DynArray) -> DynArray>)> = vec![
+    let families: Vec<Family> = vec![
         ("sort", Box::new(|x| x.sort(1, false))),
         ("sort descending", Box::new(|x| x.sort(0, true))),
         ("argsort", Box::new(|x| x.argsort(1, false))),

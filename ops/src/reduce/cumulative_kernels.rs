@@ -57,8 +57,8 @@ fn scan<T: Numeric>(op: CumOp, a: &ArcArray<T, IxDyn>, axis: usize) -> Block {
 fn scan_rounding(op: CumOp, a: &ArcArray<half::f16, IxDyn>, axis: usize) -> Block {
     let mut out = a.to_owned();
     match op {
-        CumOp::Sum => out.accumulate_axis_inplace(Axis(axis), |&prev, cur| *cur = *cur + prev),
-        CumOp::Prod => out.accumulate_axis_inplace(Axis(axis), |&prev, cur| *cur = *cur * prev),
+        CumOp::Sum => out.accumulate_axis_inplace(Axis(axis), |&prev, cur| *cur += prev),
+        CumOp::Prod => out.accumulate_axis_inplace(Axis(axis), |&prev, cur| *cur *= prev),
     }
     Block::from_array(out)
 }

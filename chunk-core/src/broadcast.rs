@@ -317,9 +317,13 @@ fn signed_with_unsigned(signed: DType, unsigned: DType) -> DType {
     }
 }
 
-/// float32 / complex64 hold integers of up to 16 bits exactly; wider ones need 64-bit floats.
+/// float32 / complex64 hold integers of up to 16 bits exactly; wider ones need
+/// 64-bit floats. float16 holds 8-bit integers; 16-bit ones take float32.
 fn int_with_inexact(int: DType, inexact: DType) -> DType {
     match inexact {
+        DType::F16 if int.itemsize() == 1 => DType::F16,
+        DType::F16 if int.itemsize() == 2 => DType::F32,
+        DType::F16 => DType::F64,
         DType::F32 if int.itemsize() <= 2 => DType::F32,
         DType::Complex64 if int.itemsize() <= 2 => DType::Complex64,
         DType::F32 | DType::F64 => DType::F64,
@@ -417,6 +421,20 @@ mod tests {
             (I8, Complex64, Complex64),
             (I64, Complex64, Complex128),
             (Complex128, Object, Object),
+            (Bool, F16, F16),
+            (F16, F32, F32),
+            (F16, F64, F64),
+            (I8, F16, F16),
+            (U8, F16, F16),
+            (I16, F16, F32),
+            (U16, F16, F32),
+            (I32, F16, F64),
+            (U32, F16, F64),
+            (I64, F16, F64),
+            (U64, F16, F64),
+            (F16, Complex64, Complex64),
+            (F16, Complex128, Complex128),
+            (F16, Object, Object),
         ];
         for (a, b, want) in cases {
             assert_eq!(result_type(a, b), want, "{a} + {b}");

@@ -32,6 +32,8 @@ pub enum DType {
     U32,
     /// `uint64`.
     U64,
+    /// `float16` (IEEE half precision: math runs in float32 and rounds, as NumPy's).
+    F16,
     /// `float32`.
     F32,
     /// `float64`.
@@ -46,7 +48,7 @@ pub enum DType {
 
 impl DType {
     /// Every dtype, in NumPy's order of kinds.
-    pub const ALL: [DType; 14] = [
+    pub const ALL: [DType; 15] = [
         DType::Bool,
         DType::I8,
         DType::I16,
@@ -56,6 +58,7 @@ impl DType {
         DType::U16,
         DType::U32,
         DType::U64,
+        DType::F16,
         DType::F32,
         DType::F64,
         DType::Complex64,
@@ -67,7 +70,7 @@ impl DType {
     pub const fn itemsize(self) -> usize {
         match self {
             DType::Bool | DType::I8 | DType::U8 => 1,
-            DType::I16 | DType::U16 => 2,
+            DType::I16 | DType::U16 | DType::F16 => 2,
             DType::I32 | DType::U32 | DType::F32 => 4,
             DType::I64 | DType::U64 | DType::F64 | DType::Complex64 | DType::Object => 8,
             DType::Complex128 => 16,
@@ -86,6 +89,7 @@ impl DType {
             DType::U16 => "uint16",
             DType::U32 => "uint32",
             DType::U64 => "uint64",
+            DType::F16 => "float16",
             DType::F32 => "float32",
             DType::F64 => "float64",
             DType::Complex64 => "complex64",
@@ -100,7 +104,7 @@ impl DType {
             DType::Bool => 'b',
             DType::I8 | DType::I16 | DType::I32 | DType::I64 => 'i',
             DType::U8 | DType::U16 | DType::U32 | DType::U64 => 'u',
-            DType::F32 | DType::F64 => 'f',
+            DType::F16 | DType::F32 | DType::F64 => 'f',
             DType::Complex64 | DType::Complex128 => 'c',
             DType::Object => 'O',
         }
@@ -126,6 +130,7 @@ impl FromStr for DType {
             "bool" | "bool_" | "?" => Some(DType::Bool),
             "float" | "f8" => Some(DType::F64),
             "f4" => Some(DType::F32),
+            "f2" | "<f2" | "half" | "e" => Some(DType::F16),
             "int" | "i8" => Some(DType::I64),
             "complex" | "c16" => Some(DType::Complex128),
             "c8" => Some(DType::Complex64),
@@ -186,6 +191,10 @@ macro_rules! with_dtype {
                 type $T = u64;
                 $body
             }
+            $crate::DType::F16 => {
+                type $T = $crate::half::f16;
+                $body
+            }
             $crate::DType::F32 => {
                 type $T = f32;
                 $body
@@ -224,5 +233,20 @@ mod tests {
         assert_eq!(DType::F64.itemsize(), 8);
         assert_eq!(DType::Complex128.itemsize(), 16);
         assert_eq!(DType::Bool.itemsize(), 1);
+        assert_eq!(DType::F16.itemsize(), 2);
+    }
+
+    #[test]
+    fn float16_parses_by_numpys_names() {
+        for name in ["float16", "f2", "<f2", "half", "e"] {
+            assert_eq!(name.parse::<DType>().unwrap(), DType::F16, "{name}");
+        }
+        assert_eq!(DType::F16.name(), "float16");
+        assert_eq!(DType::F16.kind(), 'f');
+        assert!(DType::F16.is_array_type());
+        assert!(">f2".parse::<DType>().is_err());
+        // NumPy's order of kinds: float16 comes right before float32.
+        let at = |d| DType::ALL.iter().position(|&x| x == d);
+        assert_eq!(at(DType::F16).map(|i| i + 1), at(DType::F32));
     }
 }

@@ -26,8 +26,8 @@ pub trait Element:
     /// (agrees with [`crate::sum_dtype`]).
     type Sum: Element;
     /// NumPy's dtype for a mean, a true division or float math of these
-    /// values: `f32` and the complex types stay as they are, everything
-    /// else is `f64`.
+    /// values: `f16`, `f32` and the complex types stay as they are,
+    /// everything else is `f64`.
     type Float: Element;
     /// The dtype of its real and imaginary parts (`real(x)`): the float of
     /// the same width for complex types, itself for the others.
@@ -151,6 +151,92 @@ numeric_element!(u64, U64, u64, f64);
 numeric_element!(f32, F32, f32, f32);
 numeric_element!(f64, F64, f64, f64);
 
+impl sealed::Sealed for half::f16 {}
+/// NumPy's `float16`: sums accumulate in `float32` ([`Element::Sum`] stays
+/// `f16`, the dtype of the result), float math stays `float16`.
+impl Element for half::f16 {
+    const DTYPE: DType = DType::F16;
+    type Sum = Self;
+    type Float = Self;
+    type Real = Self;
+    block_access!(F16);
+    fn write_le(values: &[Self], out: &mut Vec<u8>) {
+        out.reserve(std::mem::size_of_val(values));
+        for v in values {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    fn le_bytes(values: &[Self]) -> Option<&[u8]> {
+        cfg!(target_endian = "little").then(|| bytemuck::cast_slice(values))
+    }
+    fn le_bytes_mut(values: &mut [Self]) -> Option<&mut [u8]> {
+        if cfg!(target_endian = "little") {
+            Some(bytemuck::cast_slice_mut(values))
+        } else {
+            None
+        }
+    }
+    fn read_le(bytes: &[u8]) -> Vec<Self> {
+        bytes
+            .chunks_exact(2)
+            .map(|c| half::f16::from_le_bytes([c[0], c[1]]))
+            .collect()
+    }
+    fn to_f64(self) -> f64 {
+        f64::from(self)
+    }
+    /// Rounds to nearest, ties to even, in one step (no double rounding
+    /// through `f32`); beyond ±65504 (by half an ulp) gives ±inf, NaN stays NaN.
+    fn from_f64(v: f64) -> Self {
+        half::f16::from_bits(f64_to_f16_bits(v))
+    }
+}
+
+/// The bits of the `float16` nearest to `x`, ties to even, rounded once from
+/// all 53 bits of `x`, as NumPy's `npy_double_to_half`. (`half`'s own
+/// `f16::from_f64` drops the low 32 bits of the significand before rounding,
+/// so a value a hair above a tie rounds as the tie.) NaN keeps the top bits
+/// of its payload, as NumPy's.
+fn f64_to_f16_bits(x: f64) -> u16 {
+    let bits = x.to_bits();
+    let sign = ((bits >> 48) & 0x8000) as u16;
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let man = bits & ((1u64 << 52) - 1);
+    if exp == 0x7ff {
+        return if man == 0 {
+            sign | 0x7c00
+        } else {
+            sign | 0x7c00 | ((man >> 42) as u16).max(1)
+        };
+    }
+    let e = exp - 1023;
+    if e >= 16 {
+        return sign | 0x7c00;
+    }
+    if e < -25 {
+        // Below 2^-25, half the smallest subnormal (f64 subnormals included).
+        return sign;
+    }
+    let sig = man | (1u64 << 52);
+    // Normal results keep 11 significant bits; subnormal ones count units of 2^-24.
+    let shift = if e >= -14 { 42 } else { (28 - e) as u32 };
+    let mut q = sig >> shift;
+    let rest = sig & ((1u64 << shift) - 1);
+    let half = 1u64 << (shift - 1);
+    if rest > half || (rest == half && q & 1 == 1) {
+        q += 1;
+    }
+    if e < -14 {
+        // 1024 units (a carry) is the smallest normal, 0x0400, as it should be.
+        return sign | q as u16;
+    }
+    let (q, e) = if q == 2048 { (1024, e + 1) } else { (q, e) };
+    if e > 15 {
+        return sign | 0x7c00;
+    }
+    sign | (((e + 15) as u16) << 10) | (q as u16 - 1024)
+}
+
 impl sealed::Sealed for bool {}
 impl Element for bool {
     const DTYPE: DType = DType::Bool;
@@ -215,6 +301,68 @@ complex_element!(f32, Complex64);
 complex_element!(f64, Complex128);
 
 #[cfg(test)]
+mod float16_rounding {
+    use super::*;
+    use half::f16;
+
+    fn round(x: f64) -> u16 {
+        <f16 as Element>::from_f64(x).to_bits()
+    }
+
+    #[test]
+    fn every_float16_and_every_tie_rounds_to_nearest_even() {
+        for b in 0..0x7c00u16 {
+            let v = f64::from(f16::from_bits(b));
+            assert_eq!(round(v), b, "{v}");
+            assert_eq!(round(-v), b | 0x8000, "{v}");
+            if b == 0x7bff {
+                continue;
+            }
+            let next = f64::from(f16::from_bits(b + 1));
+            let tie = (v + next) / 2.0;
+            let even = if b & 1 == 0 { b } else { b + 1 };
+            assert_eq!(round(tie), even, "tie {tie}");
+            // A hair off the tie, in the low bits `half` drops, decides it.
+            let hair = tie * 2f64.powi(-40);
+            assert_eq!(round(tie + hair), b + 1, "{tie} + hair");
+            assert_eq!(round(tie - hair), b, "{tie} - hair");
+        }
+    }
+
+    /// Float math runs in f32 and rounds with `half`'s `f16::from_f32`
+    /// (tessera-ops): that one rounds from all the bits.
+    #[test]
+    fn f32_ties_and_near_ties_round_to_nearest_even_through_half() {
+        for b in 0..0x7bffu16 {
+            let v = f16::from_bits(b).to_f32();
+            let tie = (v + f16::from_bits(b + 1).to_f32()) / 2.0;
+            let even = if b & 1 == 0 { b } else { b + 1 };
+            assert_eq!(f16::from_f32(tie).to_bits(), even, "tie {tie}");
+            let hair = tie * 2f32.powi(-20);
+            assert_eq!(f16::from_f32(tie + hair).to_bits(), b + 1, "{tie} + hair");
+            assert_eq!(f16::from_f32(tie - hair).to_bits(), b, "{tie} - hair");
+        }
+    }
+
+    #[test]
+    fn overflow_underflow_and_nan() {
+        assert_eq!(round(65519.999), 0x7bff);
+        assert_eq!(round(65520.0), 0x7c00);
+        assert_eq!(round(-1e300), 0xfc00);
+        assert_eq!(round(f64::INFINITY), 0x7c00);
+        assert_eq!(round(2f64.powi(-25)), 0);
+        assert_eq!(round(2f64.powi(-25) * (1.0 + f64::EPSILON)), 1);
+        assert_eq!(round(-5e-324), 0x8000);
+        assert_eq!(round(-0.0), 0x8000);
+        assert_eq!(round(2f64.powi(-14) - 2f64.powi(-26)), 0x0400);
+        assert_eq!(round(f64::NAN), 0x7e00);
+        assert!(<f16 as Element>::from_f64(-f64::NAN).is_nan());
+        // A NaN whose payload sits in the low bits stays NaN (not infinity).
+        assert!(<f16 as Element>::from_f64(f64::from_bits(0x7ff0_0000_0000_0001)).is_nan());
+    }
+}
+
+#[cfg(test)]
 mod result_types {
     use super::*;
 
@@ -226,7 +374,7 @@ mod result_types {
             T::DTYPE
         );
         let float = match T::DTYPE {
-            DType::F32 | DType::Complex64 | DType::Complex128 => T::DTYPE,
+            DType::F16 | DType::F32 | DType::Complex64 | DType::Complex128 => T::DTYPE,
             _ => DType::F64,
         };
         assert_eq!(<T::Float as Element>::DTYPE, float, "{}", T::DTYPE);
@@ -243,6 +391,7 @@ mod result_types {
         check::<u16>();
         check::<u32>();
         check::<u64>();
+        check::<half::f16>();
         check::<f32>();
         check::<f64>();
         check::<Complex<f32>>();

@@ -34,6 +34,8 @@ pub use dtype::DType;
 pub use element::Element;
 pub use error::{Error, Result};
 pub use format::format_bytes;
+/// Half-precision floats, for the `float16` dtype.
+pub use half;
 pub use index_item::IndexItem;
 pub use join::*;
 pub use normalize::*;

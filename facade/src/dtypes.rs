@@ -84,16 +84,26 @@ pub struct IInfo {
     pub dtype: DType,
 }
 
-/// Limits of `f32`/`f64` (and, through their parts, `complex64`/`complex128`).
+/// Limits of `f16`/`f32`/`f64` (and, through their parts, `complex64`/`complex128`).
 ///
 /// ```
 /// use tessera::{finfo, DType};
 /// let f = finfo(DType::F32).unwrap();
 /// assert_eq!((f.bits, f.eps), (32, f32::EPSILON as f64));
+/// let h = finfo(DType::F16).unwrap();
+/// assert_eq!((h.bits, h.eps, h.max), (16, 0.0009765625, 65504.0));
 /// assert!(finfo(DType::I32).is_err());
 /// ```
 pub fn finfo(dtype: DType) -> Result<FInfo> {
     match dtype {
+        DType::F16 => Ok(FInfo {
+            bits: 16,
+            eps: f64::from(half::f16::EPSILON),
+            max: f64::from(half::f16::MAX),
+            min: f64::from(half::f16::MIN),
+            smallest_normal: f64::from(half::f16::MIN_POSITIVE),
+            dtype: DType::F16,
+        }),
         DType::F32 | DType::Complex64 => Ok(FInfo {
             bits: 32,
             eps: f64::from(f32::EPSILON),

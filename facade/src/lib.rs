@@ -69,6 +69,8 @@ pub use elementwise::{
     logical_xor, maximum, minimum, nextafter, pow, remainder, where_, Rhs,
 };
 pub use error::{Error, Result};
+/// NumPy's `float16` element type (the `half` crate's): `Array<f16>`.
+pub use half::f16;
 pub use indexing::{block, block_2d, Nested};
 #[cfg(feature = "hdf5")]
 pub use io::{from_hdf5, from_hdf5_with_chunks};

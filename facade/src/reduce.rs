@@ -7,9 +7,12 @@
 //! (`0`, `-1`), several (`[0, 2]`), `..` for all, or a builder with options
 //! (`axes([0, 2]).keepdims()`, `ddof(1)`, `axis(1).split_every(4)`).
 //! Result dtypes are NumPy's: sums of integers in `i64`/`u64` (`T::Sum`),
-//! means, variances and standard deviations of `f32` in `f32` and of
-//! everything else in `f64` (`T::Float`); complex means stay complex, their
-//! variances and standard deviations are real.
+//! means, variances and standard deviations of `f32` in `f32`, of `f16` in
+//! `f16` and of everything else in `f64` (`T::Float`); complex means stay
+//! complex, their variances and standard deviations are real. Sums and
+//! products of `f16` accumulate in `f32` and round to `f16` once, at the end
+//! (NumPy's pairwise sum does so along a contiguous axis); means and
+//! moments of `f16` compute in `f64` and round once.
 
 use ndarray::Array1;
 use tessera_chunk_core::Element;
@@ -54,7 +57,7 @@ impl<T: Element> Array<T> {
         sum, sum_with, "sum", T::Sum, |r| ReduceOp::Sum;
         /// Product (`x.prod()`), in NumPy's sum dtype.
         prod, prod_with, "prod", T::Sum, |r| ReduceOp::Prod;
-        /// Mean (`x.mean()`): `f32` stays `f32`, everything else is `f64`.
+        /// Mean (`x.mean()`): `f32` and `f16` stay as they are, everything else is `f64`.
         mean, mean_with, "mean", T::Float, |r| ReduceOp::Mean;
         /// Variance (`x.var()`), with `ddof` from [`Reduce::ddof`] (default 0);
         /// of complex arrays real (the mean of `|z - mean|²`), as NumPy's.

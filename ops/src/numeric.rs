@@ -94,12 +94,44 @@ macro_rules! float_numeric {
 float_numeric!(f32);
 float_numeric!(f64);
 
+/// `float16` accumulates in `float32`, as NumPy's pairwise sum of `float16`
+/// does: sums and products round to `float16` once, at the end.
+impl Numeric for half::f16 {
+    const ZERO: Self = half::f16::ZERO;
+    const ONE: Self = half::f16::ONE;
+    const MIN: Self = half::f16::NEG_INFINITY;
+    const MAX: Self = half::f16::INFINITY;
+    type Acc = f32;
+    fn acc(self) -> f32 {
+        self.to_f32()
+    }
+    fn min_of(self, other: Self) -> Self {
+        if self.is_nan() || other.is_nan() {
+            half::f16::NAN
+        } else if other < self {
+            other
+        } else {
+            self
+        }
+    }
+    fn max_of(self, other: Self) -> Self {
+        if self.is_nan() || other.is_nan() {
+            half::f16::NAN
+        } else if other > self {
+            other
+        } else {
+            self
+        }
+    }
+}
+
 /// Run `$body` with `$a` bound to the typed array of a numeric (real,
 /// non-bool) block; `bool` and complex blocks go to `$fallback`.
 #[macro_export]
 macro_rules! with_numeric_block {
     ($block:expr, $a:ident => $body:expr, bool => $fallback:expr) => {
         match $block {
+            tessera_chunk_core::Block::F16($a) => $body,
             tessera_chunk_core::Block::F32($a) => $body,
             tessera_chunk_core::Block::F64($a) => $body,
             // The integer arms are listed once, in `with_int_block!`; bool and complex fall through.

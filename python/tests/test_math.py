@@ -113,3 +113,37 @@ def test_the_namespace_keeps_numpy_for_its_dtype_functions():
     assert ta.result_type(ta.int8, ta.float32) == np.float32
     x = ta.from_array(np.array([1.0, np.nan]), chunks=1)
     same(ta.where(x > 0, x, 0.0).compute(), np.array([1.0, 0.0]))
+
+
+F16_SPECIALS = np.array(
+    [0.0, -0.0, np.inf, -np.inf, np.nan, 0.1, -2.5, 3.0, 65504.0, -6e-08, 1e-4, 1000.0],
+    dtype=np.float16,
+)
+
+
+def test_float16_arithmetic_casts_and_math_match_numpy():
+    # NumPy computes float16 math in float32 and rounds once; so does tessera.
+    rng = np.random.default_rng(16)
+    a = rng.choice(F16_SPECIALS, size=(5, 7))
+    b = rng.choice(F16_SPECIALS, size=(5, 7))
+    x, y = ta.from_array(a, chunks=(2, 3)), ta.from_array(b, chunks=(3, 2))
+    assert x.dtype == np.float16
+    with np.errstate(all="ignore"):
+        for got, want in [(x + y, a + b), (x - y, a - b), (x * y, a * b), (x / y, a / b),
+                          (x + 1.5, a + 1.5), (2.0 * x, 2.0 * a), (x > y, a > b)]:
+            got = got.compute()
+            assert got.dtype == want.dtype, (got.dtype, want.dtype)
+            np.testing.assert_array_equal(got, want)
+        for name, f in [("sin", np.sin), ("exp", np.exp), ("sqrt", np.sqrt), ("log", np.log)]:
+            got = getattr(ta, name)(x).compute()
+            assert got.dtype == np.float16
+            np.testing.assert_allclose(got, f(a), rtol=1e-3, equal_nan=True)
+        wide = rng.normal(scale=3e4, size=(5, 7))
+        np.testing.assert_array_equal(
+            ta.from_array(wide, chunks=3).astype("float16").compute(), wide.astype(np.float16)
+        )
+    np.testing.assert_array_equal(x.astype("float64").compute(), a.astype(np.float64))
+    assert (x + ta.from_array(np.ones(7, np.int16), chunks=3)).dtype == np.float32
+    assert (x + ta.from_array(np.ones(7, np.uint8), chunks=3)).dtype == np.float16
+    assert x.sum(axis=1).compute().dtype == np.float16
+    assert ta.finfo(x.dtype).max == 65504

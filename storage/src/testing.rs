@@ -158,6 +158,59 @@ pub fn every_dtype_round_trips(store: &dyn Store) {
     }
 }
 
+/// `float16`'s special values come back bit for bit: NaN (both signs), ±inf,
+/// -0.0, the smallest subnormal, the largest finite value, and an edge chunk.
+pub fn float16_special_values_round_trip(store: &dyn Store) {
+    use tessera_chunk_core::half::f16;
+    let values = [
+        f16::NAN,
+        -f16::NAN,
+        f16::INFINITY,
+        f16::NEG_INFINITY,
+        f16::NEG_ZERO,
+        f16::from_bits(1),
+        f16::MAX,
+        f16::MIN,
+        f16::from_f32(0.1),
+        f16::from_f32(-2.5),
+        f16::MIN_POSITIVE,
+    ];
+    let m = meta(&[11], &[4], DType::F16);
+    store
+        .create_array("f16", &m)
+        .unwrap_or_else(|e| panic!("create f16: {e}"));
+    let blocks: Vec<Vec<usize>> = m.chunks.blocks().collect();
+    for index in &blocks {
+        let start = index[0] * 4;
+        let part = values[start..(start + 4).min(values.len())].to_vec();
+        store
+            .write_chunk(
+                "f16",
+                index,
+                &Block::from_array(ndarray::arr1(&part).into_dyn()),
+            )
+            .unwrap_or_else(|e| panic!("write f16 {index:?}: {e}"));
+    }
+    assert_eq!(store.metadata("f16").unwrap_or_else(|e| panic!("{e}")), m);
+    let bits = |b: &Block| -> Vec<u16> {
+        let a = b.as_array::<f16>().unwrap_or_else(|e| panic!("{e}"));
+        a.iter().map(|v| v.to_bits()).collect()
+    };
+    let mut got = Vec::new();
+    for index in &blocks {
+        let b = store
+            .read_chunk("f16", index)
+            .unwrap_or_else(|e| panic!("read f16 {index:?}: {e}"));
+        got.extend(bits(&b));
+    }
+    let want: Vec<u16> = values.iter().map(|v| v.to_bits()).collect();
+    assert_eq!(got, want, "float16 chunks");
+    let region = store
+        .read_region("f16", &[3], &[6])
+        .unwrap_or_else(|e| panic!("region of f16: {e}"));
+    assert_eq!(bits(&region), want[3..9], "float16 region across chunks");
+}
+
 /// 1-D to 3-D arrays whose chunks do not divide the shape, a 0-d array, an
 /// array with an empty axis, and a single-chunk array.
 pub fn shapes_round_trip(store: &dyn Store) {
@@ -296,6 +349,7 @@ pub fn run_all(fresh: &dyn Fn() -> Box<dyn Store>) {
     write_read_round_trip(fresh().as_ref());
     rejects_bad_requests(fresh().as_ref());
     every_dtype_round_trips(fresh().as_ref());
+    float16_special_values_round_trip(fresh().as_ref());
     shapes_round_trip(fresh().as_ref());
     nested_paths(fresh().as_ref());
     concurrent_writes(fresh().as_ref());

@@ -11,6 +11,7 @@ use std::path::Path;
 use ndarray::{ArrayD, IxDyn, Slice};
 use num_complex::Complex;
 use serde_json::{json, Value};
+use tessera_chunk_core::half::f16;
 use tessera_chunk_core::{num_complex, with_block, with_real_block, Block, Chunks, DType, Element};
 use tessera_storage::{
     ArrayMetadata, ChunkList, ChunkRead, ChunkWrite, Error, Hdf5Options, Hdf5Store,
@@ -32,9 +33,32 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A value as Python's `tolist()` gives it: ints exact, floats as `float`.
+trait ToJson {
+    fn to_json(&self) -> Value;
+}
+
+macro_rules! to_json_as_is {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn to_json(&self) -> Value {
+                json!(self)
+            }
+        }
+    )*};
+}
+
+to_json_as_is!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+impl ToJson for f16 {
+    fn to_json(&self) -> Value {
+        json!(self.to_f64())
+    }
+}
+
 /// The elements of a real block (C order) as JSON values, as Python's `tolist()` gives them.
 fn json_values(b: &Block) -> Vec<Value> {
-    with_real_block!(b, a => a.iter().map(|v| json!(v)).collect(),
+    with_real_block!(b, a => a.iter().map(ToJson::to_json).collect(),
         complex => panic!("complex values are compared by checksum"))
 }
 
@@ -148,6 +172,7 @@ fn sample(dtype: DType, shape: &[usize], seed: usize) -> Block {
     }
     match dtype {
         DType::Bool => make(shape, n, |i| (i * 7 + seed).is_multiple_of(3)),
+        DType::F16 => make(shape, n, |i| f16::from_f64(float(i))),
         DType::F32 => make(shape, n, |i| float(i) as f32),
         DType::F64 => make(shape, n, float),
         DType::Complex64 => make(shape, n, |i| {
@@ -198,6 +223,7 @@ const CASES: &[Case] = &[
     Case("dtypes/uint16", DType::U16, &[9], &[4], None, false),
     Case("dtypes/uint32", DType::U32, &[9], &[4], None, false),
     Case("dtypes/uint64", DType::U64, &[9], &[4], None, false),
+    Case("dtypes/float16", DType::F16, &[9], &[4], Some(3), false),
     Case(
         "dtypes/complex64",
         DType::Complex64,

@@ -261,7 +261,7 @@ fn foreign_dtypes_are_named() {
         )
     };
     for (name, fill, file) in [
-        ("float16", "0.0", "zarr.json"),
+        ("bfloat16", "0.0", "zarr.json"),
         ("int4", "0", "zarr.json"),
         ("no_such_type", "0", "zarr.json"),
     ] {
@@ -278,9 +278,9 @@ fn foreign_dtypes_are_named() {
     let store = ZarrStore::open(root).unwrap();
     assert_eq!(
         store.list_arrays().unwrap(),
-        vec!["dates", "float16", "int4", "no_such_type"]
+        vec!["bfloat16", "dates", "int4", "no_such_type"]
     );
-    for name in ["float16", "int4", "no_such_type", "dates"] {
+    for name in ["bfloat16", "int4", "no_such_type", "dates"] {
         match store.metadata(name).unwrap_err() {
             Error::UnsupportedDType { path, dtype } => {
                 assert_eq!(path, name);

@@ -11,6 +11,7 @@ use std::path::Path;
 
 use ndarray::{ArrayD, Dimension, IxDyn, Slice};
 use serde_json::{json, Value};
+use tessera_chunk_core::half::f16;
 use tessera_chunk_core::{with_block, with_dtype, Block, Chunks, DType, Element};
 use tessera_storage::{
     ArrayMetadata, ChunkRead, ChunkWrite, Compression, WriteOptions, ZarrFormat, ZarrStore,
@@ -75,6 +76,15 @@ macro_rules! with_real_dtype {
 
 /// A block from a manifest's flat C-order `values`.
 fn block_from_values(dtype: DType, shape: &[usize], values: &Value) -> Block {
+    if dtype == DType::F16 {
+        // JSON numbers, read as f64 (every float16 is one exactly).
+        let v: Vec<f64> = serde_json::from_value(values.clone())
+            .unwrap_or_else(|e| panic!("values of {dtype}: {e}"));
+        let v: Vec<f16> = v.into_iter().map(f16::from_f64).collect();
+        return Block::from_array(
+            ArrayD::from_shape_vec(IxDyn(shape), v).unwrap_or_else(|e| panic!("{e}")),
+        );
+    }
     with_real_dtype!(dtype, T => {
         let v: Vec<T> = serde_json::from_value(values.clone())
             .unwrap_or_else(|e| panic!("values of {dtype}: {e}"));
@@ -84,6 +94,9 @@ fn block_from_values(dtype: DType, shape: &[usize], values: &Value) -> Block {
 
 /// A block's values as a flat JSON list.
 fn values_of(b: &Block) -> Value {
+    if let Block::F16(a) = b {
+        return json!(a.iter().map(|v| v.to_f64()).collect::<Vec<f64>>());
+    }
     with_real_dtype!(b.dtype(), T => {
         let v: Vec<T> = b.as_array::<T>().unwrap_or_else(|e| panic!("{e}")).iter().copied().collect();
         json!(v)

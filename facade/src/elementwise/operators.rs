@@ -98,7 +98,56 @@ macro_rules! scalar_left_ops {
     };
 }
 
-scalar_left_ops!(numeric: f32, f64, i8, i16, i32, i64, u8, u16, u32, u64);
+scalar_left_ops!(numeric: half::f16, f32, f64, i8, i16, i32, i64, u8, u16, u32, u64);
+
+/// `float16` arrays with `f64` scalars (`&h + 1.0`, `2.0 * &h`): a float
+/// literal cannot be an `f16`, so these take it as NumPy takes a Python
+/// float: rounded to `float16` (the array's dtype wins), then the operation
+/// in `float32`, rounded once.
+macro_rules! f16_with_f64 {
+    ($($trait:ident, $method:ident, $op:ident;)*) => {$(
+        impl $trait<f64> for &Array<half::f16> {
+            type Output = Array<half::f16>;
+            fn $method(self, rhs: f64) -> Array<half::f16> {
+                self.with_f64(BinaryOp::$op, rhs, false)
+            }
+        }
+        impl $trait<f64> for Array<half::f16> {
+            type Output = Array<half::f16>;
+            fn $method(self, rhs: f64) -> Array<half::f16> {
+                self.with_f64(BinaryOp::$op, rhs, false)
+            }
+        }
+        impl $trait<&Array<half::f16>> for f64 {
+            type Output = Array<half::f16>;
+            fn $method(self, rhs: &Array<half::f16>) -> Array<half::f16> {
+                rhs.with_f64(BinaryOp::$op, self, true)
+            }
+        }
+        impl $trait<Array<half::f16>> for f64 {
+            type Output = Array<half::f16>;
+            fn $method(self, rhs: Array<half::f16>) -> Array<half::f16> {
+                rhs.with_f64(BinaryOp::$op, self, true)
+            }
+        }
+    )*};
+}
+
+f16_with_f64! {
+    Add, add, Add;
+    Sub, sub, Sub;
+    Mul, mul, Mul;
+    Div, div, Div;
+    Rem, rem, Remainder;
+}
+
+impl Array<half::f16> {
+    /// `self op s` (or `s op self`) with an `f64` scalar, which NumPy 2
+    /// rounds to the array's `float16` first (a Python float is weak).
+    fn with_f64(&self, op: BinaryOp, s: f64, scalar_left: bool) -> Array<half::f16> {
+        self.with_scalar(op, Element::from_f64(s), scalar_left)
+    }
+}
 scalar_left_ops!(integer: i8, i16, i32, i64, u8, u16, u32, u64);
 
 impl<T: Numeric> Neg for &Array<T> {

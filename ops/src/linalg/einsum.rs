@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use tessera_chunk_core::{result_type, sum_dtype, Chunks};
+use tessera_chunk_core::{result_type, sum_dtype, Chunks, DType};
 
 use crate::blockwise::index::{build, show_letter, AdjustChunks, Ind, Spec};
 use crate::error::{Error, Result};
@@ -264,7 +264,11 @@ pub fn einsum(subscripts: &str, operands: &[Expr], split_every: Option<usize>) -
             "{promoted} operands are not supported; cast to a real or integer dtype"
         )));
     }
-    let work = sum_dtype(promoted);
+    // float16 products run in float32 and each block rounds once, as NumPy's float16 loops.
+    let work = match sum_dtype(promoted) {
+        DType::F16 => DType::F32,
+        d => d,
+    };
     // Blocks are cast inside the kernel, so the graph has Dask's layers.
     let mut ops = operands.to_vec();
     if ops.len() > 1 && !subs.output.is_empty() {
@@ -306,7 +310,7 @@ pub fn einsum(subscripts: &str, operands: &[Expr], split_every: Option<usize>) -
         out: if contracted.is_empty() {
             promoted
         } else {
-            work
+            sum_dtype(promoted)
         },
     };
     let products = build(&spec, Arc::new(kernel.clone()), kernel.out, "einsum")?;

@@ -8,7 +8,7 @@
 
 use ndarray::{Array2, ArrayD, ArrayView2, ArrayViewD, IxDyn, Order, Zip};
 use serde::{Deserialize, Serialize};
-use tessera_chunk_core::{Block, Element};
+use tessera_chunk_core::{Block, DType, Element};
 use tessera_graph::{Kernel, KernelError};
 
 /// The element types a block product runs in (operands are cast to these first).
@@ -176,6 +176,12 @@ impl Kernel for TensordotBlock {
         match (a, b) {
             (Block::F64(_), Block::F64(_)) => self.typed::<f64>(a, b),
             (Block::F32(_), Block::F32(_)) => self.typed::<f32>(a, b),
+            (Block::F16(_), Block::F16(_)) => {
+                // In float32, rounded once to float16 (NumPy's float16 matmul).
+                let wide = |x: &Block| crate::elementwise::kernels::cast_block(x, DType::F32);
+                let product = self.typed::<f32>(&wide(a)?, &wide(b)?)?;
+                crate::elementwise::kernels::cast_block(&product, DType::F16)
+            }
             (Block::I64(_), Block::I64(_)) => self.typed::<i64>(a, b),
             (Block::U64(_), Block::U64(_)) => self.typed::<u64>(a, b),
             (Block::Complex128(_), Block::Complex128(_)) => {
@@ -185,7 +191,7 @@ impl Kernel for TensordotBlock {
                 self.typed::<tessera_chunk_core::num_complex::Complex<f32>>(a, b)
             }
             _ => Err(KernelError::new(format!(
-                "block products take two blocks of one of float64, float32, int64, uint64, complex128 or complex64, got {} and {}",
+                "block products take two blocks of one of float64, float32, float16, int64, uint64, complex128 or complex64, got {} and {}",
                 a.dtype(),
                 b.dtype()
             ))),

@@ -63,6 +63,15 @@ impl ArgValue for f32 {
     }
 }
 
+impl ArgValue for half::f16 {
+    fn to_bits(self) -> i64 {
+        i64::from(half::f16::to_bits(self))
+    }
+    fn from_bits(bits: i64) -> Self {
+        half::f16::from_bits(bits as u16)
+    }
+}
+
 impl ArgValue for f64 {
     fn to_bits(self) -> i64 {
         f64::to_bits(self) as i64
@@ -139,6 +148,10 @@ macro_rules! with_arg_type {
             }
             DType::U64 => {
                 type $t = u64;
+                $body
+            }
+            DType::F16 => {
+                type $t = half::f16;
                 $body
             }
             DType::F32 => {

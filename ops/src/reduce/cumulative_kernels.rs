@@ -51,6 +51,18 @@ fn scan<T: Numeric>(op: CumOp, a: &ArcArray<T, IxDyn>, axis: usize) -> Block {
     Block::from_array(out)
 }
 
+/// The scan of a `float16` block in its own dtype: each step in `float32`,
+/// rounded to `float16` before the next, as NumPy's `add.accumulate` of
+/// `float16` (the running total is stored, then read back).
+fn scan_rounding(op: CumOp, a: &ArcArray<half::f16, IxDyn>, axis: usize) -> Block {
+    let mut out = a.to_owned();
+    match op {
+        CumOp::Sum => out.accumulate_axis_inplace(Axis(axis), |&prev, cur| *cur += prev),
+        CumOp::Prod => out.accumulate_axis_inplace(Axis(axis), |&prev, cur| *cur *= prev),
+    }
+    Block::from_array(out)
+}
+
 /// The scan of one block along `axis` (Dask's `map_blocks(np.cumsum, axis=...)`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CumulativeBlock {
@@ -73,6 +85,9 @@ impl Kernel for CumulativeBlock {
                 self.axis,
                 a.shape()
             )));
+        }
+        if let Block::F16(x) = a {
+            return Ok(scan_rounding(self.op, x, self.axis));
         }
         crate::with_numeric_block!(a, x => Ok(scan(self.op, x, self.axis)), bool => match a {
             Block::Bool(b) => Ok(scan(self.op, &b.mapv(i64::from).into_shared(), self.axis)),

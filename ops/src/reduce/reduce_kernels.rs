@@ -374,7 +374,10 @@ impl Kernel for ReduceChunk {
         // Summing axes of length 1 in the sum dtype changes nothing: the
         // partial products of a contraction come this way, whole blocks of them.
         let unit_axes = self.axes.iter().all(|&ax| a.shape().get(ax) == Some(&1));
-        if self.op == ReduceOp::Sum && unit_axes && self.op.result_dtype(a.dtype()) == a.dtype() {
+        if self.op == ReduceOp::Sum
+            && unit_axes
+            && self.op.intermediate_dtype(a.dtype()) == a.dtype()
+        {
             return Ok(a.clone());
         }
         crate::with_numeric_block!(a, x => chunk_numeric(self.op, x, &self.axes), bool => chunk_bool(self.op, a.as_array()?, &self.axes))

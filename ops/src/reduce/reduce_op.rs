@@ -119,12 +119,27 @@ impl ReduceOp {
             ReduceOp::Min | ReduceOp::Max | ReduceOp::NanMin | ReduceOp::NanMax => d,
             ReduceOp::Any | ReduceOp::All => DType::Bool,
             crate::reduce::reduce_op::moments!() => {
-                if d == DType::F32 {
-                    DType::F32
+                if matches!(d, DType::F16 | DType::F32) {
+                    d
                 } else {
                     DType::F64
                 }
             }
+        }
+    }
+
+    /// The dtype of the intermediate blocks for input `d`: moments stack
+    /// float64; sums and products of `float16` accumulate in `float32` and
+    /// round once, in the aggregate; the rest carry the result dtype.
+    pub fn intermediate_dtype(self, d: DType) -> DType {
+        match self {
+            _ if self.moments() > 0 => DType::F64,
+            ReduceOp::Sum | ReduceOp::Prod | ReduceOp::NanSum | ReduceOp::NanProd
+                if d == DType::F16 =>
+            {
+                DType::F32
+            }
+            _ => self.result_dtype(d),
         }
     }
 

@@ -161,7 +161,7 @@ pub fn reduce(x: &Expr, op: ReduceOp, opts: &ReduceOptions) -> Result<Expr> {
     let chunk = Blockwise::new(
         chunk_label,
         chunk_chunks,
-        intermediate_dtype(op, x.dtype()),
+        op.intermediate_dtype(x.dtype()),
         vec![x.layer().clone()],
         vec![BlockMap::identity(x.ndim())],
         Arc::new(ReduceChunk {
@@ -300,14 +300,6 @@ impl Tree {
             vec![current.layer().clone()],
             Arc::new(tasks),
         )))
-    }
-}
-
-/// The dtype of a reduction's intermediate blocks (means and moments carry float64 stacks).
-fn intermediate_dtype(op: ReduceOp, d: DType) -> DType {
-    match op {
-        _ if op.moments() > 0 => DType::F64,
-        _ => op.result_dtype(d),
     }
 }
 

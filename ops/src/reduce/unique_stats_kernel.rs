@@ -208,6 +208,7 @@ impl Kernel for NanCount {
         let n = match a {
             Block::F64(x) => x.iter().filter(|v| v.is_nan()).count(),
             Block::F32(x) => x.iter().filter(|v| v.is_nan()).count(),
+            Block::F16(x) => x.iter().filter(|v| v.is_nan()).count(),
             _ => 0,
         };
         Ok(Block::from_array(ArrayD::from_elem(IxDyn(&[1]), n as i64)))

@@ -43,7 +43,20 @@ macro_rules! real_sort_key {
     )*};
 }
 
-real_sort_key!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+real_sort_key!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    half::f16,
+    f32,
+    f64
+);
 
 /// Complex values in NumPy's lexicographic order: by real part, then by
 /// imaginary part; those with a NaN part last, as

@@ -42,6 +42,7 @@ fn from_descriptor(t: &TypeDescriptor) -> Option<DType> {
             IntSize::U4 => DType::U32,
             IntSize::U8 => DType::U64,
         },
+        TypeDescriptor::Float(FloatSize::U2) => DType::F16,
         TypeDescriptor::Float(FloatSize::U4) => DType::F32,
         TypeDescriptor::Float(FloatSize::U8) => DType::F64,
         TypeDescriptor::Compound(c) => complex(c)?,
@@ -79,6 +80,10 @@ mod tests {
         assert_eq!(
             from_descriptor(&TypeDescriptor::Float(FloatSize::U4)),
             Some(DType::F32)
+        );
+        assert_eq!(
+            from_descriptor(&TypeDescriptor::Float(FloatSize::U2)),
+            Some(DType::F16)
         );
         let other_enum = TypeDescriptor::Enum(EnumType {
             size: IntSize::U1,

@@ -25,6 +25,8 @@ pub(crate) fn from_zarr(dt: &DataType) -> Option<DType> {
         DType::U32
     } else if dt.is::<zdt::UInt64DataType>() {
         DType::U64
+    } else if dt.is::<zdt::Float16DataType>() {
+        DType::F16
     } else if dt.is::<zdt::Float32DataType>() {
         DType::F32
     } else if dt.is::<zdt::Float64DataType>() {
@@ -56,6 +58,7 @@ pub(crate) fn v2_name(dtype: DType) -> Option<&'static str> {
         DType::U16 => "<u2",
         DType::U32 => "<u4",
         DType::U64 => "<u8",
+        DType::F16 => "<f2",
         DType::F32 => "<f4",
         DType::F64 => "<f8",
         DType::Complex64 => "<c8",
@@ -86,6 +89,8 @@ mod tests {
             assert_eq!(from_zarr(&dt), Some(d), "{name}");
             assert!(v2_name(d).is_some());
         }
+        assert_eq!(v3_name(DType::F16), Some("float16"));
+        assert_eq!(v2_name(DType::F16), Some("<f2"));
         assert_eq!(v3_name(DType::Object), None);
         assert_eq!(v2_name(DType::Object), None);
     }

@@ -93,6 +93,7 @@ fn numeric(dtype: DType) -> bool {
             | DType::U16
             | DType::U32
             | DType::U64
+            | DType::F16
             | DType::F32
             | DType::F64
     )

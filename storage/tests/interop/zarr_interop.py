@@ -85,7 +85,8 @@ def write(out: Path) -> None:
         add(s, "g/sub/i32_3d", fmt, sample("int32", (4, 5, 6), 3), (3, 2, 4))
         add(s, "g/u8_2d_gzip", fmt, sample("uint8", (16, 9), 4), (5, 4), codec="gzip")
         add(s, "g/bool_2d", fmt, sample("bool", (6, 7), 5), (4, 4))
-        for k, dt in enumerate(["int8", "int16", "int64", "uint16", "uint32", "uint64"]):
+        for k, dt in enumerate(["int8", "int16", "int64", "uint16", "uint32", "uint64",
+                                "float16"]):
             add(s, f"dtypes/{dt}", fmt, sample(dt, (9,), 10 + k), (4,))
         add(s, "big_f64", fmt, sample("float64", (200, 150), 6), (64, 64), codec="zstd5")
         add(s, "blosc_i32", fmt, sample("int32", (50, 20), 7), (16, 16), codec="blosc")

@@ -229,6 +229,7 @@ pub fn apply_binary(op: BinaryOp, a: &Block, b: &Block) -> Result<Block, KernelE
     match a {
         Block::F64(x) => float_binary(op, x, b.as_array()?),
         Block::F32(x) => float_binary(op, x, b.as_array()?),
+        Block::F16(x) => float_binary(op, x, b.as_array()?),
         Block::Bool(x) => bool_binary(op, x, b.as_array()?),
         Block::Complex64(x) => complex64_binary(op, x, b.as_array()?),
         Block::Complex128(x) => complex128_binary(op, x, b.as_array()?),

@@ -1,7 +1,8 @@
 //! `FloatMath`: the float element types' math, written once for `f32` and
 //! `f64`, with NumPy's formulas where NumPy defines its own (`sign`,
 //! `maximum`, `logaddexp`, `floor_divide`/`remainder` as Python's `divmod`,
-//! `nextafter`).
+//! `nextafter`). `float16` math runs in `f32` and rounds once to `f16`, as
+//! NumPy's `float16` loops do.
 
 use std::ops::{Neg, Rem};
 
@@ -35,7 +36,7 @@ macro_rules! float_methods {
     };
 }
 
-/// Float element types (`f32`, `f64`) and their math.
+/// Float element types (`f16`, `f32`, `f64`) and their math.
 pub trait FloatMath: Numeric + Neg<Output = Self> + Rem<Output = Self> {
     /// `ln(2)`.
     const LN_2: Self;
@@ -183,6 +184,52 @@ macro_rules! float_math {
 float_math!(f32, u32);
 float_math!(f64, u64);
 
+/// Forward each named method to `f32`'s, rounding the result to `f16` once.
+macro_rules! through_f32 {
+    (unary: $($u:ident)*; predicate: $($p:ident)*; binary: $($b:ident)*) => {
+        $(fn $u(self) -> Self { f16::from_f32(f32::$u(self.to_f32())) })*
+        $(fn $p(self) -> bool { f32::$p(self.to_f32()) })*
+        $(fn $b(self, y: Self) -> Self { f16::from_f32(f32::$b(self.to_f32(), y.to_f32())) })*
+    };
+}
+
+use half::f16;
+
+/// NumPy's `float16` math: each function in `f32` (every `f16` is exact
+/// there), rounded to nearest even once.
+impl FloatMath for f16 {
+    const LN_2: Self = f16::LN_2;
+    const HALF: Self = f16::from_f32_const(0.5);
+
+    float_methods!(through_f32);
+
+    /// On the bits, as NumPy's `npy_half_nextafter` (subnormals and
+    /// infinities included).
+    fn next_toward(self, y: Self) -> Self {
+        if self.is_nan() || y.is_nan() {
+            return f16::NAN;
+        }
+        if self == y {
+            return y;
+        }
+        if self == f16::ZERO {
+            return f16::from_bits(1).copysign(y);
+        }
+        let bits = self.to_bits();
+        let away = (y > self) == (self > f16::ZERO);
+        f16::from_bits(if away { bits + 1 } else { bits - 1 })
+    }
+
+    fn logaddexp(self, y: Self) -> Self {
+        f16::from_f32(self.to_f32().logaddexp(y.to_f32()))
+    }
+
+    fn divmod(self, b: Self) -> (Self, Self) {
+        let (q, r) = self.to_f32().divmod(b.to_f32());
+        (f16::from_f32(q), f16::from_f32(r))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +258,31 @@ mod tests {
         assert_eq!((-1.0f32).next_toward(0.0), -(1.0 - f32::EPSILON / 2.0));
         let z = 0.0f64.next_toward(-0.0);
         assert!(z == 0.0 && z.is_sign_negative());
+    }
+
+    #[test]
+    fn float16_math_runs_in_f32_and_rounds_once() {
+        let h = f16::from_f32;
+        // sin(1) = 0.84147…: the nearest f16 is 0.8413 (bits 0x3abb).
+        assert_eq!(h(1.0).sin().to_bits(), h(1.0f32.sin()).to_bits());
+        assert_eq!(h(1.0).sin().to_bits(), 0x3abb);
+        assert_eq!(h(2.0).sqrt(), h(std::f32::consts::SQRT_2));
+        // exp(12) = 162754.8 is past f16's 65504: infinity.
+        assert_eq!(h(12.0).exp(), f16::INFINITY);
+        assert!(h(-1.0).ln().is_nan());
+        assert_eq!(FloatMath::divmod(h(7.0), h(-2.0)), (h(-4.0), h(-1.0)));
+        assert_eq!(h(2.5).round_ties_even(), h(2.0));
+        assert_eq!(f16::MAX.next_toward(f16::INFINITY), f16::INFINITY);
+        assert_eq!(f16::INFINITY.next_toward(f16::ZERO), f16::MAX);
+        assert_eq!(f16::ZERO.next_toward(h(-1.0)), -f16::from_bits(1));
+        assert_eq!(h(1.0).next_toward(h(2.0)), h(1.0) + f16::EPSILON);
+        assert!(f16::NAN.next_toward(h(1.0)).is_nan());
+        assert!(
+            (h(0.0).logaddexp(h(0.0)) - h(std::f32::consts::LN_2))
+                .to_f32()
+                .abs()
+                < 1e-3
+        );
     }
 
     #[test]

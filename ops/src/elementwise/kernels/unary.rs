@@ -98,6 +98,7 @@ pub fn apply_unary(op: UnaryOp, a: &Block) -> Result<Block, KernelError> {
     match a {
         Block::F64(x) => float_unary(op, x),
         Block::F32(x) => float_unary(op, x),
+        Block::F16(x) => float_unary(op, x),
         Block::Complex64(z) => complex64_unary(op, z),
         Block::Complex128(z) => complex128_unary(op, z),
         Block::Bool(x) => bool_unary(op, x),

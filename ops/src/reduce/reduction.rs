@@ -204,17 +204,21 @@ fn complex_moment(x: &Expr, op: ReduceOp, axes: &[usize], opts: &ReduceOptions) 
             let n: usize = axes.iter().map(|&ax| x.shape()[ax]).product();
             // An empty slice divides by zero and gives NaN, as NumPy's mean.
             binary_scalar(
-                crate::BinaryOp::Div,
+                crate::elementwise::kernels::BinaryOp::Div,
                 &total,
-                crate::Scalar::Float(n as f64),
+                crate::scalar::Scalar::Float(n as f64),
                 false,
             )
         }
         ReduceOp::Var { ddof } | ReduceOp::Std { ddof } => {
             let var = |part| reduce(&complex_part(part, x)?, ReduceOp::Var { ddof }, opts);
-            let total = binary(crate::BinaryOp::Add, &var(Part::Real)?, &var(Part::Imag)?)?;
+            let total = binary(
+                crate::elementwise::kernels::BinaryOp::Add,
+                &var(Part::Real)?,
+                &var(Part::Imag)?,
+            )?;
             match op {
-                ReduceOp::Std { .. } => unary(crate::UnaryOp::Sqrt, &total),
+                ReduceOp::Std { .. } => unary(crate::elementwise::kernels::UnaryOp::Sqrt, &total),
                 _ => Ok(total),
             }
         }

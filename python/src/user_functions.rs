@@ -195,32 +195,23 @@ fn _map_overlap(
     Array::wrap(x.inner().map_overlap_kernel(d, b, kernel, dtype))
 }
 
-/// `da.overlap.overlap(x, depth, boundary)`.
+/// `da.overlap.overlap(x, depth, boundary)`, or with `trim` its inverse
+/// `da.overlap.trim_internal(x, depth, boundary)`.
 #[pyfunction]
+#[pyo3(signature = (x, depth_, boundary, trim=false))]
 fn _overlap(
     x: PyRef<'_, Array>,
     depth_: &Bound<'_, PyAny>,
     boundary: &Bound<'_, PyAny>,
+    trim: bool,
 ) -> PyResult<Array> {
-    let ndim = x.inner().ndim();
-    Array::wrap(
-        x.inner()
-            .overlap(depth(depth_, ndim)?, boundaries(boundary, ndim)?),
-    )
-}
-
-/// `da.overlap.trim_internal(x, depth, boundary)`.
-#[pyfunction]
-fn _trim_internal(
-    x: PyRef<'_, Array>,
-    depth_: &Bound<'_, PyAny>,
-    boundary: &Bound<'_, PyAny>,
-) -> PyResult<Array> {
-    let ndim = x.inner().ndim();
-    Array::wrap(
-        x.inner()
-            .trim_internal(depth(depth_, ndim)?, boundaries(boundary, ndim)?),
-    )
+    let (x, ndim) = (x.inner(), x.inner().ndim());
+    let (d, b) = (depth(depth_, ndim)?, boundaries(boundary, ndim)?);
+    Array::wrap(if trim {
+        x.trim_internal(d, b)
+    } else {
+        x.overlap(d, b)
+    })
 }
 
 /// Call `tessera._user_functions.<name>` with `first` and `self` in front of the arguments.
@@ -278,6 +269,5 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_blockwise, m)?)?;
     m.add_function(wrap_pyfunction!(_map_overlap, m)?)?;
     m.add_function(wrap_pyfunction!(_overlap, m)?)?;
-    m.add_function(wrap_pyfunction!(_trim_internal, m)?)?;
     Ok(())
 }

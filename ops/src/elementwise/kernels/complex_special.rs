@@ -82,30 +82,35 @@ macro_rules! complex_special {
                 })
             }
 
+            /// `sinh` and `cosh` off the finite plane, in the first quadrant:
+            /// they differ only on the imaginary axis (`at_zero`: sinh's
+            /// `0 + NaN j`, cosh's `NaN + 0j`).
+            fn hyperbolic(x: $t, y: $t, at_zero: C) -> C {
+                if x == 0.0 {
+                    at_zero
+                } else if x.is_finite() {
+                    c(NAN, NAN)
+                } else if x == INF {
+                    if y == 0.0 {
+                        c(INF, 0.0)
+                    } else if y.is_finite() {
+                        c(INF * y.cos(), INF * y.sin())
+                    } else {
+                        c(INF, NAN)
+                    }
+                } else if y == 0.0 {
+                    c(NAN, 0.0)
+                } else {
+                    c(NAN, NAN)
+                }
+            }
+
             /// `sinh` (odd).
             pub fn sinh(z: C) -> C {
                 if finite(z) {
                     return z.sinh();
                 }
-                odd(z, |x, y| {
-                    if x == 0.0 {
-                        c(0.0, NAN)
-                    } else if x.is_finite() {
-                        c(NAN, NAN)
-                    } else if x == INF {
-                        if y == 0.0 {
-                            c(INF, 0.0)
-                        } else if y.is_finite() {
-                            c(INF * y.cos(), INF * y.sin())
-                        } else {
-                            c(INF, NAN)
-                        }
-                    } else if y == 0.0 {
-                        c(NAN, 0.0)
-                    } else {
-                        c(NAN, NAN)
-                    }
-                })
+                odd(z, |x, y| hyperbolic(x, y, c(0.0, NAN)))
             }
 
             /// `cosh` (even).
@@ -113,25 +118,7 @@ macro_rules! complex_special {
                 if finite(z) {
                     return z.cosh();
                 }
-                even(z, |x, y| {
-                    if x == 0.0 {
-                        c(NAN, 0.0)
-                    } else if x.is_finite() {
-                        c(NAN, NAN)
-                    } else if x == INF {
-                        if y == 0.0 {
-                            c(INF, 0.0)
-                        } else if y.is_finite() {
-                            c(INF * y.cos(), INF * y.sin())
-                        } else {
-                            c(INF, NAN)
-                        }
-                    } else if y == 0.0 {
-                        c(NAN, 0.0)
-                    } else {
-                        c(NAN, NAN)
-                    }
-                })
+                even(z, |x, y| hyperbolic(x, y, c(NAN, 0.0)))
             }
 
             /// `tanh` (odd): 1 at a real +inf, `+0 + NaN j` on the imaginary axis.

@@ -243,7 +243,10 @@ fn tolerance(workload: &str) -> f64 {
         // Sums of ones: exact.
         "overhead" => 0.0,
         // The same bytes on disk: both must match what numpy computed from them closely.
-        "zarr_mean" | "zarr_mean_small_chunks" | "zarr_rechunk" | "several_stats"
+        "zarr_mean"
+        | "zarr_mean_small_chunks"
+        | "zarr_rechunk"
+        | "several_stats"
         | "slice_map_store" => 1e-9,
         // Different generators: each within a few standard errors of the analytic expectation.
         _ => 1e-3,
@@ -570,6 +573,22 @@ mod tests {
         );
         let e = verdict("matmul_sum", &runs(1.0, 1.0), Some(&[json!({})])).unwrap_err();
         assert!(e.contains("Dask reported no finite result"), "{e}");
+    }
+
+    #[test]
+    fn repository_workloads_run_their_own_dask_scripts() {
+        for w in PATHS_WORKLOADS {
+            assert_eq!(repo_script(w), Some(paths_script()), "{w}");
+            assert!(WORKLOADS.contains(&w), "{w} runs by default");
+        }
+        for w in PATHS_ZARR_WORKLOADS {
+            assert!(PATHS_WORKLOADS.contains(&w), "{w}");
+            // Read from the same prepared bytes: held to the exact statistics.
+            assert_eq!(tolerance(w), 1e-9, "{w}");
+        }
+        assert_eq!(repo_script("zarr_rechunk"), Some(w7_script()));
+        assert_eq!(repo_script("normal_mean"), None);
+        assert!(paths_script().exists() && w7_script().exists());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! One benchmark workload of `../shared/bench/dask`, run by tessera, printing
+//! One benchmark workload of `../shared/bench/dask` (or of the repository's
+//! `bench/dask_w7.py` and `bench/dask_paths.py`), run by tessera, printing
 //! one JSON line in the Dask script's schema. `cargo xtask bench` runs it as
 //! its own process per workload so peak RSS is the workload's own.
 //!
@@ -8,8 +9,13 @@
 use std::time::Instant;
 
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use tessera::storage::{ArrayMetadata, ChunkRead, ZarrStore};
 use tessera::{
-    chunks, random, Array, Boundary, Compute, Element, IndexItem, Scheduler, Synchronous, Threaded,
+    chunks, random, Array, Block, Boundary, Compute, Element, IndexItem, Scheduler, Synchronous,
+    Threaded,
 };
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`).
@@ -189,6 +195,105 @@ impl Usage {
         json!({"accounted_peak_mib": u.peak >> 20, "spilled_mib": u.spilled_bytes >> 20, "spilled_blocks": u.spilled_blocks, "recomputed": u.recomputed})
     }
 }
+
+/// A store that counts what is read from it (calls and bytes), passing
+/// every read to the store it wraps: how `several_stats` shows that each
+/// stored chunk is read once although four statistics need it.
+struct CountingStore<S> {
+    inner: S,
+    reads: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl<S> CountingStore<S> {
+    fn new(inner: S) -> Self {
+        CountingStore {
+            inner,
+            reads: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        }
+    }
+
+    fn counted(&self, block: tessera::storage::Result<Block>) -> tessera::storage::Result<Block> {
+        if let Ok(b) = &block {
+            self.reads.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(b.nbytes() as u64, Ordering::Relaxed);
+        }
+        block
+    }
+}
+
+impl<S: ChunkRead> ChunkRead for CountingStore<S> {
+    fn metadata(&self, path: &str) -> tessera::storage::Result<ArrayMetadata> {
+        self.inner.metadata(path)
+    }
+    fn read_chunk(&self, path: &str, index: &[usize]) -> tessera::storage::Result<Block> {
+        self.counted(self.inner.read_chunk(path, index))
+    }
+    fn read_region(
+        &self,
+        path: &str,
+        start: &[usize],
+        shape: &[usize],
+    ) -> tessera::storage::Result<Block> {
+        self.counted(self.inner.read_region(path, start, shape))
+    }
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+/// Counts the tasks a compute runs (the scheduler announces them at the start).
+#[derive(Default)]
+struct TaskCount(AtomicUsize);
+
+impl tessera::Callbacks for TaskCount {
+    fn on_start(&self, total_tasks: usize) {
+        self.0.store(total_tasks, Ordering::Relaxed);
+    }
+}
+
+/// An error unless `got` is within `tol` (relative) of `want`: a wrong
+/// result fails the run loudly, naming the workload and what was off.
+fn check(workload: &str, what: &str, got: f64, want: f64, tol: f64) -> Result<(), String> {
+    if (got - want).abs() <= tol * want.abs().max(1e-300) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{workload}: {what} is {got}, expected {want} (relative tolerance {tol:e})"
+        ))
+    }
+}
+
+/// E[sin x cos x + exp(-x²) + log1p(|x|)^1.5] for x ~ U(-2, 2): the odd term
+/// averages 0, the even ones are half their integral over [0, 2] (composite
+/// Simpson, 200,000 intervals, as `bench/dask_paths.py` computes it).
+fn chain_mean() -> f64 {
+    let n = 200_000;
+    let h = 2.0 / n as f64;
+    let f = |x: f64| (-x * x).exp() + x.ln_1p().powf(1.5);
+    let mut s = f(0.0) + f(2.0);
+    for i in 1..n {
+        s += if i % 2 == 1 { 4.0 } else { 2.0 } * f(i as f64 * h);
+    }
+    0.5 * s * h / 3.0
+}
+
+/// The prepared Zarr array of the path workloads (`bench/dask_paths.py prepare`)
+/// and what numpy computed from it then.
+fn paths_data(
+    data_dir: Option<&std::path::Path>,
+    quick: bool,
+) -> Result<(std::path::PathBuf, Value), Box<dyn std::error::Error>> {
+    let dir = data_dir
+        .ok_or("several_stats and slice_map_store need --data-dir (bench/dask_paths.py prepare's data)")?
+        .join(if quick { "quick" } else { "full" });
+    let prepared: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("paths.json"))?)?;
+    Ok((dir, prepared))
+}
+
+/// `x[::2, EDGE:-EDGE]` in `slice_map_store`.
+const EDGE: i64 = 100;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Worker processes of `--scheduler processes` start here and never return.
@@ -423,6 +528,135 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 extra["verified_positions"] = json!(verified);
                 (params, run, expected, extra)
             }
+        }
+        "transcendental_chain" => {
+            // x ~ U(-2, 2), persisted before the clock (as the Dask side does).
+            let (shape, c) = if quick {
+                ([4_096, 4_096], [1_024, 1_024])
+            } else {
+                ([16_384, 8_192], [2_048, 2_048])
+            };
+            let on_s = Compute::new().scheduler(s);
+            let x = random::uniform(-2.0, 2.0, shape, c, 42).persist_with(&on_s)?;
+            let y = (&x.sin() * &x.cos() + (-&x * &x).exp() + x.abs().log1p().pow(1.5)).sum();
+            let run = timed(&y, s, scalar)?;
+            let n = (shape[0] * shape[1]) as f64;
+            let params = json!({"shape": shape, "chunks": c, "dist": "uniform(-2, 2)", "data": "persisted before the clock", "expr": "(sin(x) * cos(x) + exp(-x * x) + log1p(abs(x)) ** 1.5).sum()"});
+            (params, run, n * chain_mean(), json!({}))
+        }
+        "persisted_rechunk" => {
+            // Rows (one chunk per index of axis 0), persisted before the
+            // clock; timed: the rechunk to columns, persisted.
+            let (shape, col) = if quick {
+                ([32, 512, 1_024], 64)
+            } else {
+                ([64, 1_024, 2_048], 64)
+            };
+            let on_s = Compute::new().scheduler(s);
+            let rows = [1, shape[1], shape[2]];
+            let cols = [shape[0], shape[1], col];
+            let x = random::random(shape, rows, 42).persist_with(&on_s)?;
+            let source_sum = scalar(x.sum().compute_with(&on_s)?);
+            let y = x.rechunk(cols);
+            let tasks = y.raw_task_graph()?.len();
+            let tasks_executed = y.task_graph()?.len();
+            let t0 = Instant::now();
+            let z = y.persist_with(&on_s)?;
+            let seconds = t0.elapsed().as_secs_f64();
+            // After the clock: the checksum, then sampled positions of every block.
+            let result = scalar(z.sum().compute_with(&on_s)?);
+            check(
+                workload,
+                "the sum of the rechunked array",
+                result,
+                source_sum,
+                1e-9,
+            )?;
+            let verified = verify_blocks(&z, &x, s, SAMPLES_PER_BLOCK)?;
+            let params = json!({"shape": shape, "input_chunks": rows, "output_chunks": cols, "input_numblocks": x.chunks().numblocks(), "output_numblocks": z.chunks().numblocks(), "timed": "x.rechunk(...).persist(); x persisted before the clock"});
+            let run = Run {
+                seconds,
+                result,
+                tasks,
+                tasks_executed,
+            };
+            let n = shape.iter().product::<usize>() as f64;
+            (
+                params,
+                run,
+                n / 2.0,
+                json!({"source_sum": source_sum, "verified_positions": verified}),
+            )
+        }
+        "several_stats" => {
+            let (dir, prepared) = paths_data(data_dir.as_deref(), quick)?;
+            let count = TaskCount::default();
+            let opts = Compute::new().scheduler(s).callback(&count);
+            // Timed as W2: open, build, compute (Dask's `dask.compute(mean, std, min, max)`).
+            let t0 = Instant::now();
+            let store = Arc::new(CountingStore::new(ZarrStore::open(dir.join("paths.zarr"))?));
+            let x = tessera::from_store::<f64>(store.clone(), "")?;
+            let stats = (x.mean(), x.std(), x.min(), x.max());
+            let (mean, std, min, max) =
+                tessera::compute_with((&stats.0, &stats.1, &stats.2, &stats.3), &opts)?;
+            let seconds = t0.elapsed().as_secs_f64();
+            let got = [scalar(mean), scalar(std), scalar(min), scalar(max)];
+            for (what, g) in ["mean", "std", "min", "max"].iter().zip(got) {
+                let want = prepared[what].as_f64().unwrap_or(f64::NAN);
+                check(workload, what, g, want, 1e-9)?;
+            }
+            let array_bytes = (x.shape().iter().product::<usize>() * 8) as f64;
+            let reads = store.reads.load(Ordering::Relaxed);
+            let read_bytes = store.bytes.load(Ordering::Relaxed) as f64;
+            let numblocks = x.chunks().num_blocks();
+            // Each of the four arrays' graph apart (the read counted in each).
+            let tasks = [&stats.0, &stats.1, &stats.2, &stats.3]
+                .iter()
+                .map(|a| a.raw_task_graph().map(|g| g.len()))
+                .sum::<tessera::Result<usize>>()?;
+            let run = Run {
+                seconds,
+                result: got.iter().sum(),
+                tasks,
+                tasks_executed: count.0.load(Ordering::Relaxed),
+            };
+            let params = json!({"shape": x.shape(), "chunks": x.chunksize(), "dtype": "float64", "store": "paths.zarr", "numblocks": x.chunks().numblocks(), "expr": "tessera::compute((&x.mean(), &x.std(), &x.min(), &x.max()))", "tasks": "the four graphs apart"});
+            let expected = prepared["stats_sum"].as_f64().unwrap_or(f64::NAN);
+            let extra = json!({"stats": got, "chunk_reads": reads, "stored_chunks": numblocks, "reads_per_chunk": read_bytes / array_bytes});
+            (params, run, expected, extra)
+        }
+        "slice_map_store" => {
+            let (dir, prepared) = paths_data(data_dir.as_deref(), quick)?;
+            let out = dir.join("paths_out_tessera.zarr");
+            let _ = std::fs::remove_dir_all(&out);
+            let opts = Compute::new().scheduler(s);
+            // Timed: open, build, compute and write (to_store makes the
+            // slice's irregular chunks regular first, as Dask's to_zarr).
+            let t0 = Instant::now();
+            let x = tessera::from_zarr::<f64>(dir.join("paths.zarr"), "")?;
+            let y = x.slice(&[
+                IndexItem::slice(None, None, Some(2)),
+                IndexItem::slice(Some(EDGE), Some(-EDGE), None),
+            ]);
+            let z = y.abs().sqrt() * 2.0 + 1.0;
+            std::fs::create_dir_all(&out)?;
+            let target = Arc::new(ZarrStore::open(&out)?);
+            z.to_store_with(target, "", &opts)?;
+            let seconds = t0.elapsed().as_secs_f64();
+            let tasks = z.raw_task_graph()?.len();
+            let tasks_executed = z.task_graph()?.len();
+            let written = tessera::from_zarr::<f64>(&out, "")?;
+            let result = scalar(written.mean().compute_with(&opts)?);
+            let params = json!({"shape": x.shape(), "chunks": x.chunksize(), "dtype": "float64", "store": "paths.zarr", "expr": format!("(sqrt(abs(x[::2, {EDGE}:-{EDGE}])) * 2 + 1).to_zarr(...)"), "written_shape": written.shape(), "written_chunks": written.chunksize()});
+            let _ = std::fs::remove_dir_all(&out);
+            let run = Run {
+                seconds,
+                result,
+                tasks,
+                tasks_executed,
+            };
+            let expected = prepared["slice_map_mean"].as_f64().unwrap_or(f64::NAN);
+            (params, run, expected, json!({}))
         }
         other => {
             return Err(format!("workload {other:?} is not implemented in tessera yet").into())

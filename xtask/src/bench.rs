@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: tessera's workloads against Dask's reference scripts
-//! (`../shared/bench/dask`), interleaved in one run, one process per run.
+//! (`../shared/bench/dask`, and the repository's own `bench/dask_w7.py` and
+//! `bench/dask_paths.py`), interleaved in one run, one process per run.
 
 use std::collections::BTreeMap;
 use std::fs::OpenOptions;
@@ -9,8 +10,9 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// Every workload of the Dask reference suite, in its order, then W7.
-pub const WORKLOADS: [&str; 9] = [
+/// Every workload of the Dask reference suite, in its order, then W7, then
+/// the paths of issue 20: what runs when no workload is named.
+pub const WORKLOADS: [&str; 13] = [
     "normal_mean",
     "zarr_mean",
     "zarr_mean_small_chunks",
@@ -20,22 +22,60 @@ pub const WORKLOADS: [&str; 9] = [
     "matmul_sum",
     "map_overlap",
     "zarr_anomaly_std",
+    "transcendental_chain",
+    "persisted_rechunk",
+    "several_stats",
+    "slice_map_store",
 ];
 
 /// Workloads whose Dask side is the repository's `bench/dask_w7.py` (memory
 /// budgets), not the reference suite; `zarr_rechunk` runs when named.
 const W7_WORKLOADS: [&str; 2] = ["zarr_anomaly_std", "zarr_rechunk"];
 
+/// Workloads whose Dask side is the repository's `bench/dask_paths.py`
+/// (issue 20: transcendental math, rechunk of persisted data, several
+/// statistics in one compute, slice-map-store to Zarr).
+const PATHS_WORKLOADS: [&str; 4] = [
+    "transcendental_chain",
+    "persisted_rechunk",
+    "several_stats",
+    "slice_map_store",
+];
+
+/// The path workloads that read the Zarr array `bench/dask_paths.py prepare` writes.
+const PATHS_ZARR_WORKLOADS: [&str; 2] = ["several_stats", "slice_map_store"];
+
 /// The repository's Dask script for the W7 workloads.
 fn w7_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/dask_w7.py")
 }
 
-/// The W7 zarr array, written once by `bench/dask_w7.py prepare` (both engines read it).
-fn prepare_w7_data(dask_dir: &Path, quick: bool) -> Result<(), String> {
+/// The repository's Dask script for the issue-20 path workloads.
+fn paths_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/dask_paths.py")
+}
+
+/// The repository's Dask script for `workload`, if it has one (else the reference suite's).
+fn repo_script(workload: &str) -> Option<PathBuf> {
+    if W7_WORKLOADS.contains(&workload) {
+        Some(w7_script())
+    } else if PATHS_WORKLOADS.contains(&workload) {
+        Some(paths_script())
+    } else {
+        None
+    }
+}
+
+/// Data written once by a repository script's `prepare` (both engines read
+/// it): the W7 zarr array (`bench/dask_w7.py`), the paths' zarr array (`bench/dask_paths.py`).
+fn prepare_repo_data(script: &Path, dask_dir: &Path, quick: bool) -> Result<(), String> {
+    let name = script.file_name().map_or_else(
+        || script.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let python = dask_python(dask_dir)?;
     let mut cmd = Command::new(python);
-    cmd.arg(w7_script())
+    cmd.arg(script)
         .arg("prepare")
         .arg("--data-dir")
         .arg(target_dir().join("dask-data"))
@@ -46,9 +86,9 @@ fn prepare_w7_data(dask_dir: &Path, quick: bool) -> Result<(), String> {
     }
     let status = cmd
         .status()
-        .map_err(|e| format!("cannot run dask_w7.py prepare: {e}"))?;
+        .map_err(|e| format!("cannot run {name} prepare: {e}"))?;
     if !status.success() {
-        return Err("dask_w7.py prepare failed".into());
+        return Err(format!("{name} prepare failed"));
     }
     Ok(())
 }
@@ -202,8 +242,12 @@ fn tolerance(workload: &str) -> f64 {
     match workload {
         // Sums of ones: exact.
         "overhead" => 0.0,
-        // The same bytes on disk: both must match the prepared mean closely.
-        "zarr_mean" | "zarr_mean_small_chunks" | "zarr_rechunk" => 1e-9,
+        // The same bytes on disk: both must match what numpy computed from them closely.
+        "zarr_mean"
+        | "zarr_mean_small_chunks"
+        | "zarr_rechunk"
+        | "several_stats"
+        | "slice_map_store" => 1e-9,
         // Different generators: each within a few standard errors of the analytic expectation.
         _ => 1e-3,
     }
@@ -274,7 +318,13 @@ pub fn run(args: &BenchArgs) -> Result<bool, String> {
         prepare_zarr_data(&args.dask_dir, args.quick)?;
     }
     if workloads.iter().any(|w| W7_WORKLOADS.contains(&w.as_str())) {
-        prepare_w7_data(&args.dask_dir, args.quick)?;
+        prepare_repo_data(&w7_script(), &args.dask_dir, args.quick)?;
+    }
+    if workloads
+        .iter()
+        .any(|w| PATHS_ZARR_WORKLOADS.contains(&w.as_str()))
+    {
+        prepare_repo_data(&paths_script(), &args.dask_dir, args.quick)?;
     }
     let mut sink = match &args.json {
         Some(p) => Some(
@@ -304,8 +354,8 @@ pub fn run(args: &BenchArgs) -> Result<bool, String> {
             let mut runs = vec![("tessera", t)];
             if let Some(py) = &python {
                 let mut d = Command::new(py);
-                if W7_WORKLOADS.contains(&w.as_str()) {
-                    d.arg(w7_script()).arg("--dask-dir").arg(&args.dask_dir);
+                if let Some(script) = repo_script(w) {
+                    d.arg(script).arg("--dask-dir").arg(&args.dask_dir);
                 } else {
                     d.arg(args.dask_dir.join("bench.py"));
                 }
@@ -452,6 +502,15 @@ fn print_table(workloads: &[String], results: &BTreeMap<(String, String), Vec<Va
                 fmt(d.and_then(|v| field(v, "us_per_task")), 1)
             );
         }
+        if w == "several_stats" {
+            // Bytes read from the store over the array's bytes: 1.00 when each chunk is read once.
+            println!(
+                "{:<24} {:>10} {:>10}   (reads per stored chunk)",
+                "",
+                fmt(t.and_then(|v| field(v, "reads_per_chunk")), 2),
+                "-"
+            );
+        }
     }
 }
 
@@ -514,6 +573,22 @@ mod tests {
         );
         let e = verdict("matmul_sum", &runs(1.0, 1.0), Some(&[json!({})])).unwrap_err();
         assert!(e.contains("Dask reported no finite result"), "{e}");
+    }
+
+    #[test]
+    fn repository_workloads_run_their_own_dask_scripts() {
+        for w in PATHS_WORKLOADS {
+            assert_eq!(repo_script(w), Some(paths_script()), "{w}");
+            assert!(WORKLOADS.contains(&w), "{w} runs by default");
+        }
+        for w in PATHS_ZARR_WORKLOADS {
+            assert!(PATHS_WORKLOADS.contains(&w), "{w}");
+            // Read from the same prepared bytes: held to the exact statistics.
+            assert_eq!(tolerance(w), 1e-9, "{w}");
+        }
+        assert_eq!(repo_script("zarr_rechunk"), Some(w7_script()));
+        assert_eq!(repo_script("normal_mean"), None);
+        assert!(paths_script().exists() && w7_script().exists());
     }
 
     #[test]
